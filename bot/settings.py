@@ -1,0 +1,203 @@
+"""Configuration, read once at start from the environment (and `.env`), and checked there.
+
+A missing or malformed setting stops the app with a sentence that names the variable
+and where to get it. Everything else reads the one `Settings` object.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_ZOOM_API_URL = "https://api.zoom.us/v2"
+DEFAULT_ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
+
+# Where an admin finds each value: said in the error when one is missing or wrong.
+WHERE = {
+    "SLACK_BOT_TOKEN": "Slack app settings → OAuth & Permissions → Bot User OAuth Token (xoxb-…)",
+    "SLACK_SIGNING_SECRET": "Slack app settings → Basic Information → App Credentials → "
+    "Signing Secret",
+    "SLACK_APP_TOKEN": "Slack app settings → Basic Information → App-Level Tokens, with the "
+    "connections:write scope (xapp-…)",
+    "ZOOM_ACCOUNT_ID": "Zoom App Marketplace → your Server-to-Server OAuth app → App Credentials",
+    "ZOOM_CLIENT_ID": "Zoom App Marketplace → your Server-to-Server OAuth app → App Credentials",
+    "ZOOM_CLIENT_SECRET": "Zoom App Marketplace → your Server-to-Server OAuth app → "
+    "App Credentials",
+    "ZOOM_WEBHOOK_SECRET_TOKEN": "Zoom App Marketplace → your app → Feature → Secret Token",
+}
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or malformed. `str()` is the sentence(s) to print."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str = field(repr=False)
+    slack_signing_secret: str = field(repr=False)
+    zoom_account_id: str = field(repr=False)
+    zoom_client_id: str = field(repr=False)
+    zoom_client_secret: str = field(repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    zoom_api_url: str = DEFAULT_ZOOM_API_URL
+    zoom_oauth_url: str = DEFAULT_ZOOM_OAUTH_URL
+    zoom_webhook_secret_token: str | None = field(default=None, repr=False)
+    database_url: str = "sqlite:///zoombot.db"
+    default_host: str | None = None
+    admins: frozenset[str] = frozenset()
+    default_duration: int = 30
+    post_passcode: bool = True
+    waiting_room: bool = True
+    join_before_host: bool = False
+    allow_guests: bool = False
+    host: str = "0.0.0.0"  # noqa: S104 - a server behind a load balancer listens on all
+    port: int = 3000
+    log_level: str = "INFO"
+    log_format: str = "text"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    @property
+    def database_path(self) -> str:
+        """The SQLite file named by `DATABASE_URL` (`sqlite:///relative` or `sqlite:////abs`)."""
+        return self.database_url.removeprefix("sqlite:///")
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never reach a log line."""
+        values = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.zoom_client_secret,
+            self.zoom_webhook_secret_token,
+        )
+        return tuple(v for v in values if v)
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def read_dotenv(path: str | Path = ".env") -> dict[str, str]:
+    """The variables of a `.env` file, if there is one (the environment wins over it)."""
+    from dotenv import dotenv_values
+
+    if not Path(path).is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check every setting. Raises `SettingsError` listing every problem at once."""
+    if env is None:
+        env = {**read_dotenv(), **os.environ}
+    problems: list[str] = []
+
+    def text(name: str, *, required: bool = False, default: str | None = None) -> str | None:
+        value = (env.get(name) or "").strip()
+        if value:
+            return value
+        if required:
+            where = WHERE.get(name)
+            problems.append(f"{name} is not set." + (f" Get it from {where}." if where else ""))
+        return default
+
+    def flag(name: str, default: bool) -> bool:
+        value = (env.get(name) or "").strip().lower()
+        if not value:
+            return default
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        problems.append(f"{name} must be true or false, not {value!r}.")
+        return default
+
+    def number(name: str, default: int, low: int, high: int) -> int:
+        value = (env.get(name) or "").strip()
+        if not value:
+            return default
+        if not value.isdigit() or not low <= int(value) <= high:
+            problems.append(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
+            return default
+        return int(value)
+
+    def url(name: str, default: str) -> str:
+        value = text(name, default=default) or default
+        if not value.startswith(("http://", "https://")):
+            problems.append(f"{name} must be an http(s) URL, not {value!r}.")
+        return value
+
+    app_token = text("SLACK_APP_TOKEN")
+    bot_token = text("SLACK_BOT_TOKEN", required=True) or ""
+    if bot_token and not bot_token.startswith("xoxb-"):
+        problems.append(
+            f"SLACK_BOT_TOKEN must be a bot token starting with xoxb-. "
+            f"Get it from {WHERE['SLACK_BOT_TOKEN']}."
+        )
+    if app_token and not app_token.startswith("xapp-"):
+        problems.append(
+            f"SLACK_APP_TOKEN must be an app-level token starting with xapp-. "
+            f"Get it from {WHERE['SLACK_APP_TOKEN']}."
+        )
+    # Socket Mode needs no signing secret: Slack's requests arrive over our own websocket.
+    signing_secret = text("SLACK_SIGNING_SECRET", required=not app_token) or ""
+
+    slack_api_url = url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
+    if not slack_api_url.endswith("/"):
+        slack_api_url += "/"
+
+    database_url = text("DATABASE_URL", default="sqlite:///zoombot.db") or ""
+    if not database_url.startswith("sqlite:///"):
+        problems.append(
+            f"DATABASE_URL must be a SQLite URL such as sqlite:///zoombot.db, not {database_url!r}."
+        )
+
+    admins = frozenset(
+        part.strip() for part in (env.get("ZOOMBOT_ADMINS") or "").split(",") if part.strip()
+    )
+    log_level = (text("LOG_LEVEL", default="INFO") or "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        problems.append(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}.")
+    log_format = (text("LOG_FORMAT", default="text") or "text").lower()
+    if log_format not in {"text", "json"}:
+        problems.append(f"LOG_FORMAT must be text or json, not {log_format!r}.")
+
+    settings = Settings(
+        slack_bot_token=bot_token,
+        slack_signing_secret=signing_secret,
+        slack_app_token=app_token,
+        slack_api_url=slack_api_url,
+        zoom_account_id=text("ZOOM_ACCOUNT_ID", required=True) or "",
+        zoom_client_id=text("ZOOM_CLIENT_ID", required=True) or "",
+        zoom_client_secret=text("ZOOM_CLIENT_SECRET", required=True) or "",
+        zoom_api_url=url("ZOOM_API_URL", DEFAULT_ZOOM_API_URL).rstrip("/"),
+        zoom_oauth_url=url("ZOOM_OAUTH_URL", DEFAULT_ZOOM_OAUTH_URL),
+        zoom_webhook_secret_token=text("ZOOM_WEBHOOK_SECRET_TOKEN"),
+        database_url=database_url,
+        default_host=text("ZOOMBOT_DEFAULT_HOST"),
+        admins=admins,
+        default_duration=number("ZOOMBOT_DEFAULT_DURATION", 30, 1, 1440),
+        post_passcode=flag("ZOOMBOT_POST_PASSCODE", True),
+        waiting_room=flag("ZOOMBOT_WAITING_ROOM", True),
+        join_before_host=flag("ZOOMBOT_JOIN_BEFORE_HOST", False),
+        allow_guests=flag("ZOOMBOT_ALLOW_GUESTS", False),
+        host=text("HOST", default="0.0.0.0") or "0.0.0.0",  # noqa: S104
+        port=number("PORT", 3000, 1, 65535),
+        log_level=log_level,
+        log_format=log_format,
+    )
+    if problems:
+        raise SettingsError(problems)
+    return settings
