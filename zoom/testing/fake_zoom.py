@@ -1,0 +1,986 @@
+"""FakeZoom: a local Zoom that is a real HTTP server on an ephemeral loopback port.
+
+It answers Zoom's token endpoint and the Meeting API calls zoombot makes, in the shapes of
+Zoom's OpenAPI document, validates what it receives the way Zoom does, records every
+request, and can be told to misbehave:
+
+    fake = FakeZoom().start()
+    fake.add_user("ada@example.com")
+    fake.latency = 0.2                                     # added to every answer
+    fake.script("POST", "/users/{userId}/meetings",        # the next three creates get these
+                Answer(status=500, acted=True),            # Zoom created it, then failed
+                Answer(timeout=True),                      # created; answer held past timeout
+                Answer(status=429, headers={"Retry-After": "1"}))
+    fake.revoke_tokens()                                   # every issued token now gets 124
+    fake.set_daily_limit("ada@example.com", 0)             # next create/update is Daily-limit
+
+Routes are named by their template, without the `/v2` prefix: `/users/{userId}/meetings`,
+`/users/{userId}`, `/meetings/{meetingId}`, and `/oauth/token` for the token endpoint. The API
+answers under any path prefix that ends in `/v2` (so `fake.url + "/gov/v2"` stands in for
+Zoom for Government), and the token endpoint under any path that ends in `/oauth/token`.
+
+All state lives behind one lock: the server runs in its own thread, tests read from theirs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import calendar
+import json
+import logging
+import re
+import secrets
+import string
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from zoom.testing.server import LoopbackServer
+
+MEETINGS = "/users/{userId}/meetings"
+USER = "/users/{userId}"
+MEETING = "/meetings/{meetingId}"
+TOKEN = "/oauth/token"  # noqa: S105 - a route, not a secret
+
+DEFAULT_SCOPES = ("meeting:read:admin", "meeting:write:admin", "user:read:admin")
+# What each route needs, as Zoom's classic scopes; a token without one gets code 4711.
+_ROUTE_SCOPES = {
+    ("POST", MEETINGS): ("meeting:write:admin", "meeting:write"),
+    ("GET", MEETINGS): ("meeting:read:admin", "meeting:read"),
+    ("GET", MEETING): ("meeting:read:admin", "meeting:read"),
+    ("PATCH", MEETING): ("meeting:write:admin", "meeting:write"),
+    ("DELETE", MEETING): ("meeting:write:admin", "meeting:write"),
+    ("GET", USER): ("user:read:admin", "user:read"),
+}
+
+_API_ROUTES = (
+    (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/(?P<userId>[^/]+)/meetings/?$"), MEETINGS),
+    (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/(?P<userId>[^/]+)/?$"), USER),
+    (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/meetings/(?P<meetingId>[^/]+)/?$"), MEETING),
+)
+_TOKEN_PATH = re.compile(r"^(?:/[^/]+)*/oauth/token/?$")
+
+_START_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$")
+_PASSWORD = re.compile(r"^[A-Za-z0-9@\-_*]{1,10}$")
+_WEEKLY_DAYS = re.compile(r"^[1-7](,[1-7])*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+DAILY_LIMIT_MESSAGE = (
+    "You have exceeded the daily rate limit of (100) for {api} API requests permitted for "
+    "this particular user. You can resume these API requests at GMT 00:00:00."
+)
+QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One scripted answer for a route, used once, in the order queued.
+
+    - `status`, `body`, `headers`: what to answer. A `body` of None gets a Zoom-like body for
+      the status (`{"code": ..., "message": ...}`); 429 gets `X-RateLimit-Type: QPS` unless
+      `headers` says otherwise.
+    - `delay`: seconds to wait before answering.
+    - `acted=True`: the fake first handles the request for real (e.g. creates the meeting),
+      then answers `status` instead of the real answer: Zoom acted, then failed.
+    - `timeout=True`: the fake handles the request for real, then holds the answer for
+      `delay` seconds (default 30) or until the client hangs up, whichever comes first;
+      it models a read timeout after Zoom acted. Set the client's timeout below `delay`.
+    - `drop=True`: the connection is closed mid-answer (the client sees a protocol error);
+      combine with `acted=True` to model Zoom having acted first.
+    """
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] | None = None
+    delay: float = 0.0
+    acted: bool = False
+    timeout: bool = False
+    drop: bool = False
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the fake received it. `body` is parsed JSON, a form dict, or None."""
+
+    method: str
+    path: str
+    route: str | None
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _ZoomFailure(Exception):
+    def __init__(self, status: int, code: int, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.reply = _Reply(status, {"code": code, "message": message, **extra})
+
+
+class _QuietDrops(logging.Filter):
+    """Drop uvicorn's complaint about the answers `Answer(drop=True)` cuts off on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _random_password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def _digits(n: int) -> str:
+    return "".join(secrets.choice(string.digits) for _ in range(n))
+
+
+def _tracking_id() -> str:
+    return f"v=2.0;clid=us06;rid=WEB_{secrets.token_hex(16)}"
+
+
+def _next_midnight_utc(now: datetime | None = None) -> datetime:
+    now = now or datetime.now(UTC)
+    return datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+
+
+class FakeZoom:
+    """A local Zoom. See the module docstring; `docs/CONTRACTS.md` fixes the public API."""
+
+    def __init__(
+        self,
+        account_id: str = "acct-test",
+        client_id: str = "cid-test",
+        client_secret: str = "secret-test",  # noqa: S107 - the fake's own test secret
+        *,
+        scopes: tuple[str, ...] = DEFAULT_SCOPES,
+        token_ttl: int = 3599,
+    ) -> None:
+        self.account_id = account_id
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.scopes: tuple[str, ...] = tuple(scopes)
+        self.token_ttl = token_ttl
+        self._initial = (self.scopes, token_ttl)
+        self.latency: float = 0.0
+        self._lock = threading.Lock()
+
+        # A plain coroutine function, so uvicorn sees an ASGI 3 app (a bound method looks like
+        # ASGI 2 to its check).
+        async def app(scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+            await self._asgi(scope, receive, send)
+
+        self._server = LoopbackServer(app)
+        self._clear()
+
+    def _clear(self) -> None:
+        self._users: dict[str, dict[str, Any]] = {}
+        self._meetings: dict[int, dict[str, Any]] = {}
+        self._requests: list[Recorded] = []
+        self._scripts: dict[tuple[str, str], deque[Answer]] = {}
+        self._tokens: dict[str, tuple[float, tuple[str, ...]]] = {}  # token -> (expires, scopes)
+        self._revoked: set[str] = set()
+        self._daily: dict[str, int] = {}  # user id -> create/update calls left today
+        self._page_tokens: dict[str, tuple[str, str, int]] = {}  # token -> (user, type, offset)
+        self._token_requests = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> FakeZoom:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> FakeZoom:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Forget meetings, requests, scripts, users, tokens and limits; keep credentials.
+
+        Latency goes back to 0; scopes and token lifetime back to what the fake was built with.
+        """
+        with self._lock:
+            self._clear()
+            self.latency = 0.0
+            self.scopes, self.token_ttl = self._initial
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/v2"
+
+    @property
+    def oauth_url(self) -> str:
+        return self.url + TOKEN
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        email: str,
+        *,
+        id: str | None = None,
+        first_name: str = "",
+        last_name: str = "",
+        status: str = "active",
+        timezone: str | None = None,
+        type: int = 2,  # 2 = licensed, as Zoom numbers it
+    ) -> dict[str, Any]:
+        """Add a Zoom user to the account and return it as `GET /users/{userId}` answers."""
+        user_id = id or base64.urlsafe_b64encode(secrets.token_bytes(16)).decode()[:22]
+        user = {
+            "id": user_id,
+            "first_name": first_name,
+            "last_name": last_name,
+            "display_name": f"{first_name} {last_name}".strip() or email.split("@")[0],
+            "email": email,
+            "type": type,
+            "role_name": "Member",
+            "pmi": int("8" + _digits(9)),
+            "use_pmi": False,
+            "timezone": timezone or "",
+            "verified": 1,
+            "dept": "",
+            "created_at": _utc_text(datetime.now(UTC)),
+            "last_login_time": _utc_text(datetime.now(UTC)),
+            "language": "en-US",
+            "status": status,
+            "role_id": "2",
+            "account_id": self.account_id,
+            "account_number": 12345678,
+            "cluster": "us06",
+        }
+        with self._lock:
+            self._users[user_id] = user
+        return dict(user)
+
+    def script(self, method: str, route: str, *answers: Answer) -> None:
+        """Queue `answers` for the next requests to `route` (a template such as
+        `/users/{userId}/meetings`, or `/oauth/token`). Each is used once, in order; once the
+        queue is empty the fake answers normally again. A scripted answer comes before the
+        fake's own checks (token, user, validation) unless it is `acted` or `timeout`.
+        """
+        with self._lock:
+            self._scripts.setdefault((method.upper(), route), deque()).extend(answers)
+
+    def revoke_tokens(self) -> None:
+        """Every token issued so far now gets 401 code 124 ("Invalid access token.")."""
+        with self._lock:
+            self._revoked.update(self._tokens)
+
+    def set_daily_limit(self, user: str, remaining: int) -> None:
+        """`user` (id or email) may make `remaining` more create/update calls today; after
+        that Zoom answers 429 with `X-RateLimit-Type: Daily-limit`."""
+        with self._lock:
+            found = self._find_user(user)
+            if found is None:
+                raise KeyError(f"no such user in the fake: {user}")
+            self._daily[found["id"]] = remaining
+
+    # -- reading what happened ---------------------------------------------------------------
+
+    @property
+    def meetings(self) -> dict[int, dict[str, Any]]:
+        """Every meeting the fake holds, by id, as Zoom's JSON (a snapshot of the dict)."""
+        with self._lock:
+            return dict(self._meetings)
+
+    @property
+    def users(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            return dict(self._users)
+
+    @property
+    def requests(self) -> list[Recorded]:
+        """Every request received, in arrival order (a snapshot)."""
+        with self._lock:
+            return list(self._requests)
+
+    def requests_to(self, route: str, method: str | None = None) -> list[Recorded]:
+        return [
+            r
+            for r in self.requests
+            if r.route == route and (method is None or r.method == method.upper())
+        ]
+
+    @property
+    def token_requests(self) -> int:
+        with self._lock:
+            return self._token_requests
+
+    # -- the ASGI app ----------------------------------------------------------------------
+
+    async def _asgi(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return
+        raw = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            raw += message.get("body", b"")
+            more = message.get("more_body", False)
+
+        method = scope["method"].upper()
+        path = scope["path"]
+        query = {k: v[-1] for k, v in parse_qs(scope["query_string"].decode()).items()}
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        route, params = self._route(path)
+        body = self._parse_body(raw, headers)
+        with self._lock:
+            self._requests.append(Recorded(method, path, route, query, headers, body))
+            if route == TOKEN:
+                self._token_requests += 1
+            queue = self._scripts.get((method, route)) if route else None
+            answer = queue.popleft() if queue else None
+
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        if answer is not None and answer.delay and not answer.timeout:
+            await asyncio.sleep(answer.delay)
+
+        if answer is not None and not (answer.acted or answer.timeout):
+            reply = self._scripted_reply(answer)
+        else:
+            reply = self._handle(method, route, params, query, headers, raw, body)
+            if answer is not None and answer.acted and not answer.timeout:
+                reply = self._scripted_reply(answer)
+
+        if answer is not None and answer.timeout:
+            await self._hold(receive, answer.delay or 30.0)
+        if answer is not None and answer.drop:
+            await self._drop(send)
+            return
+        await self._send(send, reply)
+
+    async def _hold(self, receive: Callable, seconds: float) -> None:
+        # Wait until the client gives up (it hangs up) or `seconds` pass.
+        async def hung_up() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        try:
+            await asyncio.wait_for(hung_up(), seconds)
+        except TimeoutError:
+            pass
+
+    async def _drop(self, send: Callable) -> None:
+        # Promise a body and send none of it: the server closes the connection, and the client
+        # sees the answer cut off (httpx.RemoteProtocolError), as when Zoom's edge drops it.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        # Returning now makes uvicorn close the connection (and log a line we filter out).
+
+    async def _send(self, send: Callable, reply: _Reply) -> None:
+        headers = {"x-zm-trackingid": _tracking_id(), **reply.headers}
+        if reply.body is None:
+            payload = b""
+        elif isinstance(reply.body, bytes):
+            payload = reply.body
+        else:
+            payload = json.dumps(reply.body).encode()
+            headers.setdefault("content-type", "application/json;charset=UTF-8")
+        headers["content-length"] = str(len(payload))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": reply.status,
+                "headers": [(k.lower().encode(), str(v).encode()) for k, v in headers.items()],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+    @staticmethod
+    def _route(path: str) -> tuple[str | None, dict[str, str]]:
+        if _TOKEN_PATH.match(path):
+            return TOKEN, {}
+        for pattern, route in _API_ROUTES:
+            match = pattern.match(path)
+            if match:
+                params = {k: v for k, v in match.groupdict().items() if k != "prefix"}
+                return route, params
+        return None, {}
+
+    @staticmethod
+    def _parse_body(raw: bytes, headers: dict[str, str]) -> Any:
+        if not raw:
+            return None
+        kind = headers.get("content-type", "")
+        if "application/x-www-form-urlencoded" in kind:
+            return {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw.decode(errors="replace")
+
+    @staticmethod
+    def _scripted_reply(answer: Answer) -> _Reply:
+        headers = dict(answer.headers or {})
+        body = answer.body
+        status = answer.status
+        if status == 429:
+            headers = {"X-RateLimit-Type": "QPS", **headers}
+            daily = any(
+                k.lower() == "x-ratelimit-type" and v.lower() == "daily-limit"
+                for k, v in headers.items()
+            )
+            if body is None:
+                message = (
+                    DAILY_LIMIT_MESSAGE.format(api="Create a meeting") if daily else (QPS_MESSAGE)
+                )
+                body = {"code": 429, "message": message}
+        elif body is None and status >= 500:
+            body = {"code": status, "message": "Internal Server Error"}
+        elif body is None and status == 401:
+            body = {"code": 124, "message": "Invalid access token."}
+        elif body is None and status >= 400:
+            body = {"code": 300, "message": "Bad Request"}
+        if status in (204, 304):
+            body = None
+        return _Reply(status, body, headers)
+
+    # -- Zoom's behaviour ------------------------------------------------------------------
+
+    def _handle(
+        self,
+        method: str,
+        route: str | None,
+        params: dict[str, str],
+        query: dict[str, str],
+        headers: dict[str, str],
+        raw: bytes,
+        body: Any,
+    ) -> _Reply:
+        try:
+            if route == TOKEN:
+                return self._token(method, headers, body, query)
+            if route is None:
+                raise _ZoomFailure(404, 404, "The requested resource was not found.")
+            handler = self._HANDLERS.get((method, route))
+            if handler is None:
+                raise _ZoomFailure(405, 405, f"Method {method} not allowed.")
+            with self._lock:
+                self._authorize(headers, method, route)
+            if method in ("POST", "PATCH"):
+                if not isinstance(body, dict):
+                    raise _ZoomFailure(400, 300, "Request Body should be a valid JSON object.")
+            with self._lock:
+                return handler(self, params, query, body)
+        except _ZoomFailure as failure:
+            return failure.reply
+
+    def _token(
+        self, method: str, headers: dict[str, str], body: Any, query: dict[str, str]
+    ) -> _Reply:
+        if method != "POST":
+            raise _ZoomFailure(405, 405, "Method not allowed.")
+        form = {**query, **(body if isinstance(body, dict) else {})}
+        auth = headers.get("authorization", "")
+        client_id = client_secret = None
+        if auth.lower().startswith("basic "):
+            try:
+                decoded = base64.b64decode(auth[6:].strip()).decode()
+                client_id, _, client_secret = decoded.partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                pass
+        if client_id != self.client_id or client_secret != self.client_secret:
+            return _Reply(
+                401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
+            )
+        if form.get("grant_type") != "account_credentials":
+            return _Reply(
+                400, {"reason": "Unsupported grant type", "error": "unsupported_grant_type"}
+            )
+        if form.get("account_id") != self.account_id:
+            return _Reply(
+                400,
+                {"reason": "Invalid request : Account ID is invalid.", "error": "invalid_request"},
+            )
+        token = "fake." + secrets.token_urlsafe(32)
+        with self._lock:
+            self._tokens[token] = (time.time() + self.token_ttl, self.scopes)
+        return _Reply(
+            200,
+            {
+                "access_token": token,
+                "token_type": "bearer",
+                "expires_in": self.token_ttl,
+                "scope": " ".join(self.scopes),
+                "api_url": "https://api.zoom.us",
+            },
+        )
+
+    def _authorize(self, headers: dict[str, str], method: str, route: str) -> None:
+        auth = headers.get("authorization", "")
+        if not auth.lower().startswith("bearer "):
+            raise _ZoomFailure(401, 124, "Invalid access token.")
+        token = auth[7:].strip()
+        issued = self._tokens.get(token)
+        if issued is None or token in self._revoked:
+            raise _ZoomFailure(401, 124, "Invalid access token.")
+        expires, scopes = issued
+        if time.time() >= expires:
+            raise _ZoomFailure(401, 124, "Access token is expired.")
+        needed = _ROUTE_SCOPES.get((method, route), ())
+        if needed and not any(s in scopes for s in needed):
+            raise _ZoomFailure(
+                400,
+                4711,
+                f"Invalid access token, does not contain scopes:[{', '.join(needed)}].",
+            )
+
+    def _find_user(self, key: str) -> dict[str, Any] | None:
+        if key in self._users:
+            return self._users[key]
+        lowered = key.lower()
+        for user in self._users.values():
+            if user["email"].lower() == lowered:
+                return user
+        return None
+
+    def _user_or_404(self, key: str) -> dict[str, Any]:
+        user = self._find_user(key)
+        if user is None:
+            raise _ZoomFailure(404, 1001, f"User does not exist: {key}.")
+        return user
+
+    def _meeting_or_404(self, key: str) -> dict[str, Any]:
+        try:
+            meeting = self._meetings.get(int(key))
+        except ValueError:
+            meeting = None
+        if meeting is None:
+            raise _ZoomFailure(404, 3001, f"Meeting does not exist: {key}.")
+        return meeting
+
+    def _spend_daily(self, user: dict[str, Any], api: str) -> None:
+        remaining = self._daily.get(user["id"])
+        if remaining is None:
+            return
+        if remaining <= 0:
+            resets = _next_midnight_utc()
+            failure = _ZoomFailure(429, 429, DAILY_LIMIT_MESSAGE.format(api=api))
+            failure.reply.headers = {
+                "X-RateLimit-Type": "Daily-limit",
+                "X-RateLimit-Limit": "100",
+                "X-RateLimit-Remaining": "0",
+                "Retry-After": _utc_text(resets),
+            }
+            raise failure
+        self._daily[user["id"]] = remaining - 1
+
+    # GET /users/{userId}
+    def _get_user(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        return _Reply(200, dict(self._user_or_404(params["userId"])))
+
+    # POST /users/{userId}/meetings
+    def _create_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        user = self._user_or_404(params["userId"])
+        _validate_meeting(body, creating=True)
+        self._spend_daily(user, "Create a meeting")
+        meeting = self._new_meeting(user, body)
+        self._meetings[meeting["id"]] = meeting
+        return _Reply(201, _create_answer(meeting))
+
+    def _new_meeting(self, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        now = datetime.now(UTC).replace(microsecond=0)
+        meeting_type = int(body.get("type", 2))
+        timezone = _zone_name(body.get("timezone")) or user.get("timezone") or "America/New_York"
+        if meeting_type in (2, 8) and body.get("start_time"):
+            start = _to_utc(body["start_time"], timezone)
+        else:
+            start = now
+        meeting_id = int("8" + _digits(10))  # 11 digits, more than an int32 holds
+        while meeting_id in self._meetings:
+            meeting_id = int("8" + _digits(10))
+        password = body.get("password") or _random_password()
+        encrypted = secrets.token_urlsafe(24).replace("-", "a").replace("_", "b")
+        settings = _default_settings()
+        settings.update(body.get("settings") or {})
+        meeting: dict[str, Any] = {
+            "uuid": base64.b64encode(secrets.token_bytes(16)).decode(),
+            "id": meeting_id,
+            "host_id": user["id"],
+            "host_email": user["email"],
+            "assistant_id": "",
+            "topic": body.get("topic", "Zoom meeting"),
+            "type": meeting_type,
+            "status": "waiting",
+            "start_time": _utc_text(start),
+            "duration": int(body.get("duration", 60)),
+            "timezone": timezone,
+            "agenda": body.get("agenda", ""),
+            "created_at": _utc_text(now),
+            "start_url": f"https://us06web.zoom.us/s/{meeting_id}?zak={secrets.token_urlsafe(32)}",
+            "join_url": f"https://us06web.zoom.us/j/{meeting_id}?pwd={encrypted}",
+            "password": password,
+            "h323_password": _digits(6),
+            "pstn_password": _digits(6),
+            "encrypted_password": encrypted,
+            "settings": settings,
+            "pre_schedule": False,
+        }
+        if meeting_type == 1:
+            meeting.pop("timezone")
+        if meeting_type in (3, 8) and body.get("recurrence"):
+            meeting["recurrence"] = dict(body["recurrence"])
+            if meeting_type == 8:
+                meeting["occurrences"] = _occurrences(start, timezone, meeting)
+        return meeting
+
+    # GET /meetings/{meetingId}
+    def _get_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        meeting = self._meeting_or_404(params["meetingId"])
+        return _Reply(200, json.loads(json.dumps(meeting)))
+
+    # PATCH /meetings/{meetingId}
+    def _update_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        meeting = self._meeting_or_404(params["meetingId"])
+        _validate_meeting(body, creating=False)
+        user = self._users.get(meeting["host_id"]) or {"id": meeting["host_id"]}
+        self._spend_daily(user, "Update a meeting")
+        for key, value in body.items():
+            if key == "settings":
+                meeting["settings"].update(value)
+            elif key == "start_time":
+                tz = _zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
+                meeting["start_time"] = _utc_text(_to_utc(value, tz))
+            elif key in ("topic", "type", "duration", "timezone", "agenda", "password"):
+                meeting[key] = value
+            elif key == "recurrence":
+                meeting["recurrence"] = dict(value)
+        if meeting.get("type") == 8 and meeting.get("recurrence"):
+            start = datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00"))
+            meeting["occurrences"] = _occurrences(start, meeting.get("timezone") or "UTC", meeting)
+        return _Reply(204)
+
+    # DELETE /meetings/{meetingId}
+    def _delete_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        meeting = self._meeting_or_404(params["meetingId"])
+        del self._meetings[meeting["id"]]
+        return _Reply(204)
+
+    # GET /users/{userId}/meetings
+    def _list_meetings(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        user = self._user_or_404(params["userId"])
+        kind = query.get("type", "scheduled")
+        if kind not in ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"):
+            raise _ZoomFailure(
+                400, 300, "Invalid field.", errors=[{"field": "type", "message": "Invalid field."}]
+            )
+        try:
+            page_size = int(query.get("page_size", 30))
+        except ValueError:
+            page_size = 30
+        page_size = max(1, min(page_size, 300))
+        offset = 0
+        token = query.get("next_page_token")
+        if token:
+            saved = self._page_tokens.get(token)
+            if saved is None or saved[:2] != (user["id"], kind):
+                raise _ZoomFailure(400, 300, "Invalid next_page_token.")
+            offset = saved[2]
+        chosen = [m for m in self._meetings.values() if m["host_id"] == user["id"]]
+        chosen = [m for m in chosen if _listed(m, kind)]
+        chosen.sort(key=lambda m: (m["start_time"], m["id"]))
+        page = chosen[offset : offset + page_size]
+        next_token = ""
+        if offset + page_size < len(chosen):
+            next_token = secrets.token_urlsafe(24)
+            self._page_tokens[next_token] = (user["id"], kind, offset + page_size)
+        return _Reply(
+            200,
+            {
+                "page_size": page_size,
+                "total_records": len(chosen),
+                "next_page_token": next_token,
+                "meetings": [_summary(m) for m in page],
+            },
+        )
+
+    _HANDLERS: ClassVar[dict[tuple[str, str], Callable[..., _Reply]]] = {
+        ("GET", USER): _get_user,
+        ("POST", MEETINGS): _create_meeting,
+        ("GET", MEETINGS): _list_meetings,
+        ("GET", MEETING): _get_meeting,
+        ("PATCH", MEETING): _update_meeting,
+        ("DELETE", MEETING): _delete_meeting,
+    }
+
+
+# -- Zoom's rules, as plain functions ------------------------------------------------------
+
+
+def _zone_name(name: Any) -> str | None:
+    if not name or not isinstance(name, str):
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # Zoom ignores a zone it does not know and uses the host's
+    return name
+
+
+def _to_utc(start_time: str, timezone: str) -> datetime:
+    if start_time.endswith("Z"):
+        return datetime.fromisoformat(start_time[:-1]).replace(tzinfo=UTC)
+    return datetime.fromisoformat(start_time).replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def _validation(field_name: str, message: str) -> _ZoomFailure:
+    return _ZoomFailure(
+        400, 300, "Validation Failed.", errors=[{"field": field_name, "message": message}]
+    )
+
+
+def _validate_meeting(body: dict[str, Any], *, creating: bool) -> None:
+    """Raise the 300 Zoom gives for what zoombot could get wrong."""
+    topic = body.get("topic")
+    if topic is not None and (not isinstance(topic, str) or len(topic) > 200):
+        raise _validation("topic", "size must be between 0 and 200")
+    meeting_type = body.get("type", 2)
+    if meeting_type not in (1, 2, 3, 8):
+        raise _validation("type", "Invalid field.")
+    start_time = body.get("start_time")
+    if start_time is not None:
+        valid = isinstance(start_time, str) and bool(_START_TIME.match(start_time))
+        if valid:
+            try:
+                datetime.fromisoformat(start_time.rstrip("Z"))
+            except ValueError:
+                valid = False
+        if not valid:
+            raise _validation("start_time", "Invalid field.")
+    duration = body.get("duration")
+    if duration is not None and (not isinstance(duration, int) or duration < 0):
+        raise _validation("duration", "Invalid field.")
+    password = body.get("password")
+    if password is not None and (not isinstance(password, str) or not _PASSWORD.match(password)):
+        raise _validation(
+            "password",
+            "Password can only contain the following characters: [a-z A-Z 0-9 @ - _ *] "
+            "and can have a maximum of 10 characters.",
+        )
+    recurrence = body.get("recurrence")
+    if recurrence is not None:
+        _validate_recurrence(recurrence)
+    settings = body.get("settings")
+    if settings is not None:
+        if not isinstance(settings, dict):
+            raise _validation("settings", "Invalid field.")
+        hosts = settings.get("alternative_hosts")
+        if hosts:
+            for email in str(hosts).replace(",", ";").split(";"):
+                if email and not _EMAIL.match(email.strip()):
+                    raise _validation("settings.alternative_hosts", "Invalid field.")
+        recording = settings.get("auto_recording")
+        if recording is not None and recording not in ("local", "cloud", "none"):
+            raise _validation("settings.auto_recording", "Invalid field.")
+
+
+def _validate_recurrence(recurrence: Any) -> None:
+    if not isinstance(recurrence, dict) or recurrence.get("type") not in (1, 2, 3):
+        raise _validation("recurrence.type", "Invalid field.")
+    kind = recurrence["type"]
+    if "end_times" in recurrence and "end_date_time" in recurrence:
+        raise _validation(
+            "recurrence.end_times", "end_times and end_date_time can not be set at the same time."
+        )
+    end_times = recurrence.get("end_times")
+    if end_times is not None and (not isinstance(end_times, int) or not 1 <= end_times <= 60):
+        raise _validation("recurrence.end_times", "must be between 1 and 60")
+    end = recurrence.get("end_date_time")
+    if end is not None and (not isinstance(end, str) or not _START_TIME.match(end)):
+        raise _validation("recurrence.end_date_time", "Invalid field.")
+    interval = recurrence.get("repeat_interval")
+    limit = {1: 99, 2: 50, 3: 10}[kind]
+    if interval is not None and (not isinstance(interval, int) or not 1 <= interval <= limit):
+        raise _validation("recurrence.repeat_interval", f"must be between 1 and {limit}")
+    if kind == 2:
+        days = recurrence.get("weekly_days")
+        if not isinstance(days, str) or not _WEEKLY_DAYS.match(days):
+            raise _validation("recurrence.weekly_days", "weekly_days is required for weekly.")
+    if kind == 3:
+        by_day = recurrence.get("monthly_day")
+        by_week = recurrence.get("monthly_week"), recurrence.get("monthly_week_day")
+        if by_day is None and None in by_week:
+            raise _validation(
+                "recurrence.monthly_day", "monthly_day or monthly_week is required for monthly."
+            )
+        if by_day is not None and (not isinstance(by_day, int) or not 1 <= by_day <= 31):
+            raise _validation("recurrence.monthly_day", "must be between 1 and 31")
+
+
+def _default_settings() -> dict[str, Any]:
+    return {
+        "host_video": False,
+        "participant_video": False,
+        "cn_meeting": False,
+        "in_meeting": False,
+        "join_before_host": False,
+        "jbh_time": 0,
+        "mute_upon_entry": False,
+        "watermark": False,
+        "use_pmi": False,
+        "approval_type": 2,
+        "audio": "voip",
+        "auto_recording": "none",
+        "enforce_login": False,
+        "enforce_login_domains": "",
+        "alternative_hosts": "",
+        "alternative_host_update_polls": False,
+        "close_registration": False,
+        "show_share_button": False,
+        "allow_multiple_devices": False,
+        "registrants_confirmation_email": True,
+        "waiting_room": True,
+        "request_permission_to_unmute_participants": False,
+        "registrants_email_notification": True,
+        "meeting_authentication": False,
+        "encryption_type": "enhanced_encryption",
+        "approved_or_denied_countries_or_regions": {"enable": False},
+        "breakout_room": {"enable": False},
+        "alternative_hosts_email_notification": True,
+        "device_testing": False,
+        "focus_mode": False,
+        "private_meeting": False,
+        "email_notification": True,
+        "host_save_video_order": False,
+    }
+
+
+def _occurrences(start: datetime, timezone: str, meeting: dict[str, Any]) -> list[dict[str, Any]]:
+    """Up to 60 occurrences (Zoom's maximum), computed in the meeting's local time."""
+    recurrence = meeting["recurrence"]
+    zone = ZoneInfo(timezone)
+    local = start.astimezone(zone)
+    interval = int(recurrence.get("repeat_interval") or 1)
+    count = int(recurrence.get("end_times") or 0) or None
+    until = None
+    if recurrence.get("end_date_time"):
+        until = _to_utc(recurrence["end_date_time"], "UTC")
+    if count is None and until is None:
+        count = 7  # Zoom's default when neither is given
+    days: list[date] = []
+    kind = recurrence["type"]
+    day = local.date()
+    limit = min(count or 60, 60)
+    for _ in range(3700):  # enough for 60 occurrences at any interval
+        if len(days) >= limit:
+            break
+        if kind == 1:
+            if (day - local.date()).days % interval == 0:
+                days.append(day)
+        elif kind == 2:
+            wanted = {int(d) for d in str(recurrence["weekly_days"]).split(",")}
+            zoom_weekday = (day.isoweekday() % 7) + 1  # Zoom: 1 = Sunday
+            week = ((day - local.date()).days + local.date().weekday()) // 7
+            if zoom_weekday in wanted and week % interval == 0:
+                days.append(day)
+        elif kind == 3:
+            months = (day.year - local.year) * 12 + day.month - local.month
+            if months % interval == 0 and _monthly_match(day, recurrence):
+                days.append(day)
+        day += timedelta(days=1)
+    occurrences = []
+    for d in days:
+        moment = datetime.combine(d, local.timetz().replace(tzinfo=None), tzinfo=zone)
+        if until is not None and moment > until:
+            break
+        occurrences.append(
+            {
+                "occurrence_id": str(int(moment.timestamp() * 1000)),
+                "start_time": _utc_text(moment),
+                "duration": meeting["duration"],
+                "status": "available",
+            }
+        )
+    return occurrences
+
+
+def _monthly_match(day: date, recurrence: dict[str, Any]) -> bool:
+    if recurrence.get("monthly_day") is not None:
+        wanted = min(int(recurrence["monthly_day"]), calendar.monthrange(day.year, day.month)[1])
+        return day.day == wanted
+    week = int(recurrence["monthly_week"])  # -1 = last, 1..4
+    weekday = int(recurrence["monthly_week_day"])  # 1 = Sunday
+    if (day.isoweekday() % 7) + 1 != weekday:
+        return False
+    if week == -1:
+        return day.day + 7 > calendar.monthrange(day.year, day.month)[1]
+    return (day.day - 1) // 7 + 1 == week
+
+
+def _listed(meeting: dict[str, Any], kind: str) -> bool:
+    now = datetime.now(UTC)
+    start = datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00"))
+    end = start + timedelta(minutes=meeting.get("duration") or 0)
+    occurrences = meeting.get("occurrences") or []
+    if occurrences:
+        last = occurrences[-1]["start_time"]
+        end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(
+            minutes=meeting.get("duration") or 0
+        )
+    if kind == "live":
+        return meeting.get("status") == "started"
+    if kind in ("upcoming", "upcoming_meetings"):
+        return meeting["type"] in (1, 3) or end >= now or meeting.get("status") == "started"
+    if kind == "previous_meetings":
+        return meeting["type"] in (2, 8) and end < now
+    return True  # scheduled: every unexpired meeting the fake holds
+
+
+def _summary(meeting: dict[str, Any]) -> dict[str, Any]:
+    keys = (
+        "uuid",
+        "id",
+        "host_id",
+        "topic",
+        "type",
+        "start_time",
+        "duration",
+        "timezone",
+        "agenda",
+        "created_at",
+        "join_url",
+    )
+    return {k: meeting[k] for k in keys if k in meeting}
+
+
+def _create_answer(meeting: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(meeting))  # a deep copy: later changes don't leak into it
