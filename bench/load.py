@@ -1,0 +1,292 @@
+"""Load benchmark: many people type `/zoom` at once.
+
+Starts the fake Zoom (Zoom's latency) and the fake Slack (Slack's latency) on loopback, then the
+real app (`python app.py`) against them, adds users who exist in both, and fires signed
+`/zoom tomorrow 3pm design review #N` commands, `--concurrency` at a time, each from one of
+`--users` people and each with its own response URL. Prints what was sent, acknowledged and
+posted, the latencies, the throughput, the app's peak memory and its time to ready, next to
+the goals from issue 5. Prints figures; asserts nothing.
+
+    python bench/load.py [--commands 300] [--concurrency 30] [--users 30]
+                         [--zoom-latency 0.2] [--slack-latency 0.05]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.testing.app_process import AppFailedToStart, AppProcess
+from bot.testing.slack import (
+    DEFAULT_CHANNEL,
+    FakeSlack,
+    new_id,
+    signed_headers,
+    slash_command_body,
+)
+from zoom.testing import FakeZoom
+
+ACK_LIMIT = 3.0  # seconds: Slack shows the user an error after this
+
+
+@dataclass
+class Command:
+    n: int
+    user: str
+    response_url: str
+    sent: float = 0.0
+    acked: float = 0.0
+    status: int = 0
+    error: str = ""
+    posted: float = 0.0
+    join_url: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"tomorrow 3pm design review #{self.n}"
+
+    @property
+    def ack_s(self) -> float:
+        return self.acked - self.sent
+
+    @property
+    def in_time(self) -> bool:
+        return self.status == 200 and self.ack_s <= ACK_LIMIT
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+async def fire(
+    commands: list[Command], events_url: str, secret: str, concurrency: int, users: int
+) -> None:
+    """Each of `concurrency` workers sends its user's commands one after another."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+
+        async def send(command: Command) -> None:
+            body = slash_command_body(
+                command.text,
+                user=command.user,
+                channel=DEFAULT_CHANNEL,
+                response_url=command.response_url,
+            )
+            command.sent = time.monotonic()
+            try:
+                answer = await http.post(
+                    events_url, content=body.encode(), headers=signed_headers(secret, body)
+                )
+                command.status = answer.status_code
+            except httpx.HTTPError as e:
+                command.error = type(e).__name__
+            command.acked = time.monotonic()
+
+        async def worker(k: int) -> None:
+            for command in commands[k::concurrency]:
+                await send(command)
+
+        await asyncio.gather(*(worker(k) for k in range(min(concurrency, len(commands)))))
+
+
+_NUMBER = re.compile(r"#(\d+)\b")
+
+
+def match_posts(commands: list[Command], slack: FakeSlack, zoom: FakeZoom) -> None:
+    """Fill in `join_url` from Zoom's meetings (by the topic's #N) and `posted` from the first
+    channel post (chat.postMessage, or an in_channel response_url post) carrying that link."""
+    by_n = {c.n: c for c in commands}
+    for meeting in zoom.meetings.values():
+        found = _NUMBER.search(str(meeting.get("topic", "")))
+        if found and int(found.group(1)) in by_n and not by_n[int(found.group(1))].join_url:
+            by_n[int(found.group(1))].join_url = str(meeting["join_url"])
+    waiting = {c.join_url.split("?")[0]: c for c in commands if c.join_url and not c.posted}
+    if not waiting:
+        return
+    posts: list[tuple[float, str]] = [
+        (call.done, json.dumps(call.params))
+        for call in slack.calls_to("chat.postMessage")
+        if call.status == 200 and call.answer and call.answer.get("ok")
+    ]
+    posts += [
+        (p.at, json.dumps(p.body))
+        for p in slack.response_posts
+        if p.status == 200 and p.body.get("response_type") == "in_channel"
+    ]
+    for at, text in posts:
+        for url in [u for u in waiting if u in text]:
+            command = waiting.pop(url)
+            command.posted = at if not command.posted else min(command.posted, at)
+
+
+def run(args: argparse.Namespace) -> int:
+    zoom = FakeZoom().start()
+    slack = FakeSlack().start()
+    workdir = Path(tempfile.mkdtemp(prefix="zoombot-bench-"))
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "ZOOM_ACCOUNT_ID": zoom.account_id,
+        "ZOOM_CLIENT_ID": zoom.client_id,
+        "ZOOM_CLIENT_SECRET": zoom.client_secret,
+        "ZOOM_API_URL": zoom.api_url,
+        "ZOOM_OAUTH_URL": zoom.oauth_url,
+        "DATABASE_URL": f"sqlite:///{workdir / 'zoombot.db'}",
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": args.log_level,
+    }
+    people = []
+    for i in range(args.users):
+        slack_id = new_id("U")
+        email = f"bench.user{i}@example.com"
+        slack.add_user(slack_id, name=f"bench.user{i}", email=email, tz="America/Denver")
+        zoom.add_user(email, first_name="Bench", last_name=f"User{i}", timezone="America/Denver")
+        people.append(slack_id)
+    app = AppProcess(env, cwd=workdir)
+    try:
+        app.start(timeout=60)
+    except AppFailedToStart as e:
+        print(f"the app did not start: {e}", file=sys.stderr)
+        zoom.stop()
+        slack.stop()
+        return 1
+    # Latency on only now, so that start-up is measured as the app's own cost.
+    zoom.latency = args.zoom_latency
+    slack.latency = args.slack_latency
+    commands = [
+        # Worker k sends commands k, k + concurrency, …: each worker is one person typing.
+        Command(
+            n=i + 1,
+            user=people[i % args.concurrency % len(people)],
+            response_url=slack.new_response_url(),
+        )
+        for i in range(args.commands)
+    ]
+    cpu_start = time.process_time()
+    try:
+        asyncio.run(
+            fire(commands, app.events_url, slack.signing_secret, args.concurrency, args.users)
+        )
+        deadline = time.monotonic() + args.settle
+        while time.monotonic() < deadline:
+            match_posts(commands, slack, zoom)
+            if all(c.posted for c in commands if c.in_time):
+                break
+            time.sleep(0.05)
+        match_posts(commands, slack, zoom)
+        rss_mib = app.peak_rss_kib() / 1024
+    finally:
+        app.stop()
+        zoom.stop()
+        slack.stop()
+
+    report(
+        args,
+        commands,
+        len(zoom.meetings),
+        rss_mib,
+        app.ready_seconds or float("nan"),
+        time.process_time() - cpu_start,
+    )
+    logs = app.logs()
+    tracebacks = logs.count("Traceback (most recent call last)")
+    if tracebacks:
+        print(f"\nthe app logged {tracebacks} tracebacks; log: {app.log_path}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def report(
+    args: argparse.Namespace,
+    commands: list[Command],
+    meetings: int,
+    rss_mib: float,
+    ready_s: float,
+    harness_cpu_s: float,
+) -> None:
+    acked = [c for c in commands if c.in_time]
+    posted = [c for c in commands if c.posted]
+    ack_ms = [c.ack_s * 1000 for c in commands if c.status == 200]
+    to_post = [c.posted - c.sent for c in posted]
+    first = min((c.sent for c in commands), default=0.0)
+    last = max((c.posted for c in posted), default=0.0)
+    rate = len(commands) / (last - first) if posted and last > first else 0.0
+    errors: dict[str, int] = {}
+    for c in commands:
+        if not c.in_time:
+            key = (c.error or f"HTTP {c.status}") if c.status != 200 else "ack > 3 s"
+            errors[key] = errors.get(key, 0) + 1
+
+    cpu = os.cpu_count()
+    print(
+        f"zoombot load: {args.commands} commands, {args.concurrency} at a time, {args.users} users;"
+        f" Zoom latency {args.zoom_latency * 1000:.0f} ms, Slack latency "
+        f"{args.slack_latency * 1000:.0f} ms"
+    )
+    print(f"machine: {platform.machine()}, {cpu} CPUs, Python {platform.python_version()}")
+    rows = [
+        ("commands sent", f"{len(commands)}", ""),
+        ("acknowledged within 3 s", f"{len(acked)}", f"= {len(commands)}"),
+        ("posted", f"{len(posted)}", f"= {len(commands)}"),
+        ("meetings created", f"{meetings}", f"= {len(commands)}"),
+        ("ack latency p50", f"{percentile(ack_ms, 50):.1f} ms", ""),
+        ("ack latency p99", f"{percentile(ack_ms, 99):.1f} ms", "<= 100 ms"),
+        ("ack latency max", f"{max(ack_ms, default=float('nan')):.1f} ms", "<= 3000 ms"),
+        ("command to posted p50", f"{percentile(to_post, 50) * 1000:.0f} ms", ""),
+        ("command to posted p99", f"{percentile(to_post, 99) * 1000:.0f} ms", "<= 1000 ms"),
+        ("commands per second", f"{rate:.1f}", ">= 100"),
+        ("app peak RSS", f"{rss_mib:.1f} MiB", "< 150 MiB"),
+        ("start to ready", f"{ready_s:.2f} s", "< 2 s"),
+        # The fakes and the load run in this process, on the same cores as the app.
+        ("harness CPU (fakes + load)", f"{harness_cpu_s:.1f} s", ""),
+    ]
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, goal in rows:
+        print(f"  {name:<{width}}  {value:>12}   {('goal ' + goal) if goal else ''}")
+    if errors:
+        print("  not acknowledged in time: " + ", ".join(f"{k}: {v}" for k, v in errors.items()))
+    unposted = [c.n for c in commands if c.in_time and not c.posted]
+    if unposted:
+        print(
+            f"  acknowledged but never posted: #{', #'.join(map(str, unposted[:20]))}"
+            + (" …" if len(unposted) > 20 else "")
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--commands", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=30)
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--zoom-latency", type=float, default=0.2)
+    parser.add_argument("--slack-latency", type=float, default=0.05)
+    parser.add_argument(
+        "--settle", type=float, default=60.0, help="seconds to wait for the last posts"
+    )
+    parser.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,292 @@
+"""Logging for operators: one handler on stderr, text or JSON lines, secrets redacted.
+
+- `configure_logging(level, fmt, secrets)` sets it up once at start (calling it again
+  replaces the previous set-up).
+- Text lines read `2026-11-28T22:00:00.123Z INFO zoombot.requests command user=U1 channel=C1
+  ack_ms=3 outcome=created ref=ZB-4F7K`; JSON lines carry `ts`, `level`, `logger`, `msg`, plus
+  every field given as `extra={"fields": {...}}` and, from the Zoom client, every field of
+  `extra={"zoom": {...}}`.
+- Redaction happens on the handler, after formatting inputs are known and before anything is
+  written: the known secret values and anything shaped like a token, a bearer header, a
+  Zoom `pwd=`/`zak=` parameter, a start URL, or a `"password": "…"` pair become `[redacted]`,
+  in the message, its arguments, the fields and exception text.
+- `new_reference()` makes the short reference (`ZB-4F7K`) shown to a user in a refusal and
+  written in the log line, so an operator can find one from the other.
+- `log_request(...)` writes the one line per Slack request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets as _random
+import sys
+import threading
+import traceback
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+REDACTED = "[redacted]"
+REQUESTS_LOGGER = "zoombot.requests"
+
+# No 0/O, 1/I/L, so a reference can be read aloud or copied from a screenshot.
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+# Keys whose values are secret wherever they appear (fields, JSON-ish text, key=value text).
+_SECRET_KEYS = (
+    "password",
+    "passcode",
+    "h323_password",
+    "pstn_password",
+    "encrypted_password",
+    "start_url",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "signing_secret",
+    "token",
+    "zak",
+    "pwd",
+)
+_SECRET_KEY_SET = frozenset(_SECRET_KEYS)
+_KEYS = "|".join(_SECRET_KEYS)
+
+# Order matters: whole-URL and quoted-pair patterns run before the narrower ones.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # A Zoom start URL lets anyone start the meeting as its host: drop it whole.
+    (re.compile(r"https?://[^\s\"'<>|]+/s/\d+[^\s\"'<>|]*"), REDACTED),
+    # "password": "…" / 'start_url': '…' in JSON or repr text.
+    (
+        re.compile(rf"""(["'](?:{_KEYS})["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2"""),
+        rf"\1\2{REDACTED}\2",
+    ),
+    # ?pwd=… &zak=… query parameters, and password=… in key=value text.
+    (re.compile(rf"(?<![A-Za-z0-9_])((?:{_KEYS})=)[^\s&,;\"'<>|]+"), rf"\1{REDACTED}"),
+    (re.compile(r"\bxox[abposre]-[A-Za-z0-9-]+"), REDACTED),
+    (re.compile(r"\bxapp-[A-Za-z0-9-]+"), REDACTED),
+    (re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {REDACTED}"),
+)
+
+
+class Redactor:
+    """Replaces known secret values and secret-shaped text with `[redacted]`. Thread-safe."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._values: tuple[str, ...] = ()
+        self.add(*secrets)
+
+    def add(self, *values: str | None) -> None:
+        """Also redact these exact values from now on (very short values are ignored)."""
+        with self._lock:
+            known = set(self._values)
+            known.update(v for v in values if v and len(v) >= 4)
+            # Longest first, so a secret that contains another is removed whole.
+            self._values = tuple(sorted(known, key=len, reverse=True))
+
+    def text(self, text: str) -> str:
+        for value in self._values:
+            if value in text:
+                text = text.replace(value, REDACTED)
+        for pattern, replacement in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+    def value(self, value: Any, key: str | None = None) -> Any:
+        """`value` with secrets redacted; dicts and lists walked, secret keys blanked."""
+        if key is not None and key.lower() in _SECRET_KEY_SET and value not in (None, ""):
+            return REDACTED
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            return {k: self.value(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            return [self.value(v) for v in value]
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        return self.text(str(value))
+
+
+class RedactingFilter(logging.Filter):
+    """Redacts a record in place: message (with its args merged), fields, exception, stack."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        r = self.redactor
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the line
+            message = f"{record.msg!r} {record.args!r}"
+        record.msg = r.text(message)
+        record.args = None
+        for attr in ("fields", "zoom"):
+            if isinstance(getattr(record, attr, None), dict):
+                setattr(record, attr, r.value(getattr(record, attr)))
+        if record.exc_info and record.exc_info[0] is not None:
+            text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            record.exc_text = r.text(text)
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = r.text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = r.text(record.stack_info)
+        return True
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    moment = datetime.fromtimestamp(record.created, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _record_fields(record: logging.LogRecord) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for attr in ("zoom", "fields"):
+        value = getattr(record, attr, None)
+        if isinstance(value, dict):
+            fields.update(value)
+    return fields
+
+
+def _text_value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    if not text or any(c in text for c in ' ="\n\r\t'):
+        return json.dumps(text, ensure_ascii=False)
+    return text
+
+
+def _one_line(text: str) -> str:
+    # User text can hold newlines; escaped, it can never forge a second log line.
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class TextFormatter(logging.Formatter):
+    """`<ts> <LEVEL> <logger> <msg> key=value …` (fields from `extra={"fields": …}`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        line = f"{_timestamp(record)} {record.levelname} {record.name} {_one_line(message)}"
+        # The Zoom client already writes its fields into the message, so only `fields` follow;
+        # a `kind` that is the message itself is not repeated.
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            line += "".join(
+                f" {k}={_one_line(_text_value(v))}"
+                for k, v in fields.items()
+                if not (k == "kind" and v == message)
+            )
+        if record.exc_text:
+            line += "\n" + record.exc_text
+        if record.stack_info:
+            line += "\n" + record.stack_info
+        return line
+
+
+_RESERVED = ("ts", "level", "logger", "msg")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, msg, every field, and `exc` if any."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in _record_fields(record).items():
+            line[f"field_{key}" if key in _RESERVED else key] = value
+        if record.exc_text:
+            line["exc"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+_active: Redactor | None = None
+
+
+def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None:
+    """Send every log record (zoombot's, Bolt's, uvicorn's, httpx's) to one stderr handler.
+
+    `level` is a level name (DEBUG, INFO, …); `fmt` is "text" or "json"; `secrets` are values
+    that must never be written (tokens, client and signing secrets). Replaces any handlers the
+    root logger had, so calling it twice leaves one handler.
+    """
+    global _active
+    redactor = Redactor(secrets)
+    _active = redactor
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if fmt.lower() == "json" else TextFormatter())
+    handler.addFilter(RedactingFilter(redactor))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        # uvicorn may have attached its own handlers; its lines go through ours instead.
+        lib = logging.getLogger(name)
+        lib.handlers.clear()
+        lib.propagate = True
+    # Byte-level connection chatter says nothing an operator needs, even at DEBUG.
+    for name in ("httpcore", "hpack", "charset_normalizer"):
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+
+
+def add_secrets(*values: str | None) -> None:
+    """Redact these values too from now on (e.g. a passcode the app learned at run time)."""
+    if _active is not None:
+        _active.add(*values)
+
+
+def redact(text: str) -> str:
+    """`text` as the log handler would write it."""
+    return (_active or Redactor()).text(text)
+
+
+def new_reference() -> str:
+    """A short random reference such as `ZB-4F7K`, easy to read aloud (no 0/O, 1/I/L)."""
+    return "ZB-" + "".join(_random.choice(_REFERENCE_ALPHABET) for _ in range(4))
+
+
+def log_request(
+    logger: logging.Logger | str | None = None,
+    kind: str = "request",
+    *,
+    user: str | None,
+    channel: str | None,
+    ack_ms: float | None,
+    outcome: str,
+    ref: str | None = None,
+    level: int = logging.INFO,
+    **fields: Any,
+) -> None:
+    """Write the one line for a Slack request: `<kind> user=… channel=… ack_ms=… outcome=…`.
+
+    `logger` defaults to `zoombot.requests`. `ref` is the reference shown to the user, if any;
+    extra keyword fields are appended (and become JSON keys).
+    """
+    if not isinstance(logger, logging.Logger):
+        logger = logging.getLogger(logger or REQUESTS_LOGGER)
+    record_fields: dict[str, Any] = {
+        "user": user,
+        "channel": channel,
+        "ack_ms": ack_ms,
+        "outcome": outcome,
+    }
+    if ref is not None:
+        record_fields["ref"] = ref
+    record_fields.update(fields)
+    # `kind` is the message in text lines and a field too, so JSON consumers can filter on it.
+    logger.log(level, "%s", kind, extra={"fields": {"kind": kind, **record_fields}})

@@ -1,0 +1,1690 @@
+"""A fake Slack (Web API + response URLs) and builders for the requests Slack sends to an app.
+
+`FakeSlack` is a real HTTP server on a loopback port (a Starlette app served by
+`zoom.testing.server.LoopbackServer`). The app under test points its `AsyncWebClient` at
+`fake.api_url` (`SLACK_API_URL`) and talks to it exactly as it would talk to Slack: POSTs (or
+GETs) to `{api_url}{method}` with form, query or JSON parameters and `Authorization: Bearer`.
+The fake answers in Slack's shapes, records every call, checks the basic shape of what it gets
+(so app bugs show up here rather than in production), and can be told to answer with a rate
+limit, a server error or a delay (`script`).
+
+The builders (`signed_headers`, `slash_command_body`, `interactive_body`, the payload builders
+and `SlackSender`) produce byte for byte what Slack sends to an app's request URL: form bodies
+signed with `v0=HMAC-SHA256("v0:{timestamp}:{body}")`.
+
+Everything here is for tests and benchmarks; nothing in the app imports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import secrets
+import string
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from zoom.testing.server import LoopbackServer
+
+TEAM_ID = "T0ZOOMBOT"
+TEAM_DOMAIN = "zoombot-test"
+API_APP_ID = "A0ZOOMBOT"
+BOT_USER_ID = "U0BOTUSER"
+BOT_ID = "B0BOTUSER"
+DEFAULT_CHANNEL = "C0GENERAL"
+DEFAULT_CHANNEL_NAME = "general"
+# Deprecated by Slack, still sent in bodies; not a secret.
+VERIFICATION_TOKEN = "legacy-verification-token"  # noqa: S105
+
+TRIGGER_LIFETIME = 3.0  # seconds a trigger_id can open a view, as on Slack
+RESPONSE_URL_USES = 5  # Slack accepts up to 5 posts to one response_url
+RESPONSE_URL_LIFETIME = 30 * 60.0
+
+MAX_TEXT = 40_000
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+
+# Slack's request-URL payloads carry ids of this shape; anything goes in the fake, but realistic
+# ids catch code that assumes a length or a prefix.
+_ID_CHARS = string.ascii_uppercase + string.digits
+
+
+def new_id(prefix: str, length: int = 10) -> str:
+    """A fresh Slack-looking id such as `U4F7KQ2M9XA` (prefix + upper-case letters/digits)."""
+    return prefix + "".join(secrets.choice(_ID_CHARS) for _ in range(length))
+
+
+def new_trigger_id() -> str:
+    """A trigger id that the fake accepts for `TRIGGER_LIFETIME` seconds from now.
+
+    The minting time is part of the id (as Slack's ids carry a time too), so any builder can
+    mint one without asking the fake, and expiry still works.
+    """
+    return f"{secrets.randbelow(10**11)}.{int(time.time() * 1000)}.{secrets.token_hex(10)}"
+
+
+def _trigger_minted_at(trigger_id: str) -> float | None:
+    parts = trigger_id.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return int(parts[1]) / 1000
+
+
+# --------------------------------------------------------------------------------------------
+# What the fake records and how it can be told to answer
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Web API call as the fake received it.
+
+    `params` merges query, form and JSON parameters; JSON-encoded form values (`blocks`, `view`,
+    `attachments`) are decoded. `headers` have lower-case names. `at` is `time.monotonic()` on
+    arrival. `status` and `answer` are what the fake answered, `done` when (filled in when it
+    answered; 0 until then).
+    """
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+    status: int = 0
+    answer: Any = None
+    done: float = 0.0
+
+
+@dataclass(frozen=True)
+class ResponsePost:
+    """One POST to a response URL: the URL, the JSON body, the status answered and `at`, the
+    `time.monotonic()` when the fake answered it (after any latency)."""
+
+    url: str
+    body: dict[str, Any]
+    at: float
+    status: int
+
+
+@dataclass(frozen=True)
+class SlackAnswer:
+    """A scripted answer.
+
+    `status=200, body=None`: answer normally, after `delay` seconds (use it to slow one call).
+    `status=429`: a rate limit; `Retry-After` defaults to 1 and the body to `ratelimited`.
+    `status>=500`: a server error with a plain-text body unless `body` is given.
+    `body` as a dict is sent as JSON (e.g. `{"ok": False, "error": "channel_not_found"}`);
+    as a string, as plain text.
+    """
+
+    status: int = 200
+    body: dict[str, Any] | str | None = None
+    headers: dict[str, str] | None = None
+    delay: float = 0.0
+
+
+def ratelimited(retry_after: int = 1) -> SlackAnswer:
+    """Slack's rate-limit answer: HTTP 429 with `Retry-After`."""
+    return SlackAnswer(status=429, headers={"Retry-After": str(retry_after)})
+
+
+def slack_error(error: str, **extra: Any) -> SlackAnswer:
+    """An `ok: false` answer with HTTP 200, as Slack reports most errors."""
+    return SlackAnswer(body={"ok": False, "error": error, **extra})
+
+
+def server_error(status: int = 503) -> SlackAnswer:
+    return SlackAnswer(status=status)
+
+
+class SlackError(Exception):
+    """Raised inside a handler: becomes `{"ok": false, "error": error, ...}`."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.error = error
+        self.extra = extra
+
+
+# --------------------------------------------------------------------------------------------
+# Shape checks: the parts of Slack's validation that catch real app bugs
+# --------------------------------------------------------------------------------------------
+
+
+def _text_len_errors(obj: Any, pointer: str, limit: int, *, plain_only: bool = False) -> list[str]:
+    if not isinstance(obj, dict) or "type" not in obj or "text" not in obj:
+        return [f"must provide a text object [json-pointer:{pointer}]"]
+    if obj["type"] not in ("plain_text", "mrkdwn") or (plain_only and obj["type"] != "plain_text"):
+        return [f"must be a valid enum value [json-pointer:{pointer}/type]"]
+    text = obj["text"]
+    if not isinstance(text, str) or not text:
+        return [f"must be more than 0 characters [json-pointer:{pointer}/text]"]
+    if len(text) > limit:
+        return [f"must be less than {limit + 1} characters [json-pointer:{pointer}/text]"]
+    return []
+
+
+def _element_errors(element: Any, pointer: str) -> list[str]:
+    if not isinstance(element, dict) or not isinstance(element.get("type"), str):
+        return [f"must be an object with a type [json-pointer:{pointer}]"]
+    errors: list[str] = []
+    if len(str(element.get("action_id", ""))) > 255:
+        errors.append(f"must be less than 256 characters [json-pointer:{pointer}/action_id]")
+    if element["type"] == "button":
+        errors += _text_len_errors(element.get("text"), f"{pointer}/text", 75, plain_only=True)
+        if len(str(element.get("url", ""))) > 3000:
+            errors.append(f"must be less than 3001 characters [json-pointer:{pointer}/url]")
+        if len(str(element.get("value", ""))) > 2000:
+            errors.append(f"must be less than 2001 characters [json-pointer:{pointer}/value]")
+    for key in ("options", "initial_options"):
+        for i, option in enumerate(element.get(key) or []):
+            errors += _text_len_errors(option.get("text"), f"{pointer}/{key}/{i}/text", 75)
+            if len(str(option.get("value", ""))) > 150:
+                errors.append(
+                    f"must be less than 151 characters [json-pointer:{pointer}/{key}/{i}]"
+                )
+    if element["type"] == "plain_text_input" and "initial_value" in element:
+        limit = element.get("max_length", 3000)
+        if len(str(element["initial_value"])) > limit:
+            errors.append(f"initial_value too long [json-pointer:{pointer}/initial_value]")
+    return errors
+
+
+def block_errors(blocks: Any, limit: int, pointer: str = "/blocks") -> list[str]:
+    """Slack-style messages (with JSON pointers) for what Slack would reject in `blocks`."""
+    if not isinstance(blocks, list):
+        return [f"must be an array [json-pointer:{pointer}]"]
+    errors: list[str] = []
+    if len(blocks) > limit:
+        errors.append(f"must be less than {limit + 1} items [json-pointer:{pointer}]")
+    block_ids: set[str] = set()
+    for i, block in enumerate(blocks):
+        here = f"{pointer}/{i}"
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            errors.append(f"must be an object with a type [json-pointer:{here}]")
+            continue
+        block_id = block.get("block_id")
+        if block_id is not None:
+            if block_id in block_ids:
+                errors.append(f"duplicate block_id [json-pointer:{here}/block_id]")
+            block_ids.add(block_id)
+        kind = block["type"]
+        if kind == "section":
+            if "text" not in block and "fields" not in block:
+                errors.append(f"must provide text or fields [json-pointer:{here}]")
+            if "text" in block:
+                errors += _text_len_errors(block["text"], f"{here}/text", 3000)
+            for j, item in enumerate(block.get("fields") or []):
+                errors += _text_len_errors(item, f"{here}/fields/{j}", 2000)
+            if len(block.get("fields") or []) > 10:
+                errors.append(f"must be less than 11 items [json-pointer:{here}/fields]")
+            if "accessory" in block:
+                errors += _element_errors(block["accessory"], f"{here}/accessory")
+        elif kind == "header":
+            errors += _text_len_errors(block.get("text"), f"{here}/text", 150, plain_only=True)
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not elements or len(elements) > 10:
+                errors.append(f"must have 1 to 10 elements [json-pointer:{here}/elements]")
+            for j, item in enumerate(elements):
+                if isinstance(item, dict) and item.get("type") in ("plain_text", "mrkdwn"):
+                    errors += _text_len_errors(item, f"{here}/elements/{j}", 3000)
+        elif kind == "actions":
+            elements = block.get("elements") or []
+            if not elements or len(elements) > 25:
+                errors.append(f"must have 1 to 25 elements [json-pointer:{here}/elements]")
+            for j, item in enumerate(elements):
+                errors += _element_errors(item, f"{here}/elements/{j}")
+        elif kind == "input":
+            errors += _text_len_errors(block.get("label"), f"{here}/label", 2000, plain_only=True)
+            errors += _element_errors(block.get("element"), f"{here}/element")
+        elif kind not in ("divider", "image", "rich_text", "file", "video", "markdown"):
+            errors.append(f"unsupported block type {kind!r} [json-pointer:{here}/type]")
+    return errors
+
+
+def view_errors(view: Any) -> list[str]:
+    """What Slack would reject in a `view` given to views.open/update/push/publish."""
+    if not isinstance(view, dict):
+        return ["must provide an object [json-pointer:/view]"]
+    errors: list[str] = []
+    kind = view.get("type")
+    if kind not in ("modal", "home"):
+        errors.append("must be modal or home [json-pointer:/view/type]")
+    if kind == "modal":
+        errors += _text_len_errors(view.get("title"), "/view/title", 24, plain_only=True)
+        for key in ("submit", "close"):
+            if key in view:
+                errors += _text_len_errors(view[key], f"/view/{key}", 24, plain_only=True)
+        has_input = any(
+            isinstance(b, dict) and b.get("type") == "input" for b in view.get("blocks") or []
+        )
+        if has_input and "submit" not in view:
+            errors.append("submit is required when blocks contain input [json-pointer:/view]")
+    errors += block_errors(view.get("blocks"), MAX_VIEW_BLOCKS, "/view/blocks")
+    if len(str(view.get("private_metadata", ""))) > 3000:
+        errors.append("must be less than 3001 characters [json-pointer:/view/private_metadata]")
+    if len(str(view.get("callback_id", ""))) > 255:
+        errors.append("must be less than 256 characters [json-pointer:/view/callback_id]")
+    return errors
+
+
+def _tz_fields(tz: str | None) -> dict[str, Any]:
+    if tz is None:
+        return {}
+    try:
+        now = datetime.now(ZoneInfo(tz))
+    except (KeyError, ValueError):
+        # Slack has been seen to send zones Python does not know; keep them as sent.
+        return {"tz": tz, "tz_label": tz, "tz_offset": 0}
+    offset = now.utcoffset()
+    return {
+        "tz": tz,
+        "tz_label": now.tzname() or tz,
+        "tz_offset": int(offset.total_seconds()) if offset else 0,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The fake
+# --------------------------------------------------------------------------------------------
+
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class FakeSlack:
+    """Slack's Web API and response URLs, on `http://127.0.0.1:PORT`.
+
+    Thread-safe: the server runs in its own thread; tests read `calls`, `responses` and the
+    other state from theirs. Start with `start()` (returns self) and stop with `stop()`.
+    Holds a default public channel `DEFAULT_CHANNEL` ("general") that the bot is a member of.
+    """
+
+    def __init__(
+        self,
+        bot_token: str = "xoxb-test-0000000000-zoombot",  # noqa: S107 - a fake's test value
+        signing_secret: str = "test-signing-secret",  # noqa: S107
+        *,
+        team_id: str = TEAM_ID,
+        team_domain: str = TEAM_DOMAIN,
+        bot_user_id: str = BOT_USER_ID,
+        bot_id: str = BOT_ID,
+        api_app_id: str = API_APP_ID,
+    ) -> None:
+        self.bot_token = bot_token
+        self.signing_secret = signing_secret
+        self.team_id = team_id
+        self.team_domain = team_domain
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.api_app_id = api_app_id
+        self.latency = 0.0
+        # With the chat:write.public scope (as in manifest.yml) the bot can post to public
+        # channels it is not in; set False to see Slack's not_in_channel.
+        self.can_write_public = True
+        self._lock = threading.RLock()
+        self._server = LoopbackServer(self._asgi())
+        self._ts_counter = 0
+        self._ts_base = int(time.time())
+        self._handlers: dict[str, Handler] = {
+            "api.test": self._api_test,
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
+            "chat.getPermalink": self._chat_get_permalink,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.push": self._views_push,
+            "views.publish": self._views_publish,
+            "conversations.info": self._conversations_info,
+            "conversations.members": self._conversations_members,
+        }
+        self._clear()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base, with the trailing slash slack_sdk expects (`SLACK_API_URL`)."""
+        return self.url + "/api/"
+
+    def reset(self) -> None:
+        """Forget calls, responses, scripts, users, channels, messages and views; latency 0.
+
+        Keeps the tokens, the bot's identity and the default channel.
+        """
+        with self._lock:
+            self._clear()
+        self.latency = 0.0
+        self.can_write_public = True
+
+    def _clear(self) -> None:
+        self.calls: list[Call] = []
+        self.response_posts: list[ResponsePost] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.members: dict[str, set[str]] = {}
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.ephemerals: list[dict[str, Any]] = []
+        self.views: dict[str, dict[str, Any]] = {}
+        self.home_views: dict[str, dict[str, Any]] = {}
+        self._view_stacks: dict[str, list[str]] = {}  # root view id -> stack of view ids
+        self._used_triggers: set[str] = set()
+        self._response_urls: dict[str, dict[str, Any]] = {}
+        self._scripts: dict[str, deque[SlackAnswer]] = {}
+        self.add_channel(DEFAULT_CHANNEL, name=DEFAULT_CHANNEL_NAME)
+
+    # -- state set-up ----------------------------------------------------------------------
+
+    def add_user(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        real_name: str | None = None,
+        email: str | None = None,
+        tz: str | None = "America/Denver",
+        is_admin: bool = False,
+        is_owner: bool = False,
+        is_restricted: bool = False,
+        is_ultra_restricted: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
+        display_name: str | None = None,
+    ) -> dict[str, Any]:
+        """Add (or replace) a user; returns the user object as `users.info` answers it."""
+        name = name or id.lower()
+        real_name = real_name if real_name is not None else name.replace(".", " ").title()
+        profile: dict[str, Any] = {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": display_name if display_name is not None else name,
+            "display_name_normalized": display_name if display_name is not None else name,
+            "status_text": "",
+            "status_emoji": "",
+            "avatar_hash": secrets.token_hex(6),
+            "image_48": f"https://avatars.example.com/{id}_48.png",
+            "team": self.team_id,
+        }
+        if email is not None:
+            profile["email"] = email
+        user: dict[str, Any] = {
+            "id": id,
+            "team_id": self.team_id,
+            "name": name,
+            "deleted": deleted,
+            "color": "9f69e7",
+            "real_name": real_name,
+            **_tz_fields(tz),
+            "profile": profile,
+            "is_admin": is_admin,
+            "is_owner": is_owner,
+            "is_primary_owner": False,
+            "is_restricted": is_restricted,
+            "is_ultra_restricted": is_ultra_restricted,
+            "is_bot": is_bot,
+            "is_app_user": False,
+            "updated": int(time.time()),
+            "has_2fa": False,
+        }
+        with self._lock:
+            self.users[id] = user
+            # Everyone is in #general, so ephemerals to it work for every test user.
+            self.members.setdefault(DEFAULT_CHANNEL, set()).add(id)
+        return user
+
+    def add_channel(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        is_private: bool = False,
+        bot_is_member: bool = True,
+        members: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """Add a conversation. Ids starting with D are DMs, G or `is_private` private channels."""
+        is_im = id.startswith("D")
+        private = is_private or is_im or id.startswith("G")
+        channel: dict[str, Any] = {
+            "id": id,
+            "name": name or ("" if is_im else id.lower()),
+            "is_channel": not is_im and not private,
+            "is_group": private and not is_im,
+            "is_im": is_im,
+            "is_mpim": False,
+            "is_private": private,
+            "is_archived": False,
+            "is_general": id == DEFAULT_CHANNEL,
+            "is_member": bot_is_member,
+            "is_shared": False,
+            "is_ext_shared": False,
+            "created": int(time.time()) - 86400,
+            "context_team_id": self.team_id,
+        }
+        with self._lock:
+            self.channels[id] = channel
+            ids = set(members)
+            if bot_is_member:
+                ids.add(self.bot_user_id)
+            self.members[id] = ids
+        return channel
+
+    def add_message(
+        self, channel: str, text: str, *, user: str = "U0SOMEONE", thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """A message someone (not the bot) wrote, e.g. for a message shortcut to refer to."""
+        with self._lock:
+            ts = self._next_ts()
+            message = {
+                "type": "message",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "team": self.team_id,
+            }
+            if thread_ts:
+                message["thread_ts"] = thread_ts
+            self.messages[(channel, ts)] = {"channel": channel, **message}
+        return message
+
+    # -- scripting -------------------------------------------------------------------------
+
+    def script(self, method: str, *answers: SlackAnswer) -> None:
+        """Queue answers for a Web API method (e.g. "chat.postMessage"), for one response URL
+        (the full URL from `new_response_url()`), or for every response URL ("response_url").
+
+        Each call takes the next queued answer; when the queue is empty the fake answers normally.
+        """
+        with self._lock:
+            self._scripts.setdefault(method, deque()).extend(answers)
+
+    def _next_scripted(self, *keys: str) -> SlackAnswer | None:
+        with self._lock:
+            for key in keys:
+                queue = self._scripts.get(key)
+                if queue:
+                    return queue.popleft()
+        return None
+
+    # -- triggers and response URLs --------------------------------------------------------
+
+    def new_trigger_id(self) -> str:
+        """A trigger id that `views.open` / `views.push` accept once, within 3 s."""
+        return new_trigger_id()
+
+    def new_response_url(self) -> str:
+        """A response URL on this fake; bodies POSTed to it are recorded (`responses`)."""
+        token = secrets.token_urlsafe(16)
+        path = f"/commands/{self.team_id}/{secrets.randbelow(10**12)}/{token}"
+        with self._lock:
+            self._response_urls[path] = {"uses": 0, "created": time.monotonic()}
+        return self.url + path
+
+    def expire_response_url(self, url: str) -> None:
+        """Make a response URL answer 404 `expired_url` from now on (as after 30 minutes)."""
+        with self._lock:
+            state = self._response_urls.get(url.removeprefix(self.url))
+            if state is not None:
+                state["created"] = -RESPONSE_URL_LIFETIME * 2
+
+    # -- reading what happened -------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        predicate: Callable[[Call], bool] | None = None,
+        timeout: float = 5.0,
+    ) -> Call:
+        """The first answered call to `method` matching `predicate`, polling until `timeout`.
+
+        Raises AssertionError listing the calls it saw (method and a short view of params).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                for call in self.calls:
+                    if (
+                        call.method == method
+                        and call.status
+                        and (predicate is None or predicate(call))
+                    ):
+                        return call
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"no {method} call{' matching the predicate' if predicate else ''} within "
+                    f"{timeout} s; saw:\n{self._describe_calls()}"
+                )
+            time.sleep(0.01)
+
+    def _describe_calls(self) -> str:
+        with self._lock:
+            lines = [
+                f"  {c.method} -> {c.status} {_short(c.params)}" for c in self.calls[-30:]
+            ] or ["  (no calls)"]
+            posts = [f"  response_url -> {p.status} {_short(p.body)}" for p in self.response_posts]
+        return "\n".join(lines + posts[-10:])
+
+    def responses(self, url: str | None = None) -> list[dict[str, Any]]:
+        """Bodies POSTed to response URLs (to `url` only, when given), in arrival order.
+
+        Only posts the fake accepted (HTTP 200) are listed; `response_posts` has them all.
+        """
+        with self._lock:
+            return [
+                p.body
+                for p in self.response_posts
+                if p.status == 200 and (url is None or p.url == url)
+            ]
+
+    def wait_for_response(
+        self,
+        url: str | None,
+        predicate: Callable[[dict[str, Any]], bool] | None = None,
+        timeout: float = 5.0,
+    ) -> dict[str, Any]:
+        """The first accepted body POSTed to `url` (any response URL when None) matching."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for body in self.responses(url):
+                if predicate is None or predicate(body):
+                    return body
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"no response_url post{' matching the predicate' if predicate else ''} to "
+                    f"{url} within {timeout} s; saw:\n{self._describe_calls()}"
+                )
+            time.sleep(0.01)
+
+    def channel_messages(self, channel: str) -> list[dict[str, Any]]:
+        """Messages currently in `channel` (posted and not deleted), oldest first."""
+        with self._lock:
+            found = [m for (c, _), m in self.messages.items() if c == channel]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    def last_view(self) -> dict[str, Any]:
+        """The most recently opened, pushed or updated modal (as `views.open` answered it)."""
+        with self._lock:
+            if not self.views:
+                raise AssertionError("no view has been opened")
+            return max(self.views.values(), key=lambda v: v["_seq"])
+
+    # -- the ASGI app ----------------------------------------------------------------------
+
+    def _asgi(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/api/{method}", self._web_api, methods=["GET", "POST"]),
+                Route("/commands/{rest:path}", self._response_url, methods=["POST"]),
+            ]
+        )
+
+    async def _delay(self, extra: float) -> None:
+        wait = self.latency + extra
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _web_api(self, request: Request) -> Response:
+        method = request.path_params["method"]
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        params = await _read_params(request)
+        call = Call(method=method, params=params, headers=headers, at=time.monotonic())
+        with self._lock:
+            index = len(self.calls)
+            self.calls.append(call)
+        scripted = self._next_scripted(method)
+        await self._delay(scripted.delay if scripted else 0.0)
+        if scripted is not None and (scripted.status != 200 or scripted.body is not None):
+            response = _scripted_response(scripted)
+            answer: Any = scripted.body
+        else:
+            answer = self._answer(method, params, headers)
+            response = JSONResponse(answer)
+        with self._lock:
+            self.calls[index] = Call(
+                method,
+                params,
+                headers,
+                call.at,
+                status=response.status_code,
+                answer=answer,
+                done=time.monotonic(),
+            )
+        return response
+
+    def _answer(
+        self, method: str, params: dict[str, Any], headers: Mapping[str, str]
+    ) -> dict[str, Any]:
+        auth = headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
+        token = token or params.get("token")
+        handler = self._handlers.get(method)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        if method != "api.test":
+            if not token:
+                return {"ok": False, "error": "not_authed"}
+            if token != self.bot_token:
+                return {"ok": False, "error": "invalid_auth"}
+        try:
+            with self._lock:
+                body = handler(params)
+        except SlackError as e:
+            return {"ok": False, "error": e.error, **e.extra}
+        return {"ok": True, **body}
+
+    async def _response_url(self, request: Request) -> Response:
+        path = request.url.path
+        url = self.url + path
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            body = {"_invalid_json": True}
+        scripted = self._next_scripted(url, "response_url")
+        await self._delay(scripted.delay if scripted else 0.0)
+        if scripted is not None and (scripted.status != 200 or scripted.body is not None):
+            response = _scripted_response(scripted)
+        else:
+            response = self._accept_response_post(path, body)
+        with self._lock:
+            self.response_posts.append(
+                ResponsePost(url=url, body=body, at=time.monotonic(), status=response.status_code)
+            )
+        return response
+
+    def _accept_response_post(self, path: str, body: Any) -> Response:
+        with self._lock:
+            state = self._response_urls.get(path)
+            if state is None:
+                return PlainTextResponse("invalid_token", status_code=404)
+            if time.monotonic() - state["created"] > RESPONSE_URL_LIFETIME:
+                return PlainTextResponse("expired_url", status_code=404)
+            if state["uses"] >= RESPONSE_URL_USES:
+                return PlainTextResponse("used_url", status_code=404)
+            if not isinstance(body, dict) or body.get("_invalid_json"):
+                return PlainTextResponse("invalid_payload", status_code=400)
+            if not any(key in body for key in ("text", "blocks", "attachments", "delete_original")):
+                return PlainTextResponse("no_text", status_code=400)
+            if len(str(body.get("text", ""))) > MAX_TEXT:
+                return PlainTextResponse("msg_too_long", status_code=400)
+            if "blocks" in body and block_errors(body["blocks"], MAX_MESSAGE_BLOCKS):
+                return PlainTextResponse("invalid_blocks", status_code=400)
+            if body.get("response_type", "ephemeral") not in ("ephemeral", "in_channel"):
+                return PlainTextResponse("invalid_response_type", status_code=400)
+            state["uses"] += 1
+        return PlainTextResponse("ok")
+
+    # -- Web API methods (called with the lock held) ---------------------------------------
+
+    def _next_ts(self) -> str:
+        self._ts_counter += 1
+        return f"{self._ts_base + self._ts_counter // 1_000_000}.{self._ts_counter % 1_000_000:06d}"
+
+    def _user(self, user_id: Any) -> dict[str, Any]:
+        user = self.users.get(str(user_id or ""))
+        if user is None:
+            raise SlackError("user_not_found")
+        return user
+
+    def _writable_channel(self, channel_id: Any) -> str:
+        """The channel a message to `channel_id` lands in, or Slack's error for it."""
+        channel_id = str(channel_id or "")
+        if not channel_id:
+            raise SlackError("channel_not_found")
+        if channel_id[0] in "UW" and channel_id in self.users:
+            # Posting to a user id lands in the bot's DM with them (the app's Messages tab).
+            dm = "D" + channel_id[1:]
+            if dm not in self.channels:
+                self.add_channel(dm, members=[channel_id])
+            return dm
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise SlackError("channel_not_found")
+        if not channel["is_member"]:
+            if channel["is_private"]:
+                # Slack does not reveal private conversations the bot cannot see.
+                raise SlackError("channel_not_found")
+            if not self.can_write_public:
+                raise SlackError("not_in_channel")
+        if channel["is_archived"]:
+            raise SlackError("is_archived")
+        return channel_id
+
+    def _message_errors(self, params: dict[str, Any]) -> None:
+        text = params.get("text")
+        blocks = params.get("blocks")
+        if not text and not blocks and not params.get("attachments"):
+            raise SlackError("no_text")
+        if text is not None and len(str(text)) > MAX_TEXT:
+            raise SlackError("msg_too_long")
+        if blocks is not None:
+            errors = block_errors(blocks, MAX_MESSAGE_BLOCKS)
+            if errors:
+                raise SlackError("invalid_blocks", errors=errors)
+
+    def _api_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"args": {k: v for k, v in params.items() if k != "token"}}
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": f"https://{self.team_domain}.slack.com/",
+            "team": "Zoombot Test",
+            "user": "zoombot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "app_id": self.api_app_id,
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"user": self._user(params.get("user"))}
+
+    def _users_lookup_by_email(self, params: dict[str, Any]) -> dict[str, Any]:
+        email = str(params.get("email") or "").lower()
+        for user in self.users.values():
+            if str(user["profile"].get("email", "")).lower() == email and not user["deleted"]:
+                return {"user": user}
+        raise SlackError("users_not_found")
+
+    def _store_message(self, channel: str, params: dict[str, Any]) -> dict[str, Any]:
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "subtype": "bot_message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "app_id": self.api_app_id,
+            "team": self.team_id,
+            "text": params.get("text") or "",
+            "ts": ts,
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if params.get(key) is not None:
+                message[key] = params[key]
+        self.messages[(channel, ts)] = {"channel": channel, **message}
+        return message
+
+    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable_channel(params.get("channel"))
+        self._message_errors(params)
+        message = self._store_message(channel, params)
+        return {"channel": channel, "ts": message["ts"], "message": message}
+
+    def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable_channel(params.get("channel"))
+        user = self._user(params.get("user"))
+        self._message_errors(params)
+        if channel in self.channels and not self.channels[channel]["is_im"]:
+            if (
+                user["id"] not in self.members.get(channel, set())
+                and not self.channels[channel]["is_channel"]
+            ):
+                raise SlackError("user_not_in_channel")
+        ts = self._next_ts()
+        self.ephemerals.append({"channel": channel, "user": user["id"], "ts": ts, **params})
+        return {"message_ts": ts}
+
+    def _existing_message(self, params: dict[str, Any], ts_key: str = "ts") -> dict[str, Any]:
+        channel = str(params.get("channel") or "")
+        if channel not in self.channels:
+            raise SlackError("channel_not_found")
+        message = self.messages.get((channel, str(params.get(ts_key) or "")))
+        if message is None:
+            raise SlackError("message_not_found")
+        return message
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing_message(params)
+        if message.get("bot_id") != self.bot_id:
+            raise SlackError("cant_update_message")
+        self._message_errors(params)
+        for key in ("text", "blocks", "attachments"):
+            if key in params:
+                message[key] = params[key]
+        message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        public = {k: v for k, v in message.items() if k != "channel"}
+        return {
+            "channel": message["channel"],
+            "ts": message["ts"],
+            "text": message["text"],
+            "message": public,
+        }
+
+    def _chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing_message(params)
+        if message.get("bot_id") != self.bot_id:
+            raise SlackError("cant_delete_message")
+        del self.messages[(message["channel"], message["ts"])]
+        return {"channel": message["channel"], "ts": message["ts"]}
+
+    def _chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel") or "")
+        ts = str(params.get("message_ts") or "")
+        if channel not in self.channels:
+            raise SlackError("channel_not_found")
+        if not ts:
+            raise SlackError("message_not_found")
+        return {
+            "channel": channel,
+            "permalink": f"https://{self.team_domain}.slack.com/archives/{channel}/"
+            f"p{ts.replace('.', '')}",
+        }
+
+    def _take_trigger(self, trigger_id: Any) -> None:
+        trigger_id = str(trigger_id or "")
+        if not trigger_id:
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={"messages": ["[ERROR] missing required field: trigger_id"]},
+            )
+        minted = _trigger_minted_at(trigger_id)
+        if minted is None:
+            raise SlackError("invalid_trigger_id")
+        if trigger_id in self._used_triggers:
+            raise SlackError("exchanged_trigger_id")
+        if time.time() - minted > TRIGGER_LIFETIME:
+            raise SlackError("expired_trigger_id")
+        self._used_triggers.add(trigger_id)
+
+    def _checked_view(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = params.get("view")
+        errors = view_errors(view)
+        if errors:
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={"messages": [f"[ERROR] {e}" for e in errors]},
+            )
+        return view  # type: ignore[return-value]
+
+    def _store_view(
+        self, view: dict[str, Any], *, user: str | None, root: str | None, previous: str | None
+    ) -> dict[str, Any]:
+        view_id = new_id("V")
+        stored: dict[str, Any] = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": view["type"],
+            "title": view.get("title"),
+            "submit": view.get("submit"),
+            "close": view.get("close"),
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "external_id": view.get("external_id", ""),
+            "notify_on_close": bool(view.get("notify_on_close", False)),
+            "clear_on_close": bool(view.get("clear_on_close", False)),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "root_view_id": root or view_id,
+            "previous_view_id": previous,
+            "app_id": self.api_app_id,
+            "app_installed_team_id": self.team_id,
+            "bot_id": self.bot_id,
+            "user": user,
+            "_seq": len(self.views) + 1,
+        }
+        self.views[view_id] = stored
+        return stored
+
+    @staticmethod
+    def _public(view: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in view.items() if not k.startswith("_") and k != "user"}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._take_trigger(params.get("trigger_id"))
+        view = self._checked_view(params)
+        stored = self._store_view(view, user=None, root=None, previous=None)
+        self._view_stacks[stored["id"]] = [stored["id"]]
+        return {"view": self._public(stored)}
+
+    def _views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._take_trigger(params.get("trigger_id"))
+        view = self._checked_view(params)
+        # A trigger from inside a modal pushes onto that modal's stack; the fake pushes onto
+        # the most recent stack, which is what a test that just opened one means.
+        if not self._view_stacks:
+            raise SlackError("view_not_found")
+        root = max(self._view_stacks, key=lambda r: self.views[self._view_stacks[r][-1]]["_seq"])
+        stack = self._view_stacks[root]
+        if len(stack) >= 3:
+            raise SlackError("push_limit_reached")
+        stored = self._store_view(view, user=None, root=root, previous=stack[-1])
+        stack.append(stored["id"])
+        return {"view": self._public(stored)}
+
+    def _views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = self._checked_view(params)
+        view_id = params.get("view_id")
+        external_id = params.get("external_id")
+        if not view_id and not external_id:
+            raise SlackError("invalid_arguments")
+        old = self.views.get(str(view_id or ""))
+        if old is None and external_id:
+            old = next((v for v in self.views.values() if v["external_id"] == external_id), None)
+        if old is None:
+            raise SlackError("not_found")
+        if params.get("hash") and params["hash"] != old["hash"]:
+            raise SlackError("hash_conflict")
+        updated = self._store_view(
+            view, user=old["user"], root=old["root_view_id"], previous=old["previous_view_id"]
+        )
+        # An update keeps the view's id, as on Slack.
+        del self.views[updated["id"]]
+        updated["id"] = old["id"]
+        updated["_seq"] = max(v["_seq"] for v in self.views.values()) + 1
+        self.views[old["id"]] = updated
+        return {"view": self._public(updated)}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self._user(params.get("user_id"))
+        view = self._checked_view(params)
+        if view.get("type") != "home":
+            raise SlackError("invalid_arguments")
+        stored = self._store_view(view, user=user["id"], root=None, previous=None)
+        del self.views[stored["id"]]
+        self.home_views[user["id"]] = stored
+        return {"view": self._public(stored)}
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(params.get("channel") or ""))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            raise SlackError("channel_not_found")
+        return {"channel": channel}
+
+    def _conversations_members(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self.channels.get(str(params.get("channel") or ""))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            raise SlackError("channel_not_found")
+        return {
+            "members": sorted(self.members.get(channel["id"], set())),
+            "response_metadata": {"next_cursor": ""},
+        }
+
+
+_JSON_FORM_FIELDS = ("blocks", "attachments", "view", "metadata", "unfurl")
+
+
+async def _read_params(request: Request) -> dict[str, Any]:
+    """Query, form and JSON parameters merged, JSON-in-form fields decoded (as Slack does)."""
+    params: dict[str, Any] = dict(request.query_params)
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "")
+    if raw and content_type.startswith("application/json"):
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = {}
+        if isinstance(body, dict):
+            params.update(body)
+    elif raw:
+        params.update(dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)))
+    for key in _JSON_FORM_FIELDS:
+        if isinstance(params.get(key), str):
+            try:
+                params[key] = json.loads(params[key])
+            except ValueError:
+                pass  # left as the string; the shape checks will then reject it
+    return params
+
+
+def _scripted_response(answer: SlackAnswer) -> Response:
+    headers = dict(answer.headers or {})
+    if answer.status == 429:
+        headers.setdefault("Retry-After", "1")
+    body = answer.body
+    if body is None:
+        body = {"ok": False, "error": "ratelimited"} if answer.status == 429 else "upstream error"
+    if isinstance(body, dict):
+        return JSONResponse(body, status_code=answer.status, headers=headers)
+    return PlainTextResponse(body, status_code=answer.status, headers=headers)
+
+
+def _short(data: Any, limit: int = 160) -> str:
+    text = json.dumps(data, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# What Slack sends to the app
+# --------------------------------------------------------------------------------------------
+
+
+def sign(secret: str, body: str | bytes, timestamp: int | str) -> str:
+    """Slack's signature for `body` sent at `timestamp`: `v0=<hex HMAC-SHA256>`."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    secret: str,
+    body: str | bytes,
+    timestamp: int | None = None,
+    *,
+    content_type: str = "application/x-www-form-urlencoded",
+) -> dict[str, str]:
+    """The headers Slack sends with `body`: timestamp, signature and content type."""
+    ts = int(time.time()) if timestamp is None else timestamp
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(secret, body, ts),
+        "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+    }
+
+
+def slash_command_body(
+    text: str,
+    *,
+    user: str,
+    channel: str = DEFAULT_CHANNEL,
+    command: str = "/zoom",
+    response_url: str = "https://hooks.slack.com/commands/T0ZOOMBOT/1/none",
+    trigger_id: str | None = None,
+    user_name: str | None = None,
+    channel_name: str | None = None,
+    team_id: str = TEAM_ID,
+    team_domain: str = TEAM_DOMAIN,
+    api_app_id: str = API_APP_ID,
+) -> str:
+    """The form body Slack POSTs for a slash command, fields in Slack's order."""
+    if channel_name is None:
+        channel_name = (
+            "directmessage"
+            if channel.startswith("D")
+            else DEFAULT_CHANNEL_NAME
+            if channel == DEFAULT_CHANNEL
+            else channel.lower()
+        )
+    fields = [
+        ("token", VERIFICATION_TOKEN),
+        ("team_id", team_id),
+        ("team_domain", team_domain),
+        ("channel_id", channel),
+        ("channel_name", channel_name),
+        ("user_id", user),
+        ("user_name", user_name or user.lower()),
+        ("command", command),
+        ("text", text),
+        ("api_app_id", api_app_id),
+        ("is_enterprise_install", "false"),
+        ("response_url", response_url),
+        ("trigger_id", trigger_id or new_trigger_id()),
+    ]
+    return urlencode(fields)
+
+
+def interactive_body(payload: Mapping[str, Any]) -> str:
+    """The form body Slack POSTs for interactivity: `payload=<json>`."""
+    return urlencode({"payload": json.dumps(payload, separators=(",", ":"))})
+
+
+def _team(team_id: str, team_domain: str) -> dict[str, str]:
+    return {"id": team_id, "domain": team_domain}
+
+
+def _user(user: str, team_id: str) -> dict[str, str]:
+    return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team_id}
+
+
+def message_shortcut(
+    *,
+    user: str,
+    message_text: str,
+    channel: str = DEFAULT_CHANNEL,
+    channel_name: str | None = None,
+    message_ts: str | None = None,
+    message_user: str = "U0SOMEONE",
+    thread_ts: str | None = None,
+    callback_id: str = "start_meeting_from_message",
+    trigger_id: str | None = None,
+    response_url: str = "https://hooks.slack.com/app/T0ZOOMBOT/1/none",
+    team_id: str = TEAM_ID,
+    team_domain: str = TEAM_DOMAIN,
+) -> dict[str, Any]:
+    """The payload of a message shortcut (`type: message_action`) run on a message."""
+    ts = message_ts or f"{int(time.time())}.{secrets.randbelow(10**6):06d}"
+    message: dict[str, Any] = {
+        "type": "message",
+        "user": message_user,
+        "text": message_text,
+        "ts": ts,
+        "team": team_id,
+    }
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    return {
+        "type": "message_action",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": f"{time.time():.6f}",
+        "team": _team(team_id, team_domain),
+        "user": _user(user, team_id),
+        "channel": {"id": channel, "name": channel_name or _channel_name(channel)},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "response_url": response_url,
+        "message_ts": ts,
+        "message": message,
+    }
+
+
+def global_shortcut(
+    *,
+    user: str,
+    callback_id: str = "schedule_meeting",
+    trigger_id: str | None = None,
+    team_id: str = TEAM_ID,
+    team_domain: str = TEAM_DOMAIN,
+) -> dict[str, Any]:
+    """The payload of a global shortcut (`type: shortcut`). It has no channel nor response_url."""
+    return {
+        "type": "shortcut",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": f"{time.time():.6f}",
+        "team": _team(team_id, team_domain),
+        "user": _user(user, team_id),
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+    }
+
+
+def _channel_name(channel: str) -> str:
+    if channel == DEFAULT_CHANNEL:
+        return DEFAULT_CHANNEL_NAME
+    return "directmessage" if channel.startswith("D") else channel.lower()
+
+
+# State values, one builder per input element kind, in the shape view_submission carries them.
+
+
+def plain_text_value(value: str | None) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def number_value(value: int | float | str | None) -> dict[str, Any]:
+    return {"type": "number_input", "value": None if value is None else str(value)}
+
+
+def static_select_value(value: str | None, text: str | None = None) -> dict[str, Any]:
+    option = None if value is None else {"text": _plain(text or value), "value": value}
+    return {"type": "static_select", "selected_option": option}
+
+
+def radio_value(value: str | None, text: str | None = None) -> dict[str, Any]:
+    option = None if value is None else {"text": _plain(text or value), "value": value}
+    return {"type": "radio_buttons", "selected_option": option}
+
+
+def checkboxes_value(values: Iterable[str]) -> dict[str, Any]:
+    return {
+        "type": "checkboxes",
+        "selected_options": [{"text": _plain(v), "value": v} for v in values],
+    }
+
+
+def datetime_value(when: datetime | int | None) -> dict[str, Any]:
+    """A `datetimepicker` value: Unix seconds (what Slack sends), from an aware datetime."""
+    if isinstance(when, datetime):
+        when = int(when.timestamp())
+    return {"type": "datetimepicker", "selected_date_time": when}
+
+
+def date_value(day: str | None) -> dict[str, Any]:
+    return {"type": "datepicker", "selected_date": day}
+
+
+def time_value(hhmm: str | None, timezone: str | None = None) -> dict[str, Any]:
+    value: dict[str, Any] = {"type": "timepicker", "selected_time": hhmm}
+    if timezone:
+        value["timezone"] = timezone
+    return value
+
+
+def users_value(users: Iterable[str]) -> dict[str, Any]:
+    return {"type": "multi_users_select", "selected_users": list(users)}
+
+
+def user_value(user: str | None) -> dict[str, Any]:
+    return {"type": "users_select", "selected_user": user}
+
+
+def conversation_value(channel: str | None) -> dict[str, Any]:
+    return {"type": "conversations_select", "selected_conversation": channel}
+
+
+def channel_value(channel: str | None) -> dict[str, Any]:
+    return {"type": "channels_select", "selected_channel": channel}
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def state_value(element: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    """The state value Slack sends for input `element` (from a view's blocks) set to `value`.
+
+    `value` is what a person picks: text, a number, an option value (or a list of them for
+    checkboxes and multi-selects), a datetime or Unix seconds for a date-time picker, user or
+    channel ids. Options' texts are copied from the element so the payload matches Slack's.
+    """
+    kind = element.get("type")
+    options = {o["value"]: o["text"]["text"] for o in _all_options(element)}
+    if kind in ("plain_text_input", "email_text_input", "url_text_input"):
+        return {"type": kind, "value": value}
+    if kind == "number_input":
+        return number_value(value)
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        option = (
+            None if value is None else {"text": _plain(options.get(value, value)), "value": value}
+        )
+        return {"type": kind, "selected_option": option}
+    if kind in ("checkboxes", "multi_static_select"):
+        values = [value] if isinstance(value, str) else list(value or [])
+        return {
+            "type": kind,
+            "selected_options": [{"text": _plain(options.get(v, v)), "value": v} for v in values],
+        }
+    if kind == "datetimepicker":
+        return datetime_value(value)
+    if kind == "datepicker":
+        return date_value(value)
+    if kind == "timepicker":
+        return time_value(value)
+    if kind == "multi_users_select":
+        return users_value([value] if isinstance(value, str) else value or [])
+    if kind == "users_select":
+        return user_value(value)
+    if kind == "conversations_select":
+        return conversation_value(value)
+    if kind == "multi_conversations_select":
+        return {"type": kind, "selected_conversations": list(value or [])}
+    if kind == "channels_select":
+        return channel_value(value)
+    raise ValueError(f"no state builder for element type {kind!r}")
+
+
+def _all_options(element: Mapping[str, Any]) -> list[dict[str, Any]]:
+    options = list(element.get("options") or [])
+    for group in element.get("option_groups") or []:
+        options += group.get("options") or []
+    return options
+
+
+def _initial_state(element: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What Slack submits for an input nobody touched: its initial value, if any."""
+    kind = element.get("type")
+    if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
+        return {"type": kind, "value": element.get("initial_value")}
+    if kind in ("static_select", "radio_buttons"):
+        return {"type": kind, "selected_option": element.get("initial_option")}
+    if kind in ("checkboxes", "multi_static_select"):
+        return {"type": kind, "selected_options": element.get("initial_options") or []}
+    if kind == "datetimepicker":
+        return {"type": kind, "selected_date_time": element.get("initial_date_time")}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": element.get("initial_date")}
+    if kind == "timepicker":
+        return {"type": kind, "selected_time": element.get("initial_time")}
+    if kind == "multi_users_select":
+        return {"type": kind, "selected_users": element.get("initial_users") or []}
+    if kind == "users_select":
+        return {"type": kind, "selected_user": element.get("initial_user")}
+    if kind == "conversations_select":
+        initial = element.get("initial_conversation")
+        if initial is None and element.get("default_to_current_conversation"):
+            initial = DEFAULT_CHANNEL
+        return {"type": kind, "selected_conversation": initial}
+    if kind == "multi_conversations_select":
+        return {"type": kind, "selected_conversations": element.get("initial_conversations") or []}
+    if kind == "channels_select":
+        return {"type": kind, "selected_channel": element.get("initial_channel")}
+    return None
+
+
+def view_state(view: Mapping[str, Any], fill: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`state.values` for submitting `view`: every input at its initial value, then `fill`.
+
+    `fill` maps a block_id or an action_id to what the person entered (see `state_value`);
+    a key that names no input raises KeyError listing the inputs the view has.
+    """
+    fill = dict(fill or {})
+    values: dict[str, dict[str, Any]] = {}
+    for block in view.get("blocks") or []:
+        elements: list[dict[str, Any]] = []
+        if block.get("type") == "input" and isinstance(block.get("element"), dict):
+            elements = [block["element"]]
+        elif block.get("type") == "actions":
+            elements = [e for e in block.get("elements") or [] if isinstance(e, dict)]
+        elif block.get("type") == "section" and isinstance(block.get("accessory"), dict):
+            elements = [block["accessory"]]
+        block_id = block.get("block_id")
+        if not block_id:
+            continue
+        for element in elements:
+            action_id = element.get("action_id")
+            if not action_id or element.get("type") in ("button", "overflow"):
+                continue
+            for key in (block_id, action_id):
+                if key in fill:
+                    state = state_value(element, fill.pop(key))
+                    break
+            else:
+                state = _initial_state(element)  # type: ignore[assignment]
+            if state is not None:
+                values.setdefault(block_id, {})[action_id] = state
+    if fill:
+        raise KeyError(f"view has no input {sorted(fill)}; its inputs: {sorted(values)}")
+    return values
+
+
+def view_submission(
+    *,
+    user: str,
+    view: Mapping[str, Any],
+    values: Mapping[str, Mapping[str, Any]] | None = None,
+    fill: Mapping[str, Any] | None = None,
+    trigger_id: str | None = None,
+    response_urls: list[dict[str, Any]] | None = None,
+    team_id: str = TEAM_ID,
+    team_domain: str = TEAM_DOMAIN,
+    api_app_id: str = API_APP_ID,
+) -> dict[str, Any]:
+    """The payload Slack sends when `user` submits `view` (as `views.open` answered it).
+
+    Give the state either exactly (`values[block_id][action_id] = {type, value…}`) or as
+    `fill` (block or action id -> what the person entered; the rest keep initial values).
+    `response_urls` is what Slack sends for a modal with `response_url_enabled` inputs.
+    """
+    state = dict(values) if values is not None else view_state(view, fill)
+    submitted = {
+        "id": view.get("id") or new_id("V"),
+        "team_id": team_id,
+        "type": view.get("type", "modal"),
+        "blocks": view.get("blocks", []),
+        "private_metadata": view.get("private_metadata", ""),
+        "callback_id": view.get("callback_id", ""),
+        "state": {"values": state},
+        "hash": view.get("hash") or f"{int(time.time())}.{secrets.token_hex(4)}",
+        "title": view.get("title"),
+        "clear_on_close": view.get("clear_on_close", False),
+        "notify_on_close": view.get("notify_on_close", False),
+        "close": view.get("close"),
+        "submit": view.get("submit"),
+        "previous_view_id": view.get("previous_view_id"),
+        "root_view_id": view.get("root_view_id") or view.get("id"),
+        "app_id": api_app_id,
+        "external_id": view.get("external_id", ""),
+        "app_installed_team_id": team_id,
+        "bot_id": view.get("bot_id", BOT_ID),
+    }
+    return {
+        "type": "view_submission",
+        "team": _team(team_id, team_domain),
+        "user": _user(user, team_id),
+        "api_app_id": api_app_id,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "view": submitted,
+        "response_urls": response_urls or [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def block_actions(
+    *,
+    user: str,
+    actions: list[dict[str, Any]],
+    channel: str | None = DEFAULT_CHANNEL,
+    message: Mapping[str, Any] | None = None,
+    view: Mapping[str, Any] | None = None,
+    trigger_id: str | None = None,
+    response_url: str | None = "https://hooks.slack.com/actions/T0ZOOMBOT/1/none",
+    team_id: str = TEAM_ID,
+    team_domain: str = TEAM_DOMAIN,
+    api_app_id: str = API_APP_ID,
+) -> dict[str, Any]:
+    """The payload of interactions with blocks: in a message (`message`, `channel`) or a view.
+
+    Each action is e.g. `{"type": "button", "action_id": "cancel", "block_id": "b1",
+    "value": "123"}`; `action_ts` is added when missing.
+    """
+    stamped = [{"action_ts": f"{time.time():.6f}", **action} for action in actions]
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": _user(user, team_id),
+        "api_app_id": api_app_id,
+        "token": VERIFICATION_TOKEN,
+        "container": {},
+        "trigger_id": trigger_id or new_trigger_id(),
+        "team": _team(team_id, team_domain),
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "actions": stamped,
+    }
+    if view is not None:
+        payload["container"] = {"type": "view", "view_id": view.get("id")}
+        payload["view"] = dict(view)
+    else:
+        ts = (message or {}).get("ts", f"{int(time.time())}.000100")
+        payload["container"] = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel,
+            "is_ephemeral": False,
+        }
+        payload["channel"] = {"id": channel, "name": _channel_name(channel or "")}
+        payload["message"] = dict(message or {"type": "message", "ts": ts, "text": ""})
+        payload["state"] = {"values": {}}
+        if response_url:
+            payload["response_url"] = response_url
+    return payload
+
+
+class SlackSender:
+    """Sends signed requests to an app's `/slack/events`, as Slack does; returns the response.
+
+    With `fake` (a FakeSlack), response URLs and trigger ids default to fresh ones the fake
+    accepts; the response URL used by the last `command` is in `last_response_url`.
+    """
+
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        *,
+        fake: FakeSlack | None = None,
+        timeout: float = 10.0,
+        path: str = "/slack/events",
+    ) -> None:
+        self.app_url = app_url.rstrip("/")
+        self.events_url = self.app_url + path
+        self.signing_secret = signing_secret
+        self.fake = fake
+        self.last_response_url: str | None = None
+        self._http = httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SlackSender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def post(
+        self,
+        body: str,
+        *,
+        content_type: str = "application/x-www-form-urlencoded",
+        timestamp: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        signature: str | None = None,
+    ) -> httpx.Response:
+        """POST `body` signed (or with `signature` to forge one, `timestamp` to age one)."""
+        sent = signed_headers(self.signing_secret, body, timestamp, content_type=content_type)
+        if signature is not None:
+            sent["X-Slack-Signature"] = signature
+        sent.update(headers or {})
+        return self._http.post(self.events_url, content=body.encode(), headers=sent)
+
+    def command(
+        self,
+        text: str,
+        user: str,
+        channel: str = DEFAULT_CHANNEL,
+        *,
+        response_url: str | None = None,
+        trigger_id: str | None = None,
+        command: str = "/zoom",
+        **fields: Any,
+    ) -> httpx.Response:
+        """`/zoom text` typed by `user` in `channel`. Extra `fields` go to `slash_command_body`."""
+        if response_url is None:
+            response_url = (
+                self.fake.new_response_url()
+                if self.fake
+                else "https://hooks.slack.com/commands/T0ZOOMBOT/1/none"
+            )
+        self.last_response_url = response_url
+        body = slash_command_body(
+            text,
+            user=user,
+            channel=channel,
+            command=command,
+            response_url=response_url,
+            trigger_id=trigger_id,
+            **fields,
+        )
+        return self.post(body)
+
+    def interactive(
+        self, payload: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """A `payload=<json>` interactivity request."""
+        return self.post(interactive_body(payload), headers=headers)
+
+    def event(
+        self,
+        event: Mapping[str, Any],
+        *,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+        event_id: str | None = None,
+    ) -> httpx.Response:
+        """An Events API delivery. `event` is the inner event, or a whole `event_callback` body
+        (anything with a "type" of "event_callback" or "url_verification" is sent as is).
+        `retry_num` adds Slack's `X-Slack-Retry-Num` / `X-Slack-Retry-Reason` headers.
+        """
+        if event.get("type") in ("event_callback", "url_verification"):
+            body: Mapping[str, Any] = event
+        else:
+            body = {
+                "token": VERIFICATION_TOKEN,
+                "team_id": TEAM_ID,
+                "api_app_id": API_APP_ID,
+                "event": dict(event),
+                "type": "event_callback",
+                "event_id": event_id or new_id("Ev"),
+                "event_time": int(time.time()),
+                "authorizations": [
+                    {
+                        "enterprise_id": None,
+                        "team_id": TEAM_ID,
+                        "user_id": BOT_USER_ID,
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+                "is_ext_shared_channel": False,
+            }
+        headers: dict[str, str] = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        return self.post(
+            json.dumps(body, separators=(",", ":")),
+            content_type="application/json",
+            headers=headers,
+        )
+
+
+__all__ = [
+    "API_APP_ID",
+    "BOT_ID",
+    "BOT_USER_ID",
+    "DEFAULT_CHANNEL",
+    "TEAM_ID",
+    "Call",
+    "FakeSlack",
+    "ResponsePost",
+    "SlackAnswer",
+    "SlackSender",
+    "block_actions",
+    "block_errors",
+    "checkboxes_value",
+    "conversation_value",
+    "datetime_value",
+    "global_shortcut",
+    "interactive_body",
+    "message_shortcut",
+    "new_id",
+    "new_trigger_id",
+    "plain_text_value",
+    "ratelimited",
+    "server_error",
+    "sign",
+    "signed_headers",
+    "slack_error",
+    "slash_command_body",
+    "state_value",
+    "static_select_value",
+    "users_value",
+    "view_errors",
+    "view_state",
+    "view_submission",
+]

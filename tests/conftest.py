@@ -1,0 +1,207 @@
+"""Shared fixtures: the fake Slack and fake Zoom servers, the app as a subprocess, people.
+
+- `fake_slack`, `fake_zoom`: one server each for the whole session, reset before each test
+  that asks for them (calls, users, meetings and scripts forgotten; credentials kept).
+- `app_env`: the environment for a fresh app pointing at the fakes, with its own database.
+- `app`: the app, one process (and database) per test module. `sender` speaks to it as Slack.
+- `person(...)`: a fresh Slack user (and a Zoom user with the same email) per call, so that
+  tests sharing a module's app never share a cached profile.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pytest
+
+from bot.testing.app_process import AppProcess
+from bot.testing.slack import FakeSlack, SlackSender, new_id
+
+if TYPE_CHECKING:
+    from zoom.testing import FakeZoom
+
+SLACK_BOT_TOKEN = "xoxb-test-1111111111-2222222222-zoombotTestToken"
+SLACK_SIGNING_SECRET = "test-signing-secret-5f1c0a"
+ZOOM_ACCOUNT_ID = "acct-test"
+ZOOM_CLIENT_ID = "cid-test"
+ZOOM_CLIENT_SECRET = "zoom-secret-test-9d3e"
+
+
+# -- the fakes ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlack]:
+    slack = FakeSlack(bot_token=SLACK_BOT_TOKEN, signing_secret=SLACK_SIGNING_SECRET).start()
+    yield slack
+    slack.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_zoom_server() -> Iterator[FakeZoom]:
+    # Imported here so the Slack-side tests run even where the fake Zoom is not built.
+    try:
+        from zoom.testing import FakeZoom
+    except ImportError as e:  # pragma: no cover - only while zoom/testing is being written
+        pytest.skip(f"zoom.testing.FakeZoom is not available: {e}")
+    zoom = FakeZoom(
+        account_id=ZOOM_ACCOUNT_ID, client_id=ZOOM_CLIENT_ID, client_secret=ZOOM_CLIENT_SECRET
+    ).start()
+    yield zoom
+    zoom.stop()
+
+
+@pytest.fixture
+def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
+    fake_slack_server.reset()
+    return fake_slack_server
+
+
+@pytest.fixture
+def fake_zoom(fake_zoom_server: FakeZoom) -> FakeZoom:
+    fake_zoom_server.reset()
+    return fake_zoom_server
+
+
+# -- the app -----------------------------------------------------------------------------------
+
+
+def make_app_env(slack: FakeSlack, zoom: FakeZoom, database_dir: Path) -> dict[str, str]:
+    """The environment of an app talking to `slack` and `zoom`, with its database in a dir.
+
+    HTTP mode (no SLACK_APP_TOKEN), on loopback, logging at DEBUG so the secret-leak tests
+    see everything. AppProcess adds a free PORT.
+    """
+    return {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "ZOOM_ACCOUNT_ID": zoom.account_id,
+        "ZOOM_CLIENT_ID": zoom.client_id,
+        "ZOOM_CLIENT_SECRET": zoom.client_secret,
+        "ZOOM_API_URL": zoom.api_url,
+        "ZOOM_OAUTH_URL": zoom.oauth_url,
+        "DATABASE_URL": f"sqlite:///{database_dir / 'zoombot.db'}",
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "DEBUG",
+    }
+
+
+@pytest.fixture
+def app_env(
+    fake_slack_server: FakeSlack, fake_zoom_server: FakeZoom, tmp_path: Path
+) -> dict[str, str]:
+    """A fresh environment (new database) for a test that starts its own AppProcess."""
+    return make_app_env(fake_slack_server, fake_zoom_server, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def app(
+    fake_slack_server: FakeSlack,
+    fake_zoom_server: FakeZoom,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[AppProcess]:
+    """The app, started once per test module with its own database; stopped with SIGTERM."""
+    workdir = tmp_path_factory.mktemp("app")
+    env = make_app_env(fake_slack_server, fake_zoom_server, workdir)
+    process = AppProcess(env, cwd=workdir).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def sender(app: AppProcess, fake_slack: FakeSlack) -> Iterator[SlackSender]:
+    """Signed requests to `app`, with response URLs and trigger ids `fake_slack` accepts."""
+    with SlackSender(app.url, fake_slack.signing_secret, fake=fake_slack) as s:
+        yield s
+
+
+# -- people ------------------------------------------------------------------------------------
+
+_serial = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Slack user (and unless made without, a Zoom user with the same email)."""
+
+    slack_id: str
+    name: str
+    email: str
+    tz: str | None
+    zoom_id: str | None
+    slack_user: dict[str, Any]
+    zoom_user: dict[str, Any] | None
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.slack_id}>"
+
+
+class PersonFactory(Protocol):
+    def __call__(
+        self,
+        *,
+        tz: str | None = "America/Denver",
+        zoom: bool = True,
+        email: str | None = None,
+        zoom_email: str | None = None,
+        zoom_status: str = "active",
+        name: str | None = None,
+        **slack: Any,
+    ) -> Person: ...
+
+
+@pytest.fixture
+def person(request: pytest.FixtureRequest, fake_slack: FakeSlack) -> PersonFactory:
+    """Make a fresh person: `person(tz="Europe/Berlin", zoom=False, is_admin=True, ...)`.
+
+    `zoom=False` makes no Zoom user; `zoom_email` gives the Zoom user a different email than
+    Slack's; `email=None` keeps a generated unique one. Other keywords go to
+    `FakeSlack.add_user` (is_admin, is_owner, is_restricted, is_ultra_restricted, deleted,
+    is_bot, real_name, display_name).
+    """
+
+    def make(
+        *,
+        tz: str | None = "America/Denver",
+        zoom: bool = True,
+        email: str | None = None,
+        zoom_email: str | None = None,
+        zoom_status: str = "active",
+        name: str | None = None,
+        **slack: Any,
+    ) -> Person:
+        n = next(_serial)
+        name = name or f"person{n}.{secrets.token_hex(2)}"
+        email = email or f"{name}@example.com"
+        slack_id = new_id("U")
+        slack_user = fake_slack.add_user(slack_id, name=name, email=email, tz=tz, **slack)
+        zoom_user = None
+        if zoom:
+            # Asked for only here, so people without Zoom need no fake Zoom.
+            fake_zoom: FakeZoom = request.getfixturevalue("fake_zoom")
+            first, _, last = name.partition(".")
+            zoom_user = fake_zoom.add_user(
+                zoom_email or email,
+                first_name=first.title(),
+                last_name=last.title(),
+                status=zoom_status,
+                timezone=tz,
+            )
+        return Person(
+            slack_id=slack_id,
+            name=name,
+            email=email,
+            tz=tz,
+            zoom_id=zoom_user["id"] if zoom_user else None,
+            slack_user=slack_user,
+            zoom_user=zoom_user,
+        )
+
+    return make
