@@ -1,0 +1,372 @@
+"""Which words of `/zoom` text are time words: the allow-list reader.
+
+Only these are time words: zones, repetitions and their ends, relative starts ("in 20
+minutes"), dates (weekdays, today/tomorrow/tonight, a month next to a day number, numeric
+and ISO dates, "the 20th"), times (am/pm, H:MM, "at/@ N", noon, midnight), ranges
+("9-10am") and lengths. Everything else — "Q3", "1:1", "top 10", "May" — stays in the
+topic. Each finder claims what it reads in the `Scan`, so a word is read once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.reading import zones
+from bot.reading.clock import WrittenTime, written_time
+from bot.reading.dates import WrittenDate
+from bot.reading.durations import DURATION, is_clock_length, minutes_in
+from bot.reading.recurrence import COUNT_END, SPAN_END, Found, find_repetition
+from bot.reading.results import Refused
+from bot.reading.scan import DATE, OTHER, TIME, Scan
+from bot.reading.vocabulary import MONTH, WEEKDAY, month_of, number_of, weekday_of
+
+_MERIDIEM = r"(?:a\.?m\.?|p\.?m\.?)(?![a-z])"
+_AT = r"(?:(?<![\w@])(?:at|around|@)\s*|@\s*)"
+_NOT_AFTER_NUMBER = r"(?<![\d:./#,\w-])"
+
+ISO_DATE = re.compile(
+    r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?![\d-])(?:t(?=\d{1,2}:\d))?"
+)
+NUMERIC_DATE = re.compile(
+    r"(?<![\d/.:#\w])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/\w])"
+)
+_NOT_A_TIME = r"(?!\s*(?:[:.]\d|a\.?m\b|p\.?m\b|%|[-–]\s*\d))"
+MONTH_DAY = re.compile(
+    rf"\b(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>\d{{4}})\b)?"
+    + _NOT_A_TIME
+)
+DAY_MONTH = re.compile(
+    rf"(?<![\d:./#\w])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
+    rf"(?:,?\s*(?P<y>\d{{4}})\b)?"
+)
+ORDINAL_DAY = re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b")
+DAY_WORD = re.compile(
+    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow)"
+    r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
+    r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
+    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|month|year)|sometime|some\s+time))\b"
+)
+WEEKDAY_PHRASE = re.compile(
+    rf"(?:\b(?P<q>next|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
+    r"(?:\s+(?P<q2>next\s+week|this\s+week|after\s+next))?"
+)
+NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+week\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+PART_OF_DAY = re.compile(
+    rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night)\b"
+    r"|\bin\s+the\s+(?P<inthe>morning|afternoon|evening))"
+)
+UNTIL = re.compile(
+    r"\b(?:until|till|til|through|thru|ending(?:\s+on)?|ends?(?:\s+on)?|up\s+to)\s+"
+    r"(?:(?:the\s+)?end\s+of\s+(?P<eom>"
+    + MONTH
+    + r")(?!\s*\d)|(?P<mon_only>"
+    + MONTH
+    + r")(?!\s*\d))?"
+)
+
+RELATIVE = re.compile(rf"\bin\s+(?P<a>{DURATION})|(?P<b>{DURATION})\s+from\s+now\b")
+DURATION_FOR = re.compile(rf"\b(?:for|lasting)\s+(?:(?:about|around|~)\s*)?(?P<d>{DURATION})")
+DURATION_BARE = re.compile(
+    rf"(?<![\w:.#/-])(?P<d>{DURATION})(?:[\s-]+long\b)?(?!\s+(?:ago|before|after|later)\b)"
+)
+
+_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
+_T2 = r"(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
+RANGE = re.compile(
+    r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
+    + _NOT_AFTER_NUMBER
+    + _T1
+    + r"\s*(?:-|–|—|to|until|till|and)\s*"
+    + _T2
+    + r"(?![\d:/\w])"
+)
+MERIDIEM_TIME = re.compile(
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*(?P<r>{_MERIDIEM})"
+)
+COLON_TIME = re.compile(_AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])")
+AT_TIME = re.compile(_AT + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\d:./%\w])")
+OCLOCK = re.compile(r"(?<![\d:./#])(?P<h>\d{1,2})\s*o'?clock\b")
+NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)\b")
+BARE_AFTER_DATE = re.compile(
+    rf"(?<=[{DATE}])(?:\s*,)?\s+(?P<h>\d{{1,2}})(?![\d:./%\w])(?!\s*[-–]\s*\d)"
+)
+_TIME_FOLLOWS = re.compile(r"\s*,?\s*(?:at\s+|@\s*)?\d")
+INSTANT = re.compile(r"\b(?:right\s+now|now|asap|a\.s\.a\.p\.?|immediately|right\s+away)\b")
+
+
+@dataclass
+class TimeWords:
+    """Everything time-like found in the text, as written (nothing resolved yet)."""
+
+    zone: str | None = None
+    zone_written: str | None = None
+    repetitions: list[Found] = field(default_factory=list)
+    end_count: int | None = None
+    end_span: tuple[int, str] | None = None
+    end_written: str | None = None
+    until: WrittenDate | None = None
+    until_month: int | None = None
+    relative_minutes: int | None = None
+    relative_written: str | None = None
+    dates: list[WrittenDate] = field(default_factory=list)
+    times: list[WrittenTime] = field(default_factory=list)
+    range_end: WrittenTime | None = None
+    durations: list[tuple[int, str, bool]] = field(default_factory=list)
+    part_of_day: str | None = None
+    instant: bool = False
+
+
+def _claim(scan: Scan, match: re.Match[str], kind: str = OTHER) -> str:
+    scan.claim(match.start(), match.end(), kind)
+    return scan.original(match.start(), match.end())
+
+
+def _find_zone(scan: Scan, words: TimeWords) -> None:
+    for match in scan.find(zones.IANA_LIKE):
+        try:
+            name = zones.iana_zone(match["zone"])
+        except zones.UnknownZone:
+            written = scan.original(match.start(), match.end())
+            raise Refused(
+                f"I read “{written}” as a time zone, but there is no such zone. "
+                f"Use a name like `Europe/Berlin` or `America/New_York`, or ET, PT, CET, IST."
+            ) from None
+        if name is not None:
+            _set_zone(words, name, _claim(scan, match))
+
+
+def _set_zone(words: TimeWords, name: str, written: str) -> None:
+    if words.zone is not None and words.zone != name:
+        raise Refused(
+            f"I read two time zones, “{words.zone_written}” and “{written}”. Keep one, "
+            f"like `/zoom partner call 4pm ET`."
+        )
+    words.zone, words.zone_written = name, written
+
+
+def _written_date_at(scan: Scan, pos: int) -> re.Match[str] | None:
+    """A date phrase starting exactly at `pos` (for "until ...")."""
+    for pattern in (ISO_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH, ORDINAL_DAY, DAY_WORD,
+                    WEEKDAY_PHRASE):  # fmt: skip
+        match = pattern.match(scan.masked, pos)
+        if match is not None:
+            return match
+    return None
+
+
+def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
+    words.repetitions = find_repetition(scan.masked, scan.text)
+    if not words.repetitions:
+        return
+    for found in words.repetitions:
+        scan.claim(found.start, found.end)
+    for match in scan.find(UNTIL):
+        if match["eom"] or match["mon_only"]:
+            words.until_month = month_of(match["eom"] or match["mon_only"])
+            words.end_written = _claim(scan, match)
+            break
+        date_match = _written_date_at(scan, match.end())
+        if date_match is None:
+            continue
+        written = _date_from(date_match, scan, user_zone)
+        if written is None:
+            continue
+        scan.claim(match.start(), date_match.end())
+        words.until = written
+        words.end_written = scan.original(match.start(), date_match.end())
+        break
+    for match in scan.find(COUNT_END):
+        words.end_count = number_of(match["n"])
+        words.end_written = _claim(scan, match)
+        break
+    for match in scan.find(SPAN_END):
+        count = 1 if match["n"] in ("a", "an") else number_of(match["n"])
+        words.end_span = (count, match["unit"])
+        words.end_written = _claim(scan, match)
+        break
+
+
+def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate | None:
+    """A WrittenDate from a match of one of the date patterns, or None to skip it."""
+    written = scan.original(match.start(), match.end())
+    groups = match.groupdict()
+    if match.re is ISO_DATE:
+        fragment = f"{match['y']}-{int(match['mo']):02d}-{int(match['d']):02d}"
+        return WrittenDate(written, "calendar", int(match["mo"]), int(match["d"]),
+                           int(match["y"]), fragment)  # fmt: skip
+    if match.re is NUMERIC_DATE:
+        a, b = int(match["a"]), int(match["b"])
+        if (a, b) == (24, 7):  # "24/7" is a rota, not a date
+            return None
+        day_first = a > 12 or (b <= 12 and not user_zone.startswith("America/"))
+        month, day = (b, a) if day_first else (a, b)
+        year = None
+        if match["y"]:
+            year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+        fragment = f"{a}/{b}" + (f"/{year}" if year else "")
+        return WrittenDate(written, "calendar", month, day, year, fragment, day_first)
+    if match.re in (MONTH_DAY, DAY_MONTH):
+        month, day = month_of(match["mon"]), int(match["d"])
+        year = int(match["y"]) if match["y"] else None
+        fragment = f"{match['mon'].rstrip('.')} {day}"
+        return WrittenDate(written, "calendar", month, day, year, fragment)
+    if match.re is ORDINAL_DAY:
+        return WrittenDate(written, "ordinal", day=int(match["d"]))
+    if match.re is DAY_WORD:
+        if groups["dat"]:
+            return WrittenDate(written, "offset", offset=2)
+        if groups["tom"]:
+            return WrittenDate(written, "offset", offset=1)
+        if groups["today"]:
+            return WrittenDate(written, "offset", offset=0)
+        if groups["tonight"]:
+            return WrittenDate(written, "offset", offset=0, part_of_day="evening")
+        if groups["pod"]:
+            return WrittenDate(written, "offset", offset=0, part_of_day=groups["pod"])
+        if groups["past"]:
+            return WrittenDate(written, "past")
+        return WrittenDate(written, "vague")
+    if match.re is NEXT_WEEK_WEEKDAY:
+        return WrittenDate(written, "weekday", weekday=weekday_of(match["wd"]),
+                           qualifier="next week")  # fmt: skip
+    # WEEKDAY_PHRASE
+    word = match["wd"].rstrip(".")
+    qualifier = " ".join((match["q"] or "").split()) or None
+    if (
+        word in ("sat", "sun")
+        and qualifier is None
+        and not _TIME_FOLLOWS.match(scan.masked, match.end())
+    ):
+        return None  # "sat down", "sun" too often mean something else without a time
+    if qualifier == "on":
+        qualifier = None
+    if qualifier == "this coming":
+        qualifier = "coming"
+    q2 = " ".join((match["q2"] or "").split())
+    if q2 == "next week":
+        qualifier = "next week"
+    elif q2 == "after next":
+        qualifier = "after next"
+    return WrittenDate(written, "weekday", weekday=weekday_of(word), qualifier=qualifier)
+
+
+def _find_dates(scan: Scan, words: TimeWords, user_zone: str) -> None:
+    for pattern in (ISO_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH, ORDINAL_DAY,
+                    NEXT_WEEK_WEEKDAY, WEEKDAY_PHRASE, DAY_WORD):  # fmt: skip
+        for match in scan.find(pattern):
+            written = _date_from(match, scan, user_zone)
+            if written is None:
+                continue
+            scan.claim(match.start(), match.end(), DATE)
+            words.dates.append(written)
+            if written.part_of_day:
+                words.part_of_day = written.part_of_day
+    for match in scan.find(PART_OF_DAY):
+        part = match["after"] or match["inthe"]
+        words.part_of_day = "evening" if part == "night" else part
+        _claim(scan, match, DATE)
+
+
+def _find_relative(scan: Scan, words: TimeWords) -> None:
+    for match in scan.find(RELATIVE):
+        phrase = match["a"] or match["b"]
+        minutes = minutes_in(phrase)
+        if minutes is None:
+            continue
+        written = _claim(scan, match, DATE if not is_clock_length(phrase) else OTHER)
+        if is_clock_length(phrase):
+            if words.relative_minutes is not None:
+                raise Refused(
+                    f"I read two starts, “{words.relative_written}” and “{written}”. "
+                    f"Keep one, like `/zoom in 20 minutes quick sync`."
+                )
+            words.relative_minutes, words.relative_written = minutes, written
+        else:
+            days = minutes // (24 * 60)
+            words.dates.append(WrittenDate(written, "offset", offset=days))
+
+
+def _find_durations(scan: Scan, words: TimeWords) -> None:
+    for pattern in (DURATION_FOR, DURATION_BARE):
+        for match in scan.find(pattern):
+            minutes = minutes_in(match["d"])
+            if minutes is None:
+                continue
+            clock = is_clock_length(match["d"])
+            if pattern is DURATION_BARE and not clock:
+                continue  # "2 days" without "for" is more likely part of the topic
+            words.durations.append((minutes, _claim(scan, match), clock))
+
+
+def _find_range(scan: Scan, words: TimeWords) -> None:
+    for match in scan.find(RANGE):
+        has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"]
+        before = scan.masked[: match.start()].rstrip()
+        after_date = before.endswith(DATE)
+        if not has_shape and not match["pre"] and not after_date:
+            continue
+        joiner = scan.masked[match.start() : match.end()]
+        if " and " in joiner and not (match["pre"] or "").strip().startswith("between"):
+            continue
+        _claim(scan, match, TIME)
+        start_written = f"{match['h1']}" + (f":{match['m1']}" if match["m1"] else "")
+        end_written = f"{match['h2']}" + (f":{match['m2']}" if match["m2"] else "")
+        words.times.append(written_time(start_written, match["h1"], match["m1"], match["r1"]))
+        words.range_end = written_time(end_written, match["h2"], match["m2"], match["r2"])
+        _zone_after(scan, words, match.end())
+        return
+
+
+def _zone_after(scan: Scan, words: TimeWords, pos: int) -> None:
+    match = zones.AFTER_TIME.match(scan.masked, pos)
+    if match is not None:
+        _set_zone(words, zones.zone_of(match["zone"]), _claim(scan, match))
+
+
+def _find_times(scan: Scan, words: TimeWords) -> None:
+    for pattern in (MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK, BARE_AFTER_DATE):
+        for match in scan.find(pattern):
+            groups = match.groupdict()
+            if groups.get("sp"):
+                special = "midnight" if match["sp"] == "midnight" else "noon"
+                time = WrittenTime(match["sp"], 12 if special == "noon" else 0, special=special)
+            else:
+                hour = match["h"]
+                if pattern in (AT_TIME, OCLOCK, BARE_AFTER_DATE) and int(hour) > 24:
+                    continue  # "at 25" is not a time anyone means
+                minute = groups.get("m")
+                shown = hour + (f":{minute}" if minute else "")
+                if groups.get("r"):
+                    shown = scan.original(match.start("h"), match.end("r"))
+                time = written_time(shown, hour, minute, groups.get("r"))
+            _claim(scan, match, TIME)
+            words.times.append(time)
+            _zone_after(scan, words, match.end())
+
+
+def _find_zone_anywhere(scan: Scan, words: TimeWords) -> None:
+    if words.zone is not None or not (words.times or words.relative_minutes):
+        return
+    for match in zones.ANYWHERE.finditer(scan.text):
+        if all(c not in (DATE + TIME + OTHER) for c in scan.masked[match.start() : match.end()]):
+            _set_zone(words, zones.zone_of(match["zone"]), _claim(scan, match))
+            return
+
+
+def find_time_words(scan: Scan, user_zone: str) -> TimeWords:
+    """Claim every time word in `scan` and return what they say, unresolved. Raises
+    Refused for a zone that does not exist or two zones or two relative starts."""
+    words = TimeWords()
+    _find_zone(scan, words)
+    _find_repetition(scan, words, user_zone)
+    _find_relative(scan, words)
+    _find_dates(scan, words, user_zone)
+    _find_durations(scan, words)
+    _find_range(scan, words)
+    _find_times(scan, words)
+    _find_zone_anywhere(scan, words)
+    for match in scan.find(INSTANT):
+        words.instant = True
+        _claim(scan, match)
+    return words
