@@ -1,7 +1,7 @@
 """zoombot's entry point.
 
-    python app.py                 serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)
-    python app.py parse TEXT ...  dry run: print how `/zoom TEXT` would be read, as JSON
+python app.py                 serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP on PORT)
+python app.py parse TEXT ...  dry run: print how `/zoom TEXT` would be read, as JSON
 """
 
 from __future__ import annotations

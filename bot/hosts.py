@@ -1,0 +1,271 @@
+"""Who hosts a Slack user's meetings, and who they are in Slack.
+
+Order (`find_host`): an admin's mapping in the store; else the user's Slack email if Zoom
+knows it as an active user; else `ZOOMBOT_DEFAULT_HOST` (the requester is then named in
+the agenda); else None, and the caller refuses with `sentences.NO_HOST`.
+
+Slack profiles and Zoom users are cached in the store for an hour, behind an in-process
+single-flight: a burst of commands from one user makes one `users.info` call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.settings import Settings
+from bot.store import Store
+from zoom import UserNotFound, ZoomClient, ZoomUser
+
+T = TypeVar("T")
+
+PROFILE_MAX_AGE = 3600.0
+ZOOM_USER_MAX_AGE = 3600.0
+# "Not a Zoom user" is remembered briefly: someone who just got an account should not wait.
+NO_ZOOM_USER_MAX_AGE = 300.0
+
+EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    """The parts of `users.info` zoombot uses. `tz` is None when Slack gave none usable."""
+
+    id: str
+    name: str = ""
+    real_name: str = ""
+    display_name: str = ""
+    email: str | None = None
+    tz: str | None = None
+    is_admin: bool = False
+    is_owner: bool = False
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name people know them by."""
+        return self.display_name or self.real_name or self.name or self.id
+
+    @classmethod
+    def from_slack(cls, user: dict[str, Any]) -> SlackProfile:
+        profile = user.get("profile") or {}
+        tz = user.get("tz")
+        return cls(
+            id=str(user.get("id", "")),
+            name=str(user.get("name") or ""),
+            real_name=str(user.get("real_name") or profile.get("real_name") or ""),
+            display_name=str(profile.get("display_name") or ""),
+            email=(profile.get("email") or None),
+            tz=tz if valid_zone(tz) else None,
+            is_admin=bool(user.get("is_admin")),
+            is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
+            is_restricted=bool(user.get("is_restricted")),
+            is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+            is_bot=bool(user.get("is_bot")),
+            deleted=bool(user.get("deleted")),
+        )
+
+
+def valid_zone(tz: object) -> bool:
+    if not isinstance(tz, str) or not tz or len(tz) > 64:
+        return False
+    try:
+        ZoneInfo(tz)
+    except Exception:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Host:
+    """The Zoom user who hosts. `user_id` is what to pass to Zoom (id or email).
+
+    `found_by` is "mapping", "slack_email" or "default_host".
+    """
+
+    user_id: str
+    email: str
+    name: str
+    found_by: str
+
+    @property
+    def on_behalf(self) -> bool:
+        """True when the host is the shared default host, not the requester."""
+        return self.found_by == "default_host"
+
+
+class SingleFlight:
+    """At most one call in flight per key; concurrent callers share its result."""
+
+    def __init__(self) -> None:
+        self._inflight: dict[str, asyncio.Future[Any]] = {}
+
+    async def do(self, key: str, fn: Callable[[], Awaitable[T]]) -> T:
+        future = self._inflight.get(key)
+        if future is not None:
+            return await asyncio.shield(future)
+        future = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            result = await fn()
+        except BaseException as error:
+            future.set_exception(error)
+            # Nobody else may be waiting: mark the exception retrieved.
+            future.exception()
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            self._inflight.pop(key, None)
+
+
+class HostFinder:
+    """Finds hosts and Slack profiles; the only code that calls `users.info` or Zoom users."""
+
+    def __init__(
+        self, store: Store, slack: AsyncWebClient, zoom: ZoomClient, settings: Settings
+    ) -> None:
+        self.store = store
+        self.slack = slack
+        self.zoom = zoom
+        self.settings = settings
+        self._flights = SingleFlight()
+
+    async def cached_profile(self, user_id: str) -> SlackProfile | None:
+        """The cached profile if there is a fresh one; never calls Slack."""
+        cached = await self.store.run(self.store.cached_slack_user, user_id, PROFILE_MAX_AGE)
+        return SlackProfile.from_slack(cached) if cached is not None else None
+
+    async def profile(self, user_id: str) -> SlackProfile:
+        """The user's Slack profile, at most one `users.info` per user per hour."""
+        cached = await self.store.run(self.store.cached_slack_user, user_id, PROFILE_MAX_AGE)
+        if cached is not None:
+            return SlackProfile.from_slack(cached)
+
+        async def fetch() -> SlackProfile:
+            response = await self.slack.users_info(user=user_id)
+            user = response.get("user") or {}
+            await self.store.run(self.store.cache_slack_user, user_id, user)
+            return SlackProfile.from_slack(user)
+
+        return await self._flights.do(f"slack:{user_id}", fetch)
+
+    async def zoom_user(self, email: str, *, fresh: bool = False) -> ZoomUser | None:
+        """The Zoom user with this email, or None if Zoom has none. Other Zoom errors raise."""
+        email = email.strip().lower()
+        if not fresh:
+            hit, user = await self.store.run(self.store.cached_zoom_user, email, ZOOM_USER_MAX_AGE)
+            if hit and user is not None:
+                return ZoomUser.from_json(user)
+            if hit:
+                hit_none, _ = await self.store.run(
+                    self.store.cached_zoom_user, email, NO_ZOOM_USER_MAX_AGE
+                )
+                if hit_none:
+                    return None
+
+        async def fetch() -> ZoomUser | None:
+            try:
+                user = await self.zoom.get_user(email)
+            except UserNotFound:
+                await self.store.run(self.store.cache_zoom_user, email, None)
+                return None
+            await self.store.run(self.store.cache_zoom_user, email, _user_json(user))
+            return user
+
+        return await self._flights.do(f"zoom:{email}", fetch)
+
+    async def own_zoom_user(self, user_id: str) -> tuple[ZoomUser | None, str | None, dict | None]:
+        """The requester's own Zoom user (mapping, else Slack email), how it was found, and
+        the mapping row if there is one. Never the default host."""
+        mapping = await self.store.run(self.store.host_mapping, user_id)
+        if mapping is not None:
+            user = await self.zoom_user(mapping["zoom_email"])
+            if user is None:
+                user = ZoomUser(id=mapping["zoom_email"], email=mapping["zoom_email"])
+            return user, "mapping", mapping
+        profile = await self.profile(user_id)
+        if profile.email:
+            user = await self.zoom_user(profile.email)
+            if user is not None and user.is_active:
+                return user, "slack_email", None
+        return None, None, None
+
+    async def find_host(self, user_id: str) -> Host | None:
+        """Who hosts this user's meetings, in the documented order; None if nobody can."""
+        user, found_by, _ = await self.own_zoom_user(user_id)
+        if user is not None and found_by is not None:
+            return Host(user_id=user.id, email=user.email, name=_name(user), found_by=found_by)
+        default = self.settings.default_host
+        if default:
+            user = await self.zoom_user(default)
+            if user is not None:
+                return Host(user.id, user.email, _name(user), "default_host")
+            return Host(default, default, default, "default_host")
+        return None
+
+    async def is_admin(self, profile: SlackProfile) -> bool:
+        """Workspace admins and owners, and the Slack ids in ZOOMBOT_ADMINS."""
+        return profile.is_admin or profile.is_owner or profile.id in self.settings.admins
+
+    async def link(self, requester: str, target: str, email: str) -> str:
+        """Point `target`'s meetings at the Zoom user `email`. Returns what to tell the
+        requester. Only admins may link someone else, or an email not their own Slack email;
+        the email must be an active Zoom user."""
+        email = email.strip().lower()
+        if not EMAIL.match(email):
+            return f"`{_safe(email)}` is not an email address. Type `/zoom link you@company.com`."
+        profile = await self.profile(requester)
+        own_email = (profile.email or "").lower()
+        if (target != requester or email != own_email) and not await self.is_admin(profile):
+            if target != requester:
+                return (
+                    "Only a Slack admin can set the Zoom account for someone else. "
+                    "Ask an admin, or let them type `/zoom link` themselves."
+                )
+            return (
+                "You can link only the Zoom account with your own Slack email "
+                f"({_safe(own_email) or 'none on your profile'}). "
+                "Ask a Slack admin to link a different one for you."
+            )
+        user = await self.zoom_user(email, fresh=True)
+        if user is None or not user.is_active:
+            state = "not a user" if user is None else f"{user.status}, not active"
+            return (
+                f"Zoom says {_safe(email)} is {state} in this company's Zoom account, "
+                "so it can't host. Check the spelling, or ask your Zoom admin to add it."
+            )
+        await self.store.run(self.store.set_host_mapping, target, email, requester)
+        who = "Your" if target == requester else f"<@{target}>'s"
+        return f"Done: {who} meetings will be hosted by {_safe(email)}."
+
+
+def _name(user: ZoomUser) -> str:
+    full = f"{user.first_name} {user.last_name}".strip()
+    return full or user.email
+
+
+def _safe(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _user_json(user: ZoomUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "type": user.type,
+        "status": user.status,
+        "timezone": user.timezone,
+    }

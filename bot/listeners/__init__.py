@@ -1,0 +1,50 @@
+"""Bolt listeners, grouped by the kind of Slack request. Each module has `register(app, flow)`.
+
+Listeners acknowledge at once and hand the work to the scheduling flow; none of them talks
+to Zoom. Each request ends with one log line (`log_done`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.logs import log_request
+from bot.scheduling import Outcome, Scheduler
+
+
+def register_all(app: AsyncApp, flow: Scheduler) -> None:
+    """Attach every listener zoombot has to `app`."""
+    from bot.listeners import actions, commands, modal, shortcuts
+
+    commands.register(app, flow)
+    shortcuts.register(app, flow)
+    modal.register(app, flow)
+    actions.register(app, flow)
+
+
+def log_done(
+    kind: str,
+    user: str | None,
+    channel: str | None,
+    started: float,
+    acked: float,
+    outcome: Outcome,
+) -> None:
+    """The one line per Slack request: kind, user, channel, time to ack, outcome, ref."""
+    log_request(
+        kind=kind,
+        user=user,
+        channel=channel,
+        ack_ms=round((acked - started) * 1000, 1),
+        outcome=outcome.outcome,
+        ref=outcome.ref,
+        level=logging.WARNING if outcome.ref else logging.INFO,
+        **outcome.extra,
+    )
+
+
+def clock() -> float:
+    return time.perf_counter()

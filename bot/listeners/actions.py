@@ -1,0 +1,16 @@
+"""Buttons on zoombot's messages. The Join button is a link; Slack still tells the app when
+it is clicked, and an unanswered click shows the person a warning, so it is acknowledged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.scheduling import Scheduler
+
+
+def register(app: AsyncApp, flow: Scheduler) -> None:
+    @app.action("join_meeting")
+    async def join_clicked(ack: Any) -> None:
+        await ack()

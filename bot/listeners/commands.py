@@ -1,0 +1,68 @@
+"""`/zoom` and its subcommands. Acknowledge first; the flow does the rest after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import messages
+from bot.listeners import clock, log_done
+from bot.scheduling import Ask, Outcome, Scheduler
+
+CREATING = "Creating your Zoom meeting…"
+
+
+def register(app: AsyncApp, flow: Scheduler) -> None:
+    @app.command("/zoom")
+    async def zoom_command(ack: Any, body: dict[str, Any]) -> None:
+        started = clock()
+        user = body.get("user_id") or ""
+        channel = body.get("channel_id")
+        text = (body.get("text") or "").strip()
+        response_url = body.get("response_url")
+        word, _, rest = text.partition(" ")
+        sub = word.lower()
+
+        if sub == "help":
+            await ack(**messages.help_message())
+            log_done("command:help", user, channel, started, clock(), Outcome("help"))
+            return
+        if sub == "schedule":
+            await ack()
+            acked = clock()
+            outcome = await flow.open_modal(
+                trigger_id=body.get("trigger_id") or "",
+                requester=user,
+                text=rest,
+                channel=channel,
+                response_url=response_url,
+            )
+            log_done("command:schedule", user, channel, started, acked, outcome)
+            return
+        if sub in {"list", "cancel", "link", "whoami"}:
+            await ack()
+            acked = clock()
+            if sub == "list":
+                outcome = await flow.list_meetings(user, response_url, channel)
+            elif sub == "cancel":
+                outcome = await flow.cancel(user, rest, response_url, channel)
+            elif sub == "link":
+                outcome = await flow.link(user, rest, response_url, channel)
+            else:
+                outcome = await flow.whoami(user, response_url, channel)
+            log_done(f"command:{sub}", user, channel, started, acked, outcome)
+            return
+
+        await ack(text=CREATING)
+        acked = clock()
+        ask = Ask(
+            requester=user,
+            key=f"command:{body.get('trigger_id') or started}",
+            kind="command",
+            channel=channel,
+            text=text,
+            response_url=response_url,
+        )
+        outcome = await flow.schedule(ask)
+        log_done("command", user, channel, started, acked, outcome)

@@ -1,0 +1,67 @@
+"""The scheduling modal's submission: field errors answered in the ack, else close and run
+the flow after the ack.
+
+Checking alternative hosts needs Zoom, and must finish inside Slack's 3 s: it goes
+through the host cache and gives up after `scheduling.ALT_HOST_CHECK_TIMEOUT`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import views
+from bot.listeners import clock, log_done
+from bot.scheduling import Ask, Outcome, Scheduler
+
+
+def register(app: AsyncApp, flow: Scheduler) -> None:
+    @app.view(views.CALLBACK_ID)
+    async def schedule_submitted(ack: Any, body: dict[str, Any]) -> None:
+        started = clock()
+        view = body.get("view") or {}
+        user = (body.get("user") or {}).get("id") or ""
+        submission = views.read_submission(view)
+        errors = views.submission_errors(submission, flow.clock())
+        emails: tuple[str, ...] = ()
+        if submission.alt_host_ids and not errors:
+            emails, problem = await flow.check_alternative_hosts(submission.alt_host_ids, user)
+            if problem:
+                errors["alt_hosts"] = problem
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            log_done(
+                "modal",
+                user,
+                submission.channel,
+                started,
+                clock(),
+                Outcome("invalid:" + ",".join(sorted(errors))),
+            )
+            return
+        await ack()
+        acked = clock()
+        request = views.meeting_from_submission(
+            submission,
+            alternative_hosts=emails,
+            join_before_host=flow.settings.join_before_host,
+            tz=await flow.requester_zone(user, fallback=submission.tz),
+        )
+        metadata = submission.metadata
+        # The command's response_url can only post where the command was typed.
+        response_url = (
+            metadata.get("response_url")
+            if metadata.get("channel") and metadata.get("channel") == submission.channel
+            else None
+        )
+        ask = Ask(
+            requester=user,
+            key=f"view:{view.get('id')}:{view.get('hash')}",
+            kind="modal",
+            channel=submission.channel,
+            request=request,
+            response_url=response_url,
+        )
+        outcome = await flow.schedule(ask)
+        log_done("modal", user, submission.channel, started, acked, outcome)

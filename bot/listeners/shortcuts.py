@@ -1,0 +1,50 @@
+"""The global shortcut (the scheduling modal) and the message shortcut (an instant meeting
+about a message, posted in its thread)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.listeners import clock, log_done
+from bot.scheduling import SHORTCUT_WINDOW, Ask, Scheduler
+
+GLOBAL = "schedule_meeting"
+MESSAGE = "start_meeting_from_message"
+
+
+def register(app: AsyncApp, flow: Scheduler) -> None:
+    @app.shortcut(GLOBAL)
+    async def schedule_meeting(ack: Any, body: dict[str, Any]) -> None:
+        started = clock()
+        await ack()
+        acked = clock()
+        user = (body.get("user") or {}).get("id") or ""
+        # A global shortcut has no channel: the modal asks for one.
+        outcome = await flow.open_modal(
+            trigger_id=body.get("trigger_id") or "", requester=user, channel=None
+        )
+        log_done("shortcut:global", user, None, started, acked, outcome)
+
+    @app.shortcut(MESSAGE)
+    async def start_meeting_from_message(ack: Any, body: dict[str, Any]) -> None:
+        started = clock()
+        await ack()
+        acked = clock()
+        user = (body.get("user") or {}).get("id") or ""
+        channel = (body.get("channel") or {}).get("id")
+        message = body.get("message") or {}
+        ts = message.get("ts") or body.get("message_ts")
+        ask = Ask(
+            requester=user,
+            key=f"shortcut:{user}:{channel}:{ts}",
+            key_window=SHORTCUT_WINDOW,
+            kind="message_shortcut",
+            channel=channel,
+            message_text=message.get("text") or "",
+            response_url=body.get("response_url"),
+            thread_ts=message.get("thread_ts") or ts,
+        )
+        outcome = await flow.schedule(ask)
+        log_done("shortcut:message", user, channel, started, acked, outcome)

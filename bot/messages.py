@@ -1,0 +1,312 @@
+"""Block Kit rendering of everything zoombot says in Slack. Pure: no I/O, no clock.
+
+Every message is a dict with `text` (the notification fallback) and `blocks`, ready for
+`chat.postMessage`, `chat.postEphemeral` or a `response_url`. User text is always passed
+through `escape()`, so a topic can never ping `@channel`, mention someone or pose as a link.
+The host's `start_url` is never rendered by anything here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from zoom import INSTANT, Meeting, Recurrence
+
+Message = dict[str, Any]
+
+WEEKDAYS = {
+    "1": "Sunday",
+    "2": "Monday",
+    "3": "Tuesday",
+    "4": "Wednesday",
+    "5": "Thursday",
+    "6": "Friday",
+    "7": "Saturday",
+}
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters escaped: `&`, `<`, `>` (in that order)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def plain_text(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
+    """Slack message markup read as plain text: `<@U1|ana>` → `@ana`, `<url|label>` → label.
+
+    `names` maps user ids to names for mentions that carry no label. The result is
+    unescaped (`&lt;` → `<`); escape it again before showing it in a message.
+    """
+    names = names or {}
+
+    def render(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith("@"):
+            return "@" + (label or names.get(target[1:], target[1:]))
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!subteam^"):
+            return label or "@group"
+        if target.startswith("!date^"):
+            return label or ""
+        if target.startswith("!"):
+            # <!here>, <!channel>, <!everyone>: plain words, never a ping.
+            return "@" + (label or target[1:])
+        if target.startswith("mailto:"):
+            return label or target.removeprefix("mailto:")
+        return label or target
+
+    text = _MARKUP.sub(render, mrkdwn)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def topic_from_message(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
+    """The first non-empty line of a message as plain text, trimmed to 200 characters."""
+    for line in plain_text(mrkdwn, names).splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line[:200].rstrip()
+    return ""
+
+
+def format_meeting_id(meeting_id: int | str) -> str:
+    """The meeting ID as Zoom shows it: 3-4-4 for 11 digits, 3-3-4 for 10, 3-4-4+ otherwise."""
+    digits = str(meeting_id)
+    if len(digits) == 10:
+        return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+    if len(digits) >= 11:
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    return digits
+
+
+def date_token(when: datetime) -> str:
+    """A Slack date token: each reader sees `when` in their own zone; the fallback is UTC."""
+    utc = when.astimezone(UTC)
+    fallback = f"{utc:%a %b} {utc.day} {utc:%Y} at {utc:%H:%M} UTC"
+    return f"<!date^{int(utc.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def duration_words(minutes: int | None) -> str:
+    """`45 minutes`, `1 hour`, `1 hour 30 minutes`."""
+    if not minutes:
+        return "open-ended"
+    hours, rest = divmod(int(minutes), 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour" + ("s" if hours > 1 else ""))
+    if rest:
+        parts.append(f"{rest} minute" + ("s" if rest > 1 else ""))
+    return " ".join(parts)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def repetition_words(recurrence: Recurrence | None) -> str | None:
+    """The repetition in words (`every weekday`, `every other Tuesday`), or None if it doesn't."""
+    if recurrence is None:
+        return None
+    interval = recurrence.repeat_interval or 1
+    if recurrence.type == 1:
+        words = "every day" if interval == 1 else f"every {interval} days"
+    elif recurrence.type == 2:
+        days = [d.strip() for d in (recurrence.weekly_days or "").split(",") if d.strip()]
+        if sorted(days) == ["2", "3", "4", "5", "6"] and interval == 1:
+            words = "every weekday"
+        else:
+            names = ", ".join(WEEKDAYS.get(d, d) for d in days) or "week"
+            every = {1: "every", 2: "every other"}.get(interval, f"every {interval} weeks on")
+            words = f"{every} {names}"
+    elif recurrence.type == 3:
+        every = "every month" if interval == 1 else f"every {interval} months"
+        if recurrence.monthly_day:
+            words = f"{every} on the {_ordinal(recurrence.monthly_day)}"
+        elif recurrence.monthly_week and recurrence.monthly_week_day:
+            week = {-1: "last", 1: "first", 2: "second", 3: "third", 4: "fourth"}
+            day = WEEKDAYS.get(str(recurrence.monthly_week_day), "")
+            words = f"{every} on the {week.get(recurrence.monthly_week, '')} {day}"
+        else:
+            words = every
+    else:
+        return "repeats"
+    if recurrence.end_times:
+        words += f", {recurrence.end_times} times"
+    elif recurrence.end_date_time:
+        end = datetime.fromisoformat(recurrence.end_date_time.replace("Z", "+00:00"))
+        words += f", until {date_token(end)}"
+    return words
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def when_words(meeting: Meeting) -> str:
+    if meeting.type == INSTANT or meeting.start_time is None:
+        return "Now"
+    return date_token(meeting.start_time)
+
+
+def meeting_message(
+    meeting: Meeting,
+    *,
+    host_name: str,
+    requester_id: str,
+    show_passcode: bool,
+) -> Message:
+    """The one message posted in the channel about a new meeting.
+
+    Carries topic, start (date token), duration, repetition, host, a Join button, the
+    meeting ID and, if `show_passcode`, the passcode. Never the start_url.
+    """
+    topic = escape(meeting.topic or "Zoom meeting")
+    fields = [
+        f"*When*\n{when_words(meeting)}",
+        f"*Duration*\n{duration_words(meeting.duration)}",
+    ]
+    repeats = repetition_words(meeting.recurrence)
+    if repeats:
+        fields.append(f"*Repeats*\n{repeats}")
+    fields.append(f"*Host*\n{escape(host_name)}")
+    fields.append(f"*Meeting ID*\n{format_meeting_id(meeting.id)}")
+    if show_passcode and meeting.password:
+        fields.append(f"*Passcode*\n{escape(meeting.password)}")
+    blocks = [
+        _section(f":video_camera: *{topic}*"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
+        {
+            "type": "actions",
+            "block_id": "meeting_actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "join_meeting",
+                    "text": {"type": "plain_text", "text": "Join"},
+                    "style": "primary",
+                    "url": meeting.join_url,
+                    "value": str(meeting.id),
+                }
+            ],
+        },
+        _context(f"Scheduled by <@{requester_id}> with `/zoom`"),
+    ]
+    text = f"Zoom meeting: {topic} ({when_words(meeting)}). Join: {meeting.join_url}"
+    return {"text": text, "blocks": blocks}
+
+
+def confirmation_message(
+    meeting: Meeting,
+    *,
+    channel: str | None,
+    guesses: Sequence[str] = (),
+    passcode: str | None = None,
+    notes: Sequence[str] = (),
+) -> Message:
+    """The private note to the requester: where it was posted, what the reading guessed.
+
+    `passcode` is shown here when the channel message leaves it out.
+    """
+    topic = escape(meeting.topic or "Zoom meeting")
+    where = f" in <#{channel}>" if channel and channel[:1] in "CG" else ""
+    lines = [f":white_check_mark: Created *{topic}* ({when_words(meeting)}) and posted it{where}."]
+    lines.append(f"Join: {meeting.join_url}")
+    if passcode:
+        lines.append(f"Passcode (only shown to you): `{escape(passcode)}`")
+    blocks = [_section("\n".join(lines))]
+    extra = [f"• {escape(g)}" for g in guesses] + [f"• {escape(n)}" for n in notes]
+    if extra:
+        blocks.append(_context("How I read it:\n" + "\n".join(extra)))
+    return {"text": f"Created {topic}. Join: {meeting.join_url}", "blocks": blocks}
+
+
+def refusal_message(sentence: str, reference: str | None = None) -> Message:
+    """A private refusal. `sentence` is app-written and may hold mrkdwn; user text in it
+    must already be escaped. The reference ties what the user sees to the log line."""
+    text = sentence + (f" (ref `{reference}`)" if reference else "")
+    return {"text": text, "blocks": [_section(f":warning: {text}")]}
+
+
+def note_message(text: str) -> Message:
+    """A short private note (app-written mrkdwn)."""
+    return {"text": text, "blocks": [_section(text)]}
+
+
+HELP = """*Zoom meetings from Slack*
+• `/zoom` or `/zoom now` — an instant meeting, right now
+• `/zoom Standup` — an instant meeting called "Standup"
+• `/zoom tomorrow 3pm Design review for 45 min` — a scheduled meeting
+• `/zoom every monday 9:30 Team sync` — a recurring meeting
+• `/zoom schedule` or `/zoom schedule friday 2pm Retro` — the full form (channel, \
+alternative hosts, options)
+• `/zoom list` — your upcoming meetings
+• `/zoom cancel 812 3456 7890` — cancel a meeting you created or host
+• `/zoom link you@company.com` — use this Zoom account to host your meetings
+• `/zoom link @someone them@company.com` — (admins) set it for someone else
+• `/zoom whoami` — which Zoom account hosts your meetings
+Times are read in your Slack time zone. Every meeting gets a passcode and a waiting room."""
+
+
+def help_message() -> Message:
+    return {"text": "How to use /zoom", "blocks": [_section(HELP)]}
+
+
+def meetings_list_message(meetings: Iterable[Meeting], *, host_email: str) -> Message:
+    """The requester's upcoming meetings, with join links (private)."""
+    meetings = list(meetings)
+    if not meetings:
+        text = f"No upcoming meetings for {escape(host_email)}. Make one with `/zoom`."
+        return {"text": text, "blocks": [_section(text)]}
+    lines = []
+    for m in meetings[:40]:
+        lines.append(
+            f"• *{escape(m.topic or 'Zoom meeting')}* — {when_words(m)} · "
+            f"ID {format_meeting_id(m.id)} · <{m.join_url}|Join>"
+        )
+    header = f"Upcoming meetings hosted by {escape(host_email)}:"
+    more = [] if len(meetings) <= 40 else [f"…and {len(meetings) - 40} more."]
+    text = "\n".join([header, *lines, *more])
+    return {"text": header, "blocks": [_section(text[:2900])]}
+
+
+def cancelled_message(meeting_id: int, topic: str | None) -> Message:
+    name = f" *{escape(topic)}*" if topic else ""
+    text = f"Cancelled{name} (ID {format_meeting_id(meeting_id)}) in Zoom."
+    return note_message(text)
+
+
+FOUND_BY = {
+    "mapping": "linked with `/zoom link`",
+    "slack_email": "your Slack email, which is a Zoom user",
+    "default_host": "the workspace's default host (you are named in the agenda)",
+}
+
+
+def whoami_message(
+    *,
+    email: str | None,
+    found_by: str | None,
+    set_by: str | None = None,
+    set_at: str | None = None,
+) -> Message:
+    """Which Zoom user hosts the requester's meetings, and how that was found."""
+    if not email:
+        return refusal_message(
+            "No Zoom account hosts your meetings yet. Type `/zoom link you@company.com`."
+        )
+    how = FOUND_BY.get(found_by or "", found_by or "")
+    text = f"Your meetings are hosted by *{escape(email)}* ({how})."
+    if found_by == "mapping" and set_by:
+        text += f" Set by <@{set_by}>" + (f" on {set_at[:10]}." if set_at else ".")
+    return note_message(text)

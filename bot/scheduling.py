@@ -1,0 +1,640 @@
+"""The one scheduling flow, and the other things `/zoom` does (list, cancel, link, whoami).
+
+Every door (slash command, modal, message shortcut) hands an `Ask` to
+`Scheduler.schedule`, after Slack has been acknowledged. The flow: claim the request's
+idempotency key (before Zoom is called) → read the text in the requester's zone → find the
+host → make the meeting secure by default → create it in Zoom → record it → post it in the
+channel → confirm privately to the requester. Any refusal goes only to the requester, with
+what to do instead and a short reference that is also in the log line.
+
+Nothing in here renders Block Kit (that is `messages`/`views`) or posts on its own (that is
+`posting`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot import messages, sentences, views
+from bot.hosts import Host, HostFinder, SlackProfile
+from bot.logs import add_secrets, new_reference
+from bot.posting import Poster, PostFailed
+from bot.settings import Settings
+from bot.store import Store
+from zoom import INSTANT, Meeting, MeetingRequest, MeetingSettings, ZoomClient, ZoomError
+
+log = logging.getLogger("zoombot.scheduling")
+
+# How long a Zoom create may take in total, rate-limit waits included.
+CREATE_DEADLINE = 20.0
+# Validating alternative hosts happens before the modal is acknowledged (3 s on Slack's side).
+ALT_HOST_CHECK_TIMEOUT = 2.0
+# The same message shortcut by the same person on the same message within this many
+# seconds is the same request.
+SHORTCUT_WINDOW = 60.0
+
+PASSCODE_ALPHABET = string.ascii_letters + string.digits
+PASSCODE_LENGTH = 10  # Zoom's maximum
+
+
+def new_passcode() -> str:
+    """A passcode nobody can guess, within Zoom's rules (≤10 of [A-Za-z0-9])."""
+    return "".join(secrets.choice(PASSCODE_ALPHABET) for _ in range(PASSCODE_LENGTH))
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What someone asked for, from any door.
+
+    Exactly one of `text` (free text to read), `request` (already built: the modal) or
+    `message_text` (a message shortcut: an instant meeting named from its first line).
+    `key` is the idempotency key; `key_window` limits how long it counts (None: forever).
+    """
+
+    requester: str
+    key: str
+    kind: str
+    channel: str | None
+    text: str | None = None
+    request: MeetingRequest | None = None
+    message_text: str | None = None
+    response_url: str | None = None
+    thread_ts: str | None = None
+    key_window: float | None = None
+
+
+@dataclass
+class Outcome:
+    """How a request ended, for the one log line per Slack request."""
+
+    outcome: str
+    ref: str | None = None
+    meeting_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """The flow stops and tells the requester `sentence` (app-written mrkdwn)."""
+
+    def __init__(self, sentence: str, reason: str) -> None:
+        super().__init__(reason)
+        self.sentence = sentence
+        self.reason = reason
+
+
+MEETING_ID = re.compile(r"^\d{9,12}$")
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
+
+
+def parse_meeting_id(text: str) -> int | None:
+    """`812 3456 7890`, `812-3456-7890` or `81234567890` → 81234567890; else None."""
+    digits = re.sub(r"[\s\-]", "", text.strip())
+    return int(digits) if MEETING_ID.match(digits) else None
+
+
+def parse_link(text: str) -> tuple[str | None, str | None]:
+    """`link` arguments → (target Slack id or None for oneself, email or None)."""
+    target = None
+    mention = MENTION.search(text)
+    if mention:
+        target = mention.group(1)
+        text = text[: mention.start()] + text[mention.end() :]
+    text = MAILTO.sub(lambda m: m.group(1), text)
+    words = text.split()
+    return target, (words[0] if words else None)
+
+
+class Scheduler:
+    """The flow, with everything it needs. Listeners hold one and call its methods."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        hosts: HostFinder,
+        zoom: ZoomClient,
+        poster: Poster,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.hosts = hosts
+        self.zoom = zoom
+        self.poster = poster
+        self.clock = clock
+
+    # -- refusals --------------------------------------------------------------------------
+
+    async def _refuse(
+        self,
+        requester: str,
+        sentence: str,
+        reason: str,
+        *,
+        channel: str | None,
+        response_url: str | None,
+    ) -> Outcome:
+        ref = new_reference()
+        log.warning("refused %s: %s (ref %s)", requester, reason, ref)
+        await self.poster.tell(
+            requester,
+            messages.refusal_message(sentence, ref),
+            channel=channel,
+            response_url=response_url,
+        )
+        return Outcome("refused:" + reason, ref=ref)
+
+    async def requester_zone(self, requester: str, fallback: str = "UTC") -> str:
+        """The requester's Slack time zone (cached profile), or `fallback` if Slack has none."""
+        try:
+            profile = await self.hosts.profile(requester)
+        except SlackApiError:
+            return fallback
+        return profile.tz or fallback
+
+    async def _guarded(
+        self,
+        requester: str,
+        channel: str | None,
+        response_url: str | None,
+        work: Callable[[], Any],
+    ) -> Outcome:
+        """Run `work`, turning every failure into a private sentence for the requester."""
+        try:
+            return await work()
+        except Refused as refusal:
+            return await self._refuse(
+                requester,
+                refusal.sentence,
+                refusal.reason,
+                channel=channel,
+                response_url=response_url,
+            )
+        except ZoomError as error:
+            tz = await self.requester_zone(requester)
+            sentence = sentences.sentence_for(error, tz=tz, now=self.clock())
+            reason = f"zoom {type(error).__name__} code={error.code} status={error.status}"
+            if error.tracking_id:
+                reason += f" tracking_id={error.tracking_id}"
+            return await self._refuse(
+                requester, sentence, reason, channel=channel, response_url=response_url
+            )
+        except SlackApiError as error:
+            code = error.response.get("error")
+            return await self._refuse(
+                requester,
+                "Slack did not answer when I asked about you; nothing was created. Try again.",
+                f"slack {code}",
+                channel=channel,
+                response_url=response_url,
+            )
+        except Exception:
+            # A bug of ours: the requester gets a sentence and a reference, never a trace;
+            # the operator gets the trace under the same reference.
+            ref = new_reference()
+            log.exception("unexpected failure for %s (ref %s)", requester, ref)
+            await self.poster.tell(
+                requester,
+                messages.refusal_message(
+                    "Something went wrong on zoombot's side; nothing was posted. "
+                    "Try again, or give an admin this reference.",
+                    ref,
+                ),
+                channel=channel,
+                response_url=response_url,
+            )
+            return Outcome("failed", ref=ref)
+
+    # -- the scheduling flow ---------------------------------------------------------------
+
+    async def schedule(self, ask: Ask) -> Outcome:
+        """Create, record, post and confirm the meeting `ask` describes. Never raises for
+        anything Slack or Zoom does; the outcome says what happened."""
+        earlier = await self.store.run(self.store.claim_request, ask.key, window=ask.key_window)
+        if earlier is not None:
+            # A repeated delivery: the first one is (or was) handled.
+            return Outcome("duplicate", meeting_id=earlier.get("meeting_id"))
+        outcome = await self._guarded(
+            ask.requester, ask.channel, ask.response_url, lambda: self._schedule(ask)
+        )
+        if outcome.outcome.startswith("refused"):
+            await self.store.run(self.store.settle_request, ask.key, state="refused")
+        return outcome
+
+    async def _schedule(self, ask: Ask) -> Outcome:
+        now = self.clock()
+        profile = await self.hosts.profile(ask.requester)
+        request, guesses, notes = await self._request_for(ask, profile, now)
+        starts = request.starts_at()
+        if request.type != INSTANT and starts is not None and starts < now - timedelta(minutes=1):
+            raise Refused(
+                "That time has already passed. Try a time in the future, for example "
+                "`/zoom tomorrow 10am " + messages.escape(request.topic) + "`.",
+                "past",
+            )
+        if not ask.channel:
+            raise Refused("Pick a channel to post the meeting in.", "no channel")
+        host = await self.hosts.find_host(ask.requester)
+        if host is None:
+            raise Refused(sentences.NO_HOST, "no host")
+        request = self._secured(request, host, profile)
+        # Passcodes and start URLs show up in Slack and Zoom client debug lines as plain
+        # text: tell the log redaction about them before anything can log them.
+        add_secrets(request.password)
+        meeting = await self.zoom.create_meeting(host.user_id, request, deadline=CREATE_DEADLINE)
+        add_secrets(meeting.password, meeting.start_url)
+        await self._record(ask, meeting, host, request)
+        passcode = meeting.password or request.password
+        if not meeting.password and passcode:
+            meeting = dataclasses.replace(meeting, password=passcode)
+        message = messages.meeting_message(
+            meeting,
+            host_name=host.name,
+            requester_id=ask.requester,
+            show_passcode=self.settings.post_passcode,
+        )
+        try:
+            posted = await self.poster.post_meeting(
+                ask.channel, message, thread_ts=ask.thread_ts, response_url=ask.response_url
+            )
+        except PostFailed as failure:
+            # The meeting exists: the requester must still get the link.
+            ref = new_reference()
+            log.error(
+                "meeting %s created but not posted: %s (ref %s)", meeting.id, failure.error, ref
+            )
+            await self.poster.tell(
+                ask.requester,
+                messages.refusal_message(
+                    "I created the meeting but could not post it in the channel "
+                    f"(Slack said `{failure.error}`). Join: {meeting.join_url}"
+                    + (f" · Passcode `{messages.escape(passcode)}`" if passcode else ""),
+                    ref,
+                ),
+                channel=None,
+                response_url=ask.response_url,
+            )
+            await self.store.run(
+                self.store.settle_request, ask.key, state="not_posted", meeting_id=meeting.id
+            )
+            return Outcome("created_not_posted", ref=ref, meeting_id=meeting.id)
+        await self.store.run(
+            self.store.update_meeting,
+            meeting.id,
+            state="posted",
+            message_ts=posted.ts,
+            channel=posted.channel,
+        )
+        await self.store.run(
+            self.store.settle_request, ask.key, state="posted", meeting_id=meeting.id
+        )
+        if host.on_behalf:
+            notes.append(
+                f"You have no Zoom account of your own, so {host.name} hosts it; "
+                "type `/zoom link you@company.com` to host your own."
+            )
+        await self.poster.tell(
+            ask.requester,
+            messages.confirmation_message(
+                meeting,
+                channel=posted.channel,
+                guesses=guesses,
+                passcode=None if self.settings.post_passcode else passcode,
+                notes=notes,
+            ),
+            channel=ask.channel,
+            response_url=ask.response_url,
+        )
+        return Outcome("posted", meeting_id=meeting.id, extra={"via": posted.via})
+
+    async def _request_for(
+        self, ask: Ask, profile: SlackProfile, now: datetime
+    ) -> tuple[MeetingRequest, tuple[str, ...], list[str]]:
+        notes: list[str] = []
+        if ask.request is not None:
+            return ask.request, (), notes
+        if ask.message_text is not None:
+            names = await self._mention_names(ask.message_text)
+            topic = messages.topic_from_message(ask.message_text, names) or "Zoom meeting"
+            request = MeetingRequest(
+                topic=topic, type=INSTANT, duration=self.settings.default_duration
+            )
+            return request, (), notes
+        from bot.reading import Refusal, read_request
+
+        tz = profile.tz
+        if tz is None:
+            tz = "UTC"
+            notes.append("Slack has no valid time zone for you, so I read the time in UTC.")
+        result = read_request(
+            ask.text or "",
+            tz,
+            now.astimezone(UTC),
+            default_duration=self.settings.default_duration,
+        )
+        if isinstance(result, Refusal):
+            raise Refused(messages.escape(result.message), "unreadable")
+        return result.request, tuple(result.guesses), notes
+
+    async def _mention_names(self, text: str) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for user_id in dict.fromkeys(MENTION.findall(text)).keys():
+            if len(names) >= 5:
+                break
+            try:
+                names[user_id] = (await self.hosts.profile(user_id)).label
+            except SlackApiError:
+                continue
+        return names
+
+    def _secured(
+        self, request: MeetingRequest, host: Host, profile: SlackProfile
+    ) -> MeetingRequest:
+        """A passcode always; the waiting room and join-before-host from settings unless the
+        request chose them; the requester named in the agenda when the default host hosts."""
+        meeting_settings = request.settings or MeetingSettings(
+            waiting_room=self.settings.waiting_room,
+            join_before_host=self.settings.join_before_host,
+        )
+        if meeting_settings.waiting_room is None:
+            meeting_settings = dataclasses.replace(
+                meeting_settings, waiting_room=self.settings.waiting_room
+            )
+        if meeting_settings.join_before_host is None:
+            meeting_settings = dataclasses.replace(
+                meeting_settings, join_before_host=self.settings.join_before_host
+            )
+        agenda = request.agenda
+        if host.on_behalf:
+            by = f"Scheduled from Slack by {profile.real_name or profile.label}"
+            if profile.name:
+                by += f" (@{profile.name})"
+            agenda = by + (f"\n\n{agenda}" if agenda else "")
+        return dataclasses.replace(
+            request,
+            password=request.password or new_passcode(),
+            settings=meeting_settings,
+            agenda=agenda[:2000] if agenda else None,
+        )
+
+    async def _record(
+        self, ask: Ask, meeting: Meeting, host: Host, request: MeetingRequest
+    ) -> None:
+        row = {
+            "zoom_id": meeting.id,
+            "uuid": meeting.uuid,
+            "topic": meeting.topic or request.topic,
+            "type": meeting.type,
+            "start_time": meeting.start_time.isoformat() if meeting.start_time else None,
+            "duration": meeting.duration,
+            "timezone": meeting.timezone or request.timezone,
+            "host_zoom_id": meeting.host_id or host.user_id,
+            "host_email": meeting.host_email or host.email,
+            "requester": ask.requester,
+            "channel": ask.channel,
+            "thread_ts": ask.thread_ts,
+            "request_key": ask.key,
+        }
+        await self.store.run(self.store.record_meeting, row)
+        await self.store.run(
+            self.store.settle_request, ask.key, state="created", meeting_id=meeting.id
+        )
+
+    # -- the modal -------------------------------------------------------------------------
+
+    def modal_defaults(
+        self, text: str, tz: str | None, now: datetime, channel: str | None
+    ) -> tuple[views.ModalDefaults, str]:
+        """What the modal opens with, read from `text` in `tz` (UTC if None). Also returns
+        the zone used."""
+        zone = tz or "UTC"
+        defaults = views.ModalDefaults(
+            start=views.next_half_hour(now),
+            duration=self.settings.default_duration,
+            channel=channel,
+            options=views.default_options(waiting_room=self.settings.waiting_room),
+        )
+        if not text.strip():
+            return defaults, zone
+        from bot.reading import Reading, read_request
+
+        result = read_request(
+            text, zone, now.astimezone(UTC), default_duration=self.settings.default_duration
+        )
+        if not isinstance(result, Reading):
+            return dataclasses.replace(defaults, topic=text.strip()[:200]), zone
+        request = result.request
+        repeat = _repeat_key(request)
+        return (
+            dataclasses.replace(
+                defaults,
+                topic=request.topic,
+                start=request.starts_at() or defaults.start,
+                duration=request.duration or defaults.duration,
+                repeat=repeat,
+                agenda=request.agenda or "",
+            ),
+            zone,
+        )
+
+    async def open_modal(
+        self,
+        *,
+        trigger_id: str,
+        requester: str,
+        text: str = "",
+        channel: str | None,
+        response_url: str | None = None,
+    ) -> Outcome:
+        """Open the scheduling modal at once (the trigger lives 3 s), then refine it with the
+        requester's zone if it was not cached."""
+        now = self.clock()
+        cached = await self.hosts.cached_profile(requester)
+        tz = cached.tz if cached else None
+        defaults, zone = self.modal_defaults(text, tz, now, channel)
+        metadata = {"channel": channel, "response_url": response_url, "tz": zone}
+        try:
+            opened = await self.poster.open_view(
+                trigger_id, views.schedule_modal(defaults, metadata)
+            )
+        except PostFailed as failure:
+            return await self._refuse(
+                requester,
+                "Slack would not open the form in time. Try `/zoom schedule` again.",
+                f"views.open {failure.error}",
+                channel=channel,
+                response_url=response_url,
+            )
+        if cached is not None:
+            return Outcome("modal_opened")
+        try:
+            profile = await self.hosts.profile(requester)
+        except SlackApiError:
+            return Outcome("modal_opened")
+        if profile.tz and profile.tz != zone:
+            defaults, zone = self.modal_defaults(text, profile.tz, now, channel)
+            metadata["tz"] = zone
+            view = opened.get("view") or {}
+            await self.poster.update_view(
+                view.get("id"), view.get("hash"), views.schedule_modal(defaults, metadata)
+            )
+        return Outcome("modal_opened")
+
+    async def check_alternative_hosts(
+        self, user_ids: tuple[str, ...], requester: str
+    ) -> tuple[tuple[str, ...], str | None]:
+        """The Zoom emails of the chosen alternative hosts, or an error for the field.
+
+        Runs before the modal is acknowledged, so it gives up after ALT_HOST_CHECK_TIMEOUT
+        and says so rather than make Slack time out.
+        """
+        others = [u for u in user_ids if u != requester]
+
+        async def one(user_id: str) -> tuple[str, str | None]:
+            user, _, _ = await self.hosts.own_zoom_user(user_id)
+            return user_id, (user.email if user is not None and user.is_active else None)
+
+        try:
+            async with asyncio.timeout(ALT_HOST_CHECK_TIMEOUT):
+                found = await asyncio.gather(*(one(u) for u in others))
+        except TimeoutError:
+            return (), "Zoom did not answer in time to check these people. Try again."
+        except (ZoomError, SlackApiError):
+            return (), "I could not check these people's Zoom accounts just now. Try again."
+        missing = [u for u, email in found if email is None]
+        if missing:
+            who = ", ".join(f"<@{u}>" for u in missing)
+            return (), f"No Zoom account found for {who}. Remove them, or link one first."
+        return tuple(email for _, email in found if email), None
+
+    # -- list, cancel, link, whoami ----------------------------------------------------------
+
+    async def list_meetings(
+        self, requester: str, response_url: str | None, channel: str | None = None
+    ) -> Outcome:
+        async def work() -> Outcome:
+            user, _, _ = await self.hosts.own_zoom_user(requester)
+            if user is None:
+                raise Refused(sentences.NO_HOST, "no host")
+            meetings = await self.zoom.list_upcoming_meetings(user.id)
+            await self.poster.tell(
+                requester,
+                messages.meetings_list_message(meetings, host_email=user.email),
+                channel=channel,
+                response_url=response_url,
+            )
+            return Outcome("listed", extra={"count": len(meetings)})
+
+        return await self._guarded(requester, channel, response_url, work)
+
+    async def cancel(
+        self, requester: str, text: str, response_url: str | None, channel: str | None = None
+    ) -> Outcome:
+        async def work() -> Outcome:
+            meeting_id = parse_meeting_id(text)
+            if meeting_id is None:
+                raise Refused(
+                    "Tell me which meeting: `/zoom cancel 812 3456 7890` (the meeting ID; "
+                    "`/zoom list` shows yours).",
+                    "bad meeting id",
+                )
+            row = await self.store.run(self.store.meeting, meeting_id)
+            topic = row.get("topic") if row else None
+            if not (row and row.get("requester") == requester):
+                meeting = await self.zoom.get_meeting(meeting_id)
+                topic = meeting.topic
+                user, _, _ = await self.hosts.own_zoom_user(requester)
+                hosts_it = user is not None and (
+                    (meeting.host_id and meeting.host_id == user.id)
+                    or (meeting.host_email or "").lower() == user.email.lower()
+                )
+                if not hosts_it:
+                    raise Refused(
+                        "Only the person who created this meeting or its host can cancel it.",
+                        "not yours",
+                    )
+            await self.zoom.delete_meeting(meeting_id)
+            if row:
+                await self.store.run(self.store.update_meeting, meeting_id, state="cancelled")
+            await self.poster.tell(
+                requester,
+                messages.cancelled_message(meeting_id, topic),
+                channel=channel,
+                response_url=response_url,
+            )
+            return Outcome("cancelled", meeting_id=meeting_id)
+
+        return await self._guarded(requester, channel, response_url, work)
+
+    async def link(
+        self, requester: str, text: str, response_url: str | None, channel: str | None = None
+    ) -> Outcome:
+        async def work() -> Outcome:
+            target, email = parse_link(text)
+            if email is None:
+                raise Refused(
+                    "Type `/zoom link you@company.com`, or (admins) "
+                    "`/zoom link @someone them@company.com`.",
+                    "no email",
+                )
+            answer = await self.hosts.link(requester, target or requester, email)
+            ok = answer.startswith("Done")
+            if not ok:
+                raise Refused(answer, "link refused")
+            await self.poster.tell(
+                requester, messages.note_message(answer), channel=channel, response_url=response_url
+            )
+            return Outcome("linked")
+
+        return await self._guarded(requester, channel, response_url, work)
+
+    async def whoami(
+        self, requester: str, response_url: str | None, channel: str | None = None
+    ) -> Outcome:
+        async def work() -> Outcome:
+            user, found_by, mapping = await self.hosts.own_zoom_user(requester)
+            if user is None:
+                host = await self.hosts.find_host(requester)
+                user_email = host.email if host else None
+                found_by = host.found_by if host else None
+            else:
+                user_email = user.email
+            message = messages.whoami_message(
+                email=user_email,
+                found_by=found_by,
+                set_by=mapping.get("set_by") if mapping else None,
+                set_at=mapping.get("set_at") if mapping else None,
+            )
+            await self.poster.tell(requester, message, channel=channel, response_url=response_url)
+            return Outcome("whoami:" + (found_by or "none"))
+
+        return await self._guarded(requester, channel, response_url, work)
+
+
+def _repeat_key(request: MeetingRequest) -> str:
+    """The modal's repeat choice closest to a reading's recurrence."""
+    rec = request.recurrence
+    if rec is None:
+        return "none"
+    interval = rec.repeat_interval or 1
+    if rec.type == 1:
+        return "daily"
+    if rec.type == 2:
+        days = sorted((rec.weekly_days or "").split(","))
+        if days == ["2", "3", "4", "5", "6"]:
+            return "weekdays"
+        return "biweekly" if interval == 2 else "weekly"
+    return "monthly"

@@ -1,0 +1,137 @@
+"""What the requester reads when something goes wrong: one table, no I/O.
+
+Every Zoom failure and every refusal the app makes is turned into a sentence here,
+so the wording lives in one place. The clock and the time zone are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from zoom import (
+    DailyLimitReached,
+    MeetingNotFound,
+    UserNotFound,
+    ZoomAuthError,
+    ZoomError,
+    ZoomRateLimited,
+    ZoomUnavailable,
+    ZoomValidationError,
+)
+
+HOW_TO_LINK = (
+    "Type `/zoom link you@company.com` with the email of your Zoom account, "
+    "or ask a Slack admin to set `ZOOMBOT_DEFAULT_HOST`."
+)
+
+NO_HOST = (
+    "I can't find a Zoom account for you: your Slack email is not a Zoom user in this "
+    "company's Zoom account, nobody has linked one for you, and there is no default host. "
+    + HOW_TO_LINK
+)
+
+NOT_ALLOWED_TO_HOST = (
+    "Zoom says this host is not allowed to host meetings (Zoom code 3161). Ask your Zoom admin "
+    "to turn on meeting hosting for that user, or link another Zoom user with "
+    "`/zoom link you@company.com`. Nothing was created."
+)
+
+
+def _user_not_found(error: ZoomError, tz: str, now: datetime) -> str:
+    return "Zoom doesn't know the host's Zoom user (Zoom code 1001). " + HOW_TO_LINK
+
+
+def _not_allowed(error: ZoomError, tz: str, now: datetime) -> str:
+    return NOT_ALLOWED_TO_HOST
+
+
+def _validation(error: ZoomError, tz: str, now: datetime) -> str:
+    fields = [str(e.get("field")) for e in getattr(error, "errors", []) if e.get("field")]
+    named = f" in the field `{fields[0]}`" if fields else ""
+    return (
+        f"Zoom did not accept the meeting{named}: {error.message}. "
+        "Check the time, duration and options and try again. Nothing was created."
+    )
+
+
+def _daily_limit(error: ZoomError, tz: str, now: datetime) -> str:
+    resets_at = getattr(error, "resets_at", None)
+    if resets_at is None:
+        nxt = (now.astimezone(ZoneInfo("UTC")) + timedelta(days=1)).date()
+        resets_at = datetime(nxt.year, nxt.month, nxt.day, tzinfo=ZoneInfo("UTC"))
+    local = resets_at.astimezone(_zone(tz))
+    return (
+        "This host has reached Zoom's daily limit for creating and changing meetings. "
+        f"It resets at midnight UTC, which is {local:%A %H:%M} your time ({local.tzname()}). "
+        "Nothing was created."
+    )
+
+
+def _rate_limited(error: ZoomError, tz: str, now: datetime) -> str:
+    return "Zoom is busy right now and asked us to slow down. Try again in a minute. " + (
+        "Nothing was created."
+    )
+
+
+def _auth(error: ZoomError, tz: str, now: datetime) -> str:
+    return (
+        "zoombot could not sign in to Zoom. A workspace admin must check the Zoom app's "
+        "credentials and scopes (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET). "
+        "Nothing was created."
+    )
+
+
+def _unavailable(error: ZoomError, tz: str, now: datetime) -> str:
+    return "Zoom is not answering; nothing was created. Try again in a few minutes."
+
+
+def _meeting_not_found(error: ZoomError, tz: str, now: datetime) -> str:
+    return (
+        "Zoom has no such meeting (it may have been deleted or have ended). "
+        "Check the meeting ID with `/zoom list`."
+    )
+
+
+def _other(error: ZoomError, tz: str, now: datetime) -> str:
+    return f"Zoom refused: {error.message}. Nothing was created."
+
+
+Sentence = Callable[[ZoomError, str, datetime], str]
+
+# Zoom error codes that need their own sentence whatever class carries them.
+BY_CODE: dict[int, Sentence] = {3161: _not_allowed, 1001: _user_not_found}
+
+# Most specific first: the first class that matches wins.
+BY_CLASS: tuple[tuple[type[ZoomError], Sentence], ...] = (
+    (UserNotFound, _user_not_found),
+    (MeetingNotFound, _meeting_not_found),
+    (ZoomValidationError, _validation),
+    (DailyLimitReached, _daily_limit),
+    (ZoomRateLimited, _rate_limited),
+    (ZoomAuthError, _auth),
+    (ZoomUnavailable, _unavailable),
+)
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except Exception:
+        return ZoneInfo("UTC")
+
+
+def sentence_for(error: ZoomError, *, tz: str, now: datetime) -> str:
+    """What the requester reads for `error`. Never contains secrets or a stack trace."""
+    if error.code in BY_CODE and not isinstance(error, MeetingNotFound):
+        return BY_CODE[error.code](error, tz, now)
+    for cls, sentence in BY_CLASS:
+        if isinstance(error, cls):
+            return sentence(error, tz, now)
+    return _other(error, tz, now)
+
+
+def with_reference(sentence: str, reference: str) -> str:
+    """The sentence with the short reference that also appears in the log line."""
+    return f"{sentence} (ref `{reference}`)"

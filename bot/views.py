@@ -1,0 +1,296 @@
+"""The scheduling modal: building it and reading what was submitted. Pure: no I/O.
+
+Block ids are the field names (`topic`, `start`, `duration`, `repeat`, `channel`,
+`alt_hosts`, `agenda`, `options`), so `response_action: errors` can name them.
+`private_metadata` is JSON with the channel, thread, response_url and requester's zone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
+
+CALLBACK_ID = "schedule_meeting_modal"
+ACTION = "value"
+
+DURATIONS = (15, 30, 45, 60, 90, 120)
+
+REPEATS = {
+    "none": "Does not repeat",
+    "daily": "Every day",
+    "weekdays": "Every weekday (Mon–Fri)",
+    "weekly": "Every week",
+    "biweekly": "Every two weeks",
+    "monthly": "Every month",
+}
+
+# How many times a series runs when the modal made it (Zoom allows at most 60).
+SERIES_LENGTH = {"daily": 30, "weekdays": 60, "weekly": 26, "biweekly": 13, "monthly": 12}
+
+OPTIONS = {
+    "waiting_room": "Waiting room",
+    "mute_upon_entry": "Mute participants on entry",
+    "host_video": "Host video on",
+    "participant_video": "Participant video on",
+    "meeting_authentication": "Only signed-in Zoom users may join",
+    "e2ee": "End-to-end encryption",
+    "cloud_recording": "Record to the cloud",
+}
+
+
+@dataclass(frozen=True)
+class ModalDefaults:
+    """What the modal opens with. `start` is aware; `channel` None lets the user pick."""
+
+    start: datetime
+    topic: str = ""
+    duration: int = 30
+    repeat: str = "none"
+    channel: str | None = None
+    agenda: str = ""
+    options: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A submitted modal. `start` is aware (UTC); `tz` is the requester's zone."""
+
+    topic: str
+    start: datetime | None
+    duration: int
+    repeat: str
+    channel: str | None
+    alt_host_ids: tuple[str, ...]
+    agenda: str
+    options: frozenset[str]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> str:
+        return str(self.metadata.get("tz") or "UTC")
+
+
+def next_half_hour(now: datetime) -> datetime:
+    """The next :00 or :30 strictly after `now` (aware in, aware out)."""
+    base = now.replace(second=0, microsecond=0)
+    add = 30 - base.minute % 30
+    return base + timedelta(minutes=add)
+
+
+def default_options(*, waiting_room: bool) -> frozenset[str]:
+    return frozenset({"waiting_room"} if waiting_room else set())
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": _plain(label), "value": value}
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, optional: bool = False
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": {**element, "action_id": ACTION},
+    }
+    if optional:
+        block["optional"] = True
+    return block
+
+
+def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[str, Any]:
+    """The modal view, ready for `views.open`. `metadata` goes in `private_metadata`."""
+    durations = sorted({*DURATIONS, defaults.duration})
+    duration_options = [_option(str(d), f"{d} minutes") for d in durations]
+    repeat_options = [_option(k, v) for k, v in REPEATS.items()]
+    option_items = [_option(k, v) for k, v in OPTIONS.items()]
+    topic: dict[str, Any] = {"type": "plain_text_input", "max_length": 200}
+    if defaults.topic:
+        topic["initial_value"] = defaults.topic[:200]
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "filter": {"include": ["public", "private", "mpim", "im"], "exclude_bot_users": True},
+        "placeholder": _plain("Where to post the meeting"),
+    }
+    if defaults.channel:
+        channel["initial_conversation"] = defaults.channel
+    else:
+        channel["default_to_current_conversation"] = True
+    agenda: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": 1900}
+    if defaults.agenda:
+        agenda["initial_value"] = defaults.agenda[:1900]
+    options: dict[str, Any] = {"type": "checkboxes", "options": option_items}
+    chosen = [o for o in option_items if o["value"] in defaults.options]
+    if chosen:
+        options["initial_options"] = chosen
+    blocks = [
+        _input("topic", "Topic", topic),
+        _input(
+            "start",
+            "Starts",
+            {
+                "type": "datetimepicker",
+                "initial_date_time": int(defaults.start.timestamp()),
+            },
+        ),
+        _input(
+            "duration",
+            "Duration",
+            {
+                "type": "static_select",
+                "options": duration_options,
+                "initial_option": _option(str(defaults.duration), f"{defaults.duration} minutes"),
+            },
+        ),
+        _input(
+            "repeat",
+            "Repeat",
+            {
+                "type": "static_select",
+                "options": repeat_options,
+                "initial_option": _option(defaults.repeat, REPEATS[defaults.repeat]),
+            },
+        ),
+        _input("channel", "Post in", channel),
+        _input(
+            "alt_hosts",
+            "Alternative hosts",
+            {"type": "multi_users_select", "placeholder": _plain("People who can start it")},
+            optional=True,
+        ),
+        _input("agenda", "Agenda", agenda, optional=True),
+        _input("options", "Options", options, optional=True),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": _plain("Schedule a Zoom meeting"),
+        "submit": _plain("Schedule"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps(metadata, separators=(",", ":")),
+        "blocks": blocks,
+    }
+
+
+def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get(ACTION) or {}
+
+
+def read_submission(view: dict[str, Any]) -> Submission:
+    """What the user submitted. Missing or odd values become empty, never an exception."""
+    values = (view.get("state") or {}).get("values") or {}
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    stamp = _value(values, "start").get("selected_date_time")
+    start = datetime.fromtimestamp(int(stamp), UTC) if stamp else None
+    duration_value = (_value(values, "duration").get("selected_option") or {}).get("value")
+    duration = int(duration_value) if str(duration_value or "").isdigit() else 30
+    repeat = (_value(values, "repeat").get("selected_option") or {}).get("value") or "none"
+    if repeat not in REPEATS:
+        repeat = "none"
+    options = frozenset(
+        o.get("value", "") for o in _value(values, "options").get("selected_options") or ()
+    )
+    return Submission(
+        topic=" ".join((_value(values, "topic").get("value") or "").split()),
+        start=start,
+        duration=duration,
+        repeat=repeat,
+        channel=_value(values, "channel").get("selected_conversation"),
+        alt_host_ids=tuple(_value(values, "alt_hosts").get("selected_users") or ()),
+        agenda=(_value(values, "agenda").get("value") or "").strip(),
+        options=options,
+        metadata=metadata,
+    )
+
+
+def submission_errors(submission: Submission, now: datetime) -> dict[str, str]:
+    """Field errors that need no I/O, keyed by block id (for `response_action: errors`)."""
+    errors: dict[str, str] = {}
+    if not submission.topic:
+        errors["topic"] = "Give the meeting a topic."
+    if submission.start is None:
+        errors["start"] = "Pick a date and time."
+    elif submission.start < now - timedelta(minutes=1):
+        errors["start"] = "That time has already passed. Pick a time in the future."
+    if not submission.channel:
+        errors["channel"] = "Pick where to post the meeting."
+    return errors
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except Exception:
+        return ZoneInfo("UTC")
+
+
+def recurrence_for(repeat: str, local_start: datetime) -> Recurrence | None:
+    """Zoom's recurrence for a modal choice, anchored on the local start's weekday/day."""
+    if repeat == "none" or repeat not in REPEATS:
+        return None
+    times = SERIES_LENGTH[repeat]
+    zoom_weekday = str(local_start.isoweekday() % 7 + 1)  # Zoom: 1 = Sunday
+    if repeat == "daily":
+        return Recurrence(type=1, repeat_interval=1, end_times=times)
+    if repeat == "weekdays":
+        return Recurrence(type=2, repeat_interval=1, weekly_days="2,3,4,5,6", end_times=times)
+    if repeat == "weekly":
+        return Recurrence(type=2, repeat_interval=1, weekly_days=zoom_weekday, end_times=times)
+    if repeat == "biweekly":
+        return Recurrence(type=2, repeat_interval=2, weekly_days=zoom_weekday, end_times=times)
+    return Recurrence(type=3, repeat_interval=1, monthly_day=local_start.day, end_times=times)
+
+
+def meeting_from_submission(
+    submission: Submission,
+    *,
+    alternative_hosts: tuple[str, ...] = (),
+    join_before_host: bool = False,
+    tz: str | None = None,
+) -> MeetingRequest:
+    """The meeting the submission describes, start as local time in the user's zone.
+
+    `tz` (the requester's zone) wins over the one in private_metadata, which may have been
+    a guess when the modal opened. The flow adds the passcode and the host's note.
+    """
+    tz = tz or submission.tz
+    start = (submission.start or datetime.now(UTC)).replace(second=0, microsecond=0)
+    local = start.astimezone(_zone(tz))
+    recurrence = recurrence_for(submission.repeat, local)
+    chosen = submission.options
+    settings = MeetingSettings(
+        waiting_room="waiting_room" in chosen,
+        join_before_host=join_before_host and "waiting_room" not in chosen,
+        mute_upon_entry="mute_upon_entry" in chosen,
+        host_video="host_video" in chosen,
+        participant_video="participant_video" in chosen,
+        meeting_authentication="meeting_authentication" in chosen,
+        encryption_type="e2ee" if "e2ee" in chosen else "enhanced_encryption",
+        auto_recording="cloud" if "cloud_recording" in chosen else "none",
+        alternative_hosts=alternative_hosts,
+    )
+    return MeetingRequest(
+        topic=submission.topic,
+        type=RECURRING if recurrence else SCHEDULED,
+        start_time=local.strftime("%Y-%m-%dT%H:%M:%S"),
+        timezone=tz if _zone(tz).key == tz else "UTC",
+        duration=submission.duration,
+        agenda=submission.agenda or None,
+        recurrence=recurrence,
+        settings=settings,
+    )

@@ -1,0 +1,38 @@
+"""Starting without settings stops with a sentence naming each missing one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_app_without_settings_exits_non_zero_naming_what_is_missing(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "ZOOM_", "ZOOMBOT_", "DATABASE_URL"))
+    }
+    env["PYTHONPATH"] = str(REPO)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "app.py")],
+        cwd=tmp_path,  # no .env here
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "zoombot cannot start" in result.stderr
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "ZOOM_ACCOUNT_ID",
+        "ZOOM_CLIENT_ID",
+        "ZOOM_CLIENT_SECRET",
+    ):
+        assert name in result.stderr
+    assert "Traceback" not in result.stderr
