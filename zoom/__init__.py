@@ -1,6 +1,7 @@
 """A Zoom Meeting API client. Knows nothing of Slack.
 
-Public names: `ZoomClient`, the request and answer types, and the `ZoomError` hierarchy.
+Public names: `ZoomClient`, the request and answer types, the `ZoomError` hierarchy, and
+`parse_event` with the webhook event types (`ZoomEvent`, `BadEvent`, …).
 """
 
 from zoom.client import ZoomClient
@@ -15,6 +16,7 @@ from zoom.errors import (
     ZoomUnavailable,
     ZoomValidationError,
 )
+from zoom.events import BadEvent, EventKind, EventMeeting, Participant, ZoomEvent, parse_event
 from zoom.models import (
     INSTANT,
     RECURRING,
@@ -31,20 +33,26 @@ __all__ = [
     "INSTANT",
     "RECURRING",
     "SCHEDULED",
+    "BadEvent",
     "DailyLimitReached",
+    "EventKind",
+    "EventMeeting",
     "Meeting",
     "MeetingNotFound",
     "MeetingRequest",
     "MeetingSettings",
     "Occurrence",
+    "Participant",
     "Recurrence",
     "UserNotFound",
     "ZoomAuthError",
     "ZoomClient",
     "ZoomError",
+    "ZoomEvent",
     "ZoomNotFound",
     "ZoomRateLimited",
     "ZoomUnavailable",
     "ZoomUser",
     "ZoomValidationError",
+    "parse_event",
 ]
