@@ -64,6 +64,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # ?pwd=… &zak=… query parameters, and password=… in key=value text.
     (re.compile(rf"(?<![A-Za-z0-9_])((?:{_KEYS})=)[^\s&,;\"'<>|]+"), rf"\1{REDACTED}"),
+    # The same inside a URL that is itself a parameter (a calendar link's `details=`):
+    # `pwd%3D…`, or `pwd%253D…` when encoded twice. The value ends at an encoded `&`.
+    (
+        re.compile(
+            rf"(?i)(?:(?<=%3F)|(?<=%26)|(?<=%253F)|(?<=%2526)|(?<![A-Za-z0-9_]))"
+            rf"((?:{_KEYS})%(?:25)?3D)"
+            r"(?:[A-Za-z0-9._~-]|%(?!(?:25)?26)[0-9A-F]{2})+"
+        ),
+        rf"\1{REDACTED}",
+    ),
     (re.compile(r"\bxox[abposre]-[A-Za-z0-9-]+"), REDACTED),
     (re.compile(r"\bxapp-[A-Za-z0-9-]+"), REDACTED),
     (re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+"), rf"\1 {REDACTED}"),

@@ -39,6 +39,17 @@ NOT_ALLOWED_TO_HOST = (
 )
 
 
+GUESTS_NOT_ALLOWED = (
+    "Guests of this Slack workspace can't create or change Zoom meetings with zoombot. "
+    "Ask a full member of the workspace to make the meeting for you."
+)
+
+
+def _quoted(text: object) -> str:
+    # Zoom's messages can echo what was sent (a topic, an email): never markup in Slack.
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _user_not_found(error: ZoomError, tz: str, now: datetime) -> str:
     return "Zoom doesn't know the host's Zoom user (Zoom code 1001). " + HOW_TO_LINK
 
@@ -49,9 +60,9 @@ def _not_allowed(error: ZoomError, tz: str, now: datetime) -> str:
 
 def _validation(error: ZoomError, tz: str, now: datetime) -> str:
     fields = [str(e.get("field")) for e in getattr(error, "errors", []) if e.get("field")]
-    named = f" in the field `{fields[0]}`" if fields else ""
+    named = f" in the field `{_quoted(fields[0])}`" if fields else ""
     return (
-        f"Zoom did not accept the meeting{named}: {error.message}. "
+        f"Zoom did not accept the meeting{named}: {_quoted(error.message)}. "
         "Check the time, duration and options and try again. Nothing was created."
     )
 
@@ -95,7 +106,7 @@ def _meeting_not_found(error: ZoomError, tz: str, now: datetime) -> str:
 
 
 def _other(error: ZoomError, tz: str, now: datetime) -> str:
-    return f"Zoom refused: {error.message}. Nothing was created."
+    return f"Zoom refused: {_quoted(error.message)}. Nothing was created."
 
 
 Sentence = Callable[[ZoomError, str, datetime], str]

@@ -81,11 +81,12 @@ def test_a_repeating_time_makes_a_recurring_meeting(sender, fake_slack, fake_zoo
 
 def test_a_hostile_topic_is_shown_escaped(sender, fake_slack, fake_zoom, person):
     ana = person()
-    sender.command("<!channel> party <@U0SOMEONE>", ana.slack_id)
+    # With should_escape on, Slack sends a real @channel as <!channel> and typed <, > escaped.
+    sender.command("<!channel> party <@U0SOMEONE> &lt;!here&gt;", ana.slack_id)
     wait_created(fake_zoom)
     post = texts(posted_in(fake_slack).params)
-    assert "<!channel>" not in post and "<@U0SOMEONE>" not in post
-    assert "&lt;!channel&gt;" in post
+    assert "<!channel>" not in post and "<@U0SOMEONE>" not in post and "<!here>" not in post
+    assert "&lt;!here&gt;" in post
 
 
 def test_schedule_opens_the_modal_filled_from_the_text(sender, fake_slack, fake_zoom, person):
