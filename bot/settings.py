@@ -50,6 +50,9 @@ class Settings:
     zoom_api_url: str = DEFAULT_ZOOM_API_URL
     zoom_oauth_url: str = DEFAULT_ZOOM_OAUTH_URL
     zoom_webhook_secret_token: str | None = field(default=None, repr=False)
+    # Where the app is reachable from the internet (no trailing slash), for links it serves
+    # (the .ics calendar files). None: no such links.
+    public_url: str | None = None
     database_url: str = "sqlite:///zoombot.db"
     default_host: str | None = None
     admins: frozenset[str] = frozenset()
@@ -62,6 +65,10 @@ class Settings:
     port: int = 3000
     log_level: str = "INFO"
     log_format: str = "text"
+    # Seconds one call to Zoom / to Slack may take before it counts as failed (and is
+    # retried where that is safe). Low values are for tests.
+    zoom_timeout: float = 10.0
+    slack_timeout: float = 10.0
 
     @property
     def socket_mode(self) -> bool:
@@ -133,6 +140,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             return default
         return int(value)
 
+    def seconds(name: str, default: float, low: float, high: float) -> float:
+        value = (env.get(name) or "").strip()
+        if not value:
+            return default
+        try:
+            number_ = float(value)
+        except ValueError:
+            number_ = -1.0
+        if not low <= number_ <= high:
+            problems.append(
+                f"{name} must be a number of seconds from {low:g} to {high:g}, not {value!r}."
+            )
+            return default
+        return number_
+
     def url(name: str, default: str) -> str:
         value = text(name, default=default) or default
         if not value.startswith(("http://", "https://")):
@@ -164,6 +186,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"DATABASE_URL must be a SQLite URL such as sqlite:///zoombot.db, not {database_url!r}."
         )
 
+    public_url = text("ZOOMBOT_PUBLIC_URL")
+    if public_url is not None:
+        if not public_url.startswith(("http://", "https://")):
+            problems.append(
+                f"ZOOMBOT_PUBLIC_URL must be the app's http(s) address, such as "
+                f"https://zoombot.example.com, not {public_url!r}."
+            )
+        public_url = public_url.rstrip("/")
+
     admins = frozenset(
         part.strip() for part in (env.get("ZOOMBOT_ADMINS") or "").split(",") if part.strip()
     )
@@ -185,6 +216,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         zoom_api_url=url("ZOOM_API_URL", DEFAULT_ZOOM_API_URL).rstrip("/"),
         zoom_oauth_url=url("ZOOM_OAUTH_URL", DEFAULT_ZOOM_OAUTH_URL),
         zoom_webhook_secret_token=text("ZOOM_WEBHOOK_SECRET_TOKEN"),
+        public_url=public_url,
         database_url=database_url,
         default_host=text("ZOOMBOT_DEFAULT_HOST"),
         admins=admins,
@@ -197,6 +229,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=number("PORT", 3000, 1, 65535),
         log_level=log_level,
         log_format=log_format,
+        zoom_timeout=seconds("ZOOMBOT_ZOOM_TIMEOUT", 10.0, 0.1, 60.0),
+        slack_timeout=seconds("ZOOMBOT_SLACK_TIMEOUT", 10.0, 0.1, 60.0),
     )
     if problems:
         raise SettingsError(problems)

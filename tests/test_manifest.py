@@ -91,7 +91,7 @@ def test_socket_mode_and_interactivity(manifest: dict[str, Any]) -> None:
 
 def test_env_example_lists_every_setting() -> None:
     source = (ROOT / "bot" / "settings.py").read_text()
-    setting = re.compile(r'(?:text|flag|number|url|env\.get)\(\s*"([A-Z][A-Z0-9_]+)"')
+    setting = re.compile(r'(?:text|flag|number|seconds|url|env\.get)\(\s*"([A-Z][A-Z0-9_]+)"')
     read = set(setting.findall(source))
     assert {"SLACK_BOT_TOKEN", "ZOOM_CLIENT_SECRET", "LOG_FORMAT"} <= read  # the scan works
     example = (ROOT / ".env.example").read_text()

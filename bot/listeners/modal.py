@@ -57,7 +57,8 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         )
         ask = Ask(
             requester=user,
-            key=f"view:{view.get('id')}:{view.get('hash')}",
+            # One modal makes one meeting: a second submission of the same view is a repeat.
+            key=f"view:{view.get('id')}",
             kind="modal",
             channel=submission.channel,
             request=request,
