@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,6 +65,16 @@ def plain_text(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
 
     text = _MARKUP.sub(render, mrkdwn)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters (NUL, bell, escape sequences…): line breaks and tabs
+    become spaces, the rest are dropped. Letters, emoji and direction marks are kept."""
+    return "".join(
+        " " if c in "\t\n\r" else c
+        for c in text
+        if c in "\t\n\r" or not (ord(c) < 32 or 127 <= ord(c) < 160)
+    ).strip()
 
 
 def topic_from_message(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
@@ -159,18 +170,111 @@ def when_words(meeting: Meeting) -> str:
     return date_token(meeting.start_time)
 
 
+@dataclass(frozen=True)
+class LiveState:
+    """What Zoom told us since the meeting was posted (all None: not started yet).
+
+    `status` is None, "live", "ended" or "cancelled"; `participants` is how many are in
+    (None: unknown); `cancelled_by` is the Slack user who cancelled it from Slack (None
+    with status "cancelled": it was deleted in Zoom itself)."""
+
+    status: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    participants: int | None = None
+    cancelled_by: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    """Links for "Add to calendar" (each None when not offered)."""
+
+    google: str | None = None
+    ics: str | None = None
+    outlook: str | None = None
+
+
+# Slack refuses a button whose url is longer than this.
+MAX_BUTTON_URL = 3000
+
+
+def _button(action_id: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": text},
+        **extra,
+    }
+
+
+def cancel_confirmation(topic: str) -> dict[str, Any]:
+    """Slack's `confirm` object for the Cancel buttons (`topic` as given, escaped here)."""
+    name = escape(topic if len(topic) <= 150 else topic[:149] + "…")
+    return {
+        "title": {"type": "plain_text", "text": "Cancel this meeting?"},
+        "text": {"type": "mrkdwn", "text": f"This deletes *{name}* in Zoom for everyone."},
+        "confirm": {"type": "plain_text", "text": "Cancel meeting"},
+        "deny": {"type": "plain_text", "text": "Keep it"},
+        "style": "danger",
+    }
+
+
+def people_words(count: int) -> str:
+    return "nobody in yet" if count <= 0 else f"{count} {'person' if count == 1 else 'people'} in"
+
+
+def lasted_words(started_at: datetime | None, ended_at: datetime | None) -> str | None:
+    if started_at is None or ended_at is None:
+        return None
+    minutes = round((ended_at - started_at).total_seconds() / 60)
+    return "less than a minute" if minutes < 1 else duration_words(minutes)
+
+
+def _status_line(state: LiveState, recurring: bool) -> str | None:
+    if state.status == "live":
+        line = ":red_circle: *Live*"
+        if state.started_at is not None:
+            line += f" since {date_token(state.started_at)}"
+        if state.participants is not None:
+            line += f" · {people_words(state.participants)}"
+        return line
+    if state.status == "ended":
+        line = ":checkered_flag: *Last met*" if recurring else ":checkered_flag: *Ended*"
+        if state.ended_at is not None:
+            line += f" {date_token(state.ended_at)}"
+        lasted = lasted_words(state.started_at, state.ended_at)
+        return line + (f" · lasted {lasted}" if lasted else "")
+    if state.status == "cancelled":
+        if state.cancelled_by:
+            return f":no_entry_sign: *Cancelled* by <@{state.cancelled_by}>"
+        return ":no_entry_sign: *Cancelled* in Zoom"
+    return None
+
+
 def meeting_message(
     meeting: Meeting,
     *,
     host_name: str,
     requester_id: str,
     show_passcode: bool,
+    state: LiveState | None = None,
+    calendar: CalendarLinks | None = None,
+    next_starts: Sequence[datetime] = (),
 ) -> Message:
-    """The one message posted in the channel about a new meeting.
+    """The one message posted in the channel about a meeting, in every state it goes
+    through (posted, live, ended, cancelled): it is re-rendered from the store on each change.
 
-    Carries topic, start (date token), duration, repetition, host, a Join button, the
-    meeting ID and, if `show_passcode`, the passcode. Never the start_url.
+    Carries topic, start (date token), duration, repetition and the next occurrences, host,
+    the meeting ID and, if `show_passcode`, the passcode; a status line once Zoom said
+    something. Buttons while the meeting can still be joined (always for a recurring one
+    that is not cancelled): Join, the `calendar` links given, Cancel (with a confirmation).
+    Never the start_url; never the passcode when `show_passcode` is False (the calendar
+    links are the caller's: build them without it then).
     """
+    state = state or LiveState()
+    recurring = meeting.recurrence is not None or meeting.type in (3, 8)
+    cancelled = state.status == "cancelled"
+    open_ = not cancelled and (state.status != "ended" or recurring)
     topic = escape(meeting.topic or "Zoom meeting")
     fields = [
         f"*When*\n{when_words(meeting)}",
@@ -179,30 +283,54 @@ def meeting_message(
     repeats = repetition_words(meeting.recurrence)
     if repeats:
         fields.append(f"*Repeats*\n{repeats}")
+    if next_starts and not cancelled:
+        fields.append("*Next*\n" + "\n".join(date_token(s) for s in next_starts[:5]))
     fields.append(f"*Host*\n{escape(host_name)}")
     fields.append(f"*Meeting ID*\n{format_meeting_id(meeting.id)}")
-    if show_passcode and meeting.password:
+    if show_passcode and meeting.password and not cancelled:
         fields.append(f"*Passcode*\n{escape(meeting.password)}")
-    blocks = [
-        _section(f":video_camera: *{topic}*"),
-        {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
-        {
-            "type": "actions",
-            "block_id": "meeting_actions",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": "join_meeting",
-                    "text": {"type": "plain_text", "text": "Join"},
-                    "style": "primary",
-                    "url": meeting.join_url,
-                    "value": str(meeting.id),
-                }
-            ],
-        },
-        _context(f"Scheduled by <@{requester_id}> with `/zoom`"),
-    ]
-    text = f"Zoom meeting: {topic} ({when_words(meeting)}). Join: {meeting.join_url}"
+    title = f"~{topic}~" if cancelled else topic
+    blocks: list[dict[str, Any]] = [_section(f":video_camera: *{title}*")]
+    status = _status_line(state, recurring)
+    if status:
+        blocks.append(_context(status))
+    blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]})
+    if open_:
+        buttons = [
+            _button(
+                "join_meeting",
+                "Join",
+                style="primary",
+                url=meeting.join_url,
+                value=str(meeting.id),
+            )
+        ]
+        links = calendar or CalendarLinks()
+        for action_id, label, url in (
+            ("add_to_google_calendar", "Add to Google Calendar", links.google),
+            ("add_to_outlook", "Add to Outlook", links.outlook),
+            ("download_ics", "Download .ics", links.ics),
+        ):
+            if url and len(url) <= MAX_BUTTON_URL:
+                buttons.append(_button(action_id, label, url=url, value=str(meeting.id)))
+        buttons.append(
+            _button(
+                "cancel_meeting",
+                "Cancel",
+                style="danger",
+                value=str(meeting.id),
+                confirm=cancel_confirmation(meeting.topic or "Zoom meeting"),
+            )
+        )
+        blocks.append({"type": "actions", "block_id": "meeting_actions", "elements": buttons})
+    blocks.append(_context(f"Scheduled by <@{requester_id}> with `/zoom`"))
+    if cancelled:
+        text = f"Zoom meeting cancelled: {topic}."
+    elif state.status == "ended" and not recurring:
+        text = f"Zoom meeting ended: {topic}."
+    else:
+        live = " (live now)" if state.status == "live" else ""
+        text = f"Zoom meeting: {topic} ({when_words(meeting)}){live}. Join: {meeting.join_url}"
     return {"text": text, "blocks": blocks}
 
 

@@ -26,13 +26,23 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import messages, sentences, views
+from bot import live, messages, sentences, views
 from bot.hosts import Host, HostFinder, SlackProfile
+from bot.inflight import InFlight
 from bot.logs import add_secrets, new_reference
-from bot.posting import Poster, PostFailed
+from bot.posting import Delivery, Poster, PostFailed
+from bot.preferences import Preferences, preferences_from
 from bot.settings import Settings
 from bot.store import Store
-from zoom import INSTANT, Meeting, MeetingRequest, MeetingSettings, ZoomClient, ZoomError
+from zoom import (
+    INSTANT,
+    Meeting,
+    MeetingRequest,
+    MeetingSettings,
+    ZoomAuthError,
+    ZoomClient,
+    ZoomError,
+)
 
 log = logging.getLogger("zoombot.scheduling")
 
@@ -43,6 +53,9 @@ ALT_HOST_CHECK_TIMEOUT = 2.0
 # The same message shortcut by the same person on the same message within this many
 # seconds is the same request.
 SHORTCUT_WINDOW = 60.0
+
+# How long opening the modal may wait for users.info to learn whether the requester is a guest.
+GUEST_CHECK_TIMEOUT = 1.0
 
 PASSCODE_ALPHABET = string.ascii_letters + string.digits
 PASSCODE_LENGTH = 10  # Zoom's maximum
@@ -98,6 +111,11 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
 
 
+def is_guest(profile: SlackProfile) -> bool:
+    """True for single- and multi-channel guests (`is_ultra_restricted`, `is_restricted`)."""
+    return profile.is_restricted or profile.is_ultra_restricted
+
+
 def parse_meeting_id(text: str) -> int | None:
     """`812 3456 7890`, `812-3456-7890` or `81234567890` → 81234567890; else None."""
     digits = re.sub(r"[\s\-]", "", text.strip())
@@ -112,7 +130,8 @@ def parse_link(text: str) -> tuple[str | None, str | None]:
         target = mention.group(1)
         text = text[: mention.start()] + text[mention.end() :]
     text = MAILTO.sub(lambda m: m.group(1), text)
-    words = text.split()
+    # Plain words, so a typed `&lt;` is quoted back as `<` (escaped once), never twice.
+    words = messages.plain_text(text).split()
     return target, (words[0] if words else None)
 
 
@@ -135,6 +154,8 @@ class Scheduler:
         self.zoom = zoom
         self.poster = poster
         self.clock = clock
+        # Flows still running after their ack; a stop waits for them (bot/inflight.py).
+        self.inflight = InFlight()
 
     # -- refusals --------------------------------------------------------------------------
 
@@ -157,6 +178,18 @@ class Scheduler:
         )
         return Outcome("refused:" + reason, ref=ref)
 
+    async def _refuse_guests(self, requester: str) -> None:
+        """Raise Refused when `requester` is a Slack guest and guests are not allowed."""
+        if self.settings.allow_guests:
+            return
+        if is_guest(await self.hosts.profile(requester)):
+            raise Refused(sentences.GUESTS_NOT_ALLOWED, "guest")
+
+    async def preferences(self, requester: str) -> Preferences:
+        """The requester's own defaults (Home tab) over the workspace's."""
+        row = await self.store.run(self.store.preferences, requester)
+        return preferences_from(self.settings, row)
+
     async def requester_zone(self, requester: str, fallback: str = "UTC") -> str:
         """The requester's Slack time zone (cached profile), or `fallback` if Slack has none."""
         try:
@@ -172,8 +205,12 @@ class Scheduler:
         response_url: str | None,
         work: Callable[[], Any],
     ) -> Outcome:
-        """Run `work`, turning every failure into a private sentence for the requester."""
+        """Run `work`, turning every failure into a private sentence for the requester.
+
+        Guests are refused here, before `work` runs, unless ZOOMBOT_ALLOW_GUESTS is set:
+        every door and subcommand goes through this one place."""
         try:
+            await self._refuse_guests(requester)
             return await work()
         except Refused as refusal:
             return await self._refuse(
@@ -189,6 +226,10 @@ class Scheduler:
             reason = f"zoom {type(error).__name__} code={error.code} status={error.status}"
             if error.tracking_id:
                 reason += f" tracking_id={error.tracking_id}"
+            if isinstance(error, ZoomAuthError):
+                # The operator must learn which: credentials, or the scopes Zoom named. The
+                # client's message names them and holds no secret.
+                reason += f" detail={error.message!r}"
             return await self._refuse(
                 requester, sentence, reason, channel=channel, response_url=response_url
             )
@@ -223,16 +264,40 @@ class Scheduler:
     async def schedule(self, ask: Ask) -> Outcome:
         """Create, record, post and confirm the meeting `ask` describes. Never raises for
         anything Slack or Zoom does; the outcome says what happened."""
-        earlier = await self.store.run(self.store.claim_request, ask.key, window=ask.key_window)
-        if earlier is not None:
-            # A repeated delivery: the first one is (or was) handled.
-            return Outcome("duplicate", meeting_id=earlier.get("meeting_id"))
-        outcome = await self._guarded(
-            ask.requester, ask.channel, ask.response_url, lambda: self._schedule(ask)
+        with self.inflight.track():
+            earlier = await self.store.run(self.store.claim_request, ask.key, window=ask.key_window)
+            if earlier is not None:
+                return await self._repeated(ask, earlier)
+            outcome = await self._guarded(
+                ask.requester, ask.channel, ask.response_url, lambda: self._schedule(ask)
+            )
+            if outcome.outcome.startswith("refused") or outcome.outcome == "failed":
+                # Nothing was made: the same action may be tried again.
+                await self.store.run(
+                    self.store.settle_request,
+                    ask.key,
+                    state="refused" if outcome.outcome != "failed" else "failed",
+                )
+            return outcome
+
+    async def _repeated(self, ask: Ask, earlier: dict[str, Any]) -> Outcome:
+        """A repeated delivery of an action already taken: nothing new is created or posted;
+        the requester is told privately about the first meeting (or that it is on its way)."""
+        meeting_id = earlier.get("meeting_id")
+        row = await self.store.run(self.store.meeting, meeting_id) if meeting_id else None
+        join_url = (row or {}).get("join_url")
+        if join_url:
+            note = f"Already created: {join_url}"
+        else:
+            note = "Your meeting is already being created; its link will follow."
+        log.info("repeated request %s; first meeting %s", ask.kind, meeting_id)
+        await self.poster.tell(
+            ask.requester,
+            messages.note_message(note),
+            channel=ask.channel,
+            response_url=ask.response_url,
         )
-        if outcome.outcome.startswith("refused"):
-            await self.store.run(self.store.settle_request, ask.key, state="refused")
-        return outcome
+        return Outcome("duplicate", meeting_id=meeting_id)
 
     async def _schedule(self, ask: Ask) -> Outcome:
         now = self.clock()
@@ -250,7 +315,8 @@ class Scheduler:
         host = await self.hosts.find_host(ask.requester)
         if host is None:
             raise Refused(sentences.NO_HOST, "no host")
-        request = self._secured(request, host, profile)
+        prefs = await self.preferences(ask.requester)
+        request = self._secured(request, host, profile, waiting_room=prefs.waiting_room)
         # Passcodes and start URLs show up in Slack and Zoom client debug lines as plain
         # text: tell the log redaction about them before anything can log them.
         add_secrets(request.password)
@@ -260,47 +326,44 @@ class Scheduler:
         passcode = meeting.password or request.password
         if not meeting.password and passcode:
             meeting = dataclasses.replace(meeting, password=passcode)
-        message = messages.meeting_message(
-            meeting,
-            host_name=host.name,
-            requester_id=ask.requester,
-            show_passcode=self.settings.post_passcode,
-        )
-        try:
-            posted = await self.poster.post_meeting(
-                ask.channel, message, thread_ts=ask.thread_ts, response_url=ask.response_url
-            )
-        except PostFailed as failure:
-            # The meeting exists: the requester must still get the link.
-            ref = new_reference()
-            log.error(
-                "meeting %s created but not posted: %s (ref %s)", meeting.id, failure.error, ref
-            )
-            await self.poster.tell(
-                ask.requester,
-                messages.refusal_message(
-                    "I created the meeting but could not post it in the channel "
-                    f"(Slack said `{failure.error}`). Join: {meeting.join_url}"
-                    + (f" · Passcode `{messages.escape(passcode)}`" if passcode else ""),
-                    ref,
-                ),
-                channel=None,
-                response_url=ask.response_url,
-            )
-            await self.store.run(
-                self.store.settle_request, ask.key, state="not_posted", meeting_id=meeting.id
-            )
-            return Outcome("created_not_posted", ref=ref, meeting_id=meeting.id)
+        # What the message is re-rendered from when Zoom says it started, ended, …
         await self.store.run(
             self.store.update_meeting,
             meeting.id,
-            state="posted",
-            message_ts=posted.ts,
-            channel=posted.channel,
+            **live.meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
         )
-        await self.store.run(
-            self.store.settle_request, ask.key, state="posted", meeting_id=meeting.id
+        message = live.render_new(
+            self.settings,
+            meeting,
+            host_name=host.name,
+            requester_id=ask.requester,
+            show_passcode=prefs.post_passcode,
+            now=now,
         )
+        # The meeting exists: from here it is always announced (posting retries, and keeps
+        # it in the outbox across restarts), or the requester gets the link privately.
+        ref = new_reference()
+        posted = await self.poster.deliver(
+            Delivery(
+                meeting_id=meeting.id,
+                requester=ask.requester,
+                channel=ask.channel,
+                message=message,
+                fallback=messages.refusal_message(
+                    "I created the meeting but could not post it in the channel. "
+                    f"Join: {meeting.join_url}"
+                    + (f" · Passcode `{messages.escape(passcode)}`" if passcode else ""),
+                    ref,
+                ),
+                request_key=ask.key,
+                thread_ts=ask.thread_ts,
+                response_url=ask.response_url,
+                ref=ref,
+            )
+        )
+        if posted is None:
+            return Outcome("created_not_posted", ref=ref, meeting_id=meeting.id)
+        await self._catch_up(meeting.id)
         if host.on_behalf:
             notes.append(
                 f"You have no Zoom account of your own, so {host.name} hosts it; "
@@ -312,13 +375,23 @@ class Scheduler:
                 meeting,
                 channel=posted.channel,
                 guesses=guesses,
-                passcode=None if self.settings.post_passcode else passcode,
+                passcode=None if prefs.post_passcode else passcode,
                 notes=notes,
             ),
             channel=ask.channel,
             response_url=ask.response_url,
         )
         return Outcome("posted", meeting_id=meeting.id, extra={"via": posted.via})
+
+    async def _catch_up(self, meeting_id: int) -> None:
+        """A Zoom event that arrived before the post was stored (an instant meeting started
+        at once) found no message to update: show it now."""
+        row = await self.store.run(self.store.meeting, meeting_id)
+        if row and row.get("status"):
+            try:
+                await live.refresh_message(self.store, self.poster, self.settings, meeting_id)
+            except PostFailed as failure:
+                log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
 
     async def _request_for(
         self, ask: Ask, profile: SlackProfile, now: datetime
@@ -328,10 +401,10 @@ class Scheduler:
             return ask.request, (), notes
         if ask.message_text is not None:
             names = await self._mention_names(ask.message_text)
-            topic = messages.topic_from_message(ask.message_text, names) or "Zoom meeting"
-            request = MeetingRequest(
-                topic=topic, type=INSTANT, duration=self.settings.default_duration
-            )
+            topic = messages.topic_from_message(ask.message_text, names)
+            topic = messages.clean_text(topic) or "Zoom meeting"
+            duration = (await self.preferences(ask.requester)).duration
+            request = MeetingRequest(topic=topic, type=INSTANT, duration=duration)
             return request, (), notes
         from bot.reading import Refusal, read_request
 
@@ -339,11 +412,15 @@ class Scheduler:
         if tz is None:
             tz = "UTC"
             notes.append("Slack has no valid time zone for you, so I read the time in UTC.")
+        # The command text arrives as Slack markup (the manifest sets should_escape): read
+        # it as the plain words the person typed, without control characters.
+        names = await self._mention_names(ask.text or "")
+        text = messages.clean_text(messages.plain_text(ask.text or "", names))
         result = read_request(
-            ask.text or "",
+            text,
             tz,
             now.astimezone(UTC),
-            default_duration=self.settings.default_duration,
+            default_duration=(await self.preferences(ask.requester)).duration,
         )
         if isinstance(result, Refusal):
             raise Refused(messages.escape(result.message), "unreadable")
@@ -361,17 +438,23 @@ class Scheduler:
         return names
 
     def _secured(
-        self, request: MeetingRequest, host: Host, profile: SlackProfile
+        self,
+        request: MeetingRequest,
+        host: Host,
+        profile: SlackProfile,
+        *,
+        waiting_room: bool | None = None,
     ) -> MeetingRequest:
         """A passcode always; the waiting room and join-before-host from settings unless the
         request chose them; the requester named in the agenda when the default host hosts."""
+        waiting_room_default = self.settings.waiting_room if waiting_room is None else waiting_room
         meeting_settings = request.settings or MeetingSettings(
-            waiting_room=self.settings.waiting_room,
+            waiting_room=waiting_room_default,
             join_before_host=self.settings.join_before_host,
         )
         if meeting_settings.waiting_room is None:
             meeting_settings = dataclasses.replace(
-                meeting_settings, waiting_room=self.settings.waiting_room
+                meeting_settings, waiting_room=waiting_room_default
             )
         if meeting_settings.join_before_host is None:
             meeting_settings = dataclasses.replace(
@@ -407,6 +490,7 @@ class Scheduler:
             "channel": ask.channel,
             "thread_ts": ask.thread_ts,
             "request_key": ask.key,
+            "join_url": meeting.join_url,
         }
         await self.store.run(self.store.record_meeting, row)
         await self.store.run(
@@ -416,24 +500,28 @@ class Scheduler:
     # -- the modal -------------------------------------------------------------------------
 
     def modal_defaults(
-        self, text: str, tz: str | None, now: datetime, channel: str | None
+        self,
+        text: str,
+        tz: str | None,
+        now: datetime,
+        channel: str | None,
+        prefs: Preferences | None = None,
     ) -> tuple[views.ModalDefaults, str]:
-        """What the modal opens with, read from `text` in `tz` (UTC if None). Also returns
-        the zone used."""
+        """What the modal opens with, read from `text` in `tz` (UTC if None), with the
+        requester's `prefs` (default: the workspace's). Also returns the zone used."""
         zone = tz or "UTC"
+        prefs = prefs or preferences_from(self.settings, None)
         defaults = views.ModalDefaults(
             start=views.next_half_hour(now),
-            duration=self.settings.default_duration,
+            duration=prefs.duration,
             channel=channel,
-            options=views.default_options(waiting_room=self.settings.waiting_room),
+            options=views.default_options(waiting_room=prefs.waiting_room),
         )
         if not text.strip():
             return defaults, zone
         from bot.reading import Reading, read_request
 
-        result = read_request(
-            text, zone, now.astimezone(UTC), default_duration=self.settings.default_duration
-        )
+        result = read_request(text, zone, now.astimezone(UTC), default_duration=prefs.duration)
         if not isinstance(result, Reading):
             return dataclasses.replace(defaults, topic=text.strip()[:200]), zone
         request = result.request
@@ -462,9 +550,27 @@ class Scheduler:
         """Open the scheduling modal at once (the trigger lives 3 s), then refine it with the
         requester's zone if it was not cached."""
         now = self.clock()
+        text = messages.clean_text(messages.plain_text(text))
         cached = await self.hosts.cached_profile(requester)
+        if cached is None and not self.settings.allow_guests:
+            # A guest gets no form at all, so who they are is needed before it opens. The
+            # trigger lives 3 s; if Slack is slow the form opens and the submission is checked.
+            try:
+                async with asyncio.timeout(GUEST_CHECK_TIMEOUT):
+                    cached = await self.hosts.profile(requester)
+            except (TimeoutError, SlackApiError):
+                cached = None
+        if cached is not None and is_guest(cached) and not self.settings.allow_guests:
+            return await self._refuse(
+                requester,
+                sentences.GUESTS_NOT_ALLOWED,
+                "guest",
+                channel=channel,
+                response_url=response_url,
+            )
         tz = cached.tz if cached else None
-        defaults, zone = self.modal_defaults(text, tz, now, channel)
+        prefs = await self.preferences(requester)
+        defaults, zone = self.modal_defaults(text, tz, now, channel, prefs)
         metadata = {"channel": channel, "response_url": response_url, "tz": zone}
         try:
             opened = await self.poster.open_view(
@@ -485,7 +591,7 @@ class Scheduler:
         except SlackApiError:
             return Outcome("modal_opened")
         if profile.tz and profile.tz != zone:
-            defaults, zone = self.modal_defaults(text, profile.tz, now, channel)
+            defaults, zone = self.modal_defaults(text, profile.tz, now, channel, prefs)
             metadata["tz"] = zone
             view = opened.get("view") or {}
             await self.poster.update_view(
@@ -553,6 +659,8 @@ class Scheduler:
                 )
             row = await self.store.run(self.store.meeting, meeting_id)
             topic = row.get("topic") if row else None
+            if row and (row.get("status") == "cancelled" or row.get("state") == "cancelled"):
+                raise Refused("That meeting is already cancelled.", "already cancelled")
             if not (row and row.get("requester") == requester):
                 meeting = await self.zoom.get_meeting(meeting_id)
                 topic = meeting.topic
@@ -568,7 +676,19 @@ class Scheduler:
                     )
             await self.zoom.delete_meeting(meeting_id)
             if row:
-                await self.store.run(self.store.update_meeting, meeting_id, state="cancelled")
+                await self.store.run(
+                    self.store.update_meeting,
+                    meeting_id,
+                    state="cancelled",
+                    status="cancelled",
+                    cancelled_by=requester,
+                    cancelled_at=live.iso(self.clock()),
+                )
+                # The channel message says who cancelled it, and its buttons go.
+                try:
+                    await live.refresh_message(self.store, self.poster, self.settings, meeting_id)
+                except PostFailed as failure:
+                    log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
             await self.poster.tell(
                 requester,
                 messages.cancelled_message(meeting_id, topic),

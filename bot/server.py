@@ -4,8 +4,11 @@ HTTP mode (no SLACK_APP_TOKEN): uvicorn on settings.host:settings.port serves
 `POST /slack/events` (commands, interactivity, events, via Bolt's Starlette adapter) and
 `GET /healthz` (200 once the store is open, the Zoom client built and the reader warmed;
 503 before). Socket Mode (SLACK_APP_TOKEN set): Bolt's aiohttp Socket Mode handler, no
-port needed. Either way SIGTERM/SIGINT stop it cleanly: the Zoom client, the HTTP client
-and the store are closed.
+port needed. Either way SIGTERM/SIGINT stop it cleanly: new Slack requests get 503 (Slack
+tries again later), the flows already acknowledged get up to `STOP_GRACE` seconds to finish
+(Zoom create → record → post), then the Zoom client, the HTTP client and the store are
+closed; a meeting message not yet posted stays in the outbox. On start, a background task
+delivers what an earlier run left in the outbox; readiness does not wait for it.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from types import FrameType
 
 import httpx
 from slack_bolt.async_app import AsyncApp
@@ -28,6 +32,7 @@ from starlette.routing import Route
 
 from bot.hosts import HostFinder
 from bot.listeners import register_all
+from bot.live import LiveMeetings, calendar_route, zoom_events_route
 from bot.logs import configure_logging
 from bot.posting import Poster
 from bot.scheduling import Scheduler
@@ -37,8 +42,9 @@ from zoom import ZoomClient
 
 log = logging.getLogger("zoombot")
 
-SLACK_TIMEOUT = 10  # seconds, every Web API call
-ZOOM_TIMEOUT = 10.0
+SLACK_TIMEOUT = 10  # seconds, every Web API call (default of ZOOMBOT_SLACK_TIMEOUT)
+ZOOM_TIMEOUT = 10.0  # default of ZOOMBOT_ZOOM_TIMEOUT
+STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work to finish
 
 
 @dataclass
@@ -53,6 +59,23 @@ class Runtime:
     flow: Scheduler
     bolt: AsyncApp
     ready: bool = False
+    outbox_task: asyncio.Task | None = None
+    live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
+
+    def start_outbox(self) -> None:
+        """Deliver, in the background, the meeting messages an earlier run left unposted."""
+        self.outbox_task = asyncio.create_task(
+            self.flow.poster.deliver_pending(), name="outbox-drain"
+        )
+
+    async def finish_in_flight(self) -> None:
+        """Stop taking work; let acknowledged flows finish (≤ STOP_GRACE s), then stop the
+        outbox drain. What is not posted stays in the outbox for the next start."""
+        await self.flow.inflight.finish(STOP_GRACE)
+        if self.outbox_task is not None and not self.outbox_task.done():
+            self.outbox_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.outbox_task
 
     async def warm_up(self) -> None:
         """Pay the reader's first-call costs off the event loop, then declare readiness."""
@@ -64,6 +87,8 @@ class Runtime:
 
     async def aclose(self) -> None:
         self.ready = False
+        if self.live is not None:
+            await self.live.drain()
         await self.zoom.aclose()
         await self.http.aclose()
         await asyncio.to_thread(self.store.close)
@@ -78,14 +103,17 @@ def build_runtime(settings: Settings) -> Runtime:
         settings.zoom_client_secret,
         api_url=settings.zoom_api_url,
         oauth_url=settings.zoom_oauth_url,
-        timeout=ZOOM_TIMEOUT,
+        timeout=settings.zoom_timeout,
     )
     slack = AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=SLACK_TIMEOUT
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
     )
-    http = httpx.AsyncClient(timeout=SLACK_TIMEOUT)
+    http = httpx.AsyncClient(timeout=settings.slack_timeout)
     hosts = HostFinder(store, slack, zoom, settings)
-    flow = Scheduler(settings, store, hosts, zoom, Poster(slack, http))
+    poster = Poster(slack, http, store=store, response_url_timeout=settings.slack_timeout)
+    flow = Scheduler(settings, store, hosts, zoom, poster)
     bolt = AsyncApp(
         client=slack,
         signing_secret=settings.slack_signing_secret,
@@ -94,7 +122,8 @@ def build_runtime(settings: Settings) -> Runtime:
         logger=logging.getLogger("zoombot.bolt"),
     )
     register_all(bolt, flow)
-    return Runtime(settings, store, zoom, slack, http, flow, bolt)
+    live = LiveMeetings(settings, store, poster)
+    return Runtime(settings, store, zoom, slack, http, flow, bolt, live=live)
 
 
 def build_http_app(settings: Settings) -> Starlette:
@@ -109,10 +138,13 @@ def build_http_app(settings: Settings) -> Starlette:
         holder["runtime"] = runtime
         holder["handler"] = AsyncSlackRequestHandler(runtime.bolt)
         warming = asyncio.create_task(runtime.warm_up())
+        runtime.start_outbox()
         try:
             yield
         finally:
+            holder["stopping"] = True
             warming.cancel()
+            await runtime.finish_in_flight()
             await runtime.aclose()
             log.info("zoombot stopped")
 
@@ -120,6 +152,10 @@ def build_http_app(settings: Settings) -> Starlette:
         handler = holder.get("handler")
         if handler is None:
             return JSONResponse({"error": "starting"}, status_code=503)
+        if holder.get("stopping"):
+            # Slack retries a 503 (events) or shows the person an error to try again: better
+            # than starting work this process may not finish.
+            return JSONResponse({"error": "stopping"}, status_code=503)
         return await handler.handle(request)  # type: ignore[attr-defined]
 
     async def healthz(_request: Request) -> Response:
@@ -128,13 +164,59 @@ def build_http_app(settings: Settings) -> Starlette:
             return JSONResponse({"ok": True})
         return JSONResponse({"ok": False, "error": "starting"}, status_code=503)
 
-    return Starlette(
+    starlette = Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *zoom_routes(settings, lambda: holder.get("runtime")),
         ],
         lifespan=lifespan,
     )
+    # `main` marks the stop as soon as the signal arrives (before uvicorn's own shutdown).
+    starlette.state.zoombot = holder
+    return starlette
+
+
+def zoom_routes(settings: Settings, runtime: Callable[[], object]) -> list[Route]:
+    """`POST /zoom/events` and `GET /calendar/{id}.ics` (bot/live.py), for either mode."""
+
+    def live() -> LiveMeetings | None:
+        current = runtime()
+        return current.live if isinstance(current, Runtime) and current.ready else None
+
+    def store() -> Store | None:
+        current = runtime()
+        return current.store if isinstance(current, Runtime) else None
+
+    return [zoom_events_route(settings, live), calendar_route(settings, store)]
+
+
+def zoom_events_server(settings: Settings, runtime: Runtime):  # -> uvicorn.Server
+    """In Socket Mode: a small HTTP server on HOST:PORT for `/zoom/events`, the .ics files
+    and `/healthz`, sharing the runtime. Its `serve()` leaves signals to the caller."""
+    import uvicorn
+
+    async def healthz(_request: Request) -> Response:
+        if runtime.ready:
+            return JSONResponse({"ok": True})
+        return JSONResponse({"ok": False, "error": "starting"}, status_code=503)
+
+    class QuietServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[override]
+            yield  # serve_socket_mode owns SIGTERM/SIGINT
+
+    routes = [Route("/healthz", healthz, methods=["GET"]), *zoom_routes(settings, lambda: runtime)]
+    config = uvicorn.Config(
+        Starlette(routes=routes),
+        host=settings.host,
+        port=settings.port,
+        lifespan="off",
+        access_log=False,
+        log_config=None,
+    )
+    log.info("serving Zoom events at http://%s:%s/zoom/events", settings.host, settings.port)
+    return QuietServer(config)
 
 
 async def serve_socket_mode(settings: Settings) -> None:
@@ -147,7 +229,12 @@ async def serve_socket_mode(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
+    # Zoom's events need an HTTP endpoint even here: served on PORT when its secret is set.
+    secret = settings.zoom_webhook_secret_token
+    zoom_port = zoom_events_server(settings, runtime) if secret else None
+    zoom_serving = asyncio.create_task(zoom_port.serve()) if zoom_port else None
     try:
+        runtime.start_outbox()
         await runtime.warm_up()
         # The Socket Mode client opens its connection with apps.connections.open through
         # the app's own Web API client, so SLACK_API_URL applies to it too.
@@ -155,7 +242,12 @@ async def serve_socket_mode(settings: Settings) -> None:
         log.info("connected to Slack in Socket Mode")
         await stop.wait()
     finally:
+        # Stop taking work first; Slack sends what it had for us to another connection.
         await handler.close_async()
+        if zoom_port is not None and zoom_serving is not None:
+            zoom_port.should_exit = True
+            await zoom_serving
+        await runtime.finish_in_flight()
         await runtime.aclose()
         log.info("zoombot stopped")
 
@@ -179,8 +271,17 @@ def main(argv: list[str]) -> int:
         return 0
     import uvicorn
 
+    http_app = build_http_app(settings)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # From this moment new Slack requests get 503, even on an open keep-alive
+            # connection; uvicorn then closes the listener and waits for open requests.
+            http_app.state.zoombot["stopping"] = True
+            super().handle_exit(sig, frame)
+
     config = uvicorn.Config(
-        build_http_app(settings),
+        http_app,
         host=settings.host,
         port=settings.port,
         lifespan="on",
@@ -188,7 +289,7 @@ def main(argv: list[str]) -> int:
         log_config=None,  # keep zoombot's logging (and its redaction) for uvicorn too
         timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
+    server = Server(config)
     log.info("serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
     server.run()
     return 0

@@ -11,6 +11,11 @@ Tables:
     zoom_users     Zoom user cache by lower-case email: user JSON (NULL = not a user), fetched_at
     meetings       every meeting created, its state: created → posted → cancelled
     requests       idempotency keys, recorded before Zoom is called
+    outbox         meeting messages to post, written before the first attempt (v2); a restart
+                   delivers what is still `pending` (see bot/posting.py)
+    participants   who is in a live meeting, by Zoom's participant key (v3)
+    zoom_deliveries  Zoom webhook deliveries already handled, by delivery key (v3)
+    preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import sqlite_utils
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -73,8 +78,74 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """The outbox, and each meeting's join link (for "already created: <link>")."""
+    db["meetings"].add_column("join_url", str)
+    db["outbox"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "request_key": str,
+            "requester": str,
+            "channel": str,
+            "thread_ts": str,
+            "response_url": str,
+            "response_url_until": float,
+            "message": str,  # JSON: the channel message as rendered
+            "fallback": str,  # JSON: the private note with the join link, if it never posts
+            "state": str,  # pending → posted | failed
+            "attempts": int,
+            "next_attempt_at": float,
+            "expires_at": float,
+            "last_error": str,
+            "owner": str,  # the process delivering it; another process's pending rows are ours
+            "created_at": float,
+            "posted_channel": str,
+            "posted_ts": str,
+            "via": str,
+        },
+        pk="id",
+    )
+    db["outbox"].create_index(["state"])
+    db["outbox"].create_index(["meeting_id"])
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    """Live meetings (issue 6): what the channel message needs to be re-rendered from the
+    store, its Zoom-side status, who is in it, Zoom deliveries seen, and preferences."""
+    meetings = db["meetings"]
+    for name, kind in (
+        ("passcode", str),  # shown again on re-render only if show_passcode
+        ("show_passcode", int),
+        ("host_name", str),
+        ("recurrence", str),  # JSON of zoom.Recurrence
+        ("occurrences", str),  # JSON list of {occurrence_id, start_time, duration, status}
+        ("status", str),  # NULL (scheduled) | live | ended | cancelled
+        ("started_at", str),
+        ("ended_at", str),
+        ("cancelled_by", str),  # a Slack user id; NULL with status cancelled = in Zoom
+        ("cancelled_at", str),
+    ):
+        meetings.add_column(name, kind)
+    db["participants"].create(
+        {"meeting_id": int, "participant_key": str, "joined_at": str, "left_at": str},
+        pk=("meeting_id", "participant_key"),
+    )
+    db["zoom_deliveries"].create({"delivery_key": str, "received_at": float}, pk="delivery_key")
+    db["preferences"].create(
+        {
+            "slack_user_id": str,
+            "duration": int,
+            "waiting_room": int,
+            "post_passcode": int,
+            "updated_at": str,
+        },
+        pk="slack_user_id",
+    )
+
+
 # Each entry takes the database from version i to i + 1. Append; never edit a shipped one.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
 
 
 def _now_iso() -> str:
@@ -173,7 +244,10 @@ class Store:
         """
         now = self._clock()
         rows = list(self.db["requests"].rows_where("key = ?", [key]))
-        if rows and (window is None or now - rows[0]["created_at"] < window):
+        # A request that was refused (or failed before Zoom made anything) created nothing:
+        # asking again may go ahead.
+        retryable = rows and rows[0]["state"] in ("refused", "failed")
+        if rows and not retryable and (window is None or now - rows[0]["created_at"] < window):
             return rows[0]
         self.db["requests"].upsert(
             {"key": key, "meeting_id": None, "state": "claimed", "created_at": now}, pk="key"
@@ -202,3 +276,156 @@ class Store:
         return list(
             self.db["meetings"].rows_where("requester = ?", [requester], order_by="created_at")
         )
+
+    # -- live meetings (Zoom events) -----------------------------------------------------
+
+    def first_delivery(self, delivery_key: str) -> bool:
+        """Record a Zoom delivery. True the first time this key is seen, False for a repeat."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO zoom_deliveries (delivery_key, received_at) VALUES (?, ?)",
+                [delivery_key, self._clock()],
+            )
+        return cursor.rowcount == 1
+
+    def participant_joined(self, meeting_id: int, key: str, at: str) -> None:
+        """`key` is in. A join older than a leave already recorded for `key` changes nothing
+        (Zoom may deliver a leave before its join)."""
+        rows = list(
+            self.db["participants"].rows_where(
+                "meeting_id = ? AND participant_key = ?", [meeting_id, key]
+            )
+        )
+        if rows and rows[0]["left_at"] and rows[0]["left_at"] >= at:
+            return
+        self.db["participants"].upsert(
+            {"meeting_id": meeting_id, "participant_key": key, "joined_at": at, "left_at": None},
+            pk=("meeting_id", "participant_key"),
+        )
+
+    def participant_left(self, meeting_id: int, key: str, at: str) -> None:
+        self.db["participants"].upsert(
+            {"meeting_id": meeting_id, "participant_key": key, "left_at": at},
+            pk=("meeting_id", "participant_key"),
+        )
+
+    def participant_count(self, meeting_id: int) -> int:
+        """How many are in: joined and not left since."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND left_at IS NULL",
+            [meeting_id],
+        ).fetchone()
+        return int(row[0])
+
+    def forget_participants(self, meeting_id: int) -> None:
+        """A new start of the meeting: nobody is in yet."""
+        with self.db.conn:
+            self.db.execute("DELETE FROM participants WHERE meeting_id = ?", [meeting_id])
+
+    # -- preferences ---------------------------------------------------------------------
+
+    def preferences(self, slack_user_id: str) -> dict[str, Any] | None:
+        """The user's saved preferences (a column is None where they chose nothing)."""
+        rows = list(self.db["preferences"].rows_where("slack_user_id = ?", [slack_user_id]))
+        return rows[0] if rows else None
+
+    def set_preferences(self, slack_user_id: str, **changes: Any) -> dict[str, Any]:
+        """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
+        row = {"slack_user_id": slack_user_id, **changes, "updated_at": _now_iso()}
+        self.db["preferences"].upsert(row, pk="slack_user_id")
+        return self.preferences(slack_user_id) or row
+
+    # -- the outbox ----------------------------------------------------------------------
+
+    def add_to_outbox(self, row: dict[str, Any]) -> int:
+        """Keep a message to post (state `pending`, no attempts yet). Returns its id."""
+        row = {
+            "state": "pending",
+            "attempts": 0,
+            "created_at": self._clock(),
+            **row,
+        }
+        for key in ("message", "fallback"):
+            if not isinstance(row.get(key), str):
+                row[key] = json.dumps(row.get(key))
+        return int(self.db["outbox"].insert(row).last_pk)
+
+    def outbox_entry(self, entry_id: int) -> dict[str, Any] | None:
+        rows = list(self.db["outbox"].rows_where("id = ?", [entry_id]))
+        return _outbox_row(rows[0]) if rows else None
+
+    def outbox_entries(self, *, meeting_id: int | None = None) -> list[dict[str, Any]]:
+        """Every outbox entry (of one meeting, if given), oldest first."""
+        where, args = ("meeting_id = ?", [meeting_id]) if meeting_id is not None else (None, [])
+        return [_outbox_row(r) for r in self.db["outbox"].rows_where(where, args, order_by="id")]
+
+    def outbox_attempted(
+        self, entry_id: int, *, attempts: int, next_attempt_at: float, error: str
+    ) -> None:
+        self.db["outbox"].update(
+            entry_id,
+            {"attempts": attempts, "next_attempt_at": next_attempt_at, "last_error": error},
+        )
+
+    def outbox_posted(
+        self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
+    ) -> None:
+        """Mark the entry posted and its meeting and request with it, in one transaction."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE outbox SET state = 'posted', posted_channel = ?, posted_ts = ?, via = ?,"
+                " attempts = ? WHERE id = ?",
+                [channel, ts, via, attempts, entry_id],
+            )
+            row = self.db.execute(
+                "SELECT meeting_id, request_key FROM outbox WHERE id = ?", [entry_id]
+            ).fetchone()
+            if row is None:
+                return
+            meeting_id, request_key = row
+            self.db.execute(
+                "UPDATE meetings SET state = 'posted', message_ts = ?,"
+                " channel = COALESCE(?, channel) WHERE zoom_id = ?",
+                [ts, channel, meeting_id],
+            )
+            if request_key:
+                self.db.execute(
+                    "UPDATE requests SET state = 'posted', meeting_id = ? WHERE key = ?",
+                    [meeting_id, request_key],
+                )
+
+    def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
+        """Give up on the entry: it will not be tried again. Its request says `not_posted`."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE outbox SET state = 'failed', last_error = ?, attempts = ? WHERE id = ?",
+                [error, attempts, entry_id],
+            )
+            row = self.db.execute(
+                "SELECT meeting_id, request_key FROM outbox WHERE id = ?", [entry_id]
+            ).fetchone()
+            if row and row[1]:
+                self.db.execute(
+                    "UPDATE requests SET state = 'not_posted', meeting_id = ? WHERE key = ?",
+                    [row[0], row[1]],
+                )
+
+    def take_pending_outbox(self, owner: str) -> list[dict[str, Any]]:
+        """Take over every pending entry another process (an earlier run) left, oldest first.
+
+        One database is served by one process at a time: entries owned by `owner` are being
+        delivered by this process already and are not returned.
+        """
+        where = "state = 'pending' AND (owner IS NULL OR owner != ?)"
+        with self.db.conn:
+            rows = list(self.db["outbox"].rows_where(where, [owner], order_by="id"))
+            self.db.execute(f"UPDATE outbox SET owner = ? WHERE {where}", [owner, owner])  # noqa: S608
+        return [{**_outbox_row(r), "owner": owner} for r in rows]
+
+
+def _outbox_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An outbox row with its JSON columns decoded."""
+    row = dict(row)
+    for key in ("message", "fallback"):
+        row[key] = json.loads(row[key]) if row.get(key) else None
+    return row

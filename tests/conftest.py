@@ -89,6 +89,8 @@ def make_app_env(slack: FakeSlack, zoom: FakeZoom, database_dir: Path) -> dict[s
         "DATABASE_URL": f"sqlite:///{database_dir / 'zoombot.db'}",
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "DEBUG",
+        # Zoom events (POST /zoom/events) verified with the fake's secret.
+        "ZOOM_WEBHOOK_SECRET_TOKEN": zoom.webhook_secret,
     }
 
 

@@ -17,12 +17,14 @@ from bot.scheduling import Outcome, Scheduler
 
 def register_all(app: AsyncApp, flow: Scheduler) -> None:
     """Attach every listener zoombot has to `app`."""
-    from bot.listeners import actions, commands, modal, shortcuts
+    from bot.listeners import actions, buttons, commands, home, modal, shortcuts
 
     commands.register(app, flow)
     shortcuts.register(app, flow)
     modal.register(app, flow)
     actions.register(app, flow)
+    buttons.register(app, flow)
+    home.register(app, flow)
 
 
 def log_done(

@@ -1,0 +1,41 @@
+"""Buttons on the meeting message and the Home tab: Cancel (Slack shows its confirmation
+dialog first) goes through the scheduling flow's one cancel; the calendar buttons are links,
+acknowledged so Slack shows no warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.listeners import clock, log_done
+from bot.scheduling import Scheduler
+
+CALENDAR_LINKS = ("add_to_google_calendar", "add_to_outlook", "download_ics")
+
+
+def register(app: AsyncApp, flow: Scheduler) -> None:
+    @app.action("cancel_meeting")
+    async def cancel_pressed(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        started = clock()
+        await ack()
+        acked = clock()
+        user = (body.get("user") or {}).get("id") or ""
+        from_home = (body.get("container") or {}).get("type") == "view"
+        channel = None if from_home else (body.get("channel") or {}).get("id")
+        # The requester-or-host check, the Zoom delete, the message update and the private
+        # answer are all the flow's (the same as `/zoom cancel ID`).
+        outcome = await flow.cancel(
+            user, str(action.get("value") or ""), body.get("response_url"), channel
+        )
+        if from_home:
+            from bot.listeners.home import publish_home
+
+            await publish_home(flow, user)
+        log_done("action:cancel_meeting", user, channel, started, acked, outcome)
+
+    for action_id in CALENDAR_LINKS:
+
+        @app.action(action_id)
+        async def link_opened(ack: Any) -> None:
+            await ack()

@@ -1,0 +1,93 @@
+"""The App Home tab: published when a person opens it, and again after they change a
+preference there or cancel a meeting from it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot import home
+from bot.listeners import clock, log_done
+from bot.posting import PostFailed
+from bot.preferences import DURATIONS
+from bot.scheduling import Outcome, Scheduler
+from zoom import ZoomError
+
+log = logging.getLogger("zoombot.home")
+
+
+async def publish_home(flow: Scheduler, user: str) -> Outcome:
+    """Render `user`'s Home tab from the store (and their host) and `views.publish` it."""
+    now = datetime.now(UTC)
+    rows = await flow.store.run(flow.store.meetings_by, user)
+    prefs = await flow.preferences(user)
+    email: str | None = None
+    found_by: str | None = None
+    try:
+        zoom_user, found_by, _ = await flow.hosts.own_zoom_user(user)
+        if zoom_user is not None:
+            email = zoom_user.email
+        else:
+            host = await flow.hosts.find_host(user)
+            email, found_by = (host.email, host.found_by) if host else (None, None)
+    except (ZoomError, SlackApiError) as error:
+        # The tab still shows the meetings and preferences; the host line says nobody.
+        log.info("home tab without a host for %s: %s", user, type(error).__name__)
+    view = home.home_view(
+        meetings=home.upcoming(rows, now),
+        host_email=email,
+        found_by=found_by,
+        prefs=prefs,
+        now=now,
+    )
+    try:
+        await flow.poster.publish_home(user, view)
+    except PostFailed as failure:
+        return Outcome(f"home not published: {failure.error}")
+    return Outcome("home published")
+
+
+def register(app: AsyncApp, flow: Scheduler) -> None:
+    @app.event("app_home_opened")
+    async def home_opened(event: dict[str, Any]) -> None:
+        # Bolt acknowledges events itself. The Messages tab opens this event too.
+        if event.get("tab", "home") != "home":
+            return
+        started = clock()
+        user = event.get("user") or ""
+        outcome = await publish_home(flow, user)
+        log_done("event:app_home_opened", user, None, started, started, outcome)
+
+    @app.action(home.PREF_DURATION)
+    async def duration_chosen(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        started = clock()
+        await ack()
+        acked = clock()
+        user = (body.get("user") or {}).get("id") or ""
+        value = str((action.get("selected_option") or {}).get("value") or "")
+        if not value.isdigit() or int(value) not in DURATIONS:
+            log_done("action:pref_duration", user, None, started, acked, Outcome("invalid"))
+            return
+        await flow.store.run(flow.store.set_preferences, user, duration=int(value))
+        outcome = await publish_home(flow, user)
+        log_done("action:pref_duration", user, None, started, acked, outcome)
+
+    @app.action(home.PREF_OPTIONS)
+    async def options_chosen(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        started = clock()
+        await ack()
+        acked = clock()
+        user = (body.get("user") or {}).get("id") or ""
+        chosen = {o.get("value") for o in action.get("selected_options") or []}
+        await flow.store.run(
+            flow.store.set_preferences,
+            user,
+            waiting_room=int("waiting_room" in chosen),
+            post_passcode=int("post_passcode" in chosen),
+        )
+        outcome = await publish_home(flow, user)
+        log_done("action:pref_options", user, None, started, acked, outcome)
