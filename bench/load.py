@@ -138,6 +138,12 @@ def match_posts(commands: list[Command], slack: FakeSlack, zoom: FakeZoom) -> No
             command.posted = at if not command.posted else min(command.posted, at)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(args: argparse.Namespace) -> int:
     zoom = FakeZoom().start()
     slack = FakeSlack().start()
@@ -183,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
         for i in range(args.commands)
     ]
     cpu_start = time.process_time()
+    app_cpu_start = process_cpu_seconds(app.pid)
     try:
         asyncio.run(
             fire(commands, app.events_url, slack.signing_secret, args.concurrency, args.users)
@@ -195,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(0.05)
         match_posts(commands, slack, zoom)
         rss_mib = app.peak_rss_kib() / 1024
+        app_cpu = process_cpu_seconds(app.pid) - app_cpu_start
     finally:
         app.stop()
         zoom.stop()
@@ -207,11 +215,23 @@ def run(args: argparse.Namespace) -> int:
         rss_mib,
         app.ready_seconds or float("nan"),
         time.process_time() - cpu_start,
+        app_cpu,
     )
+    if args.dump:
+        with open(args.dump, "w") as out:
+            for c in commands:
+                out.write(
+                    json.dumps(
+                        {"n": c.n, "sent": c.sent, "ack_s": c.ack_s, "posted_s": c.posted - c.sent}
+                    )
+                    + "\n"
+                )
     logs = app.logs()
     tracebacks = logs.count("Traceback (most recent call last)")
     if tracebacks:
         print(f"\nthe app logged {tracebacks} tracebacks; log: {app.log_path}")
+    elif args.keep_log:
+        print(f"\nthe app's log: {app.log_path}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
@@ -224,6 +244,7 @@ def report(
     rss_mib: float,
     ready_s: float,
     harness_cpu_s: float,
+    app_cpu_s: float,
 ) -> None:
     acked = [c for c in commands if c.in_time]
     posted = [c for c in commands if c.posted]
@@ -260,6 +281,7 @@ def report(
         ("start to ready", f"{ready_s:.2f} s", "< 2 s"),
         # The fakes and the load run in this process, on the same cores as the app.
         ("harness CPU (fakes + load)", f"{harness_cpu_s:.1f} s", ""),
+        ("app CPU per command", f"{app_cpu_s / max(len(commands), 1) * 1000:.1f} ms", ""),
     ]
     width = max(len(name) for name, _, _ in rows)
     for name, value, goal in rows:
@@ -285,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         "--settle", type=float, default=60.0, help="seconds to wait for the last posts"
     )
     parser.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL")
+    parser.add_argument("--keep-log", action="store_true", help="keep the app's log and say where")
+    parser.add_argument("--dump", help="write each command's timings to this JSON-lines file")
     return run(parser.parse_args(argv))
 
 

@@ -83,21 +83,44 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 class Redactor:
     """Replaces known secret values and secret-shaped text with `[redacted]`. Thread-safe."""
 
+    # Values learned at run time (passcodes, start URLs) are kept for the most recent this
+    # many meetings: enough for every meeting whose calls can still be logged, and bounded so
+    # a long-running app neither grows nor slows down with every meeting it ever made.
+    RECENT = 2048
+
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
+        self._known: dict[str, None] = {}  # insertion-ordered: the oldest go first
         self._values: tuple[str, ...] = ()
-        self.add(*secrets)
+        self._dirty = False
+        self._permanent = frozenset(v for v in secrets if v and len(v) >= 4)
+        self.add(*self._permanent)
 
     def add(self, *values: str | None) -> None:
         """Also redact these exact values from now on (very short values are ignored)."""
         with self._lock:
-            known = set(self._values)
-            known.update(v for v in values if v and len(v) >= 4)
-            # Longest first, so a secret that contains another is removed whole.
-            self._values = tuple(sorted(known, key=len, reverse=True))
+            for value in values:
+                if value and len(value) >= 4:
+                    self._known.pop(value, None)
+                    self._known[value] = None
+            while len(self._known) > self.RECENT + len(self._permanent):
+                oldest = next(v for v in self._known if v not in self._permanent)
+                del self._known[oldest]
+            self._dirty = True
+
+    def _ordered(self) -> tuple[str, ...]:
+        if self._dirty:
+            with self._lock:
+                # The configured secrets longest first, so one that contains another is
+                # removed whole; then the run-time values, which do not nest.
+                permanent = sorted(self._permanent, key=len, reverse=True)
+                learned = [v for v in self._known if v not in self._permanent]
+                self._values = (*permanent, *learned)
+                self._dirty = False
+        return self._values
 
     def text(self, text: str) -> str:
-        for value in self._values:
+        for value in self._ordered():
             if value in text:
                 text = text.replace(value, REDACTED)
         for pattern, replacement in _PATTERNS:
@@ -252,6 +275,9 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
     # Byte-level connection chatter says nothing an operator needs, even at DEBUG.
     for name in ("httpcore", "hpack", "charset_normalizer"):
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+    # httpx says "HTTP Request: POST <url>" at INFO for every Zoom call: the Zoom client's own
+    # line already says it without the host's email in the path, so only httpx's warnings stay.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
 
 
 def add_secrets(*values: str | None) -> None:

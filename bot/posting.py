@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import httpx
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -58,7 +57,7 @@ TRANSIENT = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 )
 # Failures below the HTTP answer: nothing (or nothing readable) came back.
-TRANSPORT_ERRORS = (httpx.HTTPError, aiohttp.ClientError, OSError, TimeoutError)
+TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 
 
 class PostFailed(Exception):
@@ -143,7 +142,7 @@ class Poster:
     def __init__(
         self,
         slack: AsyncWebClient,
-        http: httpx.AsyncClient,
+        http: aiohttp.ClientSession,
         *,
         store: Store | None = None,
         retry: RetryPolicy | None = None,
@@ -200,7 +199,7 @@ class Poster:
             response = await self.slack.views_open(trigger_id=trigger_id, view=view)
         except SlackApiError as error:
             raise PostFailed(str(error.response.get("error") or "unknown_error")) from error
-        except (httpx.HTTPError, OSError, TimeoutError) as error:
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise PostFailed(type(error).__name__) from error
         return dict(response.data) if isinstance(response.data, dict) else {}
 
@@ -213,7 +212,7 @@ class Poster:
             return
         try:
             await self.slack.views_update(view_id=view_id, hash=view_hash, view=view)
-        except (SlackApiError, httpx.HTTPError, OSError, TimeoutError) as error:
+        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
             log.info("views.update skipped: %s", type(error).__name__)
 
     async def update_message(
@@ -259,16 +258,20 @@ class Poster:
         if message.get("blocks"):
             body["blocks"] = message["blocks"]
         try:
-            answer = await self.http.post(
-                response_url, json=body, timeout=self.response_url_timeout
-            )
+            async with self.http.post(
+                response_url,
+                json=body,
+                timeout=aiohttp.ClientTimeout(total=self.response_url_timeout),
+            ) as answer:
+                status, headers = answer.status, answer.headers
+                await answer.read()
         except TRANSPORT_ERRORS as error:
             raise PostFailed(type(error).__name__, retryable=True) from error
-        if answer.status_code >= 400:
+        if status >= 400:
             raise PostFailed(
-                f"HTTP {answer.status_code}",
-                retryable=answer.status_code == 429 or answer.status_code >= 500,
-                retry_after=_retry_after(answer.headers),
+                f"HTTP {status}",
+                retryable=status == 429 or status >= 500,
+                retry_after=_retry_after(headers),
             )
 
     async def tell(

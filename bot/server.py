@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from types import FrameType
 
-import httpx
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
@@ -42,9 +42,8 @@ from zoom import ZoomClient
 
 log = logging.getLogger("zoombot")
 
-SLACK_TIMEOUT = 10  # seconds, every Web API call (default of ZOOMBOT_SLACK_TIMEOUT)
-ZOOM_TIMEOUT = 10.0  # default of ZOOMBOT_ZOOM_TIMEOUT
 STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work to finish
+SLACK_CONNECTIONS = 64  # the pool shared by the Web API calls and response_url posts
 
 
 @dataclass
@@ -55,7 +54,6 @@ class Runtime:
     store: Store
     zoom: ZoomClient
     slack: AsyncWebClient
-    http: httpx.AsyncClient
     flow: Scheduler
     bolt: AsyncApp
     ready: bool = False
@@ -90,7 +88,8 @@ class Runtime:
         if self.live is not None:
             await self.live.drain()
         await self.zoom.aclose()
-        await self.http.aclose()
+        if self.slack.session is not None:
+            await self.slack.session.close()
         await asyncio.to_thread(self.store.close)
 
 
@@ -105,14 +104,21 @@ def build_runtime(settings: Settings) -> Runtime:
         oauth_url=settings.zoom_oauth_url,
         timeout=settings.zoom_timeout,
     )
+    # One pooled session for every call to Slack, Web API and response_url alike: without it
+    # slack_sdk opens a new aiohttp session (and TCP connection) per call.
+    # slack_sdk applies its own timeout only to sessions it makes, so this one carries it.
+    slack_session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS, keepalive_timeout=30),
+        timeout=aiohttp.ClientTimeout(total=settings.slack_timeout),
+    )
     slack = AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
+        session=slack_session,
     )
-    http = httpx.AsyncClient(timeout=settings.slack_timeout)
     hosts = HostFinder(store, slack, zoom, settings)
-    poster = Poster(slack, http, store=store, response_url_timeout=settings.slack_timeout)
+    poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     flow = Scheduler(settings, store, hosts, zoom, poster)
     bolt = AsyncApp(
         client=slack,
@@ -123,7 +129,7 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     register_all(bolt, flow)
     live = LiveMeetings(settings, store, poster)
-    return Runtime(settings, store, zoom, slack, http, flow, bolt, live=live)
+    return Runtime(settings, store, zoom, slack, flow, bolt, live=live)
 
 
 def build_http_app(settings: Settings) -> Starlette:

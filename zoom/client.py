@@ -38,6 +38,7 @@ import httpx
 
 from zoom._auth import TokenSource
 from zoom._retry import backoff, next_midnight_utc, parse_retry_after
+from zoom._transport import AiohttpTransport
 from zoom.errors import (
     DailyLimitReached,
     MeetingNotFound,
@@ -178,7 +179,7 @@ class ZoomClient:
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            transport=AiohttpTransport(limit=64),
             headers={"User-Agent": "zoombot"},
         )
         self._tokens = TokenSource(self._http, oauth_url, account_id, client_id, client_secret)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
+import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -35,7 +35,7 @@ def store(tmp_path: Path):
 @pytest.fixture
 async def clients(fake_slack):
     slack = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url, timeout=5)
-    async with httpx.AsyncClient(timeout=5) as http:
+    async with aiohttp.ClientSession() as http:
         yield slack, http
 
 

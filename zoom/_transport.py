@@ -1,0 +1,128 @@
+"""An httpx transport over aiohttp's connection pool.
+
+Why: httpcore (httpx's own transport) checks every pooled connection, with a system call or
+two each, every time a request starts or ends. Under a burst of meeting creates, 30 to 100
+pooled connections made that check most of the app's CPU (see BENCHMARKS.md). aiohttp keeps
+idle connections in a queue and checks none of them per request. The rest of the client
+keeps speaking httpx: one `httpx.AsyncClient`, its timeouts and its exception types.
+
+What the no-duplicate create relies on, and so what the error mapping keeps exact:
+`httpx.ConnectError` / `httpx.ConnectTimeout` mean the request never left (safe to resend);
+anything that fails after the connection was made (a read timeout, a dropped connection,
+a reset) is a `ReadTimeout`, `RemoteProtocolError` or `ReadError`: Zoom may have acted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import httpx
+
+# Headers aiohttp sets itself from the URL and body; passing httpx's too would send them twice.
+_OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
+
+
+@contextmanager
+def _httpx_errors(request: httpx.Request) -> Iterator[None]:
+    """aiohttp's exceptions as the httpx ones they mean."""
+    try:
+        yield
+    except aiohttp.ConnectionTimeoutError as exc:  # waiting for a pooled or new connection
+        raise httpx.ConnectTimeout(str(exc) or "connect timeout", request=request) from exc
+    except aiohttp.ClientConnectorError as exc:  # DNS, refused, TLS handshake: never sent
+        raise httpx.ConnectError(str(exc), request=request) from exc
+    except TimeoutError as exc:  # aiohttp.ServerTimeoutError is one
+        raise httpx.ReadTimeout(str(exc) or "read timeout", request=request) from exc
+    except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
+        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+    except aiohttp.ClientResponseError as exc:  # a malformed answer
+        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+    except (aiohttp.ClientError, OSError) as exc:
+        # A reset or broken pipe on an open connection: whether Zoom saw the request is
+        # unknown, so it is never reported as "not sent".
+        raise httpx.ReadError(str(exc) or type(exc).__name__, request=request) from exc
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Send httpx requests through an aiohttp session.
+
+    `session`: an existing session to share (not closed by this transport); otherwise one is
+    made on first use (it needs the running event loop) with at most `limit` connections.
+    """
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        limit: int = 64,
+        keepalive: float = 30.0,
+    ) -> None:
+        self._session = session
+        self._owns_session = session is None
+        self._limit = limit
+        self._keepalive = keepalive
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(
+                    limit=self._limit, keepalive_timeout=self._keepalive
+                ),
+                # httpx decides about cookies and redirects, not aiohttp.
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+        return self._session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        timeouts = request.extensions.get("timeout", {})
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            # aiohttp's `connect` covers waiting for a pooled connection and making a new one.
+            connect=_sum(timeouts.get("pool"), timeouts.get("connect")),
+            sock_connect=timeouts.get("connect"),
+            sock_read=timeouts.get("read"),
+        )
+        headers = [
+            (name, value)
+            for name, value in request.headers.multi_items()
+            if name.lower() not in _OWN_HEADERS
+        ]
+        body = await request.aread()
+        session = self._client()
+        with _httpx_errors(request):
+            answer = await session.request(
+                request.method,
+                str(request.url),
+                headers=headers,
+                data=body or None,
+                allow_redirects=False,
+                timeout=timeout,
+                # httpx decodes the body from Content-Encoding itself.
+                auto_decompress=False,
+            )
+        try:
+            with _httpx_errors(request):
+                content = await answer.read()
+        finally:
+            answer.release()
+        return httpx.Response(
+            answer.status,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer.raw_headers],
+            content=content,
+            request=request,
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": (answer.reason or "").encode(),
+            },
+        )
+
+    async def aclose(self) -> None:
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+
+
+def _sum(*values: float | None) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
