@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -81,8 +81,12 @@ async def fire(
     commands: list[Command], events_url: str, secret: str, concurrency: int, users: int
 ) -> None:
     """Each of `concurrency` workers sends its user's commands one after another."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+    # aiohttp rather than httpx: httpcore's pool scans its connections on every request,
+    # which would put the load generator's own overhead into the app's ack latency.
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=30)
+    ) as http:
 
         async def send(command: Command) -> None:
             body = slash_command_body(
@@ -93,11 +97,12 @@ async def fire(
             )
             command.sent = time.monotonic()
             try:
-                answer = await http.post(
-                    events_url, content=body.encode(), headers=signed_headers(secret, body)
-                )
-                command.status = answer.status_code
-            except httpx.HTTPError as e:
+                async with http.post(
+                    events_url, data=body.encode(), headers=signed_headers(secret, body)
+                ) as answer:
+                    await answer.read()
+                    command.status = answer.status
+            except (aiohttp.ClientError, TimeoutError) as e:
                 command.error = type(e).__name__
             command.acked = time.monotonic()
 
@@ -179,53 +184,71 @@ def run(args: argparse.Namespace) -> int:
     # Latency on only now, so that start-up is measured as the app's own cost.
     zoom.latency = args.zoom_latency
     slack.latency = args.slack_latency
-    commands = [
-        # Worker k sends commands k, k + concurrency, …: each worker is one person typing.
-        Command(
-            n=i + 1,
-            user=people[i % args.concurrency % len(people)],
-            response_url=slack.new_response_url(),
-        )
-        for i in range(args.commands)
-    ]
-    cpu_start = time.process_time()
-    app_cpu_start = process_cpu_seconds(app.pid)
+    results = []
     try:
-        asyncio.run(
-            fire(commands, app.events_url, slack.signing_secret, args.concurrency, args.users)
-        )
-        deadline = time.monotonic() + args.settle
-        while time.monotonic() < deadline:
+        for round_number in range(args.rounds):
+            first_n = round_number * args.commands
+            commands = [
+                # Worker k sends commands k, k + concurrency, …: each worker is one person.
+                Command(
+                    n=first_n + i + 1,
+                    user=people[i % args.concurrency % len(people)],
+                    response_url=slack.new_response_url(),
+                )
+                for i in range(args.commands)
+            ]
+            cpu_start = time.process_time()
+            app_cpu_start = process_cpu_seconds(app.pid)
+            asyncio.run(
+                fire(commands, app.events_url, slack.signing_secret, args.concurrency, args.users)
+            )
+            deadline = time.monotonic() + args.settle
+            while time.monotonic() < deadline:
+                match_posts(commands, slack, zoom)
+                if all(c.posted for c in commands if c.in_time):
+                    break
+                time.sleep(0.05)
             match_posts(commands, slack, zoom)
-            if all(c.posted for c in commands if c.in_time):
-                break
-            time.sleep(0.05)
-        match_posts(commands, slack, zoom)
-        rss_mib = app.peak_rss_kib() / 1024
-        app_cpu = process_cpu_seconds(app.pid) - app_cpu_start
+            numbers = {c.n for c in commands}
+            meetings = sum(
+                1
+                for m in list(zoom.meetings.values())
+                if (found := _NUMBER.search(str(m.get("topic", ""))))
+                and int(found.group(1)) in numbers
+            )
+            results.append(
+                (
+                    commands,
+                    meetings,
+                    app.peak_rss_kib() / 1024,
+                    time.process_time() - cpu_start,
+                    process_cpu_seconds(app.pid) - app_cpu_start,
+                )
+            )
     finally:
         app.stop()
         zoom.stop()
         slack.stop()
 
-    report(
-        args,
-        commands,
-        len(zoom.meetings),
-        rss_mib,
-        app.ready_seconds or float("nan"),
-        time.process_time() - cpu_start,
-        app_cpu,
-    )
+    for round_number, (commands, meetings, rss_mib, harness_cpu, app_cpu) in enumerate(results):
+        if args.rounds > 1:
+            caches = "cold: first commands of these users" if round_number == 0 else "warm"
+            print(f"\nround {round_number + 1} of {args.rounds} ({caches})")
+        report(
+            args,
+            commands,
+            meetings,
+            rss_mib,
+            app.ready_seconds or float("nan"),
+            harness_cpu,
+            app_cpu,
+        )
     if args.dump:
         with open(args.dump, "w") as out:
-            for c in commands:
-                out.write(
-                    json.dumps(
-                        {"n": c.n, "sent": c.sent, "ack_s": c.ack_s, "posted_s": c.posted - c.sent}
-                    )
-                    + "\n"
-                )
+            for commands, *_ in results:
+                for c in commands:
+                    timings = {"n": c.n, "sent": c.sent, "ack_s": c.ack_s}
+                    out.write(json.dumps({**timings, "posted_s": c.posted - c.sent}) + "\n")
     logs = app.logs()
     tracebacks = logs.count("Traceback (most recent call last)")
     if tracebacks:
@@ -299,6 +322,13 @@ def report(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commands", type=int, default=300)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="fire the commands this many times at the same app: the first round meets cold "
+        "caches (each user's first command asks Slack and Zoom who they are), later ones warm",
+    )
     parser.add_argument("--concurrency", type=int, default=30)
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--zoom-latency", type=float, default=0.2)

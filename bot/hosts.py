@@ -4,14 +4,17 @@ Order (`find_host`): an admin's mapping in the store; else the user's Slack emai
 knows it as an active user; else `ZOOMBOT_DEFAULT_HOST` (the requester is then named in
 the agenda); else None, and the caller refuses with `sentences.NO_HOST`.
 
-Slack profiles and Zoom users are cached in the store for an hour, behind an in-process
-single-flight: a burst of commands from one user makes one `users.info` call.
+Slack profiles and Zoom users are cached in the store for an hour (so a restart starts warm),
+with the same entries held in memory in front of it and an in-process single-flight: a burst
+of commands from one user makes one `users.info` call and no store reads at all.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -129,6 +132,40 @@ class SingleFlight:
             self._inflight.pop(key, None)
 
 
+class Memo:
+    """A bounded in-memory map whose entries expire; the oldest go first when it is full.
+
+    Why: the store is one SQLite connection on one thread, and every read is a hop to that
+    thread and back. Under a burst of commands those hops, not SQLite, were the queue.
+    """
+
+    def __init__(self, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._size = size
+        self._clock = clock
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        """(hit, value): a hit while the entry's time to live has not run out."""
+        entry = self._entries.get(key)
+        if entry is None or self._clock() >= entry[0]:
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: str, value: Any, ttl: float) -> None:
+        self._entries.pop(key, None)
+        self._entries[key] = (self._clock() + ttl, value)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def forget(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+
+# A value read back from the store is held in memory this long: the store row's own age is
+# not known here, so the memo must not stretch the hour the store promises.
+FROM_STORE_TTL = 60.0
+
+
 class HostFinder:
     """Finds hosts and Slack profiles; the only code that calls `users.info` or Zoom users."""
 
@@ -140,23 +177,33 @@ class HostFinder:
         self.zoom = zoom
         self.settings = settings
         self._flights = SingleFlight()
+        self._memo = Memo()
 
     async def cached_profile(self, user_id: str) -> SlackProfile | None:
         """The cached profile if there is a fresh one; never calls Slack."""
+        hit, profile = self._memo.get(f"slack:{user_id}")
+        if hit:
+            return profile
         cached = await self.store.run(self.store.cached_slack_user, user_id, PROFILE_MAX_AGE)
-        return SlackProfile.from_slack(cached) if cached is not None else None
+        if cached is None:
+            return None
+        profile = SlackProfile.from_slack(cached)
+        self._memo.put(f"slack:{user_id}", profile, FROM_STORE_TTL)
+        return profile
 
     async def profile(self, user_id: str) -> SlackProfile:
         """The user's Slack profile, at most one `users.info` per user per hour."""
-        cached = await self.store.run(self.store.cached_slack_user, user_id, PROFILE_MAX_AGE)
+        cached = await self.cached_profile(user_id)
         if cached is not None:
-            return SlackProfile.from_slack(cached)
+            return cached
 
         async def fetch() -> SlackProfile:
             response = await self.slack.users_info(user=user_id)
             user = response.get("user") or {}
             await self.store.run(self.store.cache_slack_user, user_id, user)
-            return SlackProfile.from_slack(user)
+            profile = SlackProfile.from_slack(user)
+            self._memo.put(f"slack:{user_id}", profile, PROFILE_MAX_AGE)
+            return profile
 
         return await self._flights.do(f"slack:{user_id}", fetch)
 
@@ -164,9 +211,14 @@ class HostFinder:
         """The Zoom user with this email, or None if Zoom has none. Other Zoom errors raise."""
         email = email.strip().lower()
         if not fresh:
+            hit, known = self._memo.get(f"zoom:{email}")
+            if hit:
+                return known
             hit, user = await self.store.run(self.store.cached_zoom_user, email, ZOOM_USER_MAX_AGE)
             if hit and user is not None:
-                return ZoomUser.from_json(user)
+                known = ZoomUser.from_json(user)
+                self._memo.put(f"zoom:{email}", known, FROM_STORE_TTL)
+                return known
             if hit:
                 hit_none, _ = await self.store.run(
                     self.store.cached_zoom_user, email, NO_ZOOM_USER_MAX_AGE
@@ -179,8 +231,10 @@ class HostFinder:
                 user = await self.zoom.get_user(email)
             except UserNotFound:
                 await self.store.run(self.store.cache_zoom_user, email, None)
+                self._memo.put(f"zoom:{email}", None, NO_ZOOM_USER_MAX_AGE)
                 return None
             await self.store.run(self.store.cache_zoom_user, email, _user_json(user))
+            self._memo.put(f"zoom:{email}", user, ZOOM_USER_MAX_AGE)
             return user
 
         return await self._flights.do(f"zoom:{email}", fetch)
@@ -188,7 +242,11 @@ class HostFinder:
     async def own_zoom_user(self, user_id: str) -> tuple[ZoomUser | None, str | None, dict | None]:
         """The requester's own Zoom user (mapping, else Slack email), how it was found, and
         the mapping row if there is one. Never the default host."""
-        mapping = await self.store.run(self.store.host_mapping, user_id)
+        # Mappings change only through `link` in this process, which forgets the memo.
+        hit, mapping = self._memo.get(f"map:{user_id}")
+        if not hit:
+            mapping = await self.store.run(self.store.host_mapping, user_id)
+            self._memo.put(f"map:{user_id}", mapping, PROFILE_MAX_AGE)
         if mapping is not None:
             user = await self.zoom_user(mapping["zoom_email"])
             if user is None:
@@ -246,6 +304,7 @@ class HostFinder:
                 "so it can't host. Check the spelling, or ask your Zoom admin to add it."
             )
         await self.store.run(self.store.set_host_mapping, target, email, requester)
+        self._memo.forget(f"map:{target}")
         who = "Your" if target == requester else f"<@{target}>'s"
         return f"Done: {who} meetings will be hosted by {_safe(email)}."
 

@@ -293,7 +293,10 @@ def redact(text: str) -> str:
 
 def new_reference() -> str:
     """A short random reference such as `ZB-4F7K`, easy to read aloud (no 0/O, 1/I/L)."""
-    return "ZB-" + "".join(_random.choice(_REFERENCE_ALPHABET) for _ in range(4))
+    # One read of the system's randomness, not one per character: every meeting makes one.
+    # (A reference needs to be hard to collide with, not secret; the modulo bias is harmless.)
+    raw = _random.token_bytes(4)
+    return "ZB-" + "".join(_REFERENCE_ALPHABET[b % len(_REFERENCE_ALPHABET)] for b in raw)
 
 
 def log_request(

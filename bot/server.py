@@ -38,7 +38,7 @@ from bot.posting import Poster
 from bot.scheduling import Scheduler
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import Store
-from zoom import ZoomClient
+from zoom import ZoomClient, ZoomError
 
 log = logging.getLogger("zoombot")
 
@@ -58,6 +58,7 @@ class Runtime:
     bolt: AsyncApp
     ready: bool = False
     outbox_task: asyncio.Task | None = None
+    zoom_check: asyncio.Task | None = None
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
 
     def start_outbox(self) -> None:
@@ -82,6 +83,17 @@ class Runtime:
         await asyncio.to_thread(warm_up)
         self.ready = True
         log.info("zoombot is ready")
+        # Readiness does not wait for Zoom (it may be down; the app still answers Slack), but
+        # the first meetings should not wait for a token, and bad credentials should show now.
+        self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
+
+    async def check_zoom(self) -> None:
+        try:
+            await self.zoom.authenticate(deadline=30)
+        except ZoomError as error:
+            log.error("Zoom did not accept the app's credentials at start: %s", error)
+        else:
+            log.info("Zoom accepted the app's credentials")
 
     async def aclose(self) -> None:
         self.ready = False

@@ -179,7 +179,7 @@ class ZoomClient:
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            transport=AiohttpTransport(limit=64),
+            transport=AiohttpTransport(limit=256),
             headers={"User-Agent": "zoombot"},
         )
         self._tokens = TokenSource(self._http, oauth_url, account_id, client_id, client_secret)
@@ -448,6 +448,15 @@ class ZoomClient:
             self._tokens.invalidate(token)
         assert response is not None
         return response
+
+    async def authenticate(self, *, deadline: float | None = None) -> None:
+        """Get an access token now (it is cached as usual).
+
+        An app calls this at start: the first meeting then does not wait for the token, and
+        wrong credentials or missing scopes show at once. Raises `ZoomAuthError` (naming the
+        likely cause) or `ZoomUnavailable`.
+        """
+        await self._token(_Budget(deadline, self.timeout))
 
     async def _token(self, budget: _Budget) -> str:
         cached = self._tokens.cached()
