@@ -293,6 +293,11 @@ class LiveMeetings:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def pending(self) -> int:
+        """Zoom events still being handled."""
+        return len(self._tasks)
+
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait (up to `seconds`) for the events being handled."""
         if self._tasks:

@@ -208,10 +208,12 @@ class Scheduler:
         """Run `work`, turning every failure into a private sentence for the requester.
 
         Guests are refused here, before `work` runs, unless ZOOMBOT_ALLOW_GUESTS is set:
-        every door and subcommand goes through this one place."""
+        every door and subcommand goes through this one place. So it is also where work
+        counts as in flight, for a stop to wait on (list, cancel and link included)."""
         try:
-            await self._refuse_guests(requester)
-            return await work()
+            with self.inflight.track():
+                await self._refuse_guests(requester)
+                return await work()
         except Refused as refusal:
             return await self._refuse(
                 requester,

@@ -61,6 +61,11 @@ class Runtime:
     zoom_check: asyncio.Task | None = None
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
 
+    @property
+    def in_flight(self) -> int:
+        """Acknowledged Slack requests and Zoom events still being worked on."""
+        return len(self.flow.inflight) + (self.live.pending if self.live is not None else 0)
+
     def start_outbox(self) -> None:
         """Deliver, in the background, the meeting messages an earlier run left unposted."""
         self.outbox_task = asyncio.create_task(
@@ -179,7 +184,9 @@ def build_http_app(settings: Settings) -> Starlette:
     async def healthz(_request: Request) -> Response:
         runtime = holder.get("runtime")
         if isinstance(runtime, Runtime) and runtime.ready:
-            return JSONResponse({"ok": True})
+            # How much acknowledged work is still running: an operator (or a test) can tell
+            # when the app is idle.
+            return JSONResponse({"ok": True, "in_flight": runtime.in_flight})
         return JSONResponse({"ok": False, "error": "starting"}, status_code=503)
 
     starlette = Starlette(

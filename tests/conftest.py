@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import httpx
 import pytest
 
 from bot.testing.app_process import AppProcess
@@ -121,6 +123,26 @@ def sender(app: AppProcess, fake_slack: FakeSlack) -> Iterator[SlackSender]:
     """Signed requests to `app`, with response URLs and trigger ids `fake_slack` accepts."""
     with SlackSender(app.url, fake_slack.signing_secret, fake=fake_slack) as s:
         yield s
+    # The app is shared by the module: let this test's background work end before the next
+    # test resets the fakes, or its late posts would land among the next test's calls.
+    wait_until_idle(app)
+
+
+def wait_until_idle(app: AppProcess, timeout: float = 15.0) -> None:
+    """Poll the app's /healthz until nothing is in flight on two polls in a row."""
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        try:
+            answer = httpx.get(f"{app.url}/healthz", timeout=2)
+            idle = answer.status_code == 200 and answer.json().get("in_flight") == 0
+        except httpx.HTTPError:
+            return  # the test stopped the app; nothing of it can leak
+        quiet = quiet + 1 if idle else 0
+        if quiet >= 2:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the app still had work in flight {timeout} s after the test")
 
 
 # -- people ------------------------------------------------------------------------------------
