@@ -55,6 +55,8 @@ def resolve(time: WrittenTime, part_of_day: str | None = None) -> ClockTime:
     if time.special == "noon":
         return ClockTime(12, 0)
     if time.special == "midnight":
+        if part_of_day == "evening":  # "tonight at midnight" ends tonight: the next day's 0:00
+            return ClockTime(0, 0, "read midnight tonight as 12 AM the next day", next_day=True)
         return ClockTime(0, 0, "read midnight as 12 AM, the start of that day")
     if time.minute > 59:
         raise Refused(

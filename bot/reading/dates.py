@@ -77,22 +77,30 @@ def parse_fragment(fragment: str, year: int, day_first: bool) -> date | None:
 
 
 def _impossible(written: WrittenDate, year: int) -> Refused:
-    month, day = written.month or 1, written.day or 1
+    """The refusal for a date that does not exist, checked in the order a person would:
+    the month first, then the day, then the month's length."""
+    shown = f"“{written.written}”"
+    month, day = written.month, written.day
+    if month is None or not 1 <= month <= 12:
+        return Refused(
+            f"I read {shown} as a date, but there is no month {month}: months run 1–12. "
+            f"Write it like `Oct 1` or `{year}-10-01`."
+        )
+    if day is None or day < 1:
+        return Refused(
+            f"I read {shown} as a date, but there is no day {day} of a month: days start at 1. "
+            f"Write it like `Oct 1` or `{year}-10-01`."
+        )
     name = MONTH_NAMES[month - 1]
     if month == 2 and day == 29:
         return Refused(
-            f"I read “{written.written}” as a date, but {year} has no February 29. "
+            f"I read {shown} as a date, but {year} has no February 29. "
             f"Pick another day, like `/zoom Feb 28 3pm Review`."
         )
-    if 1 <= month <= 12 and day > 0:
-        days = calendar.monthrange(2024, month)[1]
-        return Refused(
-            f"I read “{written.written}” as a date, but {name} has only {days} days. "
-            f"Pick a day that exists, like `/zoom {name[:3]} {days} 3pm Review`."
-        )
+    days = calendar.monthrange(year, month)[1]
     return Refused(
-        f"I read “{written.written}” as a date, but it is not one. "
-        f"Write it like `Oct 1` or `2025-10-01`."
+        f"I read {shown} as a date, but {name} has only {days} days. "
+        f"Pick a day that exists, like `/zoom {name[:3]} {days} 3pm Review`."
     )
 
 
@@ -163,9 +171,11 @@ def _weekday(
     if written.qualifier == "this":
         day = today - timedelta(days=today.weekday()) + timedelta(days=written.weekday)
         if day < today or not is_ahead(day):
-            raise Refused(
-                f"I read {shown} as {day_label(day)}, which has already passed. "
-                f"Say `next {name.lower()}` or give a date."
+            # This week's has passed: people mean the coming one ("this monday" on Sunday).
+            day += timedelta(days=7)
+            guesses.append(
+                f"read {written.written} as the coming {name}, {day_label(day)}: "
+                f"this week's has passed"
             )
         return day
     day = today + timedelta(days=ahead)

@@ -64,7 +64,8 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     now_utc = (now if now.tzinfo else now.replace(tzinfo=user_zone)).astimezone(UTC)
     text = " ".join(text.replace("’", "'").split())
     scan = Scan(text)
-    words = find_time_words(scan, tz)
+    user_now = now_utc.astimezone(user_zone).replace(tzinfo=None)
+    words = find_time_words(scan, tz, user_now)
     topic = read_topic(scan) or default_topic
     guesses: list[str] = []
 
@@ -108,13 +109,17 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         clock = resolve_range_start(words.times[0], words.range_end, words.part_of_day)
     else:
         clock = resolve(words.times[0], words.part_of_day)
-    if clock.guess and not words.part_of_day:
+    if clock.guess and (not words.part_of_day or clock.next_day):
         guesses.append(clock.guess)
     if words.range_end is not None:
         duration = _range_length(words.times[0], clock, words.range_end)
 
+    # "tonight at 12" is the next day's 0:00: whether it is still ahead is decided on the
+    # day it falls on, not on the day the date words name.
+    roll = timedelta(days=1) if clock.next_day and not words.repetitions else timedelta()
+
     def is_ahead(day: date) -> bool:
-        return _aware(day, clock, zone) > now_utc
+        return _aware(day + roll, clock, zone) > now_utc
 
     today = local_now.date()
     if words.repetitions:
@@ -140,7 +145,9 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
             f"I read “{words.times[0].written}” as {day_label(day)} at "
             f"{label(clock.hour, clock.minute)}, which has already passed. Pick a time ahead."
         )
-    if words.zone not in (None, "UTC") and "/" not in (words.zone_written or "/"):
+    if words.zone_offset is not None:
+        _check_fixed_offset(words, start, zone_name, guesses)
+    elif words.zone not in (None, "UTC", tz) and "/" not in (words.zone_written or "/"):
         guesses.append(
             f"read {words.zone_written} as {zones.place_of(zone_name)} time "
             f"({zones.abbreviation_at(zone_name, local)} on {day_label(day)})"
@@ -149,6 +156,25 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     if recurrence is not None:
         request = replace(request, type=RECURRING, recurrence=recurrence)
     return Reading(request, tuple(guesses))
+
+
+def _check_fixed_offset(
+    words: TimeWords, start: datetime, zone_name: str, guesses: list[str]
+) -> None:
+    """Say how "UTC+2" was read; refuse when the zone standing in for a half-hour offset
+    does not have that offset on the meeting's date."""
+    assert words.zone_offset is not None
+    wanted = zones.offset_label(words.zone_offset)
+    if start.utcoffset() != words.zone_offset:  # pragma: no cover - the zones keep no DST
+        raise Refused(
+            f"I read “{words.zone_written}” as {wanted}, but no zone I can give Zoom has that "
+            f"offset on {day_label(start.date())}. Name a zone instead, like `3pm IST`."
+        )
+    if words.zone_offset:
+        guesses.append(
+            f"read {words.zone_written} as the fixed offset {wanted}, no daylight saving "
+            f"({zone_name})"
+        )
 
 
 def _aware(day: date, clock: ClockTime, zone: ZoneInfo) -> datetime:
@@ -208,7 +234,16 @@ def _range_length(start_written: WrittenTime, start: ClockTime, end_written: Wri
         candidates = [end_written.hour % 12 * 60, (end_written.hour % 12 + 12) * 60]
         ends = [c + end_written.minute for c in candidates]
         after = [e for e in ends if e > begin]
-        finish = min(after) if after else ends[0] + 24 * 60
+        same_hour = end_written.hour % 12 == start.hour % 12
+        if after and not (same_hour and ends[0] % 720 <= begin % 720):
+            finish = min(after)
+        elif not after and start.hour >= 18:
+            finish = ends[0] + 24 * 60  # "tonight 11-1" runs past midnight
+        else:  # "10:15-10:05", "2-1": the end is before the start on the clock face
+            raise Refused(
+                f"I read “{start_written.written}” to “{end_written.written}” as a range "
+                f"that ends before it starts. Write it like `/zoom 2-3:30pm Review`."
+            )
     else:
         end = resolve(end_written)
         finish = end.hour * 60 + end.minute
@@ -264,19 +299,29 @@ def _check_wall_clock(
     return aware
 
 
+def zoom_start(start: datetime, zone_name: str) -> tuple[datetime, str]:
+    """The naive local start and zone to give Zoom for an aware `start` in `zone_name`.
+
+    Zoom reads a local time in a repeated hour as its first pass; a start in the second
+    pass (fold=1) is sent in UTC instead, so it is the right hour."""
+    if start.fold == 1 and start.replace(fold=0).utcoffset() != start.utcoffset():
+        return start.astimezone(UTC).replace(tzinfo=None), "UTC"
+    return start.replace(tzinfo=None), zone_name
+
+
 def _scheduled(
     topic: str, start: datetime, zone_name: str, duration: int, guesses: list[str]
 ) -> MeetingRequest:
     """A type 2 request for an aware start. A start in the second pass of a repeated hour
     cannot be told apart in local time, so it goes to Zoom in UTC."""
     local = start.replace(tzinfo=None)
-    if start.fold == 1 and start.replace(fold=0).utcoffset() != start.utcoffset():
+    zoom_local, zoom_zone = zoom_start(start, zone_name)
+    if zoom_zone != zone_name:
         guesses.append(
             f"{label(local.hour, local.minute)} {start.tzname()} happens after the clocks go "
             f"back; scheduled in UTC so it is the right hour"
         )
-        local = start.astimezone(UTC).replace(tzinfo=None)
-        zone_name = "UTC"
+    local, zone_name = zoom_local, zoom_zone
     return MeetingRequest(
         topic=topic,
         type=SCHEDULED,
@@ -296,18 +341,34 @@ def _repeat(
     repetition = rec.merge(words.repetitions)
     rec.check_interval(repetition)
     start_from = today
-    if words.dates:
-        start_from = resolve_day(words.dates[0], today, is_ahead, guesses)
+    dates = words.dates
+    if (
+        dates
+        and dates[0].kind == "ordinal"
+        and repetition.kind == rec.MONTHLY_DAY
+        and repetition.monthly_day is None
+    ):
+        # "monthly sync on the 28th": the day number is the repeat's, as in "every month on
+        # the 28th", so the first meeting is the first 28th still ahead, maybe next month's.
+        rec.check_day(repetition.written, dates[0].day or 0)
+        repetition = replace(repetition, monthly_day=dates[0].day)
+        dates = []
+    if dates:
+        start_from = resolve_day(dates[0], today, is_ahead, guesses)
     if (repetition.kind == rec.WEEKLY and not repetition.weekdays) or (
         repetition.kind == rec.MONTHLY_DAY and repetition.monthly_day is None
     ):
-        anchor = start_from if words.dates or is_ahead(today) else today + timedelta(days=1)
+        anchor = start_from if dates or is_ahead(today) else today + timedelta(days=1)
         if repetition.kind == rec.WEEKLY:
             repetition = replace(repetition, weekdays=(anchor.weekday(),))
         else:
             repetition = replace(repetition, monthly_day=anchor.day)
         guesses.append(f"repeats {rec.describe(repetition)}")
     first = rec.first_day(repetition, start_from, is_ahead)
+    if repetition.kind == rec.MONTHLY_DAY and (repetition.monthly_day or 0) >= 29:
+        guesses.append(
+            f"months without a day {repetition.monthly_day} meet on their last day, as Zoom does"
+        )
     fields = rec.zoom_fields(repetition)
     ends = sum(x is not None for x in (words.until, words.until_month, words.end_count,
                                        words.end_span))  # fmt: skip

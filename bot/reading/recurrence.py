@@ -137,9 +137,14 @@ def _monthly_week(written: str, ordinal: str, weekday: str, interval: int) -> Re
     )
 
 
-def _monthly_day(written: str, day: int, interval: int) -> Repetition:
+def check_day(written: str, day: int) -> None:
+    """Refuse a monthly day number that no month has."""
     if not 1 <= day <= 31:
         raise _cannot(written, f"there is no day {day} in a month")
+
+
+def _monthly_day(written: str, day: int, interval: int) -> Repetition:
+    check_day(written, day)
     return Repetition(written, MONTHLY_DAY, interval, monthly_day=day)
 
 
@@ -286,11 +291,13 @@ def _nth_weekday(year: int, month: int, week: int, weekday: int) -> date | None:
 
 
 def _month_days(repetition: Repetition, year: int, month: int) -> date | None:
+    """The day a monthly series meets in that month (None: no such weekday that month)."""
     if repetition.kind == MONTHLY_DAY:
         assert repetition.monthly_day is not None
-        if repetition.monthly_day > calendar.monthrange(year, month)[1]:
-            return None
-        return date(year, month, repetition.monthly_day)
+        # Zoom (and bot/calendar.py, and the fake Zoom) put a day past a short month's
+        # end on its last day: "monthly on the 31st" meets Apr 30 and Feb 28.
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, min(repetition.monthly_day, last))
     assert repetition.monthly_week is not None and repetition.monthly_weekday is not None
     return _nth_weekday(year, month, repetition.monthly_week, repetition.monthly_weekday)
 
@@ -301,8 +308,9 @@ def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
 
 
 def first_day(repetition: Repetition, start: date, is_ahead: Callable[[date], bool]) -> date:
-    """The first day on or after `start` that matches and whose time is still ahead.
-    `repetition` must be complete (weekdays / monthly_day filled in)."""
+    """The first day on or after `start` that matches and whose time is still ahead; for a
+    monthly day, a month that has that day. `repetition` must be complete (weekdays /
+    monthly_day filled in)."""
     if repetition.kind in (DAILY, WEEKLY):
         day = start
         for _ in range(400):
@@ -313,7 +321,14 @@ def first_day(repetition: Repetition, start: date, is_ahead: Callable[[date], bo
         year, month = start.year, start.month
         for _ in range(60):
             day_in_month = _month_days(repetition, year, month)
-            if day_in_month is not None and day_in_month >= start and is_ahead(day_in_month):
+            # The first meeting is on the day named: "on the 31st" does not start on Sep 30,
+            # though later months without a 31st meet on their last day.
+            if (
+                day_in_month is not None
+                and (repetition.kind != MONTHLY_DAY or day_in_month.day == repetition.monthly_day)
+                and day_in_month >= start
+                and is_ahead(day_in_month)
+            ):
                 return day_in_month
             year, month = _add_months(year, month, 1)
     raise Refused(f"I could not find a first day for “{repetition.written}”.")  # pragma: no cover

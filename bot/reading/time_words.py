@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bot.reading import zones
 from bot.reading.clock import WrittenTime, written_time
@@ -40,7 +41,16 @@ DAY_MONTH = re.compile(
     rf"(?<![\d:./#\w])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
     rf"(?:,?\s*(?P<y>\d{{4}})\b)?"
 )
-ORDINAL_DAY = re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b")
+# "the 5th"; without "the" only after "on" or before a time ("sync 5th at 10"), as "5th
+# floor" and "our 5th anniversary" are topics.
+ORDINAL_DAY = re.compile(
+    r"\b(?:the|on)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+    r"|(?<![\w#.:/-])(?P<d2>\d{1,2})(?:st|nd|rd|th)\b(?=\s*,?\s*(?:at\s+|@\s*)?\d)"
+)
+# European dotted dates, day first: "05.12." and "05.12.2026" (not "9.30" or "v2.0").
+DOTTED_DATE = re.compile(
+    r"(?<![\w.:#/-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})(?![\w.])|(?![\w]))"
+)
 DAY_WORD = re.compile(
     r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow)"
     r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
@@ -85,6 +95,12 @@ MERIDIEM_TIME = re.compile(
     rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}}))?\s*(?P<r>{_MERIDIEM})"
 )
 COLON_TIME = re.compile(_AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?![\d:])")
+# "9.30" as 9:30 only where it cannot be a version or an amount: after "at"/"@" or right
+# next to a date ("tomorrow 9.30", "9.30 tomorrow").
+DOT_TIME = re.compile(
+    rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*){_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})\.(?P<m>\d{{2}})(?![\d.:\w])"
+    rf"|{_NOT_AFTER_NUMBER}(?P<h2>\d{{1,2}})\.(?P<m2>\d{{2}})(?=\s+[{DATE}])"
+)
 AT_TIME = re.compile(_AT + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\d:./%\w])")
 OCLOCK = re.compile(r"(?<![\d:./#])(?P<h>\d{1,2})\s*o'?clock\b")
 NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)\b")
@@ -101,6 +117,7 @@ class TimeWords:
 
     zone: str | None = None
     zone_written: str | None = None
+    zone_offset: timedelta | None = None  # set for "UTC+2": a fixed offset, not a region
     repetitions: list[Found] = field(default_factory=list)
     end_count: int | None = None
     end_span: tuple[int, str] | None = None
@@ -115,6 +132,22 @@ class TimeWords:
     durations: list[tuple[int, str, bool]] = field(default_factory=list)
     part_of_day: str | None = None
     instant: bool = False
+    user_zone: str | None = None
+    user_now: datetime | None = None
+
+    def zone_named(self, abbreviation: str) -> str:
+        """The IANA zone an abbreviation names for this user: their own zone when it is
+        what their zone is called now, else the region the conventions map it to."""
+        if self.user_zone is not None and self.user_now is not None:
+            try:
+                own = zones.load(self.user_zone)
+            except KeyError:
+                own = None
+            if own is not None and self.user_now.replace(tzinfo=own).tzname() == (
+                abbreviation.upper()
+            ):
+                return self.user_zone
+        return zones.zone_of(abbreviation)
 
 
 def _claim(scan: Scan, match: re.Match[str], kind: str = OTHER) -> str:
@@ -122,7 +155,22 @@ def _claim(scan: Scan, match: re.Match[str], kind: str = OTHER) -> str:
     return scan.original(match.start(), match.end())
 
 
+def _find_fixed_offset(scan: Scan, words: TimeWords) -> None:
+    for match in scan.find(zones.FIXED_OFFSET):
+        written = scan.original(match.start(), match.end())
+        try:
+            name, offset = zones.fixed_offset(match["sign"], int(match["h"]), int(match["m"] or 0))
+        except zones.UnknownOffset:
+            raise Refused(
+                f"I read “{written}” as an offset from UTC, but no time zone has it. Write "
+                f"whole hours from UTC-12 to UTC+14 (like `3pm UTC+2`) or a zone like `IST`."
+            ) from None
+        _set_zone(words, name, _claim(scan, match))
+        words.zone_offset = offset
+
+
 def _find_zone(scan: Scan, words: TimeWords) -> None:
+    _find_fixed_offset(scan, words)
     for match in scan.find(zones.IANA_LIKE):
         try:
             name = zones.iana_zone(match["zone"])
@@ -147,8 +195,8 @@ def _set_zone(words: TimeWords, name: str, written: str) -> None:
 
 def _written_date_at(scan: Scan, pos: int) -> re.Match[str] | None:
     """A date phrase starting exactly at `pos` (for "until ...")."""
-    for pattern in (ISO_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH, ORDINAL_DAY, DAY_WORD,
-                    WEEKDAY_PHRASE):  # fmt: skip
+    for pattern in (ISO_DATE, DOTTED_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH, ORDINAL_DAY,
+                    DAY_WORD, WEEKDAY_PHRASE):  # fmt: skip
         match = pattern.match(scan.masked, pos)
         if match is not None:
             return match
@@ -211,8 +259,13 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         year = int(match["y"]) if match["y"] else None
         fragment = f"{match['mon'].rstrip('.')} {day}"
         return WrittenDate(written, "calendar", month, day, year, fragment)
+    if match.re is DOTTED_DATE:
+        day, month = int(match["a"]), int(match["b"])
+        year = int(match["y"]) if match["y"] else None
+        fragment = f"{day}/{month}" + (f"/{year}" if year else "")
+        return WrittenDate(written, "calendar", month, day, year, fragment, day_first=True)
     if match.re is ORDINAL_DAY:
-        return WrittenDate(written, "ordinal", day=int(match["d"]))
+        return WrittenDate(written, "ordinal", day=int(match["d"] or match["d2"]))
     if match.re is DAY_WORD:
         if groups["dat"]:
             return WrittenDate(written, "offset", offset=2)
@@ -252,7 +305,7 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
 
 
 def _find_dates(scan: Scan, words: TimeWords, user_zone: str) -> None:
-    for pattern in (ISO_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH, ORDINAL_DAY,
+    for pattern in (ISO_DATE, DOTTED_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH, ORDINAL_DAY,
                     NEXT_WEEK_WEEKDAY, WEEKDAY_PHRASE, DAY_WORD):  # fmt: skip
         for match in scan.find(pattern):
             written = _date_from(match, scan, user_zone)
@@ -304,7 +357,8 @@ def _find_range(scan: Scan, words: TimeWords) -> None:
         has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"]
         before = scan.masked[: match.start()].rstrip()
         after_date = before.endswith(DATE)
-        if not has_shape and not match["pre"] and not after_date:
+        before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
+        if not has_shape and not match["pre"] and not after_date and not before_date:
             continue
         joiner = scan.masked[match.start() : match.end()]
         if " and " in joiner and not (match["pre"] or "").strip().startswith("between"):
@@ -321,21 +375,24 @@ def _find_range(scan: Scan, words: TimeWords) -> None:
 def _zone_after(scan: Scan, words: TimeWords, pos: int) -> None:
     match = zones.AFTER_TIME.match(scan.masked, pos)
     if match is not None:
-        _set_zone(words, zones.zone_of(match["zone"]), _claim(scan, match))
+        written = _claim(scan, match)
+        _set_zone(words, words.zone_named(match["zone"]), written)
 
 
 def _find_times(scan: Scan, words: TimeWords) -> None:
-    for pattern in (MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK, BARE_AFTER_DATE):
+    for pattern in (MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE):
+        if pattern is DOT_TIME and words.times:
+            continue  # with a clear time elsewhere, "2.10" is a version or an amount
         for match in scan.find(pattern):
             groups = match.groupdict()
             if groups.get("sp"):
                 special = "midnight" if match["sp"] == "midnight" else "noon"
                 time = WrittenTime(match["sp"], 12 if special == "noon" else 0, special=special)
             else:
-                hour = match["h"]
+                hour = match["h"] or groups.get("h2")
                 if pattern in (AT_TIME, OCLOCK, BARE_AFTER_DATE) and int(hour) > 24:
                     continue  # "at 25" is not a time anyone means
-                minute = groups.get("m")
+                minute = groups.get("m") or groups.get("m2")
                 shown = hour + (f":{minute}" if minute else "")
                 if groups.get("r"):
                     shown = scan.original(match.start("h"), match.end("r"))
@@ -345,19 +402,40 @@ def _find_times(scan: Scan, words: TimeWords) -> None:
             _zone_after(scan, words, match.end())
 
 
+def _next_to_time_words(scan: Scan, start: int, end: int) -> bool:
+    """Whether only spaces, commas or brackets separate text[start:end] from a date or a
+    time already read ("3pm (CET)", "on dec 1 PT", "EST 3pm")."""
+    before = scan.masked[:start].rstrip(" ,(")
+    after = scan.masked[end:].lstrip(" ,)")
+    return before.endswith((DATE, TIME)) or after.startswith((DATE, TIME))
+
+
 def _find_zone_anywhere(scan: Scan, words: TimeWords) -> None:
-    if words.zone is not None or not (words.times or words.relative_minutes):
+    """Abbreviations in capitals that sit next to a date or a time. One elsewhere ("CST
+    migration sync 3pm") is more likely part of the topic, so it stays there."""
+    if not (words.times or words.relative_minutes):
         return
-    for match in zones.ANYWHERE.finditer(scan.text):
-        if all(c not in (DATE + TIME + OTHER) for c in scan.masked[match.start() : match.end()]):
-            _set_zone(words, zones.zone_of(match["zone"]), _claim(scan, match))
-            return
+    found = [(m, False) for m in zones.ANYWHERE.finditer(scan.text)]
+    found += [(m, True) for m in zones.SHORT_NEXT_TO_TIME.finditer(scan.text)]
+    for match, short in found:
+        span = scan.masked[match.start() : match.end()]
+        if any(c in (DATE + TIME + OTHER) for c in span):
+            continue
+        if (short or words.relative_minutes is None) and not _next_to_time_words(
+            scan, match.start(), match.end()
+        ):
+            continue
+        _set_zone(words, words.zone_named(match["zone"]), _claim(scan, match))
 
 
-def find_time_words(scan: Scan, user_zone: str) -> TimeWords:
+def find_time_words(scan: Scan, user_zone: str, user_now: datetime | None = None) -> TimeWords:
     """Claim every time word in `scan` and return what they say, unresolved. Raises
-    Refused for a zone that does not exist or two zones or two relative starts."""
-    words = TimeWords()
+    Refused for a zone that does not exist or two zones or two relative starts.
+
+    An abbreviation that is the user's own zone's name at `user_now` (naive wall-clock time
+    in `user_zone`; "AEST" for Australia/Brisbane, "MST" for America/Phoenix) means the
+    user's zone, not the region `zones.ABBREVIATIONS` maps it to."""
+    words = TimeWords(user_zone=user_zone, user_now=user_now)
     _find_zone(scan, words)
     _find_repetition(scan, words, user_zone)
     _find_relative(scan, words)

@@ -8,7 +8,7 @@ fixed offsets dateparser would use.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -43,6 +43,23 @@ ANYWHERE = re.compile(
     r"(?<![\w/])(?P<zone>PST|PDT|MST|MDT|CST|CDT|EST|EDT|UTC|GMT|BST|CEST|CET|IST|JST|AEST|AEDT)"
     r"(?![\w/])"
 )
+
+# "UTC+2", "GMT-5", "UTC+05:30", "utc +0530": a fixed offset from UTC.
+FIXED_OFFSET = re.compile(
+    r"(?<![\w/])(?:utc|gmt)\s?(?P<sign>[+\-−])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?![\w:])"
+)
+
+# Zones without daylight saving whose offset is a fixed half or three-quarter hour: how a
+# "UTC+05:30" reaches Zoom, whose `timezone` must be an IANA name and has no Etc/ zone for
+# these. Each is checked against the meeting's date before use.
+_FRACTIONAL_OFFSET_ZONES = {
+    (-9, 30): "Pacific/Marquesas", (3, 30): "Asia/Tehran", (4, 30): "Asia/Kabul",
+    (5, 30): "Asia/Kolkata", (5, 45): "Asia/Kathmandu", (6, 30): "Asia/Yangon",
+    (8, 45): "Australia/Eucla", (9, 30): "Australia/Darwin",
+}  # fmt: skip
+
+# Two-letter ones in capitals, read only right next to a date or a time ("dec 1 PT").
+SHORT_NEXT_TO_TIME = re.compile(r"(?<![\w/])(?P<zone>PT|MT|CT|ET)(?![\w/])")
 
 IANA_LIKE = re.compile(r"(?<![\w/])(?P<zone>[a-z_]+(?:/[a-z_+\-0-9]+){1,2})(?![\w/])")
 
@@ -100,3 +117,31 @@ def abbreviation_at(zone: str, local: datetime) -> str:
     """The zone's abbreviation at a naive local time ("EDT"), or its UTC offset."""
     name = local.replace(tzinfo=load(zone)).tzname() or ""
     return name
+
+
+class UnknownOffset(ValueError):
+    """Text names a UTC offset no zone Zoom takes has, such as UTC+15 or UTC+03:10."""
+
+
+def fixed_offset(sign: str, hours: int, minutes: int) -> tuple[str, timedelta]:
+    """The IANA zone for a fixed offset from UTC and the offset itself. Whole hours use
+    `Etc/GMT∓H` (POSIX inverts the sign: UTC+2 is Etc/GMT-2); half and three-quarter hours
+    use a zone without daylight saving that has that offset (UTC+05:30 is Asia/Kolkata).
+    Raises UnknownOffset when there is none."""
+    negative = sign in "-−"
+    offset = timedelta(hours=hours, minutes=minutes) * (-1 if negative else 1)
+    if minutes == 0 and -12 <= offset.total_seconds() / 3600 <= 14:
+        if hours == 0:
+            return "UTC", offset
+        return f"Etc/GMT{'+' if negative else '-'}{hours}", offset
+    name = _FRACTIONAL_OFFSET_ZONES.get((-hours if negative else hours, minutes))
+    if name is None:
+        raise UnknownOffset(f"{sign}{hours:02d}:{minutes:02d}")
+    return name, offset
+
+
+def offset_label(offset: timedelta) -> str:
+    """UTC+05:30 style label for an offset."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

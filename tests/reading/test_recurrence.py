@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.calendar import next_occurrences
 from bot.reading import Reading, Refusal, read_request
 from bot.reading import recurrence as rec
 from bot.reading.results import Refused
+from zoom.models import Recurrence
 
 
 def repetition_in(text: str) -> rec.Repetition:
@@ -115,9 +117,26 @@ def test_every_other_week_counts_weeks_from_the_first_meeting() -> None:
     ]  # fmt: skip
 
 
-def test_monthly_on_the_31st_skips_short_months() -> None:
+def test_monthly_on_the_31st_meets_on_short_months_last_day() -> None:
     repetition = rec.Repetition("x", rec.MONTHLY_DAY, 1, monthly_day=31)
-    assert rec.nth_occurrence(repetition, date(2025, 10, 31), 3) == date(2026, 1, 31)
+    assert rec.nth_occurrence(repetition, date(2025, 10, 31), 2) == date(2025, 11, 30)
+    assert rec.nth_occurrence(repetition, date(2025, 10, 31), 5) == date(2026, 2, 28)
+
+
+@pytest.mark.parametrize("day", [28, 29, 30, 31])
+@pytest.mark.parametrize("interval", [1, 2, 3])
+def test_monthly_days_count_as_bot_calendar_does(day: int, interval: int) -> None:
+    """The reader's "50 occurrences, until ..." must name the day bot/calendar.py and the
+    fake Zoom give the 50th meeting."""
+    repetition = rec.Repetition("x", rec.MONTHLY_DAY, interval, monthly_day=day)
+    first = rec.first_day(repetition, date(2027, 12, 20), lambda _day: True)
+    recurrence = Recurrence(type=3, repeat_interval=interval, monthly_day=day, end_times=50)
+    start = datetime(first.year, first.month, first.day, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+    theirs = [m.date() for m in next_occurrences(recurrence, start, "Europe/Berlin", 50)]
+    ours = [rec.nth_occurrence(repetition, first, n) for n in range(1, 51)]
+    # bot/calendar.py looks about 12 years ahead, short of 50 meetings every 3 months.
+    assert len(theirs) >= 48
+    assert ours[: len(theirs)] == theirs
 
 
 def test_last_weekday_of_month() -> None:
