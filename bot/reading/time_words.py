@@ -162,8 +162,9 @@ def _find_fixed_offset(scan: Scan, words: TimeWords) -> None:
             name, offset = zones.fixed_offset(match["sign"], int(match["h"]), int(match["m"] or 0))
         except zones.UnknownOffset:
             raise Refused(
-                f"I read “{written}” as an offset from UTC, but no time zone has it. Write "
-                f"whole hours from UTC-12 to UTC+14 (like `3pm UTC+2`) or a zone like `IST`."
+                f"I read “{written}” as an offset from UTC, but Zoom has no time zone that "
+                f"stays at it all year. Name the place instead, like `3pm PT`, `3pm IST` or "
+                f"`3pm America/Los_Angeles`."
             ) from None
         _set_zone(words, name, _claim(scan, match))
         words.zone_offset = offset

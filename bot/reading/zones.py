@@ -49,13 +49,22 @@ FIXED_OFFSET = re.compile(
     r"(?<![\w/])(?:utc|gmt)\s?(?P<sign>[+\-−])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?(?![\w:])"
 )
 
-# Zones without daylight saving whose offset is a fixed half or three-quarter hour: how a
-# "UTC+05:30" reaches Zoom, whose `timezone` must be an IANA name and has no Etc/ zone for
-# these. Each is checked against the meeting's date before use.
-_FRACTIONAL_OFFSET_ZONES = {
-    (-9, 30): "Pacific/Marquesas", (3, 30): "Asia/Tehran", (4, 30): "Asia/Kabul",
-    (5, 30): "Asia/Kolkata", (5, 45): "Asia/Kathmandu", (6, 30): "Asia/Yangon",
-    (8, 45): "Australia/Eucla", (9, 30): "Australia/Darwin",
+# A fixed offset ("UTC+2", "UTC+05:30") reaches Zoom as a zone without daylight saving that
+# has that offset: Zoom's `timezone` takes only the names on its own list, which has no
+# Etc/GMT±N zones. Each of these is on Zoom's list and kept its offset all year in 2026–2028
+# (checked with zoneinfo); the reader checks it again against the meeting's date. Offsets
+# with no such zone on Zoom's list (UTC-12, -9, -8, -2, +14, and odd minutes) are refused.
+_OFFSET_ZONES = {
+    (-11, 0): "Pacific/Pago_Pago", (-10, 0): "Pacific/Honolulu", (-7, 0): "America/Phoenix",
+    (-6, 0): "America/Costa_Rica", (-5, 0): "America/Bogota", (-4, 0): "America/Puerto_Rico",
+    (-3, 0): "America/Sao_Paulo", (-1, 0): "Atlantic/Cape_Verde", (0, 0): "UTC",
+    (1, 0): "Africa/Algiers", (2, 0): "Africa/Johannesburg", (3, 0): "Africa/Nairobi",
+    (3, 30): "Asia/Tehran", (4, 0): "Asia/Dubai", (4, 30): "Asia/Kabul",
+    (5, 0): "Asia/Tashkent", (5, 30): "Asia/Kolkata", (5, 45): "Asia/Kathmandu",
+    (6, 0): "Asia/Dhaka", (6, 30): "Asia/Rangoon", (7, 0): "Asia/Bangkok",
+    (8, 0): "Asia/Singapore", (9, 0): "Asia/Tokyo", (9, 30): "Australia/Darwin",
+    (10, 0): "Australia/Brisbane", (11, 0): "Pacific/Noumea", (12, 0): "Asia/Kamchatka",
+    (13, 0): "Pacific/Apia",
 }  # fmt: skip
 
 # Two-letter ones in capitals, read only right next to a date or a time ("dec 1 PT").
@@ -120,21 +129,16 @@ def abbreviation_at(zone: str, local: datetime) -> str:
 
 
 class UnknownOffset(ValueError):
-    """Text names a UTC offset no zone Zoom takes has, such as UTC+15 or UTC+03:10."""
+    """Text names a UTC offset no zone on Zoom's list has all year, such as UTC-8 or UTC+03:10."""
 
 
 def fixed_offset(sign: str, hours: int, minutes: int) -> tuple[str, timedelta]:
-    """The IANA zone for a fixed offset from UTC and the offset itself. Whole hours use
-    `Etc/GMT∓H` (POSIX inverts the sign: UTC+2 is Etc/GMT-2); half and three-quarter hours
-    use a zone without daylight saving that has that offset (UTC+05:30 is Asia/Kolkata).
-    Raises UnknownOffset when there is none."""
+    """The zone on Zoom's list that has this fixed offset all year, and the offset itself
+    (UTC+2 is Africa/Johannesburg, UTC+05:30 Asia/Kolkata). Raises UnknownOffset when Zoom's
+    list has none."""
     negative = sign in "-−"
     offset = timedelta(hours=hours, minutes=minutes) * (-1 if negative else 1)
-    if minutes == 0 and -12 <= offset.total_seconds() / 3600 <= 14:
-        if hours == 0:
-            return "UTC", offset
-        return f"Etc/GMT{'+' if negative else '-'}{hours}", offset
-    name = _FRACTIONAL_OFFSET_ZONES.get((-hours if negative else hours, minutes))
+    name = _OFFSET_ZONES.get((-hours if negative else hours, minutes))
     if name is None:
         raise UnknownOffset(f"{sign}{hours:02d}:{minutes:02d}")
     return name, offset

@@ -32,13 +32,16 @@ def test_impossible_numeric_dates_say_what_is_wrong() -> None:
 
 def test_fixed_offset_is_a_zone_and_a_guess_never_topic() -> None:
     result = read("sync 3pm UTC+2")
-    assert result.request.timezone == "Etc/GMT-2"
+    # Zoom's timezone list has no Etc/GMT zones: a zone on it with the same offset all year.
+    assert result.request.timezone == "Africa/Johannesburg"
     assert result.request.topic == "sync"
     assert any("fixed offset UTC+02:00" in g for g in result.guesses)
     half = read("sync 3pm UTC+05:30")
     assert half.request.timezone == "Asia/Kolkata"
     assert any("UTC+05:30" in g for g in half.guesses)
     assert "UTC+03:10" in refusal("sync 3pm UTC+03:10")
+    # No zone on Zoom's list is UTC-8 all year (Los Angeles is only in winter): refused.
+    assert "“UTC-8”" in refusal("sync 3pm UTC-8")
 
 
 def test_own_zone_abbreviation_keeps_the_users_zone_without_a_guess() -> None:
