@@ -4,8 +4,9 @@ Public names: `ZoomClient`, the request and answer types, the `ZoomError` hierar
 `parse_event` with the webhook event types (`ZoomEvent`, `BadEvent`, …).
 """
 
-from zoom.client import ZoomClient
+from zoom.client import MeetingUnreadable, ZoomClient
 from zoom.errors import (
+    CreateUnconfirmed,
     DailyLimitReached,
     MeetingNotFound,
     UserNotFound,
@@ -34,6 +35,7 @@ __all__ = [
     "RECURRING",
     "SCHEDULED",
     "BadEvent",
+    "CreateUnconfirmed",
     "DailyLimitReached",
     "EventKind",
     "EventMeeting",
@@ -41,6 +43,7 @@ __all__ = [
     "MeetingNotFound",
     "MeetingRequest",
     "MeetingSettings",
+    "MeetingUnreadable",
     "Occurrence",
     "Participant",
     "Recurrence",

@@ -22,9 +22,11 @@ class TokenSource:
     """Hands out a valid access token for the account.
 
     The token is cached until `REFRESH_MARGIN` seconds before it expires. Callers that find no
-    valid token share one in-flight token request (an `asyncio.Lock`): a burst of 100 calls
-    makes one token request. `invalidate(token)` drops the token Zoom refused, once, however
-    many callers report it.
+    valid token share one in-flight fetch (a shared task) and its outcome, the token or the
+    error: a burst of 100 calls makes one token request (series of retries), during an outage
+    as well as in good times. A failed fetch is not remembered: the next caller after it
+    starts a new one. `invalidate(token)` drops the token Zoom refused, once, however many
+    callers report it.
     """
 
     def __init__(
@@ -44,7 +46,7 @@ class TokenSource:
         self._clock = clock
         self._token: str | None = None
         self._expires_at = 0.0
-        self._lock = asyncio.Lock()
+        self._fetching: asyncio.Task[str] | None = None
 
     def cached(self) -> str | None:
         """The cached token if it is still good, else None."""
@@ -56,30 +58,58 @@ class TokenSource:
         if self._token == token:
             self._token = None
 
-    async def token(self, fetch: Callable[[], Awaitable[httpx.Response]] | None = None) -> str:
+    async def token(
+        self,
+        fetch: Callable[[], Awaitable[httpx.Response]] | None = None,
+        *,
+        wait: float | None = None,
+    ) -> str:
         """A valid token; fetches one if needed. `fetch` sends the token request (the client
-        passes its retrying sender); by default it is sent once."""
+        passes its retrying sender; the fetch a caller joins is the one the first caller
+        started); by default it is sent once. `wait` is how long this caller may wait for
+        a fetch (None: until it ends); past it, `ZoomUnavailable`, and the fetch goes on for
+        the others. Raises what the fetch raised: `ZoomAuthError` or `ZoomUnavailable`."""
         token = self.cached()
         if token is not None:
             return token
-        async with self._lock:
-            token = self.cached()  # someone else may have fetched it while we waited
-            if token is not None:
-                return token
-            response = await (fetch or self.request)()
-            self._token, lifetime = _read_token(response)
-            self._expires_at = self._clock() + lifetime
-            return self._token
+        if self._fetching is None or self._fetching.get_loop() is not asyncio.get_running_loop():
+            # (A fetch left on another event loop, one that stopped mid-fetch, never ends.)
+            self._fetching = asyncio.create_task(self._fetch(fetch or self.request))
+        fetching = self._fetching
+        try:
+            # shield: one caller giving up (its deadline, a cancel) must not end the fetch the
+            # others are waiting for.
+            return await asyncio.wait_for(asyncio.shield(fetching), wait)
+        except TimeoutError:
+            raise ZoomUnavailable(
+                "Zoom's token endpoint did not answer within the time this call had"
+            ) from None
+
+    async def _fetch(self, fetch: Callable[[], Awaitable[httpx.Response]]) -> str:
+        try:
+            response = await fetch()
+            token, lifetime = _read_token(response)
+            self._token, self._expires_at = token, self._clock() + lifetime
+            return token
+        finally:
+            self._fetching = None
 
     async def request(self, http_timeout: float | None = None) -> httpx.Response:
-        """Send the token request once: Basic client auth and the account_credentials grant."""
+        """Send the token request once: Basic client auth and the account_credentials grant.
+        `http_timeout` bounds each phase; connecting gets at most 5 s of it."""
         body = f"grant_type=account_credentials&account_id={_form(self._account_id)}"
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         url, headers, body = self._auth.prepare("POST", self._oauth_url, headers, body)
         kwargs: dict[str, Any] = {"headers": headers, "content": body}
         if http_timeout is not None:
-            kwargs["timeout"] = http_timeout
+            kwargs["timeout"] = request_timeout(http_timeout)
         return await self._http.post(url, **kwargs)
+
+
+def request_timeout(seconds: float) -> httpx.Timeout:
+    """httpx's timeouts for one request of `seconds`: connecting never takes more than 5 s
+    (a host that does not accept a connection by then is not going to)."""
+    return httpx.Timeout(seconds, connect=min(seconds, 5.0))
 
 
 def _form(value: str) -> str:

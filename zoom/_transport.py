@@ -9,15 +9,23 @@ keeps speaking httpx: one `httpx.AsyncClient`, its timeouts and its exception ty
 What the no-duplicate create relies on, and so what the error mapping keeps exact:
 `httpx.ConnectError` / `httpx.ConnectTimeout` mean the request never left (safe to resend);
 anything that fails after the connection was made (a read timeout, a dropped connection,
-a reset) is a `ReadTimeout`, `RemoteProtocolError` or `ReadError`: Zoom may have acted.
+a reset, anything aiohttp raises that is not one of its connection errors) is a
+`ReadTimeout`, `RemoteProtocolError` or `ReadError`: Zoom may have acted.
+
+Error messages name the kind of failure and the host only: aiohttp's own messages carry the
+whole URL, and a Zoom URL can carry a host's email (`/users/ada@example.com/meetings`).
+Like httpx, the session honours HTTP(S)_PROXY / NO_PROXY from the environment, and it checks
+TLS certificates against certifi's CA bundle (the one httpx uses).
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import aiohttp
+import certifi
 import httpx
 
 # Headers aiohttp sets itself from the URL and body; passing httpx's too would send them twice.
@@ -26,23 +34,48 @@ _OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connec
 
 @contextmanager
 def _httpx_errors(request: httpx.Request) -> Iterator[None]:
-    """aiohttp's exceptions as the httpx ones they mean."""
+    """aiohttp's exceptions as the httpx ones they mean, with messages free of the URL's path.
+
+    aiohttp's exception is not chained (`from None`): its text carries the whole URL.
+    """
+    failure: tuple[type[httpx.TransportError], str, BaseException] | None = None
     try:
         yield
     except aiohttp.ConnectionTimeoutError as exc:  # waiting for a pooled or new connection
-        raise httpx.ConnectTimeout(str(exc) or "connect timeout", request=request) from exc
+        failure = (httpx.ConnectTimeout, "connect timeout", exc)
     except aiohttp.ClientConnectorError as exc:  # DNS, refused, TLS handshake: never sent
-        raise httpx.ConnectError(str(exc), request=request) from exc
+        failure = (httpx.ConnectError, "could not connect", exc)
     except TimeoutError as exc:  # aiohttp.ServerTimeoutError is one
-        raise httpx.ReadTimeout(str(exc) or "read timeout", request=request) from exc
+        failure = (httpx.ReadTimeout, "read timeout", exc)
     except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
-        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+        failure = (httpx.RemoteProtocolError, "answer cut off", exc)
     except aiohttp.ClientResponseError as exc:  # a malformed answer
-        raise httpx.RemoteProtocolError(str(exc), request=request) from exc
+        failure = (httpx.RemoteProtocolError, "malformed answer", exc)
     except (aiohttp.ClientError, OSError) as exc:
         # A reset or broken pipe on an open connection: whether Zoom saw the request is
         # unknown, so it is never reported as "not sent".
-        raise httpx.ReadError(str(exc) or type(exc).__name__, request=request) from exc
+        failure = (httpx.ReadError, "connection failed", exc)
+    except (ValueError, RuntimeError) as exc:
+        # Whatever else aiohttp lets out while sending or reading (a header it cannot parse,
+        # a state it did not expect): the request may have gone out, so "maybe sent".
+        failure = (httpx.ReadError, "connection failed", exc)
+    if failure is not None:
+        kind, what, exc = failure
+        raise kind(_describe(what, exc, request), request=request) from None
+
+
+def _describe(what: str, exc: BaseException, request: httpx.Request) -> str:
+    """`what (ExceptionType[, errno]) talking to HOST`: never the path or query."""
+    detail = type(exc).__name__
+    errno = getattr(exc, "errno", None)
+    if isinstance(errno, int):
+        detail += f", errno {errno}"
+    return f"{what} ({detail}) talking to {request.url.host}"
+
+
+def _tls_context() -> ssl.SSLContext:
+    # certifi's bundle, as httpx verifies by default: the same trust on every system.
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -63,15 +96,22 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._owns_session = session is None
         self._limit = limit
         self._keepalive = keepalive
+        self._closed = False
 
     def _client(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+        """The session; made on first use. Raises RuntimeError once closed: a closed client
+        must not quietly open a new pool that nobody will close."""
+        if self._closed or (self._session is not None and self._session.closed):
+            raise RuntimeError("AiohttpTransport is closed")
+        if self._session is None:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(
-                    limit=self._limit, keepalive_timeout=self._keepalive
+                    limit=self._limit, keepalive_timeout=self._keepalive, ssl=_tls_context()
                 ),
                 # httpx decides about cookies and redirects, not aiohttp.
                 cookie_jar=aiohttp.DummyCookieJar(),
+                # HTTP(S)_PROXY and NO_PROXY, as httpx honours them by default.
+                trust_env=True,
             )
         return self._session
 
@@ -119,6 +159,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._owns_session and self._session is not None:
             await self._session.close()
 

@@ -94,3 +94,8 @@ class DailyLimitReached(ZoomRateLimited):
 
 class ZoomUnavailable(ZoomError):
     """Zoom did not answer usefully: 5xx, a timeout or a connection failure, after retries."""
+
+
+class CreateUnconfirmed(ZoomUnavailable):
+    """A create failed in a way Zoom may have acted on, and whether it did could not be
+    checked: it was not sent again. The meeting may exist; never tell anyone it does not."""

@@ -289,7 +289,7 @@ def _meeting_id(value: Any) -> int | None:
         raise BadEvent(f"meeting id is not a number: {value!r}")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and _ascii_digits(value.strip()):
         return int(value.strip())
     raise BadEvent(f"meeting id is not a number: {value!r}")
 
@@ -303,9 +303,14 @@ def _optional_int(value: Any, name: str) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and _ascii_digits(value.strip().removeprefix("-")):
         return int(value)
     raise BadEvent(f"{name} is not a number: {value!r}")
+
+
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() is also true for "²" or "①", which int() refuses with a ValueError.
+    return text.isascii() and text.isdigit()
 
 
 def _optional_str(value: Any) -> str | None:

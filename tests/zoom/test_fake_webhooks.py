@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import inspect
 import json
 import threading
 import time
@@ -286,7 +287,13 @@ def test_lifecycle_calls_need_a_meeting_the_fake_holds(fake: FakeZoom) -> None:
             call(81234567890)
 
 
-def test_zoom_waits_three_seconds_by_default(fake: FakeZoom) -> None:
+def test_zoom_waits_three_seconds_by_default() -> None:
+    # Zoom counts a delivery as failed when no answer comes within 3 s.
+    default = inspect.signature(FakeZoom.send_event).parameters["timeout"].default
+    assert default == 3.0
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failed_delivery(fake: FakeZoom) -> None:
     slow = Starlette(routes=[Route("/", _slow, methods=["POST"])])
     with LoopbackServer(slow) as server, pytest.raises(httpx.TimeoutException):
         fake.send_event(server.url + "/", fake.event_body("meeting.started"), timeout=0.2)

@@ -10,6 +10,7 @@ request, and can be told to misbehave:
     fake.script("POST", "/users/{userId}/meetings",        # the next three creates get these
                 Answer(status=500, acted=True),            # Zoom created it, then failed
                 Answer(timeout=True),                      # created; answer held past timeout
+                Answer(timeout=True, acted_after=0.5),     # held; created 0.5 s later
                 Answer(status=429, headers={"Retry-After": "1"}))
     fake.revoke_tokens()                                   # every issued token now gets 124
     fake.set_daily_limit("ada@example.com", 0)             # next create/update is Daily-limit
@@ -110,6 +111,10 @@ class Answer:
       it models a read timeout after Zoom acted. Set the client's timeout below `delay`.
     - `drop=True`: the connection is closed mid-answer (the client sees a protocol error);
       combine with `acted=True` to model Zoom having acted first.
+    - `acted_after=seconds`: Zoom acts late. The request is handled for real that many
+      seconds after it arrived (in the background), and the answer is `status` at once, or,
+      with `timeout=True`, held as above, or, with `drop=True`, cut off: Zoom failed or was
+      slow to answer and finished the work afterwards. A `reset()` in between cancels it.
     """
 
     status: int = 200
@@ -119,6 +124,7 @@ class Answer:
     acted: bool = False
     timeout: bool = False
     drop: bool = False
+    acted_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,9 @@ class FakeZoom:
         self._instances: dict[int, int] = {}  # meeting id -> times started
         self._participants: dict[int, dict[str, dict[str, Any]]] = {}  # id -> name -> person
         self._sent: list[dict[str, Any]] = []
+        # Bumped by every reset: work scheduled with `acted_after` before it is dropped.
+        self._generation = getattr(self, "_generation", 0) + 1
+        self._late: set[asyncio.Task[None]] = getattr(self, "_late", set())
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -671,7 +680,20 @@ class FakeZoom:
         if answer is not None and answer.delay and not answer.timeout:
             await asyncio.sleep(answer.delay)
 
-        if answer is not None and not (answer.acted or answer.timeout):
+        if answer is not None and answer.acted_after is not None:
+            with self._lock:
+                generation = self._generation
+            task = asyncio.create_task(
+                self._act_later(
+                    answer.acted_after,
+                    generation,
+                    (method, route, params, query, headers, raw, body),
+                )
+            )
+            self._late.add(task)
+            task.add_done_callback(self._late.discard)
+            reply = self._scripted_reply(answer)
+        elif answer is not None and not (answer.acted or answer.timeout):
             reply = self._scripted_reply(answer)
         else:
             reply = self._handle(method, route, params, query, headers, raw, body)
@@ -684,6 +706,14 @@ class FakeZoom:
             await self._drop(send)
             return
         await self._send(send, reply)
+
+    async def _act_later(self, seconds: float, generation: int, request: tuple) -> None:
+        # Zoom finishing a request after it answered (or while the answer is held).
+        await asyncio.sleep(seconds)
+        with self._lock:
+            if generation != self._generation:
+                return  # the fake was reset meanwhile: that test is over
+        self._handle(*request)
 
     async def _hold(self, receive: Callable, seconds: float) -> None:
         # Wait until the client gives up (it hangs up) or `seconds` pass.
@@ -1259,10 +1289,14 @@ def _listed(meeting: dict[str, Any], kind: str) -> bool:
         end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(
             minutes=meeting.get("duration") or 0
         )
+    if meeting["type"] == 1:
+        # Zoom's list API "does not return information about instant meetings" (its OpenAPI
+        # document); the live listing shows them while they are going on.
+        return kind == "live" and meeting.get("status") == "started"
     if kind == "live":
         return meeting.get("status") == "started"
     if kind in ("upcoming", "upcoming_meetings"):
-        return meeting["type"] in (1, 3) or end >= now or meeting.get("status") == "started"
+        return meeting["type"] == 3 or end >= now or meeting.get("status") == "started"
     if kind == "previous_meetings":
         return meeting["type"] in (2, 8) and end < now
     return True  # scheduled: every unexpired meeting the fake holds
