@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import messages
 from bot.settings import Settings
 from bot.store import Store
 from zoom import UserNotFound, ZoomClient, ZoomUser
@@ -107,29 +108,33 @@ class Host:
 
 
 class SingleFlight:
-    """At most one call in flight per key; concurrent callers share its result."""
+    """At most one call in flight per key; concurrent callers share its result.
+
+    The call runs in a task of its own, so a caller that is cancelled (a timeout of its
+    own) cancels only its wait: the call goes on for the other callers, and its outcome,
+    value or exception, is theirs. Nobody waiting: the exception is still marked retrieved.
+    """
 
     def __init__(self) -> None:
-        self._inflight: dict[str, asyncio.Future[Any]] = {}
+        self._inflight: dict[str, asyncio.Task[Any]] = {}
 
     async def do(self, key: str, fn: Callable[[], Awaitable[T]]) -> T:
-        future = self._inflight.get(key)
-        if future is not None:
-            return await asyncio.shield(future)
-        future = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
-        try:
-            result = await fn()
-        except BaseException as error:
-            future.set_exception(error)
-            # Nobody else may be waiting: mark the exception retrieved.
-            future.exception()
-            raise
-        else:
-            future.set_result(result)
-            return result
-        finally:
-            self._inflight.pop(key, None)
+        task = self._inflight.get(key)
+        if task is None:
+
+            async def call() -> T:
+                return await fn()
+
+            task = asyncio.ensure_future(call())
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._forget(key, done))
+        return await asyncio.shield(task)
+
+    def _forget(self, key: str, task: asyncio.Task[Any]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if not task.cancelled():
+            task.exception()  # retrieved: no "exception was never retrieved" warning
 
 
 class Memo:
@@ -272,7 +277,7 @@ class HostFinder:
             return Host(default, default, default, "default_host")
         return None
 
-    async def is_admin(self, profile: SlackProfile) -> bool:
+    def is_admin(self, profile: SlackProfile) -> bool:
         """Workspace admins and owners, and the Slack ids in ZOOMBOT_ADMINS."""
         return profile.is_admin or profile.is_owner or profile.id in self.settings.admins
 
@@ -282,10 +287,13 @@ class HostFinder:
         the email must be an active Zoom user."""
         email = email.strip().lower()
         if not EMAIL.match(email):
-            return f"`{_safe(email)}` is not an email address. Type `/zoom link you@company.com`."
+            return (
+                f"`{messages.escape(email)}` is not an email address. "
+                "Type `/zoom link you@company.com`."
+            )
         profile = await self.profile(requester)
         own_email = (profile.email or "").lower()
-        if (target != requester or email != own_email) and not await self.is_admin(profile):
+        if (target != requester or email != own_email) and not self.is_admin(profile):
             if target != requester:
                 return (
                     "Only a Slack admin can set the Zoom account for someone else. "
@@ -293,29 +301,25 @@ class HostFinder:
                 )
             return (
                 "You can link only the Zoom account with your own Slack email "
-                f"({_safe(own_email) or 'none on your profile'}). "
+                f"({messages.escape(own_email) or 'none on your profile'}). "
                 "Ask a Slack admin to link a different one for you."
             )
         user = await self.zoom_user(email, fresh=True)
         if user is None or not user.is_active:
             state = "not a user" if user is None else f"{user.status}, not active"
             return (
-                f"Zoom says {_safe(email)} is {state} in this company's Zoom account, "
+                f"Zoom says {messages.escape(email)} is {state} in this company's Zoom account, "
                 "so it can't host. Check the spelling, or ask your Zoom admin to add it."
             )
         await self.store.run(self.store.set_host_mapping, target, email, requester)
         self._memo.forget(f"map:{target}")
         who = "Your" if target == requester else f"<@{target}>'s"
-        return f"Done: {who} meetings will be hosted by {_safe(email)}."
+        return f"Done: {who} meetings will be hosted by {messages.escape(email)}."
 
 
 def _name(user: ZoomUser) -> str:
     full = f"{user.first_name} {user.last_name}".strip()
     return full or user.email
-
-
-def _safe(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _user_json(user: ZoomUser) -> dict[str, Any]:

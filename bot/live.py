@@ -9,8 +9,9 @@ What a caller may rely on:
   only when the meeting's `show_passcode` says so; the start_url never.
 - `refresh_message(store, poster, settings, meeting_id)` re-renders a meeting's posted
   message from the store and `chat.update`s it (through `Poster`, with its retries). Updates
-  of one meeting are serialised, and each renders the latest stored state, so the last one
-  to run shows everything.
+  of one meeting, and the handling of its Zoom events, are serialised (one lock per meeting,
+  dropped when idle), and each renders the latest stored state, so the last one to run
+  shows everything.
 - `LiveMeetings.accept(event)` handles one verified Zoom event in a tracked background task
   (the webhook is answered first): events for meetings zoombot did not create are ignored; a
   delivery whose `delivery_key` was seen before changes nothing. `drain()` waits for them.
@@ -21,11 +22,13 @@ What a caller may rely on:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -156,8 +159,22 @@ def ics_url(settings: Settings, meeting_id: int) -> str | None:
     return f"{settings.public_url}/calendar/{int(meeting_id)}.ics?sig={sig}"
 
 
+def shown_meeting(meeting: Meeting, *, show_passcode: bool) -> Meeting:
+    """`meeting` as it may be shown to a channel: without the passcode, nor the `pwd` in its
+    join URL, unless `show_passcode`."""
+    if show_passcode:
+        return meeting
+    return dataclasses.replace(
+        meeting,
+        join_url=messages.join_url_without_passcode(meeting.join_url),
+        password=None,
+    )
+
+
 def calendar_details(meeting: Meeting, *, include_passcode: bool) -> str:
-    """The event's description: the join link, the meeting ID and (if allowed) the passcode."""
+    """The event's description: the join link, the meeting ID and (if allowed) the passcode;
+    without `include_passcode` the join link carries no `pwd` either."""
+    meeting = shown_meeting(meeting, show_passcode=include_passcode)
     lines = [f"Join Zoom meeting: {meeting.join_url}"]
     lines.append(f"Meeting ID: {messages.format_meeting_id(meeting.id)}")
     if include_passcode and meeting.password:
@@ -187,6 +204,7 @@ def calendar_links(settings: Settings, meeting: Meeting, *, show_passcode: bool)
     an instant or no-fixed-time meeting (nothing to put in a calendar)."""
     if meeting.type == 1 or (meeting.start_time is None and not meeting.occurrences):
         return None
+    meeting = shown_meeting(meeting, show_passcode=show_passcode)
     details = calendar_details(meeting, include_passcode=show_passcode)
     return messages.CalendarLinks(
         google=calendar.google_calendar_url(meeting, details=details),
@@ -254,7 +272,33 @@ def render_meeting(
     )
 
 
-_locks: dict[int, asyncio.Lock] = {}
+class _MeetingLocks:
+    """One asyncio.Lock per meeting id, held while anything updates that meeting's row or
+    message; a lock is dropped once nobody holds or waits for it, so the table stays as
+    small as the number of meetings busy right now."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, meeting_id: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(meeting_id, (asyncio.Lock(), 0))
+        self._locks[meeting_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[meeting_id]
+            if users <= 1:
+                del self._locks[meeting_id]
+            else:
+                self._locks[meeting_id] = (lock, users - 1)
+
+
+_locks = _MeetingLocks()
 
 
 async def refresh_message(
@@ -264,15 +308,19 @@ async def refresh_message(
 
     False when there is nothing to update (not ours, or posted through a response_url,
     which leaves no message the bot can edit). Raises PostFailed when Slack refuses."""
-    lock = _locks.setdefault(meeting_id, asyncio.Lock())
-    async with lock:
-        row = await store.run(store.meeting, meeting_id)
-        if row is None or not row.get("message_ts") or not row.get("channel"):
-            return False
-        count = await store.run(store.participant_count, meeting_id)
-        message = render_meeting(settings, row, count, datetime.now(UTC))
-        await poster.update_message(row["channel"], row["message_ts"], message)
-        return True
+    async with _locks.hold(meeting_id):
+        return await _refresh_held(store, poster, settings, meeting_id)
+
+
+async def _refresh_held(store: Store, poster: Poster, settings: Settings, meeting_id: int) -> bool:
+    # The caller holds the meeting's lock.
+    row = await store.run(store.meeting, meeting_id)
+    if row is None or not row.get("message_ts") or not row.get("channel"):
+        return False
+    count = await store.run(store.participant_count, meeting_id)
+    message = render_meeting(settings, row, count, datetime.now(UTC))
+    await poster.update_message(row["channel"], row["message_ts"], message)
+    return True
 
 
 # -- Zoom events ---------------------------------------------------------------------------------
@@ -314,22 +362,33 @@ class LiveMeetings:
         log.info("zoom event %s meeting=%s: %s", event.event, event.meeting_id, outcome)
 
     async def handle(self, event: ZoomEvent) -> str:
-        """Apply one event; returns what happened (for the log line)."""
+        """Apply one event; returns what happened (for the log line).
+
+        The whole handling of one meeting's events is serialised (read, apply, store,
+        update the message), so concurrent deliveries cannot interleave. An event about the
+        meeting's status (started, ended, deleted) older by `event_ts` than the last one
+        applied is ignored: Zoom does not deliver in order."""
         meeting_id = event.meeting_id
         if meeting_id is None or event.kind in (EventKind.OTHER, EventKind.URL_VALIDATION):
             return "ignored"
-        row = await self.store.run(self.store.meeting, meeting_id)
-        if row is None:
-            return "ignored: not a meeting zoombot created"
-        if not await self.store.run(self.store.first_delivery, event.delivery_key):
-            return "ignored: repeated delivery"
-        changes = await self._apply(event, row)
-        if changes is None:
-            return "no change"
-        if changes:
-            await self.store.run(self.store.update_meeting, meeting_id, **changes)
-        updated = await refresh_message(self.store, self.poster, self.settings, meeting_id)
-        return "message updated" if updated else "stored (no message to update)"
+        async with _locks.hold(meeting_id):
+            row = await self.store.run(self.store.meeting, meeting_id)
+            if row is None:
+                return "ignored: not a meeting zoombot created"
+            if not await self.store.run(self.store.first_delivery, event.delivery_key):
+                return "ignored: repeated delivery"
+            status_event = _is_status_event(event)
+            if status_event and _older(event, row):
+                return "ignored: older than the status already shown"
+            changes = await self._apply(event, row)
+            if changes is None:
+                return "no change"
+            if status_event and event.event_ts is not None:
+                changes["status_event_ts"] = event.event_ts
+            if changes:
+                await self.store.run(self.store.update_meeting, meeting_id, **changes)
+            updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
+            return "message updated" if updated else "stored (no message to update)"
 
     async def _apply(self, event: ZoomEvent, row: Mapping[str, Any]) -> dict[str, Any] | None:
         """The row changes an event makes, or None when it changes nothing visible."""
@@ -346,8 +405,12 @@ class LiveMeetings:
         if status == "cancelled":
             return None
         if event.kind is EventKind.MEETING_STARTED:
-            await self.store.run(self.store.forget_participants, meeting_id)
             started = event.meeting.start_time or at
+            earlier = _time(row.get("started_at"))
+            # Only a new run of the meeting starts from nobody: people who joined before
+            # this start event arrived (status already live from their join) stay counted.
+            if status == "ended" or (earlier is not None and earlier < started):
+                await self.store.run(self.store.forget_participants, meeting_id)
             return {"status": "live", "started_at": iso(started), "ended_at": None}
         if event.kind is EventKind.MEETING_ENDED:
             changes = {"status": "ended", "ended_at": iso(event.meeting.end_time or at)}
@@ -394,6 +457,22 @@ class LiveMeetings:
         if meeting.timezone:
             changes["timezone"] = meeting.timezone
         return changes or None
+
+
+STATUS_EVENTS = (EventKind.MEETING_STARTED, EventKind.MEETING_ENDED, EventKind.MEETING_DELETED)
+
+
+def _is_status_event(event: ZoomEvent) -> bool:
+    """Started, ended, or the whole meeting deleted (not one occurrence of it)."""
+    if event.kind is EventKind.MEETING_DELETED:
+        return not (event.meeting and event.meeting.occurrence_ids)
+    return event.kind in STATUS_EVENTS
+
+
+def _older(event: ZoomEvent, row: Mapping[str, Any]) -> bool:
+    """True when `event` was sent before the status event already applied to `row`."""
+    last = row.get("status_event_ts")
+    return event.event_ts is not None and last is not None and event.event_ts < int(last)
 
 
 # -- HTTP routes -----------------------------------------------------------------------------------
@@ -455,8 +534,8 @@ def calendar_route(settings: Settings, store: Callable[[], Store | None]) -> Rou
         row = await db.run(db.meeting, meeting_id)
         if row is None or row.get("status") == "cancelled" or row.get("state") == "cancelled":
             return Response("Not found", status_code=404, media_type="text/plain")
-        meeting = meeting_from_row(row)
         show = bool(row.get("show_passcode"))
+        meeting = shown_meeting(meeting_from_row(row), show_passcode=show)
         try:
             text = calendar.ics(meeting, details=calendar_details(meeting, include_passcode=show))
         except ValueError:

@@ -8,11 +8,13 @@ The host's `start_url` is never rendered by anything here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from zoom import INSTANT, Meeting, Recurrence
 
@@ -32,6 +34,16 @@ WEEKDAYS = {
 def escape(text: str) -> str:
     """Slack's three control characters escaped: `&`, `<`, `>` (in that order)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def join_url_without_passcode(join_url: str) -> str:
+    """`join_url` without Zoom's `pwd` query parameter (the encoded passcode, which lets
+    anyone holding the link skip the passcode). Other parameters are kept."""
+    parts = urlsplit(join_url)
+    if not parts.query:
+        return join_url
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "pwd"]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 _MARKUP = re.compile(r"<([^<>]*)>")
@@ -268,9 +280,14 @@ def meeting_message(
     the meeting ID and, if `show_passcode`, the passcode; a status line once Zoom said
     something. Buttons while the meeting can still be joined (always for a recurring one
     that is not cancelled): Join, the `calendar` links given, Cancel (with a confirmation).
-    Never the start_url; never the passcode when `show_passcode` is False (the calendar
-    links are the caller's: build them without it then).
+    Never the start_url; never the passcode when `show_passcode` is False, neither as such
+    nor inside the join URL (its `pwd` parameter is dropped). The calendar links are the
+    caller's: build them without it then.
     """
+    if not show_passcode:
+        meeting = dataclasses.replace(
+            meeting, join_url=join_url_without_passcode(meeting.join_url), password=None
+        )
     state = state or LiveState()
     recurring = meeting.recurrence is not None or meeting.type in (3, 8)
     cancelled = state.status == "cancelled"
@@ -408,8 +425,15 @@ def meetings_list_message(meetings: Iterable[Meeting], *, host_email: str) -> Me
     return {"text": header, "blocks": [_section(text[:2900])]}
 
 
-def cancelled_message(meeting_id: int, topic: str | None) -> Message:
+def cancelled_message(meeting_id: int, topic: str | None, *, already_gone: bool = False) -> Message:
+    """The private answer to a cancel; `already_gone`: Zoom had deleted it before we asked."""
     name = f" *{escape(topic)}*" if topic else ""
+    if already_gone:
+        text = (
+            f"The meeting{name} (ID {format_meeting_id(meeting_id)}) was already deleted in "
+            "Zoom; its message now says it is cancelled."
+        )
+        return note_message(text)
     text = f"Cancelled{name} (ID {format_meeting_id(meeting_id)}) in Zoom."
     return note_message(text)
 

@@ -127,6 +127,9 @@ class Delivery:
     thread_ts: str | None = None
     response_url: str | None = None
     ref: str | None = None
+    # When the response_url stops being valid (epoch seconds); None: 29 minutes from now.
+    # A meeting announced by a later start (bot/reconcile.py) has less of it left.
+    response_url_until: float | None = None
 
 
 @dataclass(frozen=True)
@@ -282,29 +285,38 @@ class Poster:
         channel: str | None = None,
         response_url: str | None = None,
     ) -> None:
-        """Say something to `user` only. Best effort: failures are logged, never raised."""
-        try:
-            if response_url:
+        """Say something to `user` only, best effort: failures are logged, never raised.
+
+        Tried in order until one works: the `response_url` (ephemeral), `chat.postEphemeral`
+        in `channel` (the person must be in it), then a DM from the bot (`chat.postMessage`
+        to the user's id opens the app's Messages tab). A response_url that expired, was used
+        up or answers 404 therefore still reaches the person."""
+        if response_url:
+            try:
                 await self.respond(response_url, message)
                 return
-            if channel:
-                try:
-                    await self.slack.chat_postEphemeral(
-                        channel=channel,
-                        user=user,
-                        text=message["text"],
-                        blocks=message.get("blocks"),
-                    )
-                    return
-                except SlackApiError as error:
-                    log.info(
-                        "chat.postEphemeral said %s; sending a DM instead",
-                        _api_failure(error).error,
-                    )
+            except PostFailed as failure:
+                log.info("the response_url said %s; telling %s another way", failure.error, user)
+        if channel:
+            try:
+                await self.slack.chat_postEphemeral(
+                    channel=channel,
+                    user=user,
+                    text=message["text"],
+                    blocks=message.get("blocks"),
+                )
+                return
+            except SlackApiError as error:
+                log.info(
+                    "chat.postEphemeral said %s; sending a DM instead", _api_failure(error).error
+                )
+            except TRANSPORT_ERRORS as error:
+                log.info("chat.postEphemeral failed (%s); sending a DM", type(error).__name__)
+        try:
             await self.slack.chat_postMessage(
                 channel=user, text=message["text"], blocks=message.get("blocks")
             )
-        except (SlackApiError, PostFailed, *TRANSPORT_ERRORS) as error:
+        except (SlackApiError, *TRANSPORT_ERRORS) as error:
             log.warning("could not reach %s privately: %s", user, type(error).__name__)
 
     # -- delivering meetings: the outbox and the retry loop -------------------------------
@@ -325,7 +337,9 @@ class Poster:
             "thread_ts": delivery.thread_ts,
             "response_url": delivery.response_url,
             "response_url_until": (
-                now + self.retry.response_url_for if delivery.response_url else None
+                (delivery.response_url_until or now + self.retry.response_url_for)
+                if delivery.response_url
+                else None
             ),
             "message": delivery.message,
             "fallback": {**delivery.fallback, "ref": delivery.ref},
@@ -425,4 +439,9 @@ class Poster:
                 self.store.outbox_failed, entry["id"], error=error, attempts=attempts
             )
         if fallback.get("text"):
-            await self.tell(entry["requester"], fallback, response_url=response_url)
+            await self.tell(
+                entry["requester"],
+                fallback,
+                channel=entry.get("channel"),
+                response_url=response_url,
+            )

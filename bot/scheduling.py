@@ -14,7 +14,9 @@ Nothing in here renders Block Kit (that is `messages`/`views`) or posts on its o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import json
 import logging
 import re
 import secrets
@@ -26,17 +28,18 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import live, messages, sentences, views
+from bot import home, live, messages, sentences, views
 from bot.hosts import Host, HostFinder, SlackProfile
 from bot.inflight import InFlight
 from bot.logs import add_secrets, new_reference
-from bot.posting import Delivery, Poster, PostFailed
+from bot.posting import TRANSPORT_ERRORS, Delivery, Poster, PostFailed
 from bot.preferences import Preferences, preferences_from
 from bot.settings import Settings
 from bot.store import Store
 from zoom import (
     INSTANT,
     Meeting,
+    MeetingNotFound,
     MeetingRequest,
     MeetingSettings,
     ZoomAuthError,
@@ -85,6 +88,8 @@ class Ask:
     response_url: str | None = None
     thread_ts: str | None = None
     key_window: float | None = None
+    # When `response_url` stops being valid (epoch seconds); None: 29 minutes from now.
+    response_url_until: float | None = None
 
 
 @dataclass
@@ -194,7 +199,8 @@ class Scheduler:
         """The requester's Slack time zone (cached profile), or `fallback` if Slack has none."""
         try:
             profile = await self.hosts.profile(requester)
-        except SlackApiError:
+        except (SlackApiError, *TRANSPORT_ERRORS):
+            # Slack refused or did not answer in time: the caller reads in `fallback`.
             return fallback
         return profile.tz or fallback
 
@@ -204,8 +210,10 @@ class Scheduler:
         channel: str | None,
         response_url: str | None,
         work: Callable[[], Any],
+        operation: str = sentences.CREATE,
     ) -> Outcome:
-        """Run `work`, turning every failure into a private sentence for the requester.
+        """Run `work`, turning every failure into a private sentence for the requester
+        (worded for `operation`: sentences.CREATE, CANCEL or LIST).
 
         Guests are refused here, before `work` runs, unless ZOOMBOT_ALLOW_GUESTS is set:
         every door and subcommand goes through this one place. So it is also where work
@@ -224,7 +232,7 @@ class Scheduler:
             )
         except ZoomError as error:
             tz = await self.requester_zone(requester)
-            sentence = sentences.sentence_for(error, tz=tz, now=self.clock())
+            sentence = sentences.sentence_for(error, tz=tz, now=self.clock(), operation=operation)
             reason = f"zoom {type(error).__name__} code={error.code} status={error.status}"
             if error.tracking_id:
                 reason += f" tracking_id={error.tracking_id}"
@@ -235,8 +243,13 @@ class Scheduler:
             return await self._refuse(
                 requester, sentence, reason, channel=channel, response_url=response_url
             )
-        except SlackApiError as error:
-            code = error.response.get("error")
+        except (SlackApiError, *TRANSPORT_ERRORS) as error:
+            # users.info refused, or timed out / lost its connection: Slack's trouble, not a
+            # bug of ours, and nothing was created.
+            if isinstance(error, SlackApiError):
+                code = error.response.get("error")
+            else:
+                code = type(error).__name__
             return await self._refuse(
                 requester,
                 "Slack did not answer when I asked about you; nothing was created. Try again.",
@@ -322,7 +335,119 @@ class Scheduler:
         # Passcodes and start URLs show up in Slack and Zoom client debug lines as plain
         # text: tell the log redaction about them before anything can log them.
         add_secrets(request.password)
+        # Written before Zoom is called: if this process dies or is stopped mid-create, the
+        # next start finds the meeting (or learns there is none) and tells the person.
+        await self.store.run(
+            self.store.note_create_started, ask.key, self._create_intent(ask, host, request)
+        )
         meeting = await self.zoom.create_meeting(host.user_id, request, deadline=CREATE_DEADLINE)
+        # From here the meeting exists: no failure may read as "nothing was created" nor
+        # settle the key as failed (a retry would make a second meeting).
+        try:
+            return await self.announce_created(
+                ask, meeting, host, request, prefs=prefs, now=now, guesses=guesses, notes=notes
+            )
+        except Exception:
+            return await self._announce_after_failure(
+                ask, meeting, host, request, prefs=prefs, now=now, guesses=guesses, notes=notes
+            )
+
+    async def _announce_after_failure(
+        self,
+        ask: Ask,
+        meeting: Meeting,
+        host: Host,
+        request: MeetingRequest,
+        *,
+        prefs: Preferences,
+        now: datetime,
+        guesses: tuple[str, ...],
+        notes: list[str],
+    ) -> Outcome:
+        """`announce_created` failed unexpectedly after Zoom made the meeting. If its message
+        had not reached the outbox yet, everything it did so far is safe to repeat (upserts,
+        a render), so it is tried once more; otherwise, or if that fails too, the requester
+        gets the join link privately and the truth. Never raises for a bug of ours."""
+        ref = new_reference()
+        log.exception("meeting %s created; announcing it failed (ref %s)", meeting.id, ref)
+        try:
+            queued = bool(await self.store.run(self.store.outbox_entries, meeting_id=meeting.id))
+        except Exception:
+            queued = True  # unknown: do not risk posting it twice
+        if not queued:
+            try:
+                outcome = await self.announce_created(
+                    ask, meeting, host, request, prefs=prefs, now=now, guesses=guesses, notes=notes
+                )
+            except Exception:
+                log.exception("meeting %s: second try failed too (ref %s)", meeting.id, ref)
+            else:
+                outcome.ref = outcome.ref or ref
+                return outcome
+        with contextlib.suppress(Exception):
+            # A retry of the same action then answers "already created" with this meeting.
+            await self.store.run(
+                self.store.settle_request, ask.key, state="created", meeting_id=meeting.id
+            )
+        passcode = meeting.password or request.password
+        where = (
+            "It may still appear in the channel."
+            if queued
+            else "It was not posted in the channel: share the link yourself."
+        )
+        await self.poster.tell(
+            ask.requester,
+            messages.refusal_message(
+                "I created the meeting, but something went wrong on zoombot's side while "
+                f"announcing it. {where} Join: {meeting.join_url}"
+                + (f" · Passcode `{messages.escape(passcode)}`" if passcode else "")
+                + f" · Meeting ID {meeting.id}. Do not make it again; give an admin this "
+                "reference if it matters.",
+                ref,
+            ),
+            channel=ask.channel,
+            response_url=ask.response_url,
+        )
+        return Outcome("created_not_announced", ref=ref, meeting_id=meeting.id)
+
+    def _create_intent(self, ask: Ask, host: Host, request: MeetingRequest) -> dict[str, Any]:
+        """The v4 request columns (bot/store.py): enough to find the meeting and tell the
+        person, never the passcode (nor agenda or settings, which the look-up needs not)."""
+        bare = dataclasses.replace(
+            request, password=None, agenda=None, settings=None, recurrence=None
+        )
+        return {
+            "kind": ask.kind,
+            "requester": ask.requester,
+            "channel": ask.channel,
+            "thread_ts": ask.thread_ts,
+            "response_url": ask.response_url,
+            "host_zoom_id": host.user_id,
+            "host_email": host.email,
+            "host_name": host.name,
+            "host_found_by": host.found_by,
+            "request": json.dumps(bare.to_json()),
+            "create_started_at": live.iso(datetime.now(UTC)),
+            "create_owner": self.poster.owner,
+        }
+
+    async def announce_created(
+        self,
+        ask: Ask,
+        meeting: Meeting,
+        host: Host,
+        request: MeetingRequest,
+        *,
+        prefs: Preferences,
+        now: datetime,
+        guesses: tuple[str, ...] = (),
+        notes: list[str] | None = None,
+    ) -> Outcome:
+        """Record a meeting Zoom made for `ask`, post it in the channel (through the outbox:
+        posted once, retried, kept across restarts) and confirm it privately. The one way a
+        created meeting is announced, whether the create just returned or a later start
+        found it (bot/reconcile.py)."""
+        notes = list(notes or [])
         add_secrets(meeting.password, meeting.start_url)
         await self._record(ask, meeting, host, request)
         passcode = meeting.password or request.password
@@ -361,11 +486,18 @@ class Scheduler:
                 thread_ts=ask.thread_ts,
                 response_url=ask.response_url,
                 ref=ref,
+                response_url_until=ask.response_url_until,
             )
         )
         if posted is None:
             return Outcome("created_not_posted", ref=ref, meeting_id=meeting.id)
         await self._catch_up(meeting.id)
+        if ask.thread_ts and posted.via == "response_url":
+            # Slack's response_url cannot reply in a thread: say where it went.
+            notes.append(
+                "I am not in this channel, so the meeting was posted in the channel, "
+                "not in the message's thread. Add me to the channel to get it threaded."
+            )
         if host.on_behalf:
             notes.append(
                 f"You have no Zoom account of your own, so {host.name} hosts it; "
@@ -435,7 +567,7 @@ class Scheduler:
                 break
             try:
                 names[user_id] = (await self.hosts.profile(user_id)).label
-            except SlackApiError:
+            except (SlackApiError, *TRANSPORT_ERRORS):
                 continue
         return names
 
@@ -527,14 +659,16 @@ class Scheduler:
         if not isinstance(result, Reading):
             return dataclasses.replace(defaults, topic=text.strip()[:200]), zone
         request = result.request
-        repeat = _repeat_key(request)
         return (
             dataclasses.replace(
                 defaults,
                 topic=request.topic,
                 start=request.starts_at() or defaults.start,
                 duration=request.duration or defaults.duration,
-                repeat=repeat,
+                # The reading's recurrence as read (every Mon and Wed, the last Friday,
+                # until …), not the nearest of the modal's fixed choices.
+                repeat=views.AS_READ if request.recurrence else "none",
+                recurrence=request.recurrence,
                 agenda=request.agenda or "",
             ),
             zone,
@@ -560,7 +694,7 @@ class Scheduler:
             try:
                 async with asyncio.timeout(GUEST_CHECK_TIMEOUT):
                     cached = await self.hosts.profile(requester)
-            except (TimeoutError, SlackApiError):
+            except (SlackApiError, *TRANSPORT_ERRORS):
                 cached = None
         if cached is not None and is_guest(cached) and not self.settings.allow_guests:
             return await self._refuse(
@@ -574,6 +708,9 @@ class Scheduler:
         prefs = await self.preferences(requester)
         defaults, zone = self.modal_defaults(text, tz, now, channel, prefs)
         metadata = {"channel": channel, "response_url": response_url, "tz": zone}
+        if response_url:
+            # The command's response_url lives 30 minutes from now, whenever the form is sent.
+            metadata["response_url_until"] = int(now.timestamp()) + views.COMMAND_URL_LIFETIME
         try:
             opened = await self.poster.open_view(
                 trigger_id, views.schedule_modal(defaults, metadata)
@@ -590,7 +727,7 @@ class Scheduler:
             return Outcome("modal_opened")
         try:
             profile = await self.hosts.profile(requester)
-        except SlackApiError:
+        except (SlackApiError, *TRANSPORT_ERRORS):
             return Outcome("modal_opened")
         if profile.tz and profile.tz != zone:
             defaults, zone = self.modal_defaults(text, profile.tz, now, channel, prefs)
@@ -620,13 +757,21 @@ class Scheduler:
                 found = await asyncio.gather(*(one(u) for u in others))
         except TimeoutError:
             return (), "Zoom did not answer in time to check these people. Try again."
-        except (ZoomError, SlackApiError):
+        except (ZoomError, SlackApiError, *TRANSPORT_ERRORS):
             return (), "I could not check these people's Zoom accounts just now. Try again."
         missing = [u for u, email in found if email is None]
         if missing:
-            who = ", ".join(f"<@{u}>" for u in missing)
+            # A field error is plain text: names, not `<@U…>` markup.
+            who = ", ".join([await self._name_of(u) for u in missing])
             return (), f"No Zoom account found for {who}. Remove them, or link one first."
         return tuple(email for _, email in found if email), None
+
+    async def _name_of(self, user_id: str) -> str:
+        """The person's Slack name (profile label), or their id if Slack will not say."""
+        try:
+            return (await self.hosts.profile(user_id)).label or user_id
+        except SlackApiError:
+            return user_id
 
     # -- list, cancel, link, whoami ----------------------------------------------------------
 
@@ -636,7 +781,7 @@ class Scheduler:
         async def work() -> Outcome:
             user, _, _ = await self.hosts.own_zoom_user(requester)
             if user is None:
-                raise Refused(sentences.NO_HOST, "no host")
+                return await self._list_from_store(requester, response_url, channel)
             meetings = await self.zoom.list_upcoming_meetings(user.id)
             await self.poster.tell(
                 requester,
@@ -646,7 +791,28 @@ class Scheduler:
             )
             return Outcome("listed", extra={"count": len(meetings)})
 
-        return await self._guarded(requester, channel, response_url, work)
+        return await self._guarded(requester, channel, response_url, work, sentences.LIST)
+
+    async def _list_from_store(
+        self, requester: str, response_url: str | None, channel: str | None
+    ) -> Outcome:
+        """Someone without a Zoom account of their own: the default host holds their
+        meetings, among everyone else's, so list the ones they made here (upcoming, not
+        cancelled), from the store."""
+        rows = home.upcoming(await self.store.run(self.store.meetings_by, requester), self.clock())
+        host_email = self.settings.default_host or next(
+            (str(r["host_email"]) for r in rows if r.get("host_email")), None
+        )
+        if host_email is None:
+            raise Refused(sentences.NO_HOST, "no host")
+        meetings = [live.meeting_from_row(row) for row in rows]
+        await self.poster.tell(
+            requester,
+            messages.meetings_list_message(meetings, host_email=host_email),
+            channel=channel,
+            response_url=response_url,
+        )
+        return Outcome("listed", extra={"count": len(meetings), "from": "store"})
 
     async def cancel(
         self, requester: str, text: str, response_url: str | None, channel: str | None = None
@@ -676,14 +842,22 @@ class Scheduler:
                         "Only the person who created this meeting or its host can cancel it.",
                         "not yours",
                     )
-            await self.zoom.delete_meeting(meeting_id)
+            gone = False
+            try:
+                await self.zoom.delete_meeting(meeting_id)
+            except MeetingNotFound:
+                if not row:
+                    raise
+                # Deleted in Zoom already (its event may never have reached us): say so.
+                gone = True
             if row:
                 await self.store.run(
                     self.store.update_meeting,
                     meeting_id,
                     state="cancelled",
                     status="cancelled",
-                    cancelled_by=requester,
+                    # No one here cancelled it: the message says "in Zoom".
+                    cancelled_by=None if gone else requester,
                     cancelled_at=live.iso(self.clock()),
                 )
                 # The channel message says who cancelled it, and its buttons go.
@@ -693,13 +867,13 @@ class Scheduler:
                     log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
             await self.poster.tell(
                 requester,
-                messages.cancelled_message(meeting_id, topic),
+                messages.cancelled_message(meeting_id, topic, already_gone=gone),
                 channel=channel,
                 response_url=response_url,
             )
-            return Outcome("cancelled", meeting_id=meeting_id)
+            return Outcome("already_deleted" if gone else "cancelled", meeting_id=meeting_id)
 
-        return await self._guarded(requester, channel, response_url, work)
+        return await self._guarded(requester, channel, response_url, work, sentences.CANCEL)
 
     async def link(
         self, requester: str, text: str, response_url: str | None, channel: str | None = None
@@ -744,19 +918,3 @@ class Scheduler:
             return Outcome("whoami:" + (found_by or "none"))
 
         return await self._guarded(requester, channel, response_url, work)
-
-
-def _repeat_key(request: MeetingRequest) -> str:
-    """The modal's repeat choice closest to a reading's recurrence."""
-    rec = request.recurrence
-    if rec is None:
-        return "none"
-    interval = rec.repeat_interval or 1
-    if rec.type == 1:
-        return "daily"
-    if rec.type == 2:
-        days = sorted((rec.weekly_days or "").split(","))
-        if days == ["2", "3", "4", "5", "6"]:
-            return "weekdays"
-        return "biweekly" if interval == 2 else "weekly"
-    return "monthly"

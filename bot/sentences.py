@@ -10,9 +10,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.messages import escape as _quoted
+from bot.views import zone as _zone
 from zoom import (
+    CreateUnconfirmed,
     DailyLimitReached,
     MeetingNotFound,
+    MeetingUnreadable,
     UserNotFound,
     ZoomAuthError,
     ZoomError,
@@ -45,29 +49,40 @@ GUESTS_NOT_ALLOWED = (
 )
 
 
-def _quoted(text: object) -> str:
-    # Zoom's messages can echo what was sent (a topic, an email): never markup in Slack.
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+# What did not happen, per operation: the sentences say it in the words of what was asked.
+CREATE, CANCEL, LIST = "create", "cancel", "list"
+NOT_DONE = {
+    CREATE: "Nothing was created.",
+    CANCEL: "The meeting was not cancelled.",
+    LIST: "I could not list your meetings.",
+}
+NOT_DONE_CLAUSE = {
+    CREATE: "nothing was created",
+    CANCEL: "the meeting was not cancelled",
+    LIST: "I could not list your meetings",
+}
 
 
-def _user_not_found(error: ZoomError, tz: str, now: datetime) -> str:
+def _user_not_found(error: ZoomError, tz: str, now: datetime, op: str) -> str:
     return "Zoom doesn't know the host's Zoom user (Zoom code 1001). " + HOW_TO_LINK
 
 
-def _not_allowed(error: ZoomError, tz: str, now: datetime) -> str:
+def _not_allowed(error: ZoomError, tz: str, now: datetime, op: str) -> str:
     return NOT_ALLOWED_TO_HOST
 
 
-def _validation(error: ZoomError, tz: str, now: datetime) -> str:
+def _validation(error: ZoomError, tz: str, now: datetime, op: str) -> str:
     fields = [str(e.get("field")) for e in getattr(error, "errors", []) if e.get("field")]
     named = f" in the field `{_quoted(fields[0])}`" if fields else ""
+    if op != CREATE:
+        return f"Zoom did not accept that{named}: {_quoted(error.message)}. {NOT_DONE[op]}"
     return (
         f"Zoom did not accept the meeting{named}: {_quoted(error.message)}. "
         "Check the time, duration and options and try again. Nothing was created."
     )
 
 
-def _daily_limit(error: ZoomError, tz: str, now: datetime) -> str:
+def _daily_limit(error: ZoomError, tz: str, now: datetime, op: str) -> str:
     resets_at = getattr(error, "resets_at", None)
     if resets_at is None:
         nxt = (now.astimezone(ZoneInfo("UTC")) + timedelta(days=1)).date()
@@ -76,40 +91,58 @@ def _daily_limit(error: ZoomError, tz: str, now: datetime) -> str:
     return (
         "This host has reached Zoom's daily limit for creating and changing meetings. "
         f"It resets at midnight UTC, which is {local:%A %H:%M} your time ({local.tzname()}). "
-        "Nothing was created."
+        + NOT_DONE[op]
     )
 
 
-def _rate_limited(error: ZoomError, tz: str, now: datetime) -> str:
-    return "Zoom is busy right now and asked us to slow down. Try again in a minute. " + (
-        "Nothing was created."
+def _rate_limited(error: ZoomError, tz: str, now: datetime, op: str) -> str:
+    return (
+        "Zoom is busy right now and asked us to slow down; "
+        f"{NOT_DONE_CLAUSE[op]}. Try again in a minute."
     )
 
 
-def _auth(error: ZoomError, tz: str, now: datetime) -> str:
+def _auth(error: ZoomError, tz: str, now: datetime, op: str) -> str:
     return (
         "zoombot could not sign in to Zoom. A workspace admin must check the Zoom app's "
         "credentials and scopes (ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET). "
-        "Nothing was created."
+        + NOT_DONE[op]
     )
 
 
-def _unavailable(error: ZoomError, tz: str, now: datetime) -> str:
-    return "Zoom is not answering; nothing was created. Try again in a few minutes."
+def _unavailable(error: ZoomError, tz: str, now: datetime, op: str) -> str:
+    return f"Zoom is not answering; {NOT_DONE_CLAUSE[op]}. Try again in a minute."
 
 
-def _meeting_not_found(error: ZoomError, tz: str, now: datetime) -> str:
+def _unconfirmed(error: ZoomError, tz: str, now: datetime, op: str) -> str:
+    return (
+        "Zoom failed while creating the meeting, and I could not check whether it made it, so "
+        "I did not try again (that could make it twice). Look for it in your Zoom app's "
+        "meetings before asking again."
+    )
+
+
+def _unreadable(error: ZoomError, tz: str, now: datetime, op: str) -> str:
+    meeting_id = getattr(error, "meeting_id", None)
+    which = f" (ID {meeting_id})" if meeting_id else ""
+    return (
+        f"Zoom made the meeting{which} but would not show me its details, so I could not "
+        "post it. You will find it in your Zoom app's meetings."
+    )
+
+
+def _meeting_not_found(error: ZoomError, tz: str, now: datetime, op: str) -> str:
     return (
         "Zoom has no such meeting (it may have been deleted or have ended). "
         "Check the meeting ID with `/zoom list`."
     )
 
 
-def _other(error: ZoomError, tz: str, now: datetime) -> str:
-    return f"Zoom refused: {_quoted(error.message)}. Nothing was created."
+def _other(error: ZoomError, tz: str, now: datetime, op: str) -> str:
+    return f"Zoom refused: {_quoted(error.message)}. {NOT_DONE[op]}"
 
 
-Sentence = Callable[[ZoomError, str, datetime], str]
+Sentence = Callable[[ZoomError, str, datetime, str], str]
 
 # Zoom error codes that need their own sentence whatever class carries them.
 BY_CODE: dict[int, Sentence] = {3161: _not_allowed, 1001: _user_not_found}
@@ -122,25 +155,26 @@ BY_CLASS: tuple[tuple[type[ZoomError], Sentence], ...] = (
     (DailyLimitReached, _daily_limit),
     (ZoomRateLimited, _rate_limited),
     (ZoomAuthError, _auth),
+    # Both are ZoomUnavailable, but the meeting may (or does) exist: never "nothing created".
+    (MeetingUnreadable, _unreadable),
+    (CreateUnconfirmed, _unconfirmed),
     (ZoomUnavailable, _unavailable),
 )
 
 
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except Exception:
-        return ZoneInfo("UTC")
+def sentence_for(error: ZoomError, *, tz: str, now: datetime, operation: str = CREATE) -> str:
+    """What the requester reads for `error`. Never contains secrets or a stack trace.
 
-
-def sentence_for(error: ZoomError, *, tz: str, now: datetime) -> str:
-    """What the requester reads for `error`. Never contains secrets or a stack trace."""
+    `operation` (CREATE, CANCEL or LIST) is what was being done: the sentence says what did
+    not happen in its words ("the meeting was not cancelled"), never "nothing was created"
+    for a cancel."""
+    op = operation if operation in NOT_DONE else CREATE
     if error.code in BY_CODE and not isinstance(error, MeetingNotFound):
-        return BY_CODE[error.code](error, tz, now)
+        return BY_CODE[error.code](error, tz, now, op)
     for cls, sentence in BY_CLASS:
         if isinstance(error, cls):
-            return sentence(error, tz, now)
-    return _other(error, tz, now)
+            return sentence(error, tz, now, op)
+    return _other(error, tz, now, op)
 
 
 def with_reference(sentence: str, reference: str) -> str:

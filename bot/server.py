@@ -8,7 +8,8 @@ port needed. Either way SIGTERM/SIGINT stop it cleanly: new Slack requests get 5
 tries again later), the flows already acknowledged get up to `STOP_GRACE` seconds to finish
 (Zoom create → record → post), then the Zoom client, the HTTP client and the store are
 closed; a meeting message not yet posted stays in the outbox. On start, a background task
-delivers what an earlier run left in the outbox; readiness does not wait for it.
+delivers what an earlier run left in the outbox; readiness does not wait for it. After
+readiness another settles the creates an earlier run left in flight (bot/reconcile.py).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from zoom import ZoomClient, ZoomError
 
 log = logging.getLogger("zoombot")
 
-STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work to finish
+STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work (ZOOMBOT_STOP_GRACE's default)
 SLACK_CONNECTIONS = 64  # the pool shared by the Web API calls and response_url posts
 
 
@@ -59,6 +60,7 @@ class Runtime:
     ready: bool = False
     outbox_task: asyncio.Task | None = None
     zoom_check: asyncio.Task | None = None
+    reconcile_task: asyncio.Task | None = None  # creates an earlier run left (bot/reconcile.py)
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
 
     @property
@@ -72,10 +74,23 @@ class Runtime:
             self.flow.poster.deliver_pending(), name="outbox-drain"
         )
 
+    def start_reconcile(self) -> None:
+        """Settle, in the background, the creates an earlier run started and did not see
+        through (it died or its stop's grace ran out mid-create): see bot/reconcile.py."""
+        from bot.reconcile import Reconciler
+
+        reconciler = Reconciler(self.flow, after=self.settings.reconcile_after)
+        self.reconcile_task = asyncio.create_task(reconciler.run(), name="reconcile")
+
     async def finish_in_flight(self) -> None:
-        """Stop taking work; let acknowledged flows finish (≤ STOP_GRACE s), then stop the
-        outbox drain. What is not posted stays in the outbox for the next start."""
-        await self.flow.inflight.finish(STOP_GRACE)
+        """Stop taking work; let acknowledged flows finish (≤ settings.stop_grace s, default
+        STOP_GRACE), then stop the outbox drain and the reconcile. What is not posted stays in
+        the outbox, and a create cut short is settled by the next start's reconcile."""
+        await self.flow.inflight.finish(self.settings.stop_grace)
+        if self.reconcile_task is not None and not self.reconcile_task.done():
+            self.reconcile_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.reconcile_task
         if self.outbox_task is not None and not self.outbox_task.done():
             self.outbox_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -91,6 +106,7 @@ class Runtime:
         # Readiness does not wait for Zoom (it may be down; the app still answers Slack), but
         # the first meetings should not wait for a token, and bad credentials should show now.
         self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
+        self.start_reconcile()
 
     async def check_zoom(self) -> None:
         try:
@@ -104,6 +120,11 @@ class Runtime:
         self.ready = False
         if self.live is not None:
             await self.live.drain()
+        # The credentials check uses the Zoom client: it must not outlive it.
+        if self.zoom_check is not None and not self.zoom_check.done():
+            self.zoom_check.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.zoom_check
         await self.zoom.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
@@ -312,7 +333,11 @@ def main(argv: list[str]) -> int:
         lifespan="on",
         access_log=False,
         log_config=None,  # keep zoombot's logging (and its redaction) for uvicorn too
-        timeout_graceful_shutdown=10,
+        # uvicorn's own wait is for open HTTP connections; every Slack request is acked at
+        # once, so they close fast. The real wait is the in-flight registry's (stop_grace,
+        # in the lifespan's shutdown, after this one): kept short so the two do not add up
+        # past Slack's and an orchestrator's patience (~10 s in all).
+        timeout_graceful_shutdown=1,
     )
     server = Server(config)
     log.info("serving Slack at http://%s:%s/slack/events", settings.host, settings.port)

@@ -69,6 +69,11 @@ class Settings:
     # retried where that is safe). Low values are for tests.
     zoom_timeout: float = 10.0
     slack_timeout: float = 10.0
+    # How long a stop waits for acknowledged work (a create cut short is found at the next
+    # start), and how old an earlier run's unfinished create must be before a start asks
+    # Zoom about it (longer than any create lasts, in case that run is still stopping).
+    stop_grace: float = 10.0
+    reconcile_after: float = 60.0
 
     @property
     def socket_mode(self) -> bool:
@@ -231,6 +236,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_format=log_format,
         zoom_timeout=seconds("ZOOMBOT_ZOOM_TIMEOUT", 10.0, 0.1, 60.0),
         slack_timeout=seconds("ZOOMBOT_SLACK_TIMEOUT", 10.0, 0.1, 60.0),
+        stop_grace=seconds("ZOOMBOT_STOP_GRACE", 10.0, 0.0, 600.0),
+        reconcile_after=seconds("ZOOMBOT_RECONCILE_AFTER", 60.0, 0.0, 3600.0),
     )
     if problems:
         raise SettingsError(problems)

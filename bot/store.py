@@ -10,7 +10,9 @@ Tables:
     slack_users    users.info cache: profile JSON, fetched_at (epoch seconds)
     zoom_users     Zoom user cache by lower-case email: user JSON (NULL = not a user), fetched_at
     meetings       every meeting created, its state: created → posted → cancelled
-    requests       idempotency keys, recorded before Zoom is called
+    requests       idempotency keys, recorded before Zoom is called; from v4 also the
+                   create's intent (host, request without passcode, where to tell the
+                   person), for the start-up reconcile of creates a stop cut short
     outbox         meeting messages to post, written before the first attempt (v2); a restart
                    delivers what is still `pending` (see bot/posting.py)
     participants   who is in a live meeting, by Zoom's participant key (v3)
@@ -32,9 +34,11 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from bot.logs import add_secrets
+
 T = TypeVar("T")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -144,8 +148,60 @@ def _v3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    """A create's intent, written on its claimed request right before Zoom is called, so a
+    start after a crash or a stop mid-create can find the meeting and tell the person
+    (bot/reconcile.py). Never a passcode: `request` is the MeetingRequest JSON without it."""
+    requests = db["requests"]
+    for name, kind in (
+        ("kind", str),  # command | modal | message_shortcut
+        ("requester", str),
+        ("channel", str),
+        ("thread_ts", str),
+        ("response_url", str),  # Slack honours it for 30 minutes after `created_at`
+        ("host_zoom_id", str),
+        ("host_email", str),
+        ("host_name", str),
+        ("host_found_by", str),
+        ("request", str),  # JSON: topic, type, start_time, timezone, duration, ...
+        ("create_started_at", str),  # UTC ISO; NULL until Zoom is called
+        ("create_owner", str),  # the process that called Zoom (Poster.owner)
+    ):
+        requests.add_column(name, kind)
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """`meetings.status_event_ts`: Zoom's `event_ts` (ms) of the last event applied to the
+    meeting's status, so one delivered late (an end before its start) is not applied over
+    a newer one (bot/live.py)."""
+    db["meetings"].add_column("status_event_ts", int)
+
+
+Migration = Callable[[sqlite_utils.Database], None]
+
 # Each entry takes the database from version i to i + 1. Append; never edit a shipped one.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3, _v4, _v5)
+
+
+class _OneTransaction:
+    """The store's connection as a migration step sees it: `commit()` and `with conn:` do
+    not end the transaction `migrate()` opened for the step (an error still propagates, and
+    `migrate()` rolls the step back)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def commit(self) -> None:
+        pass
+
+    def __enter__(self) -> _OneTransaction:
+        return self
+
+    def __exit__(self, *exc: object) -> bool:
+        return False
 
 
 def _now_iso() -> str:
@@ -176,15 +232,33 @@ class Store:
 
     # -- the one place that owns the schema ------------------------------------------------
 
-    def migrate(self) -> int:
-        """Bring the schema up to `SCHEMA_VERSION`. Safe to call again. Returns the version."""
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number in range(version, len(MIGRATIONS)):
-            MIGRATIONS[number](self.db)
-            # Set after each step: a crash part-way re-runs only the unfinished step.
-            self.db.execute(f"PRAGMA user_version = {number + 1}")
-            self.db.conn.commit()
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+    def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
+        """Bring the schema up to `SCHEMA_VERSION` (or through `migrations`, for tests).
+        Safe to call again. Returns the version.
+
+        Each step and its `user_version` bump are one transaction (SQLite's DDL is
+        transactional): a step that fails half-way leaves nothing of itself behind and the
+        version where it was, so the next start runs the whole step again."""
+        steps = MIGRATIONS if migrations is None else tuple(migrations)
+        conn = self.db.conn
+        if conn.in_transaction:
+            conn.commit()
+        # The steps use sqlite-utils, which commits on its own; through this view of the
+        # connection its commits leave the step's transaction open.
+        step_db = sqlite_utils.Database(_OneTransaction(conn))
+        for number in range(len(steps)):
+            # IMMEDIATE: a second process starting at the same moment waits, then sees the
+            # step done and skips it.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] == number:
+                    steps[number](step_db)
+                    conn.execute(f"PRAGMA user_version = {number + 1}")
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        return conn.execute("PRAGMA user_version").fetchone()[0]
 
     # -- plain SQL for the per-request paths -----------------------------------------------
     # sqlite-utils introspects the table (PRAGMA table_info, table_names) on every upsert
@@ -287,13 +361,46 @@ class Store:
             return earlier
         self._upsert(
             "requests",
-            {"key": key, "meeting_id": None, "state": "claimed", "created_at": now},
+            # A fresh claim: an earlier attempt's create intent (v4) no longer applies.
+            {
+                "key": key,
+                "meeting_id": None,
+                "state": "claimed",
+                "created_at": now,
+                "create_started_at": None,
+                "create_owner": None,
+            },
             "key",
         )
         return None
 
     def settle_request(self, key: str, *, state: str, meeting_id: int | None = None) -> None:
         self._update("requests", "key", key, {"state": state, "meeting_id": meeting_id})
+
+    def request(self, key: str) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM requests WHERE key = ?", [key])
+
+    def note_create_started(self, key: str, intent: dict[str, Any]) -> None:
+        """Record, on the claimed request `key`, what a later start needs to find the meeting
+        Zoom may make and to tell the person (the v4 columns). Call right before Zoom is."""
+        self._update("requests", "key", key, intent)
+
+    def unsettled_creates(self, owner: str) -> list[dict[str, Any]]:
+        """Creates another process than `owner` (an earlier run) started and did not see
+        through: requests still `claimed` with no meeting (Zoom may or may not have made
+        it), and requests `created` whose meeting never reached the outbox (the run stopped
+        between the two). Oldest first."""
+        cursor = self.db.conn.execute(
+            "SELECT * FROM requests WHERE create_started_at IS NOT NULL"
+            " AND (create_owner IS NULL OR create_owner != ?)"
+            " AND ((state = 'claimed' AND meeting_id IS NULL)"
+            "   OR (state = 'created' AND meeting_id IS NOT NULL AND NOT EXISTS"
+            "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
+            " ORDER BY create_started_at",
+            [owner],
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # -- meetings ------------------------------------------------------------------------
 
@@ -307,12 +414,19 @@ class Store:
         self._update("meetings", "zoom_id", zoom_id, changes)
 
     def meeting(self, zoom_id: int) -> dict[str, Any] | None:
-        return self._one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
+        """The meeting row, or None. Its passcode is known to the log redaction from here on
+        (a row is read to be shown or sent, and a restart forgets what the last run learned)."""
+        row = self._one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
+        _learn_passcodes([row] if row else [])
+        return row
 
     def meetings_by(self, requester: str) -> list[dict[str, Any]]:
-        return list(
+        """The requester's meeting rows, oldest first (passcodes learned, as `meeting`)."""
+        rows = list(
             self.db["meetings"].rows_where("requester = ?", [requester], order_by="created_at")
         )
+        _learn_passcodes(rows)
+        return rows
 
     # -- live meetings (Zoom events) -----------------------------------------------------
 
@@ -465,7 +579,20 @@ class Store:
         with self.db.conn:
             rows = list(self.db["outbox"].rows_where(where, [owner], order_by="id"))
             self.db.execute(f"UPDATE outbox SET owner = ? WHERE {where}", [owner, owner])  # noqa: S608
+        # Their messages and private notes hold passcodes this process has never seen.
+        ids = sorted({r["meeting_id"] for r in rows if r.get("meeting_id") is not None})
+        if ids:
+            marks = ", ".join("?" for _ in ids)
+            cursor = self.db.conn.execute(
+                f"SELECT passcode FROM meetings WHERE zoom_id IN ({marks})",  # noqa: S608
+                ids,
+            )
+            add_secrets(*(passcode for (passcode,) in cursor.fetchall()))
         return [{**_outbox_row(r), "owner": owner} for r in rows]
+
+
+def _learn_passcodes(rows: Sequence[dict[str, Any]]) -> None:
+    add_secrets(*(row.get("passcode") for row in rows))
 
 
 def _outbox_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Block ids are the field names (`topic`, `start`, `duration`, `repeat`, `channel`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,8 +30,18 @@ REPEATS = {
     "monthly": "Every month",
 }
 
-# How many times a series runs when the modal made it (Zoom allows at most 60).
-SERIES_LENGTH = {"daily": 30, "weekdays": 60, "weekly": 26, "biweekly": 13, "monthly": 12}
+# How many times a series runs when the modal made it: at most 50, the cap the text reading
+# keeps to (Zoom's own limit for a recurring meeting's occurrences).
+MAX_SERIES = 50
+SERIES_LENGTH = {"daily": 30, "weekdays": 50, "weekly": 26, "biweekly": 13, "monthly": 12}
+
+# The repeat choice that keeps the recurrence read from the `/zoom schedule` text exactly
+# ("every Monday and Wednesday until June 30"), shown only when there was one. Its
+# recurrence travels in private_metadata under "recurrence".
+AS_READ = "as_read"
+
+# Slack honours a response_url for 30 minutes; one minute is kept in hand.
+COMMAND_URL_LIFETIME = 29 * 60
 
 OPTIONS = {
     "waiting_room": "Waiting room",
@@ -54,6 +65,8 @@ class ModalDefaults:
     channel: str | None = None
     agenda: str = ""
     options: frozenset[str] = frozenset()
+    # The recurrence read from the text; with it, `repeat` may be AS_READ.
+    recurrence: Recurrence | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,42 @@ class Submission:
     @property
     def tz(self) -> str:
         return str(self.metadata.get("tz") or "UTC")
+
+    @property
+    def read_recurrence(self) -> Recurrence | None:
+        """The recurrence read from the text the modal was opened with, if any."""
+        return recurrence_from_json(self.metadata.get("recurrence"))
+
+
+def recurrence_from_json(data: Any) -> Recurrence | None:
+    """A Recurrence from its private_metadata form; None for anything else."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        recurrence = Recurrence(**data)
+    except TypeError:
+        return None
+    if recurrence.type not in (1, 2, 3):
+        return None
+    if recurrence.end_times is not None and not 1 <= int(recurrence.end_times) <= MAX_SERIES:
+        recurrence = dataclasses.replace(recurrence, end_times=MAX_SERIES)
+    return recurrence
+
+
+def as_read_label(recurrence: Recurrence) -> str:
+    """The AS_READ option's text: the reading's recurrence in words (plain text, ≤75)."""
+    from bot.messages import repetition_words
+
+    words = (
+        repetition_words(dataclasses.replace(recurrence, end_times=None, end_date_time=None))
+        or "repeats"
+    )
+    if recurrence.end_times:
+        words += f", {recurrence.end_times} times"
+    elif recurrence.end_date_time:
+        words += f", until {recurrence.end_date_time[:10]}"
+    words = words[:1].upper() + words[1:]
+    return words if len(words) <= 75 else words[:74] + "…"
 
 
 def next_half_hour(now: datetime) -> datetime:
@@ -112,7 +161,12 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
     """The modal view, ready for `views.open`. `metadata` goes in `private_metadata`."""
     durations = sorted({*DURATIONS, defaults.duration})
     duration_options = [_option(str(d), f"{d} minutes") for d in durations]
-    repeat_options = [_option(k, v) for k, v in REPEATS.items()]
+    repeats = dict(REPEATS)
+    if defaults.recurrence is not None:
+        repeats = {AS_READ: as_read_label(defaults.recurrence), **repeats}
+        metadata = {**metadata, "recurrence": dataclasses.asdict(defaults.recurrence)}
+    repeat = defaults.repeat if defaults.repeat in repeats else "none"
+    repeat_options = [_option(k, v) for k, v in repeats.items()]
     option_items = [_option(k, v) for k, v in OPTIONS.items()]
     topic: dict[str, Any] = {"type": "plain_text_input", "max_length": 200}
     if defaults.topic:
@@ -121,6 +175,9 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
         "type": "conversations_select",
         "filter": {"include": ["public", "private", "mpim", "im"], "exclude_bot_users": True},
         "placeholder": _plain("Where to post the meeting"),
+        # Slack then sends a response_url for the picked conversation with the submission:
+        # the way to post into a DM or private channel the bot is not in.
+        "response_url_enabled": True,
     }
     if defaults.channel:
         channel["initial_conversation"] = defaults.channel
@@ -158,7 +215,7 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
             {
                 "type": "static_select",
                 "options": repeat_options,
-                "initial_option": _option(defaults.repeat, REPEATS[defaults.repeat]),
+                "initial_option": _option(repeat, repeats[repeat]),
             },
         ),
         _input("channel", "Post in", channel),
@@ -200,7 +257,9 @@ def read_submission(view: dict[str, Any]) -> Submission:
     duration_value = (_value(values, "duration").get("selected_option") or {}).get("value")
     duration = int(duration_value) if str(duration_value or "").isdigit() else 30
     repeat = (_value(values, "repeat").get("selected_option") or {}).get("value") or "none"
-    if repeat not in REPEATS:
+    if repeat not in REPEATS and not (
+        repeat == AS_READ and recurrence_from_json(metadata.get("recurrence"))
+    ):
         repeat = "none"
     options = frozenset(
         o.get("value", "") for o in _value(values, "options").get("selected_options") or ()
@@ -218,6 +277,29 @@ def read_submission(view: dict[str, Any]) -> Submission:
     )
 
 
+def response_url_for(
+    view_payload: dict[str, Any], submission: Submission, now: float
+) -> tuple[str | None, float | None]:
+    """The response_url to fall back on for posting in the picked channel, and until when
+    it holds (epoch seconds; None: 29 minutes from now).
+
+    First the one Slack sent with the submission for that channel (`response_urls` of a
+    view_submission payload, from `response_url_enabled`); else the `/zoom schedule`
+    command's, if the form was opened in that same channel and it is still valid at `now`;
+    else None."""
+    for entry in view_payload.get("response_urls") or ():
+        if entry.get("channel_id") == submission.channel and entry.get("response_url"):
+            return str(entry["response_url"]), None
+    metadata = submission.metadata
+    url = metadata.get("response_url")
+    until = metadata.get("response_url_until")
+    if not url or not submission.channel or metadata.get("channel") != submission.channel:
+        return None, None
+    if not isinstance(until, int | float) or until <= now:
+        return None, None
+    return str(url), float(until)
+
+
 def submission_errors(submission: Submission, now: datetime) -> dict[str, str]:
     """Field errors that need no I/O, keyed by block id (for `response_action: errors`)."""
     errors: dict[str, str] = {}
@@ -232,7 +314,8 @@ def submission_errors(submission: Submission, now: datetime) -> dict[str, str]:
     return errors
 
 
-def _zone(tz: str) -> ZoneInfo:
+def zone(tz: str) -> ZoneInfo:
+    """The zone named `tz`, or UTC when there is no such zone."""
     try:
         return ZoneInfo(tz)
     except Exception:
@@ -268,10 +351,18 @@ def meeting_from_submission(
     `tz` (the requester's zone) wins over the one in private_metadata, which may have been
     a guess when the modal opened. The flow adds the passcode and the host's note.
     """
+    from bot.reading.reader import zoom_start
+
     tz = tz or submission.tz
     start = (submission.start or datetime.now(UTC)).replace(second=0, microsecond=0)
-    local = start.astimezone(_zone(tz))
-    recurrence = recurrence_for(submission.repeat, local)
+    local = start.astimezone(zone(tz))
+    if submission.repeat == AS_READ:
+        recurrence = submission.read_recurrence
+    else:
+        recurrence = recurrence_for(submission.repeat, local)
+    # A start in the second pass of a repeated hour goes to Zoom in UTC, as the text
+    # reading sends it: Zoom would take the local time as the first pass.
+    zoom_local, zoom_tz = zoom_start(local, tz if zone(tz).key == tz else "UTC")
     chosen = submission.options
     settings = MeetingSettings(
         waiting_room="waiting_room" in chosen,
@@ -287,8 +378,8 @@ def meeting_from_submission(
     return MeetingRequest(
         topic=submission.topic,
         type=RECURRING if recurrence else SCHEDULED,
-        start_time=local.strftime("%Y-%m-%dT%H:%M:%S"),
-        timezone=tz if _zone(tz).key == tz else "UTC",
+        start_time=zoom_local.strftime("%Y-%m-%dT%H:%M:%S"),
+        timezone=zoom_tz,
         duration=submission.duration,
         agenda=submission.agenda or None,
         recurrence=recurrence,

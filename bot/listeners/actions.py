@@ -7,10 +7,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.scheduling import Scheduler
+from bot.listeners import clock, log_done
+from bot.scheduling import Outcome, Scheduler
 
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.action("join_meeting")
-    async def join_clicked(ack: Any) -> None:
+    async def join_clicked(ack: Any, body: dict[str, Any]) -> None:
+        started = clock()
         await ack()
+        user = (body.get("user") or {}).get("id")
+        channel = (body.get("channel") or {}).get("id")
+        log_done("action:join_meeting", user, channel, started, clock(), Outcome("acked"))

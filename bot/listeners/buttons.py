@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.listeners import clock, log_done
-from bot.scheduling import Scheduler
+from bot.scheduling import Outcome, Scheduler
 
 CALENDAR_LINKS = ("add_to_google_calendar", "add_to_outlook", "download_ics")
 
@@ -37,5 +37,10 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
     for action_id in CALENDAR_LINKS:
 
         @app.action(action_id)
-        async def link_opened(ack: Any) -> None:
+        async def link_opened(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+            started = clock()
             await ack()
+            user = (body.get("user") or {}).get("id")
+            channel = (body.get("channel") or {}).get("id")
+            kind = f"action:{action.get('action_id')}"
+            log_done(kind, user, channel, started, clock(), Outcome("acked"))

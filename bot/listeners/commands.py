@@ -8,9 +8,32 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import messages
 from bot.listeners import clock, log_done
-from bot.scheduling import Ask, Outcome, Scheduler
+from bot.scheduling import Ask, Outcome, Scheduler, parse_meeting_id
 
 CREATING = "Creating your Zoom meeting…"
+
+
+def subcommand(text: str) -> tuple[str | None, str]:
+    """The subcommand `text` starts with, and what follows it; (None, text) when the whole
+    text is a meeting to read. A subcommand word counts only when what follows fits it, so a
+    topic may start with one: `help` `list` `whoami` alone; `cancel` before a meeting ID;
+    `link` before an email or a mention; `schedule` with anything. `cancel` and `link`
+    alone are theirs too (they answer with how to use them)."""
+    word, _, rest = text.partition(" ")
+    sub, rest = word.lower(), rest.strip()
+    if sub == "schedule":
+        return sub, rest
+    if sub in {"help", "list", "whoami"} and not rest:
+        return sub, rest
+    if sub == "cancel" and (not rest or parse_meeting_id(rest) is not None):
+        return sub, rest
+    if sub == "link":
+        # What follows must start with a mention (`<@U…>`, `<!here>`) or an email (typed, or
+        # as Slack's `<mailto:…>`): `/zoom link up with Bo` is a meeting.
+        first = rest.split(maxsplit=1)[0] if rest else ""
+        if not rest or first.startswith(("<@", "<!")) or "@" in first:
+            return sub, rest
+    return None, text
 
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
@@ -21,8 +44,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         channel = body.get("channel_id")
         text = (body.get("text") or "").strip()
         response_url = body.get("response_url")
-        word, _, rest = text.partition(" ")
-        sub = word.lower()
+        sub, rest = subcommand(text)
 
         if sub == "help":
             await ack(**messages.help_message())

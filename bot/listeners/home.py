@@ -69,7 +69,11 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         acked = clock()
         user = (body.get("user") or {}).get("id") or ""
         value = str((action.get("selected_option") or {}).get("value") or "")
-        if not value.isdigit() or int(value) not in DURATIONS:
+        # Any duration the select offers: the list, plus the workspace default and the
+        # person's current one, which the Home tab adds to it (bot/home.py).
+        current = await flow.preferences(user)
+        offered = {*DURATIONS, flow.settings.default_duration, current.duration}
+        if not value.isdigit() or int(value) not in offered:
             log_done("action:pref_duration", user, None, started, acked, Outcome("invalid"))
             return
         await flow.store.run(flow.store.set_preferences, user, duration=int(value))
@@ -83,11 +87,18 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         acked = clock()
         user = (body.get("user") or {}).get("id") or ""
         chosen = {o.get("value") for o in action.get("selected_options") or []}
-        await flow.store.run(
-            flow.store.set_preferences,
-            user,
-            waiting_room=int("waiting_room" in chosen),
-            post_passcode=int("post_passcode" in chosen),
-        )
+        # A tick changes one box: only that one becomes the person's own choice; the other
+        # keeps following the workspace default.
+        current = await flow.preferences(user)
+        changed = {
+            name: int(name in chosen)
+            for name, now_on in (
+                ("waiting_room", current.waiting_room),
+                ("post_passcode", current.post_passcode),
+            )
+            if (name in chosen) != now_on
+        }
+        if changed:
+            await flow.store.run(flow.store.set_preferences, user, **changed)
         outcome = await publish_home(flow, user)
         log_done("action:pref_options", user, None, started, acked, outcome)

@@ -7,6 +7,7 @@ through the host cache and gives up after `scheduling.ALT_HOST_CHECK_TIMEOUT`.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -48,13 +49,8 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             join_before_host=flow.settings.join_before_host,
             tz=await flow.requester_zone(user, fallback=submission.tz),
         )
-        metadata = submission.metadata
-        # The command's response_url can only post where the command was typed.
-        response_url = (
-            metadata.get("response_url")
-            if metadata.get("channel") and metadata.get("channel") == submission.channel
-            else None
-        )
+        # Slack's own for the picked channel, else the command's while it holds.
+        response_url, response_url_until = views.response_url_for(body, submission, time.time())
         ask = Ask(
             requester=user,
             # One modal makes one meeting: a second submission of the same view is a repeat.
@@ -63,6 +59,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             channel=submission.channel,
             request=request,
             response_url=response_url,
+            response_url_until=response_url_until,
         )
         outcome = await flow.schedule(ask)
         log_done("modal", user, submission.channel, started, acked, outcome)

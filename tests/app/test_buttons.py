@@ -198,6 +198,33 @@ def test_the_ics_is_served_signed_and_without_the_passcode_when_it_is_private(
     assert httpx.get(other, timeout=5).status_code == 404
 
 
+def test_a_private_passcode_is_not_in_any_join_url_the_channel_gets(
+    public_app, public_sender, fake_slack, fake_zoom, person
+):
+    # Zoom's join_url carries the encoded passcode as `pwd=`: anyone with it skips the
+    # passcode. With the passcode private, the channel gets the bare link.
+    ana = person()
+    posted = make_meeting(public_sender, fake_slack, fake_zoom, ana.slack_id, "tomorrow 3pm Pwd")
+    held = fake_zoom.meetings[posted.meeting_id]
+    assert "pwd=" in held["join_url"]
+    bare = held["join_url"].split("?")[0]
+    sent = [c.params for c in fake_slack.calls_to("chat.postMessage")]
+    sent += [c.params for c in fake_slack.calls_to("chat.update")]
+    assert sent and "pwd" not in json.dumps(sent)
+    blocks = current_blocks(fake_slack, posted)
+    assert button(blocks, "join_meeting")["url"] == bare
+    for action in ("add_to_google_calendar", "add_to_outlook"):
+        url = button(blocks, action)["url"]
+        assert "pwd" not in url and "zoom.us%2Fj%2F" in url
+    link = button(blocks, "download_ics")["url"]
+    ics = httpx.get(public_app.url + link.removeprefix(PUBLIC_URL), timeout=5).text
+    assert bare in ics and "pwd" not in ics
+    private = fake_slack.wait_for_response(
+        public_sender.last_response_url, lambda b: "Created" in b["text"]
+    )
+    assert held["join_url"] in json.dumps(private)
+
+
 def test_the_ics_of_a_cancelled_meeting_is_gone(
     public_app, public_sender, fake_slack, fake_zoom, person
 ):

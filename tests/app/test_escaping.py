@@ -131,9 +131,9 @@ def test_refusals_quoting_the_text_are_escaped(sender, fake_slack, fake_zoom, pe
 
 def test_link_refusals_quote_the_text_escaped_once(sender, fake_slack, person):
     ana = person()
-    sender.command("link &lt;!channel&gt;", ana.slack_id)
+    sender.command("link &lt;!channel&gt;@x", ana.slack_id)
     answer = fake_slack.wait_for_response(sender.last_response_url, lambda b: "ZB-" in b["text"])
-    assert "`&lt;!channel&gt;` is not an email" in answer["text"]
+    assert "`&lt;!channel&gt;@x` is not an email" in answer["text"]
     sender.command("link <!here>", ana.slack_id)
     fake_slack.wait_for_response(sender.last_response_url, lambda b: "@here" in b["text"])
     assert_no_markup(fake_slack)

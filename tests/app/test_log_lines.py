@@ -113,7 +113,7 @@ def test_text_lines_are_readable(app, sender, fake_slack, fake_zoom, person):
 def test_user_text_cannot_forge_a_log_line(app, sender, fake_slack, fake_zoom, person):
     ana = person()
     forged = "2026-01-01T00:00:00.000Z INFO zoombot.requests command user=UFORGED outcome=posted"
-    sender.command("link x\n" + forged, ana.slack_id)
+    sender.command("link x@y\n" + forged, ana.slack_id)
     fake_slack.wait_for_response(sender.last_response_url, lambda b: "ZB-" in b["text"])
     assert not any(line.startswith(forged[:30]) for line in app.logs().splitlines())
 

@@ -82,7 +82,12 @@ def test_an_alternative_host_without_zoom_is_an_error_on_that_field(
     answer = sender.interactive(payload).json()
     assert answer["response_action"] == "errors"
     assert set(answer["errors"]) == {"alt_hosts"}
-    assert nozoom.slack_id in answer["errors"]["alt_hosts"]
+    error = answer["errors"]["alt_hosts"]
+    # A plain-text field error: the person's name, never `<@U…>` markup.
+    assert "<@" not in error and nozoom.slack_id not in error
+    from bot.hosts import SlackProfile
+
+    assert SlackProfile.from_slack(fake_slack.users[nozoom.slack_id]).label in error
     assert not fake_zoom.requests_to("/users/{userId}/meetings", "POST")
 
 

@@ -64,3 +64,40 @@ def test_rate_limited_auth_unavailable_and_gone():
 def test_sentences_carry_no_secrets():
     error = ZoomAuthError("invalid client_secret=zoom-secret-test", status=401)
     assert "zoom-secret-test" not in say(error)
+
+
+CANCEL_FAILURES = [
+    ZoomUnavailable("down", status=503),
+    ZoomRateLimited("busy", status=429, retry_after=5),
+    ZoomAuthError("bad creds", status=401, code=124),
+    ZoomValidationError("Invalid field.", status=400, code=300, errors=[]),
+    ZoomError("Odd", status=400, code=9999),
+]
+
+
+def test_cancel_failures_say_the_meeting_was_not_cancelled():
+    for error in CANCEL_FAILURES:
+        text = sentences.sentence_for(error, tz="UTC", now=NOW, operation=sentences.CANCEL)
+        assert "not cancelled" in text, text
+        assert "created" not in text, text
+
+
+def test_list_failures_say_the_list_failed():
+    for error in CANCEL_FAILURES:
+        text = sentences.sentence_for(error, tz="UTC", now=NOW, operation=sentences.LIST)
+        assert "could not list your meetings" in text, text
+        assert "created" not in text, text
+
+
+def test_unavailable_on_cancel_reads_as_the_reviewer_asked():
+    text = sentences.sentence_for(
+        ZoomUnavailable("down", status=503), tz="UTC", now=NOW, operation=sentences.CANCEL
+    )
+    assert text == "Zoom is not answering; the meeting was not cancelled. Try again in a minute."
+
+
+def test_zone_and_quoting_are_the_shared_helpers():
+    from bot import messages, views
+
+    assert sentences._quoted is messages.escape
+    assert sentences._zone is views.zone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -49,3 +50,6 @@ def test_sigterm_finishes_a_flow_in_flight_and_refuses_new_work(
     logs = process.logs()
     assert "Traceback" not in logs
     assert "zoombot stopped" in logs
+    # The flow really was in flight when the stop began, and the stop waited for it.
+    assert re.search(r"waiting up to \d+ s for [1-9]\d* request\(s\) in flight", logs)
+    assert "still in flight" not in logs

@@ -140,7 +140,7 @@ def test_recurrence_for_each_choice():
     monthly = views.recurrence_for("monthly", local)
     assert monthly.type == 3 and monthly.monthly_day == 4
     for choice in views.SERIES_LENGTH:
-        assert views.recurrence_for(choice, local).end_times <= 60
+        assert views.recurrence_for(choice, local).end_times <= 50
 
 
 def test_a_one_off_submission_is_a_scheduled_meeting_without_options():

@@ -38,7 +38,8 @@ def test_zoom_acting_then_failing_makes_one_meeting_posted_once(
     ana = person()
     fake_zoom.script("POST", CREATE, failure)
     with SlackSender(quick_zoom_app.url, fake_slack.signing_secret, fake=fake_slack) as sender:
-        sender.command("now Standup", ana.slack_id)
+        # A scheduled meeting: Zoom does not list instant ones, so only these can be looked up.
+        sender.command("tomorrow 3pm Standup", ana.slack_id)
     eventually(
         lambda: [c for c in posts_to(fake_slack, DEFAULT_CHANNEL) if c.status == 200],
         what="the post",
