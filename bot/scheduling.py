@@ -449,15 +449,16 @@ class Scheduler:
         found it (bot/reconcile.py)."""
         notes = list(notes or [])
         add_secrets(meeting.password, meeting.start_url)
-        await self._record(ask, meeting, host, request)
         passcode = meeting.password or request.password
         if not meeting.password and passcode:
             meeting = dataclasses.replace(meeting, password=passcode)
-        # What the message is re-rendered from when Zoom says it started, ended, …
-        await self.store.run(
-            self.store.update_meeting,
-            meeting.id,
-            **live.meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+        # With what the message is re-rendered from when Zoom says it started, ended, …
+        await self._record(
+            ask,
+            meeting,
+            host,
+            request,
+            live.meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
         )
         message = live.render_new(
             self.settings,
@@ -608,7 +609,12 @@ class Scheduler:
         )
 
     async def _record(
-        self, ask: Ask, meeting: Meeting, host: Host, request: MeetingRequest
+        self,
+        ask: Ask,
+        meeting: Meeting,
+        host: Host,
+        request: MeetingRequest,
+        columns: dict[str, Any] | None = None,
     ) -> None:
         row = {
             "zoom_id": meeting.id,
@@ -625,11 +631,9 @@ class Scheduler:
             "thread_ts": ask.thread_ts,
             "request_key": ask.key,
             "join_url": meeting.join_url,
+            **(columns or {}),
         }
-        await self.store.run(self.store.record_meeting, row)
-        await self.store.run(
-            self.store.settle_request, ask.key, state="created", meeting_id=meeting.id
-        )
+        await self.store.run(self.store.record_created, row, ask.key)
 
     # -- the modal -------------------------------------------------------------------------
 

@@ -25,8 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import aiohttp
+import aiohttp.helpers
 import certifi
 import httpx
+import yarl
 
 # Headers aiohttp sets itself from the URL and body; passing httpx's too would send them twice.
 _OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
@@ -97,6 +99,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limit = limit
         self._keepalive = keepalive
         self._closed = False
+        self._proxies: dict[tuple[str, str], tuple[str | None, aiohttp.BasicAuth | None]] = {}
 
     def _client(self) -> aiohttp.ClientSession:
         """The session; made on first use. Raises RuntimeError once closed: a closed client
@@ -110,10 +113,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 ),
                 # httpx decides about cookies and redirects, not aiohttp.
                 cookie_jar=aiohttp.DummyCookieJar(),
-                # HTTP(S)_PROXY and NO_PROXY, as httpx honours them by default.
-                trust_env=True,
+                # Proxies come from `_proxy_for` (see there), not from aiohttp's trust_env.
+                trust_env=False,
             )
         return self._session
+
+    def _proxy_for(self, url: httpx.URL) -> tuple[str | None, aiohttp.BasicAuth | None]:
+        """HTTP(S)_PROXY and NO_PROXY for this scheme and host, as httpx honours them.
+
+        Looked up once per scheme and host: aiohttp's own `trust_env` does the look-up on a
+        worker thread for every request, a thread hop per Zoom call that showed under load.
+        """
+        key = (url.scheme, url.host)
+        if key not in self._proxies:
+            try:
+                proxy, auth = aiohttp.helpers.get_env_proxy_for_url(yarl.URL(str(url)))
+            except LookupError:
+                self._proxies[key] = (None, None)
+            else:
+                self._proxies[key] = (str(proxy), auth)
+        return self._proxies[key]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         timeouts = request.extensions.get("timeout", {})
@@ -131,10 +150,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         ]
         body = await request.aread()
         session = self._client()
+        proxy, proxy_auth = self._proxy_for(request.url)
         with _httpx_errors(request):
             answer = await session.request(
                 request.method,
                 str(request.url),
+                proxy=proxy,
+                proxy_auth=proxy_auth,
                 headers=headers,
                 data=body or None,
                 allow_redirects=False,

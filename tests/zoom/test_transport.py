@@ -252,7 +252,6 @@ async def test_tls_is_verified_against_certifis_bundle() -> None:
     transport = AiohttpTransport()
     try:
         session = transport._client()
-        assert session.trust_env is True
         context = session.connector._ssl  # type: ignore[union-attr]
         assert isinstance(context, ssl.SSLContext)
         assert context.verify_mode == ssl.CERT_REQUIRED
