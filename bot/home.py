@@ -108,6 +108,10 @@ def _checkbox(value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": OPTION_LABELS[value]}, "value": value}
 
 
+# Shown when the host look-up failed (the listener catches Slack's and Zoom's errors).
+HOST_UNKNOWN = "The Zoom account that hosts your meetings could not be looked up right now."
+
+
 def home_view(
     *,
     meetings: list[Mapping[str, Any]],
@@ -115,9 +119,12 @@ def home_view(
     found_by: str | None,
     prefs: Preferences,
     now: datetime,
+    host_unknown: bool = False,
 ) -> dict[str, Any]:
     """The Home tab. `meetings` are `upcoming()` rows; `host_email`/`found_by` say which Zoom
-    user hosts this person's meetings and how it was found (None: nobody yet)."""
+    user hosts this person's meetings and how it was found (None: nobody yet).
+    `host_unknown`: the look-up failed (Slack or Zoom did not answer), so the tab says the
+    host could not be looked up right now rather than that there is none."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your Zoom meetings"}}
     ]
@@ -135,6 +142,8 @@ def home_view(
     if host_email:
         how = messages.FOUND_BY.get(found_by or "", found_by or "")
         hosted = f"Your meetings are hosted by *{messages.escape(host_email)}* ({how})."
+    elif host_unknown:
+        hosted = HOST_UNKNOWN
     else:
         hosted = "No Zoom account hosts your meetings yet."
     blocks.append(

@@ -1,31 +1,35 @@
 """The work running after Slack was acknowledged, so that a stop can let it finish.
 
 Bolt runs each listener in a task of its own and answers Slack as soon as it calls `ack()`;
-uvicorn's graceful shutdown waits for open connections, not for those tasks. The flow marks
-its work with `track()` (or starts it with `spawn()`), and the server's shutdown calls
-`finish(seconds)` before it closes the clients: what ends in time ends normally, the rest is
-cancelled (a meeting message not yet posted stays in the outbox for the next start).
+uvicorn's graceful shutdown waits for open connections, not for those tasks. Every listener
+is wrapped in `tracked(flow.inflight)` (bot/listeners), so its whole body (the ack and all the
+work after it) counts as in flight; the server's shutdown calls `finish(seconds)` before it
+closes the clients: what ends in time ends normally, the rest is cancelled (a meeting message
+not yet posted stays in the outbox for the next start).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections import Counter
-from collections.abc import Coroutine, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, ParamSpec, TypeVar
 
 log = logging.getLogger("zoombot.inflight")
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 class InFlight:
-    """A registry of in-flight asyncio tasks. `stopping` is set once a stop has begun."""
+    """A registry of in-flight asyncio tasks; `len()` is how many there are now."""
 
     def __init__(self) -> None:
-        # A task may be tracked by nested calls (schedule → _guarded); count them.
+        # A task may be tracked by nested calls (listener → schedule → _guarded); count them.
         self._tasks: Counter[asyncio.Task[Any]] = Counter()
-        self.stopping = False
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -45,17 +49,9 @@ class InFlight:
             if self._tasks[task] <= 0:
                 del self._tasks[task]
 
-    def spawn(self, work: Coroutine[Any, Any, Any], name: str | None = None) -> asyncio.Task:
-        """Start `work` as a task that counts as in flight until it ends."""
-        task = asyncio.create_task(work, name=name)
-        self._tasks[task] += 1
-        task.add_done_callback(lambda t: self._tasks.pop(t, None))
-        return task
-
     async def finish(self, seconds: float) -> int:
-        """Stop taking work, wait up to `seconds` for what is in flight, then cancel
-        what is left. Returns how many tasks had to be cancelled."""
-        self.stopping = True
+        """Wait up to `seconds` for what is in flight, then cancel what is left. Returns how
+        many tasks had to be cancelled. (New requests are refused by the server, not here.)"""
         current = asyncio.current_task()
         pending = {t for t in self._tasks if t is not current and not t.done()}
         if not pending:
@@ -70,3 +66,26 @@ class InFlight:
                 "stopped %d request(s) still in flight; unsent posts stay queued", len(left)
             )
         return len(left)
+
+
+def tracked(
+    inflight: InFlight,
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Decorate an async listener so that its whole run counts as in flight in `inflight`.
+
+    The wrapper keeps the listener's name and `__wrapped__`: Bolt unwraps a listener to read
+    which arguments it asks for (`ack`, `body`, …), and passes them by name to the wrapper.
+    It is applied under Bolt's decorator (`@app.command(...)` then `@tracked(...)`): Bolt runs
+    the function it was given in a task of its own after the ack, so the function is the one
+    place that lasts exactly as long as the work (a Bolt middleware returns at the ack)."""
+
+    def wrap(listener: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(listener)
+        async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            with inflight.track():
+                return await listener(*args, **kwargs)
+
+        run.zoombot_tracked = True  # type: ignore[attr-defined]  # checked by the tests
+        return run
+
+    return wrap

@@ -216,12 +216,11 @@ class Scheduler:
         (worded for `operation`: sentences.CREATE, CANCEL or LIST).
 
         Guests are refused here, before `work` runs, unless ZOOMBOT_ALLOW_GUESTS is set:
-        every door and subcommand goes through this one place. So it is also where work
-        counts as in flight, for a stop to wait on (list, cancel and link included)."""
+        every door and subcommand goes through this one place. (What counts as in flight for
+        a stop to wait on is the whole listener: `tracked` in bot/inflight.py.)"""
         try:
-            with self.inflight.track():
-                await self._refuse_guests(requester)
-                return await work()
+            await self._refuse_guests(requester)
+            return await work()
         except Refused as refusal:
             return await self._refuse(
                 requester,
@@ -279,21 +278,20 @@ class Scheduler:
     async def schedule(self, ask: Ask) -> Outcome:
         """Create, record, post and confirm the meeting `ask` describes. Never raises for
         anything Slack or Zoom does; the outcome says what happened."""
-        with self.inflight.track():
-            earlier = await self.store.run(self.store.claim_request, ask.key, window=ask.key_window)
-            if earlier is not None:
-                return await self._repeated(ask, earlier)
-            outcome = await self._guarded(
-                ask.requester, ask.channel, ask.response_url, lambda: self._schedule(ask)
+        earlier = await self.store.run(self.store.claim_request, ask.key, window=ask.key_window)
+        if earlier is not None:
+            return await self._repeated(ask, earlier)
+        outcome = await self._guarded(
+            ask.requester, ask.channel, ask.response_url, lambda: self._schedule(ask)
+        )
+        if outcome.outcome.startswith("refused") or outcome.outcome == "failed":
+            # Nothing was made: the same action may be tried again.
+            await self.store.run(
+                self.store.settle_request,
+                ask.key,
+                state="refused" if outcome.outcome != "failed" else "failed",
             )
-            if outcome.outcome.startswith("refused") or outcome.outcome == "failed":
-                # Nothing was made: the same action may be tried again.
-                await self.store.run(
-                    self.store.settle_request,
-                    ask.key,
-                    state="refused" if outcome.outcome != "failed" else "failed",
-                )
-            return outcome
+        return outcome
 
     async def _repeated(self, ask: Ask, earlier: dict[str, Any]) -> Outcome:
         """A repeated delivery of an action already taken: nothing new is created or posted;

@@ -7,12 +7,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.inflight import tracked
 from bot.listeners import clock, log_done
 from bot.scheduling import Outcome, Scheduler
 
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.action("join_meeting")
+    @tracked(flow.inflight)
     async def join_clicked(ack: Any, body: dict[str, Any]) -> None:
         started = clock()
         await ack()

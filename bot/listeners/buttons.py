@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.inflight import tracked
 from bot.listeners import clock, log_done
 from bot.scheduling import Outcome, Scheduler
 
@@ -16,6 +17,7 @@ CALENDAR_LINKS = ("add_to_google_calendar", "add_to_outlook", "download_ics")
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.action("cancel_meeting")
+    @tracked(flow.inflight)
     async def cancel_pressed(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         started = clock()
         await ack()
@@ -37,6 +39,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
     for action_id in CALENDAR_LINKS:
 
         @app.action(action_id)
+        @tracked(flow.inflight)
         async def link_opened(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
             started = clock()
             await ack()

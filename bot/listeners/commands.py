@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
+from bot.inflight import tracked
 from bot.listeners import clock, log_done
 from bot.scheduling import Ask, Outcome, Scheduler, parse_meeting_id
 
@@ -38,6 +39,7 @@ def subcommand(text: str) -> tuple[str | None, str]:
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.command("/zoom")
+    @tracked(flow.inflight)
     async def zoom_command(ack: Any, body: dict[str, Any]) -> None:
         started = clock()
         user = body.get("user_id") or ""

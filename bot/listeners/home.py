@@ -11,8 +11,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot import home
+from bot.inflight import tracked
 from bot.listeners import clock, log_done
-from bot.posting import PostFailed
+from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
 from bot.scheduling import Outcome, Scheduler
 from zoom import ZoomError
@@ -27,6 +28,7 @@ async def publish_home(flow: Scheduler, user: str) -> Outcome:
     prefs = await flow.preferences(user)
     email: str | None = None
     found_by: str | None = None
+    host_unknown = False
     try:
         zoom_user, found_by, _ = await flow.hosts.own_zoom_user(user)
         if zoom_user is not None:
@@ -34,8 +36,11 @@ async def publish_home(flow: Scheduler, user: str) -> Outcome:
         else:
             host = await flow.hosts.find_host(user)
             email, found_by = (host.email, host.found_by) if host else (None, None)
-    except (ZoomError, SlackApiError) as error:
-        # The tab still shows the meetings and preferences; the host line says nobody.
+    except (ZoomError, SlackApiError, *TRANSPORT_ERRORS) as error:
+        # Zoom or Slack refused, or Slack did not answer in time (users.info past
+        # ZOOMBOT_SLACK_TIMEOUT): the tab still shows the meetings and preferences, and the
+        # host line says the host could not be looked up.
+        host_unknown = True
         log.info("home tab without a host for %s: %s", user, type(error).__name__)
     view = home.home_view(
         meetings=home.upcoming(rows, now),
@@ -43,6 +48,7 @@ async def publish_home(flow: Scheduler, user: str) -> Outcome:
         found_by=found_by,
         prefs=prefs,
         now=now,
+        host_unknown=host_unknown,
     )
     try:
         await flow.poster.publish_home(user, view)
@@ -53,6 +59,7 @@ async def publish_home(flow: Scheduler, user: str) -> Outcome:
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.event("app_home_opened")
+    @tracked(flow.inflight)
     async def home_opened(event: dict[str, Any]) -> None:
         # Bolt acknowledges events itself. The Messages tab opens this event too.
         if event.get("tab", "home") != "home":
@@ -63,6 +70,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         log_done("event:app_home_opened", user, None, started, started, outcome)
 
     @app.action(home.PREF_DURATION)
+    @tracked(flow.inflight)
     async def duration_chosen(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         started = clock()
         await ack()
@@ -81,6 +89,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         log_done("action:pref_duration", user, None, started, acked, outcome)
 
     @app.action(home.PREF_OPTIONS)
+    @tracked(flow.inflight)
     async def options_chosen(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         started = clock()
         await ack()

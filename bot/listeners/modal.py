@@ -13,12 +13,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot import views
+from bot.inflight import tracked
 from bot.listeners import clock, log_done
 from bot.scheduling import Ask, Outcome, Scheduler
 
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.view(views.CALLBACK_ID)
+    @tracked(flow.inflight)
     async def schedule_submitted(ack: Any, body: dict[str, Any]) -> None:
         started = clock()
         view = body.get("view") or {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.inflight import tracked
 from bot.listeners import clock, log_done
 from bot.scheduling import SHORTCUT_WINDOW, Ask, Scheduler
 
@@ -16,6 +17,7 @@ MESSAGE = "start_meeting_from_message"
 
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.shortcut(GLOBAL)
+    @tracked(flow.inflight)
     async def schedule_meeting(ack: Any, body: dict[str, Any]) -> None:
         started = clock()
         await ack()
@@ -28,6 +30,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         log_done("shortcut:global", user, None, started, acked, outcome)
 
     @app.shortcut(MESSAGE)
+    @tracked(flow.inflight)
     async def start_meeting_from_message(ack: Any, body: dict[str, Any]) -> None:
         started = clock()
         await ack()
