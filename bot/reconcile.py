@@ -192,47 +192,35 @@ class Reconciler:
         )
 
     async def _not_created(self, row: dict[str, Any], request: MeetingRequest) -> None:
+        await self._tell_failed(
+            row,
+            "Zoom has no meeting from the earlier run's create",
+            f"I could not create your meeting *{messages.escape(request.topic)}*: zoombot "
+            "stopped while Zoom was working on it, and Zoom has no such meeting, so nothing "
+            "was made.",
+        )
+
+    async def _unknown_instant(self, row: dict[str, Any], request: MeetingRequest) -> None:
+        await self._tell_failed(
+            row,
+            "the earlier run stopped during an instant create, which Zoom cannot be asked about",
+            f"zoombot stopped while Zoom was starting your meeting "
+            f"*{messages.escape(request.topic)}*, and Zoom cannot tell whether it made it, so "
+            "nothing was posted and nobody has its link.",
+        )
+
+    async def _tell_failed(self, row: dict[str, Any], why: str, sentence: str) -> None:
+        """Settle the request as failed, then tell the requester privately and how to retry."""
         ask = self._ask(row)
         # Settled first: by the time the person reads the note, asking again works.
         await self.store.run(self.store.settle_request, ask.key, state="failed")
         ref = new_reference()
-        log.warning(
-            "request %s: Zoom has no meeting from the earlier run's create; "
-            "told the requester (ref %s)",
-            _short(ask.key),
-            ref,
-        )
-        sentence = (
-            f"I could not create your meeting *{messages.escape(request.topic)}*: zoombot "
-            "stopped while Zoom was working on it, and Zoom has no such meeting, so nothing "
-            "was made. " + TRY_AGAIN.get(ask.kind, TRY_AGAIN["command"])
-        )
+        log.warning("request %s: %s; told the requester (ref %s)", _short(ask.key), why, ref)
         await self.flow.poster.tell(
             ask.requester,
-            messages.refusal_message(sentence, ref),
-            channel=ask.channel,
-            response_url=ask.response_url,
-        )
-
-    async def _unknown_instant(self, row: dict[str, Any], request: MeetingRequest) -> None:
-        ask = self._ask(row)
-        await self.store.run(self.store.settle_request, ask.key, state="failed")
-        ref = new_reference()
-        log.warning(
-            "request %s: the earlier run stopped during an instant create, which Zoom cannot "
-            "be asked about; told the requester (ref %s)",
-            _short(ask.key),
-            ref,
-        )
-        sentence = (
-            f"zoombot stopped while Zoom was starting your meeting "
-            f"*{messages.escape(request.topic)}*, and Zoom cannot tell whether it made it, so "
-            "nothing was posted and nobody has its link. "
-            + TRY_AGAIN.get(ask.kind, TRY_AGAIN["command"])
-        )
-        await self.flow.poster.tell(
-            ask.requester,
-            messages.refusal_message(sentence, ref),
+            messages.refusal_message(
+                sentence + " " + TRY_AGAIN.get(ask.kind, TRY_AGAIN["command"]), ref
+            ),
             channel=ask.channel,
             response_url=ask.response_url,
         )
