@@ -4,10 +4,11 @@ HTTP mode (no SLACK_APP_TOKEN): uvicorn on settings.host:settings.port serves
 `POST /slack/events` (commands, interactivity, events, via Bolt's Starlette adapter) and
 `GET /healthz` (200 once the store is open, the Zoom client built and the reader warmed;
 503 before). Socket Mode (SLACK_APP_TOKEN set): Bolt's aiohttp Socket Mode handler, no
-port needed. Either way SIGTERM/SIGINT stop it cleanly: new Slack requests get 503 (Slack
-tries again later), the flows already acknowledged get up to `STOP_GRACE` seconds to finish
-(Zoom create → record → post), then the Zoom client, the HTTP client and the store are
-closed; a meeting message not yet posted stays in the outbox. On start, a background task
+port needed; it exits with 1 if Slack refuses the app-level token, and keeps retrying while
+Slack cannot be reached. Either way SIGTERM/SIGINT stop it cleanly: new Slack requests get
+503 (Slack tries again later), the flows already acknowledged get up to `STOP_GRACE` seconds
+to finish (Zoom create → record → post), then the Zoom client, the HTTP client and the store
+are closed; a meeting message not yet posted stays in the outbox. On start, a background task
 delivers what an earlier run left in the outbox; readiness does not wait for it. After
 readiness another settles the creates an earlier run left in flight (bot/reconcile.py).
 """
@@ -37,7 +38,7 @@ from bot.live import LiveMeetings, calendar_route, zoom_events_route
 from bot.logs import configure_logging
 from bot.posting import Poster
 from bot.scheduling import Scheduler
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import WHERE, Settings, SettingsError, load_settings
 from bot.store import Store
 from zoom import ZoomClient, ZoomError
 
@@ -265,8 +266,62 @@ def zoom_events_server(settings: Settings, runtime: Runtime):  # -> uvicorn.Serv
     return QuietServer(config)
 
 
-async def serve_socket_mode(settings: Settings) -> None:
-    """Connect over Socket Mode and run until SIGTERM/SIGINT."""
+# apps.connections.open answers these when the app-level token itself is wrong: retrying
+# cannot help, so the app says so and exits instead of trying again forever.
+REFUSED_APP_TOKEN = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "not_allowed_token_type",
+        "invalid_token",
+        "token_revoked",
+        "account_inactive",
+        "missing_scope",
+    }
+)
+
+
+def _refusal_watch(handler: object) -> asyncio.Future[str]:
+    """Make the Socket Mode client's `issue_new_wss_url` report a refused app token.
+
+    Returns a future that gets Slack's error code when apps.connections.open refuses
+    SLACK_APP_TOKEN. slack_sdk would log it and retry forever; here the attempt that got the
+    refusal waits (to be cancelled by `serve_socket_mode`) instead. Other failures (network,
+    5xx) are raised as before, so slack_sdk keeps retrying them.
+    """
+    from slack_sdk.errors import SlackApiError
+
+    client = handler.client  # type: ignore[attr-defined]
+    refused: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    async def issue_new_wss_url() -> str:
+        while True:
+            try:
+                response = await client.web_client.apps_connections_open(app_token=client.app_token)
+                return str(response["url"])
+            except SlackApiError as error:
+                code = error.response.get("error") if error.response is not None else None
+                if code in REFUSED_APP_TOKEN:
+                    if not refused.done():
+                        refused.set_result(str(code))
+                    await asyncio.Event().wait()  # until serve_socket_mode cancels it
+                if code != "ratelimited":
+                    raise
+                # Rare on this method; Slack says how long to wait (Tier 1: 30 s by default).
+                await asyncio.sleep(int(error.response.headers.get("Retry-After", "30")))
+
+    # The handler builds its client itself, so its URL step is replaced on the instance.
+    client.issue_new_wss_url = issue_new_wss_url
+    return refused
+
+
+async def serve_socket_mode(settings: Settings) -> int:
+    """Connect over Socket Mode and run until SIGTERM/SIGINT. Returns the exit code.
+
+    A stop works at any moment, connected or not (the connection attempt is cancelled).
+    Returns 1 when Slack refuses SLACK_APP_TOKEN (after one error log line saying where to
+    get a good one), 0 after a stop.
+    """
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     runtime = build_runtime(settings)
@@ -275,19 +330,41 @@ async def serve_socket_mode(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token)
+    refused = _refusal_watch(handler)
     # Zoom's events need an HTTP endpoint even here: served on PORT when its secret is set.
     secret = settings.zoom_webhook_secret_token
     zoom_port = zoom_events_server(settings, runtime) if secret else None
     zoom_serving = asyncio.create_task(zoom_port.serve()) if zoom_port else None
+    code = 0
+    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    connecting: asyncio.Task | None = None
     try:
         runtime.start_outbox()
         await runtime.warm_up()
         # The Socket Mode client opens its connection with apps.connections.open through
-        # the app's own Web API client, so SLACK_API_URL applies to it too.
-        await handler.connect_async()
-        log.info("connected to Slack in Socket Mode")
-        await stop.wait()
+        # the app's own Web API client, so SLACK_API_URL applies to it too. slack_sdk retries
+        # a failed connect forever, so it runs as a task that a stop (or a refusal) cancels.
+        connecting = asyncio.create_task(handler.connect_async(), name="socket-mode-connect")
+        await asyncio.wait({connecting, stopping, refused}, return_when=asyncio.FIRST_COMPLETED)
+        if connecting.done() and not connecting.cancelled() and connecting.exception() is None:
+            log.info("connected to Slack in Socket Mode")
+            await asyncio.wait({stopping, refused}, return_when=asyncio.FIRST_COMPLETED)
+        if refused.done():
+            log.error(
+                "Slack refused SLACK_APP_TOKEN (%s): it must be a valid app-level token "
+                "(xapp-…) of this app. Get one from %s.",
+                refused.result(),
+                WHERE["SLACK_APP_TOKEN"],
+            )
+            code = 1
+        elif connecting.done() and connecting.exception() is not None:
+            raise connecting.exception()  # type: ignore[misc]
     finally:
+        stopping.cancel()
+        if connecting is not None and not connecting.done():
+            connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting
         # Stop taking work first; Slack sends what it had for us to another connection.
         await handler.close_async()
         if zoom_port is not None and zoom_serving is not None:
@@ -296,6 +373,7 @@ async def serve_socket_mode(settings: Settings) -> None:
         await runtime.finish_in_flight()
         await runtime.aclose()
         log.info("zoombot stopped")
+    return code
 
 
 def main(argv: list[str]) -> int:
@@ -313,8 +391,7 @@ def main(argv: list[str]) -> int:
         return 2
     configure_logging(settings.log_level, settings.log_format, settings.secrets)
     if settings.socket_mode:
-        asyncio.run(serve_socket_mode(settings))
-        return 0
+        return asyncio.run(serve_socket_mode(settings))
     import uvicorn
 
     http_app = build_http_app(settings)

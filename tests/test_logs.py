@@ -248,3 +248,12 @@ def test_references_are_short_and_unambiguous() -> None:
     for ref in refs:
         assert len(ref) == 7 and ref.startswith("ZB-")
         assert not set(ref[3:]) & set("0O1IL")
+
+
+def test_basic_credentials_are_redacted_but_the_words_basic_information_stay() -> None:
+    from bot.logs import Redactor
+
+    redactor = Redactor()
+    where = "Slack app settings → Basic Information → App-Level Tokens"
+    assert redactor.text(where) == where
+    assert "Y2lkOnNlY3JldC10ZXN0" not in redactor.text("Authorization: Basic Y2lkOnNlY3JldC10ZXN0")

@@ -8,6 +8,10 @@ The fake answers in Slack's shapes, records every call, checks the basic shape o
 (so app bugs show up here rather than in production), and can be told to answer with a rate
 limit, a server error or a delay (`script`).
 
+It also speaks Socket Mode: `apps.connections.open` (with the app-level token) hands out a
+`ws://` URL to a WebSocket endpoint that says hello, carries envelopes to the app
+(`send_socket_envelope`) and records the acks it sends back (`socket_acks`, `wait_for_ack`).
+
 The builders (`signed_headers`, `slash_command_body`, `interactive_body`, the payload builders
 and `SlackSender`) produce byte for byte what Slack sends to an app's request URL: form bodies
 signed with `v0=HMAC-SHA256("v0:{timestamp}:{body}")`.
@@ -25,6 +29,7 @@ import secrets
 import string
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +39,7 @@ from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 import httpx
+from aiohttp import WSMsgType, web
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -48,6 +54,7 @@ BOT_USER_ID = "U0BOTUSER"
 BOT_ID = "B0BOTUSER"
 DEFAULT_CHANNEL = "C0GENERAL"
 DEFAULT_CHANNEL_NAME = "general"
+APP_TOKEN = "xapp-1-A0ZOOMBOT-1111111111-zoombotTestAppToken"  # noqa: S105 - a fake's test value
 # Deprecated by Slack, still sent in bodies; not a secret.
 VERIFICATION_TOKEN = "legacy-verification-token"  # noqa: S105
 
@@ -107,6 +114,19 @@ class Call:
     status: int = 0
     answer: Any = None
     done: float = 0.0
+
+
+@dataclass(frozen=True)
+class SocketAck:
+    """What the app sent back over Socket Mode for one envelope: `{"envelope_id", "payload"?}`.
+
+    `payload` is None when the app acked with no body (an empty 200 over HTTP); `at` is
+    `time.monotonic()` on arrival.
+    """
+
+    envelope_id: str
+    payload: dict[str, Any] | None
+    at: float
 
 
 @dataclass(frozen=True)
@@ -324,8 +344,10 @@ class FakeSlack:
         bot_user_id: str = BOT_USER_ID,
         bot_id: str = BOT_ID,
         api_app_id: str = API_APP_ID,
+        app_token: str = APP_TOKEN,
     ) -> None:
         self.bot_token = bot_token
+        self.app_token = app_token
         self.signing_secret = signing_secret
         self.team_id = team_id
         self.team_domain = team_domain
@@ -338,6 +360,15 @@ class FakeSlack:
         self.can_write_public = True
         self._lock = threading.RLock()
         self._server = LoopbackServer(self._asgi())
+        # Socket Mode: uvicorn here has no WebSocket library, so the WebSocket side is an
+        # aiohttp site (aiohttp ships with slack_sdk's client) on the same loop, its own port.
+        self._socket_runner: web.AppRunner | None = None
+        self._socket_port = 0
+        self._sockets: list[web.WebSocketResponse] = []
+        # Every connection ever opened (a count that only grows): a test waits for the next
+        # one without counting a previous app's socket that is still closing.
+        self.sockets_opened = 0
+        self._tickets: set[str] = set()
         self._ts_counter = 0
         self._ts_base = int(time.time())
         self._handlers: dict[str, Handler] = {
@@ -356,6 +387,7 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "apps.connections.open": self._apps_connections_open,
         }
         self._clear()
 
@@ -363,9 +395,12 @@ class FakeSlack:
 
     def start(self) -> FakeSlack:
         self._server.start()
+        self._on_loop(self._start_socket_site())
         return self
 
     def stop(self) -> None:
+        if self._socket_runner is not None:
+            self._on_loop(self._stop_socket_site())
         self._server.stop()
 
     def __enter__(self) -> FakeSlack:
@@ -395,6 +430,7 @@ class FakeSlack:
 
     def _clear(self) -> None:
         self.calls: list[Call] = []
+        self.socket_acks: list[SocketAck] = []
         self.response_posts: list[ResponsePost] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
@@ -647,6 +683,184 @@ class FakeSlack:
                 raise AssertionError("no view has been opened")
             return max(self.views.values(), key=lambda v: v["_seq"])
 
+    # -- Socket Mode -----------------------------------------------------------------------
+
+    def socket_connections(self) -> int:
+        """How many Socket Mode connections are open now."""
+        with self._lock:
+            return sum(1 for ws in self._sockets if not ws.closed)
+
+    def wait_for_new_socket(self, opened_before: int, timeout: float = 5.0) -> None:
+        """Poll until a connection opens after `sockets_opened` was `opened_before`."""
+        deadline = time.monotonic() + timeout
+        while self.sockets_opened <= opened_before:
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"no new Socket Mode connection after {timeout} s; calls:\n"
+                    f"{self._describe_calls()}"
+                )
+            time.sleep(0.01)
+
+    def wait_for_socket(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Poll until at least `count` Socket Mode connections are open (AssertionError if not)."""
+        deadline = time.monotonic() + timeout
+        while self.socket_connections() < count:
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"{self.socket_connections()} Socket Mode connection(s) after {timeout} s, "
+                    f"wanted {count}; calls:\n{self._describe_calls()}"
+                )
+            time.sleep(0.01)
+
+    def send_socket_envelope(
+        self,
+        type: str,
+        payload: Mapping[str, Any],
+        *,
+        accepts_response_payload: bool | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        envelope_id: str | None = None,
+        timeout: float = 5.0,
+    ) -> str:
+        """Deliver an envelope over Socket Mode, as Slack does; returns its `envelope_id`.
+
+        `type` is "slash_commands" (payload: the command's form fields as a dict, see
+        `slash_command_payload`), "interactive" (the interactivity payload, e.g.
+        `message_shortcut(...)`) or "events_api" (an `event_callback` body, see
+        `event_callback`). `accepts_response_payload` defaults as on Slack: true for slash
+        commands and for interactions that can answer in the ack (view_submission,
+        block_suggestion), false otherwise. Events carry `retry_attempt` and `retry_reason`.
+        Waits up to `timeout` s for a connection; it goes to the most recent open one.
+        """
+        if accepts_response_payload is None:
+            accepts_response_payload = type == "slash_commands" or (
+                type == "interactive"
+                and payload.get("type") in ("view_submission", "block_suggestion")
+            )
+        envelope_id = envelope_id or str(uuid.uuid4())
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "payload": dict(payload),
+            "type": type,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if type == "events_api":
+            envelope["retry_attempt"] = retry_attempt
+            envelope["retry_reason"] = retry_reason
+        self.wait_for_socket(timeout=timeout)
+        with self._lock:
+            open_sockets = [ws for ws in self._sockets if not ws.closed]
+        if not open_sockets:
+            raise AssertionError("the Socket Mode connection closed before the envelope went out")
+        self._on_loop(open_sockets[-1].send_str(json.dumps(envelope)), timeout)
+        return envelope_id
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> SocketAck:
+        """The app's ack of `envelope_id`, polling until `timeout` (AssertionError if none)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                for ack in self.socket_acks:
+                    if ack.envelope_id == envelope_id:
+                        return ack
+                seen = [a.envelope_id for a in self.socket_acks]
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"no ack of envelope {envelope_id} within {timeout} s; acks seen: {seen}"
+                )
+            time.sleep(0.01)
+
+    def disconnect_sockets(self, reason: str = "refresh_requested") -> None:
+        """Send Slack's `disconnect` message to every open connection (the app reconnects)."""
+        message = json.dumps(
+            {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-fake"}}
+        )
+        with self._lock:
+            open_sockets = [ws for ws in self._sockets if not ws.closed]
+        for ws in open_sockets:
+            self._on_loop(ws.send_str(message))
+
+    def _on_loop(self, coroutine: Any, timeout: float = 5.0) -> Any:
+        """Run `coroutine` on the server's loop (its thread) and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._server.loop).result(timeout)
+
+    async def _start_socket_site(self) -> None:
+        app = web.Application()
+        app.router.add_get("/socket-mode", self._socket_mode)
+        self._socket_runner = web.AppRunner(app, access_log=None)
+        await self._socket_runner.setup()
+        site = web.TCPSite(self._socket_runner, "127.0.0.1", 0)
+        await site.start()
+        self._socket_port = int(self._socket_runner.addresses[0][1])
+
+    async def _stop_socket_site(self) -> None:
+        with self._lock:
+            open_sockets = list(self._sockets)
+        for ws in open_sockets:
+            await ws.close()
+        if self._socket_runner is not None:
+            await self._socket_runner.cleanup()
+            self._socket_runner = None
+
+    def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        ticket = str(uuid.uuid4())
+        self._tickets.add(ticket)
+        url = (
+            f"ws://127.0.0.1:{self._socket_port}/socket-mode"
+            f"?ticket={ticket}&app_id={self.api_app_id}"
+        )
+        return {"url": url}
+
+    async def _socket_mode(self, request: web.Request) -> web.StreamResponse:
+        ticket = request.query.get("ticket", "")
+        with self._lock:
+            valid = ticket in self._tickets
+            self._tickets.discard(ticket)  # a URL opens one connection, as on Slack
+        if not valid:
+            return web.Response(status=401, text="invalid or used ticket")
+        ws = web.WebSocketResponse(autoping=True)  # answers the client's pings
+        await ws.prepare(request)
+        with self._lock:
+            self._sockets.append(ws)
+            self.sockets_opened += 1
+        try:
+            await ws.send_str(
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "num_connections": self.socket_connections(),
+                        "debug_info": {
+                            "host": "applink-fake",
+                            "build_number": 1,
+                            "approximate_connection_time": 18060,
+                        },
+                        "connection_info": {"app_id": self.api_app_id},
+                    }
+                )
+            )
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    body = json.loads(message.data)
+                except ValueError:
+                    continue  # Slack ignores what it cannot read; so does the fake
+                if isinstance(body, dict) and body.get("envelope_id"):
+                    payload = body.get("payload")
+                    ack = SocketAck(
+                        str(body["envelope_id"]),
+                        payload if isinstance(payload, dict) else None,
+                        time.monotonic(),
+                    )
+                    with self._lock:
+                        self.socket_acks.append(ack)
+        finally:
+            with self._lock:
+                if ws in self._sockets:
+                    self._sockets.remove(ws)
+        return ws
+
     # -- the ASGI app ----------------------------------------------------------------------
 
     def _asgi(self) -> Starlette:
@@ -699,7 +913,15 @@ class FakeSlack:
         handler = self._handlers.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
-        if method != "api.test":
+        if method == "apps.connections.open":
+            # Only an app-level token opens a connection, as on Slack.
+            if not token:
+                return {"ok": False, "error": "not_authed"}
+            if not token.startswith("xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
+            if token != self.app_token:
+                return {"ok": False, "error": "invalid_auth"}
+        elif method != "api.test":
             if not token:
                 return {"ok": False, "error": "not_authed"}
             if token != self.bot_token:
@@ -1152,6 +1374,34 @@ def slash_command_body(
         ("trigger_id", trigger_id or new_trigger_id()),
     ]
     return urlencode(fields)
+
+
+def slash_command_payload(text: str, **fields: Any) -> dict[str, str]:
+    """A slash command as Socket Mode carries it: `slash_command_body`'s fields as a dict."""
+    return dict(parse_qsl(slash_command_body(text, **fields), keep_blank_values=True))
+
+
+def event_callback(event: Mapping[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+    """The `event_callback` body Slack sends for the inner `event` (HTTP or Socket Mode)."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": TEAM_ID,
+        "api_app_id": API_APP_ID,
+        "event": dict(event),
+        "type": "event_callback",
+        "event_id": event_id or new_id("Ev"),
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
 
 
 def interactive_body(payload: Mapping[str, Any]) -> str:
@@ -1624,25 +1874,7 @@ class SlackSender:
         if event.get("type") in ("event_callback", "url_verification"):
             body: Mapping[str, Any] = event
         else:
-            body = {
-                "token": VERIFICATION_TOKEN,
-                "team_id": TEAM_ID,
-                "api_app_id": API_APP_ID,
-                "event": dict(event),
-                "type": "event_callback",
-                "event_id": event_id or new_id("Ev"),
-                "event_time": int(time.time()),
-                "authorizations": [
-                    {
-                        "enterprise_id": None,
-                        "team_id": TEAM_ID,
-                        "user_id": BOT_USER_ID,
-                        "is_bot": True,
-                        "is_enterprise_install": False,
-                    }
-                ],
-                "is_ext_shared_channel": False,
-            }
+            body = event_callback(event, event_id=event_id)
         headers: dict[str, str] = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
@@ -1655,6 +1887,7 @@ class SlackSender:
 
 __all__ = [
     "API_APP_ID",
+    "APP_TOKEN",
     "BOT_ID",
     "BOT_USER_ID",
     "DEFAULT_CHANNEL",
@@ -1664,11 +1897,13 @@ __all__ = [
     "ResponsePost",
     "SlackAnswer",
     "SlackSender",
+    "SocketAck",
     "block_actions",
     "block_errors",
     "checkboxes_value",
     "conversation_value",
     "datetime_value",
+    "event_callback",
     "global_shortcut",
     "interactive_body",
     "message_shortcut",
@@ -1681,6 +1916,7 @@ __all__ = [
     "signed_headers",
     "slack_error",
     "slash_command_body",
+    "slash_command_payload",
     "state_value",
     "static_select_value",
     "users_value",
