@@ -30,7 +30,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.testing.app_process import AppFailedToStart, AppProcess
+from bot.testing.app_process import AppFailedToStart, AppProcess, make_app_env
 from bot.testing.slack import (
     DEFAULT_CHANNEL,
     FakeSlack,
@@ -153,19 +153,7 @@ def run(args: argparse.Namespace) -> int:
     zoom = FakeZoom().start()
     slack = FakeSlack().start()
     workdir = Path(tempfile.mkdtemp(prefix="zoombot-bench-"))
-    env = {
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.api_url,
-        "ZOOM_ACCOUNT_ID": zoom.account_id,
-        "ZOOM_CLIENT_ID": zoom.client_id,
-        "ZOOM_CLIENT_SECRET": zoom.client_secret,
-        "ZOOM_API_URL": zoom.api_url,
-        "ZOOM_OAUTH_URL": zoom.oauth_url,
-        "DATABASE_URL": f"sqlite:///{workdir / 'zoombot.db'}",
-        "HOST": "127.0.0.1",
-        "LOG_LEVEL": args.log_level,
-    }
+    env = make_app_env(slack, zoom, workdir, LOG_LEVEL=args.log_level)
     people = []
     for i in range(args.users):
         slack_id = new_id("U")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 import pytest
 
-from bot.testing.app_process import AppProcess
+from bot.testing.app_process import AppProcess, make_app_env
 from bot.testing.slack import FakeSlack, SlackSender, new_id
 
 if TYPE_CHECKING:
@@ -71,29 +71,6 @@ def fake_zoom(fake_zoom_server: FakeZoom) -> FakeZoom:
 
 
 # -- the app -----------------------------------------------------------------------------------
-
-
-def make_app_env(slack: FakeSlack, zoom: FakeZoom, database_dir: Path) -> dict[str, str]:
-    """The environment of an app talking to `slack` and `zoom`, with its database in a dir.
-
-    HTTP mode (no SLACK_APP_TOKEN), on loopback, logging at DEBUG so the secret-leak tests
-    see everything. AppProcess adds a free PORT.
-    """
-    return {
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.api_url,
-        "ZOOM_ACCOUNT_ID": zoom.account_id,
-        "ZOOM_CLIENT_ID": zoom.client_id,
-        "ZOOM_CLIENT_SECRET": zoom.client_secret,
-        "ZOOM_API_URL": zoom.api_url,
-        "ZOOM_OAUTH_URL": zoom.oauth_url,
-        "DATABASE_URL": f"sqlite:///{database_dir / 'zoombot.db'}",
-        "HOST": "127.0.0.1",
-        "LOG_LEVEL": "DEBUG",
-        # Zoom events (POST /zoom/events) verified with the fake's secret.
-        "ZOOM_WEBHOOK_SECRET_TOKEN": zoom.webhook_secret,
-    }
 
 
 @pytest.fixture

@@ -18,8 +18,13 @@ import time
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+
+if TYPE_CHECKING:
+    from bot.testing.slack import FakeSlack
+    from zoom.testing import FakeZoom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -244,3 +249,29 @@ class AppProcess:
         """
         self._record_rss()
         return self._peak_rss_kib
+
+
+def make_app_env(
+    slack: FakeSlack, zoom: FakeZoom, database_dir: Path, **overrides: str
+) -> dict[str, str]:
+    """The environment of an app talking to `slack` and `zoom`, with its database in a dir.
+
+    HTTP mode (no SLACK_APP_TOKEN), on loopback, logging at DEBUG so the secret-leak tests
+    see everything; `overrides` change or add settings. AppProcess adds a free PORT.
+    """
+    return {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "ZOOM_ACCOUNT_ID": zoom.account_id,
+        "ZOOM_CLIENT_ID": zoom.client_id,
+        "ZOOM_CLIENT_SECRET": zoom.client_secret,
+        "ZOOM_API_URL": zoom.api_url,
+        "ZOOM_OAUTH_URL": zoom.oauth_url,
+        "DATABASE_URL": f"sqlite:///{database_dir / 'zoombot.db'}",
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "DEBUG",
+        # Zoom events (POST /zoom/events) verified with the fake's secret.
+        "ZOOM_WEBHOOK_SECRET_TOKEN": zoom.webhook_secret,
+        **overrides,
+    }

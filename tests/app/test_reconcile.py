@@ -38,16 +38,24 @@ def request_rows(app_env: dict[str, str]) -> list[dict]:
         return [dict(r) for r in db.execute("SELECT * FROM requests ORDER BY created_at")]
 
 
+def app_sent(
+    env: dict[str, str], fake_slack, tmp_path: Path, text: str, user: str, **command: str
+) -> AppProcess:
+    """A started app to which `/zoom text` has been sent (its create held by the fake)."""
+    process = AppProcess(env, cwd=tmp_path).start()
+    with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
+        assert sender.command(text, user, **command).status_code == 200
+    return process
+
+
 def test_a_meeting_made_as_the_app_died_is_announced_once_after_restart(
     app_env, fake_slack, fake_zoom, person, tmp_path: Path
 ):
     ana = person()
     env = settle_env(app_env)
     fake_zoom.script("POST", CREATE, MADE_THEN_SLOW)
-    process = AppProcess(env, cwd=tmp_path).start()
+    process = app_sent(env, fake_slack, tmp_path, "tomorrow 3pm Standup", ana.slack_id)
     try:
-        with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
-            assert sender.command("tomorrow 3pm Standup", ana.slack_id).status_code == 200
         eventually(lambda: fake_zoom.meetings, what="Zoom to make the meeting")
         # The intent was written before Zoom was called, without the passcode.
         [row] = request_rows(env)
@@ -131,10 +139,8 @@ def test_a_create_cut_short_by_sigterm_is_announced_after_restart(
     ana = person()
     env = settle_env(app_env, ZOOMBOT_STOP_GRACE="0.5")
     fake_zoom.script("POST", CREATE, MADE_THEN_SLOW)
-    process = AppProcess(env, cwd=tmp_path).start()
+    process = app_sent(env, fake_slack, tmp_path, "tomorrow 3pm Design review", ana.slack_id)
     try:
-        with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
-            sender.command("tomorrow 3pm Design review", ana.slack_id)
         eventually(lambda: fake_zoom.meetings, what="Zoom to make the meeting")
         # A clean stop whose grace runs out while Zoom still holds its answer.
         process.stop(sig=signal.SIGTERM, timeout=20)
@@ -161,11 +167,11 @@ def test_zoom_unreachable_at_restart_leaves_the_request_for_later(
     ana = person()
     env = settle_env(app_env)
     fake_zoom.script("POST", CREATE, MADE_THEN_SLOW)
-    process = AppProcess(env, cwd=tmp_path).start()
+    response_url = fake_slack.new_response_url()
+    process = app_sent(
+        env, fake_slack, tmp_path, "tomorrow 3pm Standup", ana.slack_id, response_url=response_url
+    )
     try:
-        with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
-            response_url = fake_slack.new_response_url()
-            sender.command("tomorrow 3pm Standup", ana.slack_id, response_url=response_url)
         eventually(lambda: fake_zoom.meetings, what="Zoom to make the meeting")
         process.stop(sig=signal.SIGKILL)
 
@@ -195,22 +201,22 @@ def test_an_instant_create_cut_short_is_reported_since_zoom_cannot_be_asked(
     ana = person()
     env = settle_env(app_env)
     fake_zoom.script("POST", CREATE, MADE_THEN_SLOW)
-    process = AppProcess(env, cwd=tmp_path).start()
+    response_url = fake_slack.new_response_url()
+    process = app_sent(
+        env, fake_slack, tmp_path, "now Standup", ana.slack_id, response_url=response_url
+    )
     try:
-        with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
-            response_url = fake_slack.new_response_url()
-            sender.command("now Standup", ana.slack_id, response_url=response_url)
-            eventually(lambda: fake_zoom.meetings, what="Zoom to make the meeting")
-            process.stop(sig=signal.SIGKILL)
+        eventually(lambda: fake_zoom.meetings, what="Zoom to make the meeting")
+        process.stop(sig=signal.SIGKILL)
 
-            process.start()
-            told = fake_slack.wait_for_response(
-                response_url, lambda body: "cannot tell whether" in texts(body), timeout=10
-            )
-            assert told["response_type"] == "ephemeral"
-            assert "Standup" in texts(told) and "ZB-" in texts(told)
-            eventually(lambda: request_rows(env)[0]["state"] == "failed", what="the request failed")
-            # Nobody was given a link that may not work; the person may simply ask again.
-            assert not accepted(fake_slack)
+        process.start()
+        told = fake_slack.wait_for_response(
+            response_url, lambda body: "cannot tell whether" in texts(body), timeout=10
+        )
+        assert told["response_type"] == "ephemeral"
+        assert "Standup" in texts(told) and "ZB-" in texts(told)
+        eventually(lambda: request_rows(env)[0]["state"] == "failed", what="the request failed")
+        # Nobody was given a link that may not work; the person may simply ask again.
+        assert not accepted(fake_slack)
     finally:
         process.stop()
