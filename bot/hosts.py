@@ -6,7 +6,9 @@ the agenda); else None, and the caller refuses with `sentences.NO_HOST`.
 
 Slack profiles and Zoom users are cached in the store for an hour (so a restart starts warm),
 with the same entries held in memory in front of it and an in-process single-flight: a burst
-of commands from one user makes one `users.info` call and no store reads at all.
+of commands from one user makes one `users.info` call and no store reads at all. A Zoom user
+in neither is looked for in the Zoom directory (bot/directory.py: the account's active
+users, read at start and hourly) before Zoom is asked about them alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
+from bot.directory import ZoomDirectory
 from bot.settings import Settings
 from bot.store import Store
 from zoom import UserNotFound, ZoomClient, ZoomUser
@@ -175,12 +178,18 @@ class HostFinder:
     """Finds hosts and Slack profiles; the only code that calls `users.info` or Zoom users."""
 
     def __init__(
-        self, store: Store, slack: AsyncWebClient, zoom: ZoomClient, settings: Settings
+        self,
+        store: Store,
+        slack: AsyncWebClient,
+        zoom: ZoomClient,
+        settings: Settings,
+        directory: ZoomDirectory | None = None,
     ) -> None:
         self.store = store
         self.slack = slack
         self.zoom = zoom
         self.settings = settings
+        self.directory = directory
         self._flights = SingleFlight()
         self._memo = Memo()
 
@@ -230,6 +239,12 @@ class HostFinder:
                 )
                 if hit_none:
                     return None
+            if self.directory is not None:
+                listed = await self.directory.find(email)
+                if listed is not None:
+                    # Not stored: the directory is read again at every start anyway.
+                    self._memo.put(f"zoom:{email}", listed, FROM_STORE_TTL)
+                    return listed
 
         async def fetch() -> ZoomUser | None:
             try:

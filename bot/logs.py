@@ -86,6 +86,27 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Each pattern with the (lower-case) words that any text it matches contains.
+_KEY_WORDS = tuple(_SECRET_KEYS)
+_GUARDED_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tuple(
+    (triggers, pattern, replacement)
+    for triggers, (pattern, replacement) in zip(
+        (
+            ("/s/",),  # a start URL
+            _KEY_WORDS,  # "password": "…"
+            _KEY_WORDS,  # password=…
+            _KEY_WORDS,  # pwd%3D…
+            ("xox",),
+            ("xapp-",),
+            ("bearer",),
+            ("basic",),
+        ),
+        _PATTERNS,
+        strict=True,
+    )
+)
+
+
 class Redactor:
     """Replaces known secret values and secret-shaped text with `[redacted]`. Thread-safe."""
 
@@ -93,44 +114,86 @@ class Redactor:
     # many meetings: enough for every meeting whose calls can still be logged, and bounded so
     # a long-running app neither grows nor slows down with every meeting it ever made.
     RECENT = 2048
+    # Learned values are found through their first characters (see `_learned_in`).
+    _PREFIX = 4
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
-        self._known: dict[str, None] = {}  # insertion-ordered: the oldest go first
-        self._values: tuple[str, ...] = ()
-        self._dirty = False
-        self._permanent = frozenset(v for v in secrets if v and len(v) >= 4)
-        self.add(*self._permanent)
+        # The configured secrets (a handful) longest first, so one that contains another is
+        # removed whole.
+        self._permanent = tuple(
+            sorted({v for v in secrets if v and len(v) >= self._PREFIX}, key=len, reverse=True)
+        )
+        self._learned: dict[str, None] = {}  # insertion-ordered: the oldest go first
+        # Prefix → the learned values starting with it. Buckets are tuples, replaced rather
+        # than changed, so a line redacted on another thread never sees one half-updated.
+        self._by_prefix: dict[str, tuple[str, ...]] = {}
+        self._chars: frozenset[str] = frozenset()
+        self._runs: re.Pattern[str] | None = None
 
     def add(self, *values: str | None) -> None:
         """Also redact these exact values from now on (very short values are ignored)."""
         with self._lock:
             for value in values:
-                if value and len(value) >= 4:
-                    self._known.pop(value, None)
-                    self._known[value] = None
-            while len(self._known) > self.RECENT + len(self._permanent):
-                oldest = next(v for v in self._known if v not in self._permanent)
-                del self._known[oldest]
-            self._dirty = True
+                if not value or len(value) < self._PREFIX or value in self._permanent:
+                    continue
+                if value in self._learned:
+                    del self._learned[value]  # seen again: now the most recent
+                    self._learned[value] = None
+                    continue
+                self._learned[value] = None
+                prefix = value[: self._PREFIX]
+                self._by_prefix[prefix] = (*self._by_prefix.get(prefix, ()), value)
+                if not self._chars.issuperset(value):
+                    self._chars = self._chars.union(value)
+                    chars = "".join(sorted(self._chars))
+                    self._runs = re.compile(f"[{re.escape(chars)}]{{{self._PREFIX},}}")
+            while len(self._learned) > self.RECENT:
+                oldest = next(iter(self._learned))
+                del self._learned[oldest]
+                prefix = oldest[: self._PREFIX]
+                rest = tuple(v for v in self._by_prefix.get(prefix, ()) if v != oldest)
+                if rest:
+                    self._by_prefix[prefix] = rest
+                else:
+                    self._by_prefix.pop(prefix, None)
 
-    def _ordered(self) -> tuple[str, ...]:
-        if self._dirty:
-            with self._lock:
-                # The configured secrets longest first, so one that contains another is
-                # removed whole; then the run-time values, which do not nest.
-                permanent = sorted(self._permanent, key=len, reverse=True)
-                learned = [v for v in self._known if v not in self._permanent]
-                self._values = (*permanent, *learned)
-                self._dirty = False
-        return self._values
+    def _learned_in(self, text: str) -> list[str]:
+        """The learned values that occur in `text`.
+
+        Why not `value in text` for each: with a value per meeting that was a few hundred
+        substring searches per log line, most of the logging's cost under load. Every
+        occurrence of a learned value lies inside a run of characters that learned values
+        are made of; each position of such a run is looked up by its first characters.
+        """
+        runs = self._runs
+        if runs is None:
+            return []
+        index = self._by_prefix
+        width = self._PREFIX
+        found: list[str] = []
+        for match in runs.finditer(text):
+            run = match.group()
+            for i in range(len(run) - width + 1):
+                bucket = index.get(run[i : i + width])
+                if bucket:
+                    found.extend(v for v in bucket if run.startswith(v, i))
+        return found
 
     def text(self, text: str) -> str:
-        for value in self._ordered():
+        for value in self._permanent:
             if value in text:
                 text = text.replace(value, REDACTED)
-        for pattern, replacement in _PATTERNS:
-            text = pattern.sub(replacement, text)
+        found = self._learned_in(text)
+        # Longest first: a value that contains another is removed whole.
+        for value in sorted(found, key=len, reverse=True):
+            text = text.replace(value, REDACTED)
+        lowered = text.lower()
+        for triggers, pattern, replacement in _GUARDED_PATTERNS:
+            # A pattern runs only on a line holding a word it cannot match without: most
+            # lines hold none, and the substitutions were a good part of logging's cost.
+            if any(t in lowered for t in triggers):
+                text = pattern.sub(replacement, text)
         return text
 
     def value(self, value: Any, key: str | None = None) -> Any:

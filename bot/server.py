@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -32,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.directory import ZoomDirectory
 from bot.hosts import HostFinder
 from bot.listeners import register_all
 from bot.live import LiveMeetings, calendar_route, zoom_events_route
@@ -45,7 +47,11 @@ from zoom import ZoomClient, ZoomError
 log = logging.getLogger("zoombot")
 
 STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work (ZOOMBOT_STOP_GRACE's default)
-SLACK_CONNECTIONS = 64  # the pool shared by the Web API calls and response_url posts
+# How long readiness waits for Slack's `auth.test` (for Bolt) and the first read of Zoom's
+# directory (bot/directory.py): a deploy's first commands then wait for neither; Slack or
+# Zoom being slow or down at start delays readiness by this much at most.
+WARM_WAIT = 1.0
+SLACK_CONNECTIONS = 256  # the pool shared by the Web API calls and response_url posts
 
 
 @dataclass
@@ -61,6 +67,8 @@ class Runtime:
     ready: bool = False
     outbox_task: asyncio.Task | None = None
     zoom_check: asyncio.Task | None = None
+    directory_task: asyncio.Task | None = None  # reads Zoom's users (bot/directory.py)
+    slack_identity: asyncio.Task | None = None  # Bolt's auth.test, asked at start
     reconcile_task: asyncio.Task | None = None  # creates an earlier run left (bot/reconcile.py)
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
 
@@ -101,13 +109,49 @@ class Runtime:
         """Pay the reader's first-call costs off the event loop, then declare readiness."""
         from bot.reading import warm_up
 
+        # The first meetings should not wait for a token nor for one Zoom look-up per person,
+        # and bad credentials should show now: the token and the directory are fetched while
+        # the reader warms up, with Bolt's `auth.test`. Readiness waits for them at most
+        # WARM_WAIT seconds: Slack or Zoom may be down, and the app must still answer.
+        self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
+        directory = self.flow.hosts.directory
+        if directory is not None:
+            self.directory_task = asyncio.create_task(directory.run(), name="zoom-directory")
+        self.slack_identity = asyncio.create_task(self.prime_slack_authorization())
         await asyncio.to_thread(warm_up)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(WARM_WAIT):
+                await asyncio.shield(self.slack_identity)
+                if directory is not None:
+                    await directory.first_read()
+        settle_garbage_collector()
         self.ready = True
         log.info("zoombot is ready")
-        # Readiness does not wait for Zoom (it may be down; the app still answers Slack), but
-        # the first meetings should not wait for a token, and bad credentials should show now.
-        self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
         self.start_reconcile()
+
+    async def prime_slack_authorization(self) -> None:
+        """Ask Slack `auth.test` once, now, for Bolt.
+
+        Bolt's single-workspace authorization asks `auth.test` on the first request and
+        keeps the answer, but until it has one every request asks again: the burst of
+        commands that meets a freshly started app waited for Slack before any of them was
+        acknowledged. Bolt keeps the answer on that middleware (`auth_test_result`); the
+        test suite checks that a command after the start makes no `auth.test` call, so a
+        Bolt that stops reading it fails a test rather than getting slower unseen. If Slack
+        cannot answer now, Bolt asks at the first request, as it would have anyway.
+        """
+        from slack_bolt.middleware.authorization.async_single_team_authorization import (
+            AsyncSingleTeamAuthorization,
+        )
+
+        for middleware in getattr(self.bolt, "_async_middleware_list", ()):
+            if isinstance(middleware, AsyncSingleTeamAuthorization):
+                if middleware.auth_test_result is None:
+                    try:
+                        middleware.auth_test_result = await self.slack.auth_test()
+                    except Exception as error:  # Bolt asks again at the first request
+                        log.warning("Slack auth.test at start failed: %s", type(error).__name__)
+                return
 
     async def check_zoom(self) -> None:
         try:
@@ -121,15 +165,36 @@ class Runtime:
         self.ready = False
         if self.live is not None:
             await self.live.drain()
-        # The credentials check uses the Zoom client: it must not outlive it.
-        if self.zoom_check is not None and not self.zoom_check.done():
-            self.zoom_check.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.zoom_check
+        # The start-up calls use the Zoom and Slack clients: not to outlive them.
+        for task in (self.zoom_check, self.directory_task, self.slack_identity):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.zoom.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
         await asyncio.to_thread(self.store.close)
+
+
+# Python's cyclic garbage collector, as zoombot runs it (see settle_garbage_collector).
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
+def settle_garbage_collector() -> None:
+    """Take what start-up built out of the garbage collector's way; collect less often.
+
+    Why: a full collection walked every object the imports made (Bolt, slack_sdk, aiohttp,
+    dateparser's language data, …), about 50-70 ms with the event loop stopped, and one
+    came every few hundred commands: under a burst those pauses were the longest waits
+    in the acknowledgement and posting latencies (BENCHMARKS.md). `gc.freeze()` moves
+    everything alive now to a generation the collector never walks (none of it is garbage:
+    it lives as long as the process); with higher thresholds the young generations are
+    collected less often, each time over more objects, for about the same total work.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -156,14 +221,16 @@ def build_runtime(settings: Settings) -> Runtime:
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
         session=slack_session,
     )
-    hosts = HostFinder(store, slack, zoom, settings)
+    hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     flow = Scheduler(settings, store, hosts, zoom, poster)
     bolt = AsyncApp(
         client=slack,
         signing_secret=settings.slack_signing_secret,
-        # Ack first, work after: Bolt sends the ack as soon as a listener calls ack().
-        process_before_response=False,
+        # Ack first, work after: every listener is wrapped in `tracked` (bot/inflight.py),
+        # which returns to Bolt as soon as the listener has called ack() and leaves the work
+        # running; Bolt answers when the listener returns.
+        process_before_response=True,
         logger=logging.getLogger("zoombot.bolt"),
     )
     register_all(bolt, flow)

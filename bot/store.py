@@ -1,9 +1,12 @@
 """zoombot's storage: one SQLite file (WAL) through sqlite-utils. Rows are plain dicts.
 
 The schema is created and migrated here and nowhere else (`migrate()`, versioned with
-SQLite's `user_version`). Methods are synchronous and short; async code calls them
-through `Store.run`, which uses one dedicated thread, so the event loop never blocks
-on the disk and writes are serialised without locks.
+SQLite's `user_version`). Methods are synchronous and short (a few statements, tens of
+microseconds: `bench/store.py` measures them); async code calls them through `Store.run`,
+which runs them on the event loop's own thread, so writes are serialised without locks and
+no call waits for a thread hop. The one slow thing SQLite does, copying the write-ahead log
+into the database file (with its fsync), is kept off the event loop: automatic checkpoints
+are off on the store's connection and `Checkpointer` does them from a thread of its own.
 
 Tables:
     host_mappings  slack_user_id → zoom_email (set_by, set_at)
@@ -24,11 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -37,6 +40,8 @@ import sqlite_utils
 from bot.logs import add_secrets
 
 T = TypeVar("T")
+
+log = logging.getLogger("zoombot.store")
 
 SCHEMA_VERSION = 5
 
@@ -208,6 +213,41 @@ def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+class Checkpointer:
+    """Copies the write-ahead log into the database file every `interval` seconds, from a
+    thread and a connection of its own.
+
+    PASSIVE checkpoints never wait for, nor make wait, the store's readers and writers; once
+    a checkpoint has copied everything, the next write starts the log from its beginning
+    again, so the log file stays as small as a few seconds of writes.
+    """
+
+    def __init__(self, path: str, interval: float = 1.0) -> None:
+        self._path = path
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="store-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self._path, check_same_thread=False)
+        try:
+            while not self._stopping.wait(self._interval):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as error:
+                    # Busy or a full disk: the log just grows until the next try.
+                    log.warning("store checkpoint skipped: %s", error)
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop and wait for the thread (closing the store's connection then checkpoints
+        whatever is left)."""
+        self._stopping.set()
+        self._thread.join()
+
+
 class Store:
     """The store. Open with `Store(path)`; `close()` when done."""
 
@@ -216,19 +256,24 @@ class Store:
         self._clock = clock
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # One connection, used only from `_executor`'s single thread (or synchronously in
-        # tests), so check_same_thread can be off safely.
+        # One connection, used by one thread at a time: the event loop's (or a test's), and
+        # `close()` from wherever the app shuts down, so check_same_thread can be off.
         conn = sqlite3.connect(self.path, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
+        self._checkpointer: Checkpointer | None = None
         if self.path != ":memory:":
             self.db.enable_wal()
             # In WAL mode NORMAL still survives a crash of the process (what "nothing lost"
             # guards against); it only skips the fsync per commit, which under load cost
             # more than everything else the store does.
             self.db.execute("PRAGMA synchronous = NORMAL")
+            # A commit that crosses the WAL's size limit would checkpoint (and fsync) on
+            # the event loop: the checkpointer's thread does that instead.
+            self.db.execute("PRAGMA wal_autocheckpoint = 0")
         self.db.execute("PRAGMA busy_timeout = 5000")
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self.migrate()
+        if self.path != ":memory:":
+            self._checkpointer = Checkpointer(self.path)
 
     # -- the one place that owns the schema ------------------------------------------------
 
@@ -294,12 +339,23 @@ class Store:
             )
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store method on the store's own thread and return its result."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        """Run a store method and return its result, on the caller's thread.
+
+        Why not a thread of its own, as before: under a burst of commands each hop to it
+        waited for the GIL behind the busy event loop, and the hops, not SQLite, became
+        the queue (hundreds of milliseconds per command; see BENCHMARKS.md). The methods
+        take tens of microseconds; the checkpoints that can take milliseconds run on
+        `Checkpointer`'s thread. An async method, so callers need not change if that does.
+
+        It first lets the event loop take a turn: a flow's steps between two waits run as
+        one piece, and while one runs nothing else does (no Slack request is even read), so
+        the store calls, spread along every flow, are where long pieces are cut."""
+        await asyncio.sleep(0)
+        return fn(*args, **kwargs)
 
     def close(self) -> None:
-        self._executor.shutdown(wait=True)
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.db.conn.close()
 
     # -- host mappings -------------------------------------------------------------------

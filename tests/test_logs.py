@@ -257,3 +257,42 @@ def test_basic_credentials_are_redacted_but_the_words_basic_information_stay() -
     where = "Slack app settings → Basic Information → App-Level Tokens"
     assert redactor.text(where) == where
     assert "Y2lkOnNlY3JldC10ZXN0" not in redactor.text("Authorization: Basic Y2lkOnNlY3JldC10ZXN0")
+
+
+def test_every_learned_value_is_found_wherever_it_sits_in_a_line() -> None:
+    """Learned values are found by their first characters, not by a search per value: a
+    seeded fuzz that the index misses none, whatever the characters around and inside it."""
+    import random
+
+    from bot.logs import Redactor
+
+    rng = random.Random(5)
+    alphabet = "abcXYZ0189-_*@.:/?=&%]^\\[ é\u200f"
+    redactor = Redactor()
+    values = []
+    for _ in range(300):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 40)))
+        if value.strip() and len(value.strip()) >= 4:
+            values.append(value.strip())
+    redactor.add(*values)
+    for _ in range(500):
+        chosen = rng.sample(values, rng.randint(1, 4))
+        parts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))]
+        for value in chosen:
+            parts += [value, "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))]
+        line = "".join(parts)
+        out = redactor.text(line)
+        for value in chosen:
+            assert value not in out, (value, line, out)
+
+
+def test_learned_values_beyond_the_recent_ones_are_forgotten_and_the_rest_kept() -> None:
+    from bot.logs import Redactor
+
+    redactor = Redactor()
+    values = [f"Pc{n:08d}" for n in range(Redactor.RECENT + 10)]
+    redactor.add(*values)
+    assert redactor.text(f"first {values[0]} last {values[-1]}") == "first Pc00000000 last " + (
+        "[redacted]"
+    )
+    assert redactor.text(values[10]) == "[redacted]"

@@ -40,7 +40,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -74,6 +74,7 @@ logger = logging.getLogger("zoom")
 MEETINGS = "/users/{userId}/meetings"
 MEETING = "/meetings/{meetingId}"
 USER = "/users/{userId}"
+USERS = "/users"
 TOKEN = "/oauth/token"  # noqa: S105 - a path template, not a secret
 
 # The request never left: Zoom cannot have acted, so even a create may be sent again.
@@ -310,6 +311,24 @@ class ZoomClient:
             "GET", USER, f"/users/{_segment(user_id)}", budget=_Budget(deadline, self.timeout)
         )
         return ZoomUser.from_json(response.json())
+
+    async def active_users(self, *, deadline: float | None = None) -> AsyncIterator[list[ZoomUser]]:
+        """The account's active users, a page (up to `page_size`) at a time, following
+        `next_page_token` to the end. Each page is its own call, with its own retries and
+        `deadline` seconds (default `timeout`). Needs the same scope as `get_user`."""
+        token = ""
+        while True:
+            params = {"status": "active", "page_size": str(self.page_size)}
+            if token:
+                params["next_page_token"] = token
+            response = await self._call(
+                "GET", USERS, USERS, params=params, budget=_Budget(deadline, self.timeout)
+            )
+            data = response.json()
+            yield [ZoomUser.from_json(user) for user in data.get("users") or [] if user.get("id")]
+            token = data.get("next_page_token") or ""
+            if not token:
+                return
 
     async def list_upcoming_meetings(
         self, user_id: str, *, deadline: float | None = None

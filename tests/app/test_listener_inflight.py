@@ -41,27 +41,88 @@ def test_every_registered_listener_is_tracked():
     assert untracked == []
 
 
-async def test_a_tracked_listener_counts_while_it_runs_and_keeps_its_arguments():
+async def test_a_tracked_listener_returns_at_its_ack_and_counts_until_its_work_ends():
     inflight = InFlight()
-    started, release = asyncio.Event(), asyncio.Event()
+    release, finished = asyncio.Event(), asyncio.Event()
+    bolt_acks: list[tuple] = []
     seen: list[object] = []
 
+    async def bolt_ack(*args: object, **kwargs: object) -> None:
+        bolt_acks.append((args, kwargs))
+
     @tracked(inflight)
-    async def listener(ack: object, body: dict) -> str:
-        seen.append((ack, body))
-        started.set()
-        await release.wait()
+    async def listener(ack, body: dict) -> str:
+        seen.append(body)
+        await ack(text="Creating")
+        await release.wait()  # the work after the ack
+        finished.set()
         return "done"
 
-    task = asyncio.create_task(listener(ack="A", body={"x": 1}))
-    await started.wait()
-    assert len(inflight) == 1
+    # The wrapper comes back to Bolt once ack() was called, with the work still going.
+    assert await asyncio.wait_for(listener(ack=bolt_ack, body={"x": 1}), 5) is None
+    assert bolt_acks == [((), {"text": "Creating"})]
+    assert seen == [{"x": 1}]
+    assert len(inflight) == 1 and not finished.is_set()
     release.set()
-    assert await task == "done"
-    assert seen == [("A", {"x": 1})]
+    await asyncio.wait_for(finished.wait(), 5)
+    for _ in range(100):  # the task leaves the registry as it ends
+        if len(inflight) == 0:
+            break
+        await asyncio.sleep(0.01)
     assert len(inflight) == 0
     # Bolt reads the arguments a listener asks for from the unwrapped function.
     assert listener.__wrapped__.__name__ == "listener"  # type: ignore[attr-defined]
+
+
+async def test_a_failure_before_the_ack_reaches_bolt_and_one_after_it_is_logged(caplog):
+    inflight = InFlight()
+
+    async def bolt_ack(*args: object, **kwargs: object) -> None:
+        pass
+
+    @tracked(inflight)
+    async def fails_first(ack) -> None:
+        raise ValueError("before the ack")
+
+    @tracked(inflight)
+    async def fails_later(ack) -> None:
+        await ack()
+        await asyncio.sleep(0)
+        raise ValueError("after the ack")
+
+    try:
+        await fails_first(ack=bolt_ack)
+    except ValueError as error:
+        assert str(error) == "before the ack"
+    else:
+        raise AssertionError("the failure before the ack did not reach Bolt")
+    assert await fails_later(ack=bolt_ack) is None
+    for _ in range(100):
+        if "after its ack" in caplog.text:
+            break
+        await asyncio.sleep(0.01)
+    assert "listener:fails_later failed after its ack" in caplog.text
+    assert "after the ack" in caplog.text
+    assert "fails_first" not in caplog.text  # Bolt logs that one
+
+
+async def test_an_event_listener_returns_at_once_and_its_work_is_tracked():
+    inflight = InFlight()
+    release = asyncio.Event()
+
+    @tracked(inflight)
+    async def home_opened(event: dict) -> None:
+        await release.wait()
+
+    assert await asyncio.wait_for(home_opened(event={}), 5) is None
+    await asyncio.sleep(0)
+    assert len(inflight) == 1
+    release.set()
+    for _ in range(100):
+        if len(inflight) == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert len(inflight) == 0
 
 
 def test_sigterm_right_after_schedule_is_acked_still_opens_the_form(

@@ -67,3 +67,26 @@ def test_meetings_and_mappings_are_plain_dicts():
     store.set_host_mapping("U1", "a@x.com", "U9")
     assert store.host_mapping("U1")["set_by"] == "U9"
     assert store.host_mapping("U2") is None
+
+
+def test_checkpoints_happen_off_the_callers_thread(tmp_path):
+    """Automatic checkpoints (which fsync) are off on the store's connection, whose methods
+    run on the event loop; the checkpointer's thread copies the log into the file instead."""
+    import time
+
+    path = tmp_path / "z.db"
+    store = Store(path)
+    try:
+        assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        size = path.stat().st_size
+        for n in range(200):
+            store.claim_request(f"key-{n}-" + "x" * 200)
+        deadline = time.monotonic() + 10
+        while path.stat().st_size <= size and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert path.stat().st_size > size, "nothing was checkpointed into the database file"
+    finally:
+        store.close()
+    # Closing checkpoints the rest and removes the log.
+    assert not (tmp_path / "z.db-wal").exists()
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM requests").fetchone()[0] == 200

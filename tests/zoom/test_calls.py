@@ -131,3 +131,24 @@ async def test_list_upcoming_follows_next_page_token(
     assert "next_page_token" not in pages[0].query
     assert pages[1].query["next_page_token"] and pages[2].query["next_page_token"]
     assert {r.query["type"] for r in pages} == {"upcoming"}
+
+
+async def test_active_users_come_a_page_at_a_time_to_the_end(
+    zoom: ZoomClient, fake_zoom: FakeZoom, host: dict
+) -> None:
+    for n in range(6):
+        fake_zoom.add_user(f"user{n}@example.com", first_name=f"U{n}")
+    fake_zoom.add_user("gone@example.com", status="inactive")
+    fake_zoom.add_user("invited@example.com", status="pending")
+    zoom.page_size = 3
+
+    pages = [page async for page in zoom.active_users()]
+
+    assert [len(page) for page in pages] == [3, 3, 1]
+    emails = {user.email for page in pages for user in page}
+    assert emails == {host["email"], *(f"user{n}@example.com" for n in range(6))}
+    assert all(user.is_active for page in pages for user in page)
+    calls = fake_zoom.requests_to("/users", "GET")
+    assert [r.query.get("status") for r in calls] == ["active"] * 3
+    assert "next_page_token" not in calls[0].query
+    assert calls[1].query["next_page_token"] != calls[2].query["next_page_token"]

@@ -149,3 +149,35 @@ async def test_the_fakes_answers_fit_zooms_response_schemas(
     validate_response("meeting", "200", got.json())
     validate_response("meetings", "200", listed.json())
     validate_response("user", "200", user.json())
+
+
+async def test_the_user_list_query_and_answer_fit_zooms_document(
+    zoom: ZoomClient, fake_zoom: FakeZoom, host: dict
+) -> None:
+    from tests.openapi import operation
+
+    fake_zoom.add_user("bo@example.com")
+    zoom.page_size = 1
+    async for _ in zoom.active_users():
+        pass
+    method, path, op = operation("users")
+    declared = {p["name"]: p.get("schema", {}) for p in op.get("parameters", [])}
+    calls = fake_zoom.requests_to("/users", method)
+    assert path == "/users" and len(calls) == 2
+    for call in calls:
+        for name, value in call.query.items():
+            assert name in declared, f"{name} is not a parameter of GET /users"
+            schema = declared[name]
+            if "enum" in schema:
+                assert value in schema["enum"]
+            if schema.get("type") == "integer":
+                assert int(value) <= schema.get("maximum", int(value))
+    async with httpx.AsyncClient() as http:
+        grant = await http.post(
+            fake_zoom.oauth_url,
+            auth=(fake_zoom.client_id, fake_zoom.client_secret),
+            data={"grant_type": "account_credentials", "account_id": fake_zoom.account_id},
+        )
+        headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        listed = await http.get(f"{fake_zoom.api_url}/users", headers=headers)
+    validate_response("users", "200", listed.json())

@@ -27,7 +27,8 @@ It also sends Zoom's webhooks, signed as Zoom signs them, to a URL you give it:
     fake.event_body("meeting.updated", meeting_id, topic="New")    # any event, Zoom's shape
 
 Routes are named by their template, without the `/v2` prefix: `/users/{userId}/meetings`,
-`/users/{userId}`, `/meetings/{meetingId}`, and `/oauth/token` for the token endpoint. The API
+`/users/{userId}`, `/users` (the user list), `/meetings/{meetingId}`, and `/oauth/token` for
+the token endpoint. The API
 answers under any path prefix that ends in `/v2` (so `fake.url + "/gov/v2"` stands in for
 Zoom for Government), and the token endpoint under any path that ends in `/oauth/token`.
 
@@ -63,6 +64,7 @@ from zoom.webhooks import sign
 
 MEETINGS = "/users/{userId}/meetings"
 USER = "/users/{userId}"
+USERS = "/users"
 MEETING = "/meetings/{meetingId}"
 TOKEN = "/oauth/token"  # noqa: S105 - a route, not a secret
 
@@ -75,12 +77,14 @@ _ROUTE_SCOPES = {
     ("PATCH", MEETING): ("meeting:write:admin", "meeting:write"),
     ("DELETE", MEETING): ("meeting:write:admin", "meeting:write"),
     ("GET", USER): ("user:read:admin", "user:read"),
+    ("GET", USERS): ("user:read:admin",),
 }
 
 _API_ROUTES = (
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/(?P<userId>[^/]+)/meetings/?$"), MEETINGS),
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/(?P<userId>[^/]+)/?$"), USER),
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/meetings/(?P<meetingId>[^/]+)/?$"), MEETING),
+    (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/?$"), USERS),
 )
 _TOKEN_PATH = re.compile(r"^(?:/[^/]+)*/oauth/token/?$")
 
@@ -250,7 +254,8 @@ class FakeZoom:
         self._tokens: dict[str, tuple[float, tuple[str, ...]]] = {}  # token -> (expires, scopes)
         self._revoked: set[str] = set()
         self._daily: dict[str, int] = {}  # user id -> create/update calls left today
-        self._page_tokens: dict[str, tuple[str, str, int]] = {}  # token -> (user, type, offset)
+        # token -> (user id, or "users" for the user list; type or status; offset)
+        self._page_tokens: dict[str, tuple[str, str, int]] = {}
         self._token_requests = 0
         self._live: dict[int, dict[str, Any]] = {}  # meeting id -> {uuid, started_at}
         self._instances: dict[int, int] = {}  # meeting id -> times started
@@ -1066,7 +1071,44 @@ class FakeZoom:
             },
         )
 
+    # GET /users
+    def _list_users(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+        status = query.get("status", "active")
+        if status not in ("active", "inactive", "pending"):
+            invalid = [{"field": "status", "message": "Invalid field."}]
+            raise _ZoomFailure(400, 300, "Invalid field.", errors=invalid)
+        try:
+            page_size = int(query.get("page_size", 30))
+        except ValueError:
+            page_size = 30
+        page_size = max(1, min(page_size, 300))
+        offset = 0
+        token = query.get("next_page_token")
+        if token:
+            saved = self._page_tokens.get(token)
+            if saved is None or saved[:2] != ("users", status):
+                raise _ZoomFailure(400, 300, "Invalid next_page_token.")
+            offset = saved[2]
+        chosen = [u for u in self._users.values() if u.get("status", "active") == status]
+        page = chosen[offset : offset + page_size]
+        next_token = ""
+        if offset + page_size < len(chosen):
+            next_token = secrets.token_urlsafe(24)
+            self._page_tokens[next_token] = ("users", status, offset + page_size)
+        return _Reply(
+            200,
+            {
+                "page_count": max(1, -(-len(chosen) // page_size)),
+                "page_number": offset // page_size + 1,
+                "page_size": page_size,
+                "total_records": len(chosen),
+                "next_page_token": next_token,
+                "users": [dict(u) for u in page],
+            },
+        )
+
     _HANDLERS: ClassVar[dict[tuple[str, str], Callable[..., _Reply]]] = {
+        ("GET", USERS): _list_users,
         ("GET", USER): _get_user,
         ("POST", MEETINGS): _create_meeting,
         ("GET", MEETINGS): _list_meetings,
