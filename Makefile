@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-reading bench-load clean
+.PHONY: run test lint bench bench-reading bench-load bench-store clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/reading.py
+	$(BIN)/python bench/store.py
 	$(BIN)/python bench/load.py
 
 bench-reading: $(STAMP)
@@ -32,6 +33,9 @@ bench-reading: $(STAMP)
 
 bench-load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+bench-store: $(STAMP)
+	$(BIN)/python bench/store.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -12,7 +12,8 @@ Why not Bolt's own "ack first, work after" (`process_before_response=False`): Bo
 waits for `ack()` by polling every 10 ms. Under a burst of commands those polls added their
 own wake-ups to a busy event loop and were most of the acknowledgement latency. So the app
 runs Bolt with `process_before_response=True`, and this wrapper gives the same order
-without the polling: an event is saved to wake Bolt the moment `ack()` returns.
+without the polling: `ack()` resolves a future the wrapper waits on, so Bolt answers at the
+event loop's next turn.
 """
 
 from __future__ import annotations
