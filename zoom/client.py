@@ -40,7 +40,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -312,7 +312,9 @@ class ZoomClient:
         )
         return ZoomUser.from_json(response.json())
 
-    async def active_users(self, *, deadline: float | None = None) -> AsyncIterator[list[ZoomUser]]:
+    async def active_users(
+        self, *, deadline: float | None = None
+    ) -> AsyncGenerator[list[ZoomUser], None]:
         """The account's active users, a page (up to `page_size`) at a time, following
         `next_page_token` to the end. Each page is its own call, with its own retries and
         `deadline` seconds (default `timeout`). Needs the same scope as `get_user`."""

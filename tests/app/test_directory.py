@@ -175,3 +175,16 @@ def test_slack_is_asked_who_the_bot_is_once_at_start_not_by_the_first_commands(
         assert len(fake_slack.calls_to("auth.test")) == 1
     finally:
         process.stop()
+
+
+async def test_a_huge_account_is_read_up_to_the_bound_and_no_further(zoom, fake_zoom, caplog):
+    for n in range(7):
+        fake_zoom.add_user(f"p{n}@example.com")
+    zoom.page_size = 2
+    directory = ZoomDirectory(zoom, max_users=3)
+
+    assert await directory.read() is True
+
+    assert directory.size == 4  # two pages of two
+    assert len(fake_zoom.requests_to(USERS, "GET")) == 2
+    assert "stopped reading at 4 users" in caplog.text
