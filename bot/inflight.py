@@ -58,6 +58,16 @@ class InFlight:
             if self._tasks[task] <= 0:
                 del self._tasks[task]
 
+    def add(self, task: asyncio.Task[Any]) -> None:
+        """Count `task` as in flight from now (not from its first step) until it ends."""
+        self._tasks[task] += 1
+        task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        self._tasks[task] -= 1
+        if self._tasks[task] <= 0:
+            del self._tasks[task]
+
     async def finish(self, seconds: float) -> int:
         """Wait up to `seconds` for what is in flight, then cancel what is left. Returns how
         many tasks had to be cancelled. (New requests are refused by the server, not here.)"""
@@ -129,11 +139,13 @@ def tracked(
 
                 kwargs["ack"] = ack
 
-            async def work() -> R:
-                with inflight.track():
-                    return await listener(*args, **kwargs)
-
-            task = asyncio.create_task(work(), name=f"listener:{listener.__name__}")
+            task = asyncio.create_task(
+                listener(*args, **kwargs),  # type: ignore[arg-type]
+                name=f"listener:{listener.__name__}",
+            )
+            # Counted before Bolt can answer Slack: a stop that begins right after the ack
+            # still waits for this work.
+            inflight.add(task)
             task.add_done_callback(lambda done: _log_failure(done, acked or not takes_ack))
             if not takes_ack:
                 return None

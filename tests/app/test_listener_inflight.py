@@ -195,3 +195,49 @@ def test_home_publishes_when_users_info_times_out(app_env, fake_slack, person, t
     logs = process.logs()
     assert "home tab without a host" in logs
     assert "Traceback" not in logs
+
+
+async def test_an_event_is_acknowledged_only_once_its_work_counts_as_in_flight():
+    """With Bolt's process_before_response=True (as bot/server.py runs it), Bolt acks an event
+    after the listener returns, and `tracked` has started the tracked task by then: a stop
+    that begins right after the ack still waits for the work (no gap between the two)."""
+    from slack_bolt.authorization import AuthorizeResult
+    from slack_bolt.request.async_request import AsyncBoltRequest
+
+    inflight = InFlight()
+    release = asyncio.Event()
+
+    async def authorize(**_: object) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=None, team_id="T0", bot_token="xoxb-not-used")
+
+    bolt = AsyncApp(
+        signing_secret="not-used",
+        authorize=authorize,
+        request_verification_enabled=False,
+        process_before_response=True,
+    )
+
+    @bolt.event("app_home_opened")
+    @tracked(inflight)
+    async def home_opened(event: dict) -> None:
+        await release.wait()
+
+    body = {
+        "type": "event_callback",
+        "team_id": "T0",
+        "api_app_id": "A0",
+        "event_id": "Ev0",
+        "event_time": 1,
+        "event": {"type": "app_home_opened", "user": "U0", "channel": "D0", "tab": "home"},
+    }
+    response = await bolt.async_dispatch(
+        AsyncBoltRequest(body=json.dumps(body), headers={"content-type": ["application/json"]})
+    )
+    assert response.status == 200
+    assert len(inflight) == 1  # acknowledged, and already counted
+    release.set()
+    for _ in range(100):
+        if len(inflight) == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert len(inflight) == 0
