@@ -100,6 +100,13 @@ class ZoomDirectory:
             return self._complete.get(email)
         return None
 
+    def forget(self, email: str) -> None:
+        """Drop one user (Zoom no longer knows them) until the next read."""
+        email = email.strip().lower()
+        self._complete.pop(email, None)
+        if self._reading is not None:
+            self._reading.pop(email, None)
+
     async def read(self) -> bool:
         """Read the directory once. Returns True when it was read to the end (or to
         `max_users`); then it replaces the last read."""

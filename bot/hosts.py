@@ -259,6 +259,15 @@ class HostFinder:
 
         return await self._flights.do(f"zoom:{email}", fetch)
 
+    async def forget_zoom_user(self, email: str) -> None:
+        """Forget what is known of this Zoom user (memory, store and directory): Zoom said
+        it does not know them, so the next look-up asks Zoom."""
+        email = email.strip().lower()
+        self._memo.forget(f"zoom:{email}")
+        await self.store.run(self.store.forget_zoom_user, email)
+        if self.directory is not None:
+            self.directory.forget(email)
+
     async def own_zoom_user(self, user_id: str) -> tuple[ZoomUser | None, str | None, dict | None]:
         """The requester's own Zoom user (mapping, else Slack email), how it was found, and
         the mapping row if there is one. Never the default host."""

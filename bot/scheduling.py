@@ -42,6 +42,7 @@ from zoom import (
     MeetingNotFound,
     MeetingRequest,
     MeetingSettings,
+    UserNotFound,
     ZoomAuthError,
     ZoomClient,
     ZoomError,
@@ -338,7 +339,15 @@ class Scheduler:
         await self.store.run(
             self.store.note_create_started, ask.key, self._create_intent(ask, host, request)
         )
-        meeting = await self.zoom.create_meeting(host.user_id, request, deadline=CREATE_DEADLINE)
+        try:
+            meeting = await self.zoom.create_meeting(
+                host.user_id, request, deadline=CREATE_DEADLINE
+            )
+        except UserNotFound:
+            # What was known of the host is out of date (they left Zoom since it was read):
+            # the next request asks Zoom again rather than failing the same way for an hour.
+            await self.hosts.forget_zoom_user(host.email)
+            raise
         # From here the meeting exists: no failure may read as "nothing was created" nor
         # settle the key as failed (a retry would make a second meeting).
         try:

@@ -402,6 +402,10 @@ class Store:
         }
         self._upsert("zoom_users", row, "email")
 
+    def forget_zoom_user(self, email: str) -> None:
+        with self.db.conn:
+            self.db.conn.execute("DELETE FROM zoom_users WHERE email = ?", [email.lower()])
+
     # -- idempotency ---------------------------------------------------------------------
 
     def claim_request(self, key: str, *, window: float | None = None) -> dict[str, Any] | None:

@@ -188,3 +188,30 @@ async def test_a_huge_account_is_read_up_to_the_bound_and_no_further(zoom, fake_
     assert directory.size == 4  # two pages of two
     assert len(fake_zoom.requests_to(USERS, "GET")) == 2
     assert "stopped reading at 4 users" in caplog.text
+
+
+def test_a_host_who_left_zoom_is_asked_about_again_after_zooms_1001(
+    app_env, fake_slack, fake_zoom, person, tmp_path: Path
+):
+    """The directory and the caches may hold someone Zoom no longer has. Zoom's 1001 on the
+    create makes the app forget them: the next command asks Zoom, finds nobody, and goes to
+    the default host instead of failing the same way for the rest of the hour."""
+    shared = fake_zoom.add_user("shared-host@example.com", first_name="Shared", last_name="Host")
+    ana = person()
+    env = {**app_env, "ZOOMBOT_DEFAULT_HOST": shared["email"]}
+    process = AppProcess(env, cwd=tmp_path).start()
+    try:
+        with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
+            fake_zoom.remove_user(ana.email)  # left Zoom after the app read the directory
+            sender.command("tomorrow 3pm Planning", ana.slack_id)
+            fake_slack.wait_for_response(
+                sender.last_response_url, lambda b: "1001" in b.get("text", "")
+            )
+            assert fake_zoom.requests_to(USER, "GET") == []  # the directory answered
+            sender.command("tomorrow 4pm Planning", ana.slack_id)
+            refused, create = wait_created(fake_zoom, 2)  # every POST, the refused one too
+        assert refused.path.endswith(f"/users/{ana.zoom_id}/meetings")
+        assert create.path.endswith(f"/users/{shared['id']}/meetings")
+        assert len(fake_zoom.requests_to(USER, "GET")) == 1  # asked Zoom about ana again
+    finally:
+        process.stop()

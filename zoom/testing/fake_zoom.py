@@ -14,6 +14,7 @@ request, and can be told to misbehave:
                 Answer(status=429, headers={"Retry-After": "1"}))
     fake.revoke_tokens()                                   # every issued token now gets 124
     fake.set_daily_limit("ada@example.com", 0)             # next create/update is Daily-limit
+    fake.remove_user("ada@example.com")                    # gone: 1001 for her from now on
 
 It also sends Zoom's webhooks, signed as Zoom signs them, to a URL you give it:
 
@@ -344,6 +345,16 @@ class FakeZoom:
         with self._lock:
             self._users[user_id] = user
         return dict(user)
+
+    def remove_user(self, email_or_id: str) -> None:
+        """Remove a user from the account (with their meetings): Zoom answers 1001 for them."""
+        with self._lock:
+            user = self._find_user(email_or_id)
+            if user is None:
+                raise KeyError(email_or_id)
+            del self._users[user["id"]]
+            for meeting_id in [m for m, v in self._meetings.items() if v["host_id"] == user["id"]]:
+                del self._meetings[meeting_id]
 
     def script(self, method: str, route: str, *answers: Answer) -> None:
         """Queue `answers` for the next requests to `route` (a template such as
