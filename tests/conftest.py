@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,6 +25,7 @@ from bot.testing.app_process import AppProcess, make_app_env
 from bot.testing.slack import FakeSlack, SlackSender, new_id
 
 if TYPE_CHECKING:
+    from zoom import ZoomClient
     from zoom.testing import FakeZoom
 
 SLACK_BOT_TOKEN = "xoxb-test-1111111111-2222222222-zoombotTestToken"
@@ -68,6 +69,23 @@ def fake_slack(fake_slack_server: FakeSlack) -> FakeSlack:
 def fake_zoom(fake_zoom_server: FakeZoom) -> FakeZoom:
     fake_zoom_server.reset()
     return fake_zoom_server
+
+
+@pytest.fixture
+async def zoom(fake_zoom: FakeZoom) -> AsyncIterator[ZoomClient]:
+    """A Zoom client on the fake (tests/zoom has its own, which records waits)."""
+    from zoom import ZoomClient
+
+    client = ZoomClient(
+        fake_zoom.account_id,
+        fake_zoom.client_id,
+        fake_zoom.client_secret,
+        api_url=fake_zoom.api_url,
+        oauth_url=fake_zoom.oauth_url,
+        timeout=5.0,
+    )
+    yield client
+    await client.aclose()
 
 
 # -- the app -----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,9 @@ from bot.directory import ZoomDirectory
 from bot.testing.app_process import AppProcess
 from bot.testing.slack import SlackSender
 from tests.app.support import wait_created
-from zoom import ZoomClient
-from zoom.testing import FakeZoom
 
 USERS = "/users"
 USER = "/users/{userId}"
-
-
-@pytest.fixture
-async def zoom(fake_zoom: FakeZoom) -> AsyncIterator[ZoomClient]:
-    client = ZoomClient(
-        fake_zoom.account_id,
-        fake_zoom.client_id,
-        fake_zoom.client_secret,
-        api_url=fake_zoom.api_url,
-        oauth_url=fake_zoom.oauth_url,
-        timeout=5.0,
-    )
-    yield client
-    await client.aclose()
 
 
 class Clock:

@@ -41,6 +41,15 @@ def test_every_registered_listener_is_tracked():
     assert untracked == []
 
 
+async def until_idle(inflight: InFlight, seconds: float = 2.0) -> None:
+    """Poll until nothing is in flight; fail after `seconds`."""
+    for _ in range(int(seconds / 0.01)):
+        if len(inflight) == 0:
+            return
+        await asyncio.sleep(0.01)
+    assert len(inflight) == 0, f"{len(inflight)} still in flight after {seconds} s"
+
+
 async def test_a_tracked_listener_returns_at_its_ack_and_counts_until_its_work_ends():
     inflight = InFlight()
     release, finished = asyncio.Event(), asyncio.Event()
@@ -65,11 +74,7 @@ async def test_a_tracked_listener_returns_at_its_ack_and_counts_until_its_work_e
     assert len(inflight) == 1 and not finished.is_set()
     release.set()
     await asyncio.wait_for(finished.wait(), 5)
-    for _ in range(100):  # the task leaves the registry as it ends
-        if len(inflight) == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert len(inflight) == 0
+    await until_idle(inflight)  # the task leaves the registry as it ends
     # Bolt reads the arguments a listener asks for from the unwrapped function.
     assert listener.__wrapped__.__name__ == "listener"  # type: ignore[attr-defined]
 
@@ -118,11 +123,7 @@ async def test_an_event_listener_returns_at_once_and_its_work_is_tracked():
     await asyncio.sleep(0)
     assert len(inflight) == 1
     release.set()
-    for _ in range(100):
-        if len(inflight) == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert len(inflight) == 0
+    await until_idle(inflight)
 
 
 def test_sigterm_right_after_schedule_is_acked_still_opens_the_form(
@@ -236,8 +237,4 @@ async def test_an_event_is_acknowledged_only_once_its_work_counts_as_in_flight()
     assert response.status == 200
     assert len(inflight) == 1  # acknowledged, and already counted
     release.set()
-    for _ in range(100):
-        if len(inflight) == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert len(inflight) == 0
+    await until_idle(inflight)

@@ -223,20 +223,6 @@ def test_monthly_by_week_and_weekday() -> None:
     assert [s.date().isoformat() for s in starts] == ["2025-11-11", "2025-12-09"]
 
 
-@pytest.fixture
-async def zoom(fake_zoom: FakeZoom) -> Any:
-    client = ZoomClient(
-        fake_zoom.account_id,
-        fake_zoom.client_id,
-        fake_zoom.client_secret,
-        api_url=fake_zoom.api_url,
-        oauth_url=fake_zoom.oauth_url,
-        timeout=5.0,
-    )
-    yield client
-    await client.aclose()
-
-
 @pytest.mark.parametrize("recurrence", RULES, ids=lambda r: rrule(r))
 async def test_next_occurrences_agree_with_the_occurrences_zoom_lists(
     fake_zoom: FakeZoom, zoom: ZoomClient, recurrence: Recurrence

@@ -124,17 +124,22 @@ def test_the_validator_catches_what_zoom_would_not_take() -> None:
     )
 
 
+async def bearer(http: httpx.AsyncClient, fake_zoom: FakeZoom) -> dict[str, str]:
+    """An Authorization header with a token the fake issued, as Zoom's S2S grant gives."""
+    grant = await http.post(
+        fake_zoom.oauth_url,
+        auth=(fake_zoom.client_id, fake_zoom.client_secret),
+        data={"grant_type": "account_credentials", "account_id": fake_zoom.account_id},
+    )
+    return {"Authorization": f"Bearer {grant.json()['access_token']}"}
+
+
 async def test_the_fakes_answers_fit_zooms_response_schemas(
     zoom: ZoomClient, fake_zoom: FakeZoom, host: dict
 ) -> None:
     meeting = await zoom.create_meeting(host["email"], REQUESTS["weekly"])
     async with httpx.AsyncClient() as http:
-        grant = await http.post(
-            fake_zoom.oauth_url,
-            auth=(fake_zoom.client_id, fake_zoom.client_secret),
-            data={"grant_type": "account_credentials", "account_id": fake_zoom.account_id},
-        )
-        headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        headers = await bearer(http, fake_zoom)
         created = await http.post(
             f"{fake_zoom.api_url}/users/{host['id']}/meetings",
             json=REQUESTS["scheduled with settings and passcode"].to_json(),
@@ -173,11 +178,6 @@ async def test_the_user_list_query_and_answer_fit_zooms_document(
             if schema.get("type") == "integer":
                 assert int(value) <= schema.get("maximum", int(value))
     async with httpx.AsyncClient() as http:
-        grant = await http.post(
-            fake_zoom.oauth_url,
-            auth=(fake_zoom.client_id, fake_zoom.client_secret),
-            data={"grant_type": "account_credentials", "account_id": fake_zoom.account_id},
-        )
-        headers = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        headers = await bearer(http, fake_zoom)
         listed = await http.get(f"{fake_zoom.api_url}/users", headers=headers)
     validate_response("users", "200", listed.json())

@@ -1044,6 +1044,35 @@ class FakeZoom:
         del self._meetings[meeting["id"]]
         return _Reply(204)
 
+    def _page(
+        self, query: dict[str, str], listing: tuple[str, str], chosen: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """One page of `chosen` as Zoom pages lists: `page_size` (default 30, at most 300)
+        and a `next_page_token` good only for the same `listing` (who, which list). Returns
+        the page and the paging fields of the answer."""
+        try:
+            page_size = int(query.get("page_size", 30))
+        except ValueError:
+            page_size = 30
+        page_size = max(1, min(page_size, 300))
+        offset = 0
+        token = query.get("next_page_token")
+        if token:
+            saved = self._page_tokens.get(token)
+            if saved is None or saved[:2] != listing:
+                raise _ZoomFailure(400, 300, "Invalid next_page_token.")
+            offset = saved[2]
+        next_token = ""
+        if offset + page_size < len(chosen):
+            next_token = secrets.token_urlsafe(24)
+            self._page_tokens[next_token] = (*listing, offset + page_size)
+        fields = {
+            "page_size": page_size,
+            "total_records": len(chosen),
+            "next_page_token": next_token,
+        }
+        return chosen[offset : offset + page_size], fields
+
     # GET /users/{userId}/meetings
     def _list_meetings(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
         user = self._user_or_404(params["userId"])
@@ -1052,35 +1081,11 @@ class FakeZoom:
             raise _ZoomFailure(
                 400, 300, "Invalid field.", errors=[{"field": "type", "message": "Invalid field."}]
             )
-        try:
-            page_size = int(query.get("page_size", 30))
-        except ValueError:
-            page_size = 30
-        page_size = max(1, min(page_size, 300))
-        offset = 0
-        token = query.get("next_page_token")
-        if token:
-            saved = self._page_tokens.get(token)
-            if saved is None or saved[:2] != (user["id"], kind):
-                raise _ZoomFailure(400, 300, "Invalid next_page_token.")
-            offset = saved[2]
         chosen = [m for m in self._meetings.values() if m["host_id"] == user["id"]]
         chosen = [m for m in chosen if _listed(m, kind)]
         chosen.sort(key=lambda m: (m["start_time"], m["id"]))
-        page = chosen[offset : offset + page_size]
-        next_token = ""
-        if offset + page_size < len(chosen):
-            next_token = secrets.token_urlsafe(24)
-            self._page_tokens[next_token] = (user["id"], kind, offset + page_size)
-        return _Reply(
-            200,
-            {
-                "page_size": page_size,
-                "total_records": len(chosen),
-                "next_page_token": next_token,
-                "meetings": [_summary(m) for m in page],
-            },
-        )
+        page, fields = self._page(query, (user["id"], kind), chosen)
+        return _Reply(200, {**fields, "meetings": [_summary(m) for m in page]})
 
     # GET /users
     def _list_users(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
@@ -1088,35 +1093,10 @@ class FakeZoom:
         if status not in ("active", "inactive", "pending"):
             invalid = [{"field": "status", "message": "Invalid field."}]
             raise _ZoomFailure(400, 300, "Invalid field.", errors=invalid)
-        try:
-            page_size = int(query.get("page_size", 30))
-        except ValueError:
-            page_size = 30
-        page_size = max(1, min(page_size, 300))
-        offset = 0
-        token = query.get("next_page_token")
-        if token:
-            saved = self._page_tokens.get(token)
-            if saved is None or saved[:2] != ("users", status):
-                raise _ZoomFailure(400, 300, "Invalid next_page_token.")
-            offset = saved[2]
         chosen = [u for u in self._users.values() if u.get("status", "active") == status]
-        page = chosen[offset : offset + page_size]
-        next_token = ""
-        if offset + page_size < len(chosen):
-            next_token = secrets.token_urlsafe(24)
-            self._page_tokens[next_token] = ("users", status, offset + page_size)
-        return _Reply(
-            200,
-            {
-                "page_count": max(1, -(-len(chosen) // page_size)),
-                "page_number": offset // page_size + 1,
-                "page_size": page_size,
-                "total_records": len(chosen),
-                "next_page_token": next_token,
-                "users": [dict(u) for u in page],
-            },
-        )
+        page, fields = self._page(query, ("users", status), chosen)
+        pages = max(1, -(-len(chosen) // fields["page_size"]))
+        return _Reply(200, {**fields, "page_count": pages, "users": [dict(u) for u in page]})
 
     _HANDLERS: ClassVar[dict[tuple[str, str], Callable[..., _Reply]]] = {
         ("GET", USERS): _list_users,
