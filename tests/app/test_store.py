@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.store import SCHEMA_VERSION, Store
+from bot.store import SCHEMA_VERSION, UNSETTLED_CREATES, Store
 
 
 class Clock:
@@ -90,3 +90,22 @@ def test_checkpoints_happen_off_the_callers_thread(tmp_path):
     # Closing checkpoints the rest and removes the log.
     assert not (tmp_path / "z.db-wal").exists()
     assert sqlite3.connect(path).execute("SELECT count(*) FROM requests").fetchone()[0] == 200
+
+
+def test_the_start_up_reconcile_reads_only_the_unsettled_requests(tmp_path):
+    """Store calls run on the event loop: the reconcile's query uses the v6 partial index
+    instead of reading every request ever made."""
+    store = Store(tmp_path / "z.db")
+    try:
+        plan = store.db.execute("EXPLAIN QUERY PLAN " + UNSETTLED_CREATES, ["me"]).fetchall()
+        assert "requests_unsettled" in " ".join(str(row) for row in plan)
+        for n in range(50):
+            store.claim_request(f"done-{n}")
+            store.settle_request(f"done-{n}", state="refused")
+        store.claim_request("open")
+        store.note_create_started(
+            "open", {"create_started_at": "2026-11-29T00:00:00Z", "create_owner": "other"}
+        )
+        assert [r["key"] for r in store.unsettled_creates("me")] == ["open"]
+    finally:
+        store.close()
