@@ -7,8 +7,11 @@ real app (`python app.py`) against them, adds users who exist in both, and fires
 posted, the latencies, the throughput, the app's peak memory and its time to ready, next to
 the goals from issue 5. Prints figures; asserts nothing.
 
-    python bench/load.py [--commands 300] [--concurrency 30] [--users 30]
-                         [--zoom-latency 0.2] [--slack-latency 0.05]
+    python bench/load.py [--commands 300] [--concurrency 30] [--users 30] [--rounds 2]
+                         [--zoom-latency 0.2] [--slack-latency 0.05] [--repeat N]
+
+`--repeat N` does it all N times, each with a fresh app, and ends with each round's key
+figures over the runs (median, min–max): one run on a shared machine is one sample.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -184,7 +188,9 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
+    """One run: start everything, fire the rounds, print each round's report. Returns each
+    round's key figures, or None when the app did not start."""
     zoom = FakeZoom().start()
     slack = FakeSlack().start()
     workdir = Path(tempfile.mkdtemp(prefix="zoombot-bench-"))
@@ -213,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         sender.shutdown()
         zoom.stop()
         slack.stop()
-        return 1
+        return None
     results = []
     try:
         for round_number in range(args.rounds):
@@ -271,11 +277,12 @@ def run(args: argparse.Namespace) -> int:
         zoom.stop()
         slack.stop()
 
+    figures = []
     for round_number, (commands, meetings, rss_mib, harness_cpu, app_cpu) in enumerate(results):
         if args.rounds > 1:
             caches = "cold: first commands of these users" if round_number == 0 else "warm"
             print(f"\nround {round_number + 1} of {args.rounds} ({caches})")
-        report(
+        figure = report(
             args,
             commands,
             meetings,
@@ -284,6 +291,7 @@ def run(args: argparse.Namespace) -> int:
             harness_cpu,
             app_cpu,
         )
+        figures.append(figure)
     if args.dump:
         with open(args.dump, "w") as out:
             for commands, *_ in results:
@@ -298,7 +306,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"\nthe app's log: {app.log_path}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return figures
 
 
 def report(
@@ -309,7 +317,8 @@ def report(
     ready_s: float,
     harness_cpu_s: float,
     app_cpu_s: float,
-) -> None:
+) -> dict[str, float]:
+    """Print one round's figures next to the goals; return the ones `--repeat` sums up."""
     acked = [c for c in commands if c.in_time]
     posted = [c for c in commands if c.posted]
     ack_ms = [c.ack_s * 1000 for c in commands if c.status == 200]
@@ -358,6 +367,28 @@ def report(
             f"  acknowledged but never posted: #{', #'.join(map(str, unposted[:20]))}"
             + (" …" if len(unposted) > 20 else "")
         )
+    return {
+        "not acknowledged in 3 s": len(commands) - len(acked),
+        "not posted": len(commands) - len(posted),
+        "meetings created": meetings,
+        "ack latency p99 (ms)": percentile(ack_ms, 99),
+        "command to posted p99 (ms)": percentile(to_post, 99) * 1000,
+        "commands per second": rate,
+        "app peak RSS (MiB)": rss_mib,
+        "app CPU per command (ms)": app_cpu_s / max(len(commands), 1) * 1000,
+    }
+
+
+def summarize(runs: list[list[dict[str, float]]]) -> None:
+    """For `--repeat`: each round's figures over the runs, median (min–max)."""
+    print(f"\nover {len(runs)} runs: median (min–max)")
+    for round_number in range(len(runs[0])):
+        if len(runs[0]) > 1:
+            print(f"round {round_number + 1}")
+        for name in runs[0][round_number]:
+            values = sorted(run[round_number][name] for run in runs)
+            middle = statistics.median(values)
+            print(f"  {name:<28} {middle:9.1f}   ({values[0]:.1f}–{values[-1]:.1f})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,7 +412,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL")
     parser.add_argument("--keep-log", action="store_true", help="keep the app's log and say where")
     parser.add_argument("--dump", help="write each command's timings to this JSON-lines file")
-    return run(parser.parse_args(argv))
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="do it all this many times (a fresh app each time) and sum the key figures up",
+    )
+    args = parser.parse_args(argv)
+    runs = []
+    for _ in range(max(1, args.repeat)):
+        figures = run(args)
+        if figures is None:
+            return 1
+        runs.append(figures)
+    if len(runs) > 1:
+        summarize(runs)
+    return 0
 
 
 if __name__ == "__main__":
