@@ -227,9 +227,9 @@ def build_runtime(settings: Settings) -> Runtime:
     bolt = AsyncApp(
         client=slack,
         signing_secret=settings.slack_signing_secret,
-        # Ack first, work after: every listener is wrapped in `tracked` (bot/inflight.py),
-        # which returns to Bolt as soon as the listener has called ack() and leaves the work
-        # running; Bolt answers when the listener returns.
+        # Ack first, work after: every listener (bot/inflight.py `tracked`) acks and returns
+        # its after-the-ack work, which runs in a task of its own; Bolt answers Slack as
+        # soon as the listener returns.
         process_before_response=True,
         logger=logging.getLogger("zoombot.bolt"),
     )

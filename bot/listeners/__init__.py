@@ -1,13 +1,16 @@
 """Bolt listeners, grouped by the kind of Slack request. Each module has `register(app, flow)`.
 
 Listeners acknowledge at once and hand the work to the scheduling flow; none of them talks
-to Zoom. Each request ends with one log line (`log_done`).
+to Zoom. Each is wrapped in `tracked` (bot/inflight.py): it acks, then returns the work to do
+after the ack as a coroutine (often `logged(...)` around one flow call) instead of awaiting
+it. Each request ends with one log line (`log_done`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable
 
 from slack_bolt.async_app import AsyncApp
 
@@ -46,6 +49,18 @@ def log_done(
         level=logging.WARNING if outcome.ref else logging.INFO,
         **outcome.extra,
     )
+
+
+async def logged(
+    kind: str,
+    user: str | None,
+    channel: str | None,
+    started: float,
+    acked: float,
+    outcome: Awaitable[Outcome],
+) -> None:
+    """After-the-ack work that is one flow call: await its outcome, then write the line."""
+    log_done(kind, user, channel, started, acked, await outcome)
 
 
 def clock() -> float:

@@ -21,3 +21,4 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         user = (body.get("user") or {}).get("id")
         channel = (body.get("channel") or {}).get("id")
         log_done("action:join_meeting", user, channel, started, clock(), Outcome("acked"))
+        return None

@@ -4,6 +4,7 @@ acknowledged so Slack shows no warning."""
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -18,23 +19,29 @@ CALENDAR_LINKS = ("add_to_google_calendar", "add_to_outlook", "download_ics")
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.action("cancel_meeting")
     @tracked(flow.inflight)
-    async def cancel_pressed(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def cancel_pressed(
+        ack: Any, body: dict[str, Any], action: dict[str, Any]
+    ) -> Coroutine[Any, Any, None]:
         started = clock()
         await ack()
         acked = clock()
         user = (body.get("user") or {}).get("id") or ""
         from_home = (body.get("container") or {}).get("type") == "view"
         channel = None if from_home else (body.get("channel") or {}).get("id")
-        # The requester-or-host check, the Zoom delete, the message update and the private
-        # answer are all the flow's (the same as `/zoom cancel ID`).
-        outcome = await flow.cancel(
-            user, str(action.get("value") or ""), body.get("response_url"), channel
-        )
-        if from_home:
-            from bot.listeners.home import publish_home
 
-            await publish_home(flow, user)
-        log_done("action:cancel_meeting", user, channel, started, acked, outcome)
+        async def work() -> None:
+            # The requester-or-host check, the Zoom delete, the message update and the
+            # private answer are all the flow's (the same as `/zoom cancel ID`).
+            outcome = await flow.cancel(
+                user, str(action.get("value") or ""), body.get("response_url"), channel
+            )
+            if from_home:
+                from bot.listeners.home import publish_home
+
+                await publish_home(flow, user)
+            log_done("action:cancel_meeting", user, channel, started, acked, outcome)
+
+        return work()
 
     for action_id in CALENDAR_LINKS:
 
@@ -47,3 +54,4 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             channel = (body.get("channel") or {}).get("id")
             kind = f"action:{action.get('action_id')}"
             log_done(kind, user, channel, started, clock(), Outcome("acked"))
+            return None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
 from bot.inflight import tracked
-from bot.listeners import clock, log_done
+from bot.listeners import clock, log_done, logged
 from bot.scheduling import Ask, Outcome, Scheduler, parse_meeting_id
 
 CREATING = "Creating your Zoom meeting…"
@@ -40,7 +41,7 @@ def subcommand(text: str) -> tuple[str | None, str]:
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.command("/zoom")
     @tracked(flow.inflight)
-    async def zoom_command(ack: Any, body: dict[str, Any]) -> None:
+    async def zoom_command(ack: Any, body: dict[str, Any]) -> Coroutine[Any, Any, None] | None:
         started = clock()
         user = body.get("user_id") or ""
         channel = body.get("channel_id")
@@ -51,35 +52,30 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         if sub == "help":
             await ack(**messages.help_message())
             log_done("command:help", user, channel, started, clock(), Outcome("help"))
-            return
+            return None
         if sub == "schedule":
             await ack()
-            acked = clock()
-            outcome = await flow.open_modal(
+            outcome = flow.open_modal(
                 trigger_id=body.get("trigger_id") or "",
                 requester=user,
                 text=rest,
                 channel=channel,
                 response_url=response_url,
             )
-            log_done("command:schedule", user, channel, started, acked, outcome)
-            return
+            return logged("command:schedule", user, channel, started, clock(), outcome)
         if sub in {"list", "cancel", "link", "whoami"}:
             await ack()
-            acked = clock()
             if sub == "list":
-                outcome = await flow.list_meetings(user, response_url, channel)
+                outcome = flow.list_meetings(user, response_url, channel)
             elif sub == "cancel":
-                outcome = await flow.cancel(user, rest, response_url, channel)
+                outcome = flow.cancel(user, rest, response_url, channel)
             elif sub == "link":
-                outcome = await flow.link(user, rest, response_url, channel)
+                outcome = flow.link(user, rest, response_url, channel)
             else:
-                outcome = await flow.whoami(user, response_url, channel)
-            log_done(f"command:{sub}", user, channel, started, acked, outcome)
-            return
+                outcome = flow.whoami(user, response_url, channel)
+            return logged(f"command:{sub}", user, channel, started, clock(), outcome)
 
         await ack(text=CREATING)
-        acked = clock()
         ask = Ask(
             requester=user,
             key=f"command:{body.get('trigger_id') or started}",
@@ -88,5 +84,4 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             text=text,
             response_url=response_url,
         )
-        outcome = await flow.schedule(ask)
-        log_done("command", user, channel, started, acked, outcome)
+        return logged("command", user, channel, started, clock(), flow.schedule(ask))

@@ -4,6 +4,7 @@ preference there or cancel a meeting from it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import home
 from bot.inflight import tracked
-from bot.listeners import clock, log_done
+from bot.listeners import clock, log_done, logged
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
 from bot.scheduling import Outcome, Scheduler
@@ -60,54 +61,67 @@ async def publish_home(flow: Scheduler, user: str) -> Outcome:
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.event("app_home_opened")
     @tracked(flow.inflight)
-    async def home_opened(event: dict[str, Any]) -> None:
-        # Bolt acknowledges events itself. The Messages tab opens this event too.
+    async def home_opened(event: dict[str, Any]) -> Coroutine[Any, Any, None] | None:
+        # Bolt acknowledges events itself, when this returns. The Messages tab opens this
+        # event too.
         if event.get("tab", "home") != "home":
-            return
+            return None
         started = clock()
         user = event.get("user") or ""
-        outcome = await publish_home(flow, user)
-        log_done("event:app_home_opened", user, None, started, started, outcome)
+        outcome = publish_home(flow, user)
+        return logged("event:app_home_opened", user, None, started, started, outcome)
 
     @app.action(home.PREF_DURATION)
     @tracked(flow.inflight)
-    async def duration_chosen(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def duration_chosen(
+        ack: Any, body: dict[str, Any], action: dict[str, Any]
+    ) -> Coroutine[Any, Any, None]:
         started = clock()
         await ack()
         acked = clock()
         user = (body.get("user") or {}).get("id") or ""
         value = str((action.get("selected_option") or {}).get("value") or "")
-        # Any duration the select offers: the list, plus the workspace default and the
-        # person's current one, which the Home tab adds to it (bot/home.py).
-        current = await flow.preferences(user)
-        offered = {*DURATIONS, flow.settings.default_duration, current.duration}
-        if not value.isdigit() or int(value) not in offered:
-            log_done("action:pref_duration", user, None, started, acked, Outcome("invalid"))
-            return
-        await flow.store.run(flow.store.set_preferences, user, duration=int(value))
-        outcome = await publish_home(flow, user)
-        log_done("action:pref_duration", user, None, started, acked, outcome)
+
+        async def work() -> None:
+            # Any duration the select offers: the list, plus the workspace default and the
+            # person's current one, which the Home tab adds to it (bot/home.py).
+            current = await flow.preferences(user)
+            offered = {*DURATIONS, flow.settings.default_duration, current.duration}
+            if not value.isdigit() or int(value) not in offered:
+                log_done("action:pref_duration", user, None, started, acked, Outcome("invalid"))
+                return
+            await flow.store.run(flow.store.set_preferences, user, duration=int(value))
+            outcome = await publish_home(flow, user)
+            log_done("action:pref_duration", user, None, started, acked, outcome)
+
+        return work()
 
     @app.action(home.PREF_OPTIONS)
     @tracked(flow.inflight)
-    async def options_chosen(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def options_chosen(
+        ack: Any, body: dict[str, Any], action: dict[str, Any]
+    ) -> Coroutine[Any, Any, None]:
         started = clock()
         await ack()
         acked = clock()
         user = (body.get("user") or {}).get("id") or ""
         chosen = {o.get("value") for o in action.get("selected_options") or []}
-        # A tick changes one box: only that one becomes the person's own choice; the other
-        # keeps following the workspace default.
-        current = await flow.preferences(user)
-        changed = {
-            name: int(name in chosen)
-            for name, now_on in (
-                ("waiting_room", current.waiting_room),
-                ("post_passcode", current.post_passcode),
-            )
-            if (name in chosen) != now_on
-        }
-        if changed:
-            await flow.store.run(flow.store.set_preferences, user, **changed)
-        outcome = await publish_home(flow, user)
-        log_done("action:pref_options", user, None, started, acked, outcome)
+
+        async def work() -> None:
+            # A tick changes one box: only that one becomes the person's own choice; the
+            # other keeps following the workspace default.
+            current = await flow.preferences(user)
+            changed = {
+                name: int(name in chosen)
+                for name, now_on in (
+                    ("waiting_room", current.waiting_room),
+                    ("post_passcode", current.post_passcode),
+                )
+                if (name in chosen) != now_on
+            }
+            if changed:
+                await flow.store.run(flow.store.set_preferences, user, **changed)
+            outcome = await publish_home(flow, user)
+            log_done("action:pref_options", user, None, started, acked, outcome)
+
+        return work()

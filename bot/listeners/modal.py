@@ -8,6 +8,7 @@ through the host cache and gives up after `scheduling.ALT_HOST_CHECK_TIMEOUT`.
 from __future__ import annotations
 
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -21,7 +22,9 @@ from bot.scheduling import Ask, Outcome, Scheduler
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.view(views.CALLBACK_ID)
     @tracked(flow.inflight)
-    async def schedule_submitted(ack: Any, body: dict[str, Any]) -> None:
+    async def schedule_submitted(
+        ack: Any, body: dict[str, Any]
+    ) -> Coroutine[Any, Any, None] | None:
         started = clock()
         view = body.get("view") or {}
         user = (body.get("user") or {}).get("id") or ""
@@ -42,26 +45,30 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
                 clock(),
                 Outcome("invalid:" + ",".join(sorted(errors))),
             )
-            return
+            return None
         await ack()
         acked = clock()
-        request = views.meeting_from_submission(
-            submission,
-            alternative_hosts=emails,
-            join_before_host=flow.settings.join_before_host,
-            tz=await flow.requester_zone(user, fallback=submission.tz),
-        )
-        # Slack's own for the picked channel, else the command's while it holds.
-        response_url, response_url_until = views.response_url_for(body, submission, time.time())
-        ask = Ask(
-            requester=user,
-            # One modal makes one meeting: a second submission of the same view is a repeat.
-            key=f"view:{view.get('id')}",
-            kind="modal",
-            channel=submission.channel,
-            request=request,
-            response_url=response_url,
-            response_url_until=response_url_until,
-        )
-        outcome = await flow.schedule(ask)
-        log_done("modal", user, submission.channel, started, acked, outcome)
+
+        async def work() -> None:
+            request = views.meeting_from_submission(
+                submission,
+                alternative_hosts=emails,
+                join_before_host=flow.settings.join_before_host,
+                tz=await flow.requester_zone(user, fallback=submission.tz),
+            )
+            # Slack's own for the picked channel, else the command's while it holds.
+            response_url, until = views.response_url_for(body, submission, time.time())
+            ask = Ask(
+                requester=user,
+                # One modal makes one meeting: a second submission of the same view repeats.
+                key=f"view:{view.get('id')}",
+                kind="modal",
+                channel=submission.channel,
+                request=request,
+                response_url=response_url,
+                response_url_until=until,
+            )
+            outcome = await flow.schedule(ask)
+            log_done("modal", user, submission.channel, started, acked, outcome)
+
+        return work()

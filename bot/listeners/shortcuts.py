@@ -3,12 +3,13 @@ about a message, posted in its thread)."""
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.inflight import tracked
-from bot.listeners import clock, log_done
+from bot.listeners import clock, logged
 from bot.scheduling import SHORTCUT_WINDOW, Ask, Scheduler
 
 GLOBAL = "schedule_meeting"
@@ -18,20 +19,21 @@ MESSAGE = "start_meeting_from_message"
 def register(app: AsyncApp, flow: Scheduler) -> None:
     @app.shortcut(GLOBAL)
     @tracked(flow.inflight)
-    async def schedule_meeting(ack: Any, body: dict[str, Any]) -> None:
+    async def schedule_meeting(ack: Any, body: dict[str, Any]) -> Coroutine[Any, Any, None]:
         started = clock()
         await ack()
-        acked = clock()
         user = (body.get("user") or {}).get("id") or ""
         # A global shortcut has no channel: the modal asks for one.
-        outcome = await flow.open_modal(
+        outcome = flow.open_modal(
             trigger_id=body.get("trigger_id") or "", requester=user, channel=None
         )
-        log_done("shortcut:global", user, None, started, acked, outcome)
+        return logged("shortcut:global", user, None, started, clock(), outcome)
 
     @app.shortcut(MESSAGE)
     @tracked(flow.inflight)
-    async def start_meeting_from_message(ack: Any, body: dict[str, Any]) -> None:
+    async def start_meeting_from_message(
+        ack: Any, body: dict[str, Any]
+    ) -> Coroutine[Any, Any, None]:
         started = clock()
         await ack()
         acked = clock()
@@ -49,5 +51,4 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             response_url=body.get("response_url"),
             thread_ts=message.get("thread_ts") or ts,
         )
-        outcome = await flow.schedule(ask)
-        log_done("shortcut:message", user, channel, started, acked, outcome)
+        return logged("shortcut:message", user, channel, started, acked, flow.schedule(ask))

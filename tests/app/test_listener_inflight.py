@@ -50,24 +50,27 @@ async def until_idle(inflight: InFlight, seconds: float = 2.0) -> None:
     assert len(inflight) == 0, f"{len(inflight)} still in flight after {seconds} s"
 
 
-async def test_a_tracked_listener_returns_at_its_ack_and_counts_until_its_work_ends():
+async def test_a_tracked_listener_acks_and_its_returned_work_counts_until_it_ends():
     inflight = InFlight()
     release, finished = asyncio.Event(), asyncio.Event()
     bolt_acks: list[tuple] = []
     seen: list[object] = []
 
     async def bolt_ack(*args: object, **kwargs: object) -> None:
+        assert len(inflight) == 1  # the listener itself counts while it runs
         bolt_acks.append((args, kwargs))
 
+    async def the_work() -> None:
+        await release.wait()
+        finished.set()
+
     @tracked(inflight)
-    async def listener(ack, body: dict) -> str:
+    async def listener(ack, body: dict):
         seen.append(body)
         await ack(text="Creating")
-        await release.wait()  # the work after the ack
-        finished.set()
-        return "done"
+        return the_work()
 
-    # The wrapper comes back to Bolt once ack() was called, with the work still going.
+    # Back to Bolt (which then answers Slack) with the work not yet done, but counted.
     assert await asyncio.wait_for(listener(ack=bolt_ack, body={"x": 1}), 5) is None
     assert bolt_acks == [((), {"text": "Creating"})]
     assert seen == [{"x": 1}]
@@ -79,21 +82,24 @@ async def test_a_tracked_listener_returns_at_its_ack_and_counts_until_its_work_e
     assert listener.__wrapped__.__name__ == "listener"  # type: ignore[attr-defined]
 
 
-async def test_a_failure_before_the_ack_reaches_bolt_and_one_after_it_is_logged(caplog):
+async def test_a_failure_in_the_listener_reaches_bolt_and_one_in_its_work_is_logged(caplog):
     inflight = InFlight()
 
     async def bolt_ack(*args: object, **kwargs: object) -> None:
         pass
 
     @tracked(inflight)
-    async def fails_first(ack) -> None:
+    async def fails_first(ack):
         raise ValueError("before the ack")
 
-    @tracked(inflight)
-    async def fails_later(ack) -> None:
-        await ack()
+    async def failing_work() -> None:
         await asyncio.sleep(0)
         raise ValueError("after the ack")
+
+    @tracked(inflight)
+    async def fails_later(ack):
+        await ack()
+        return failing_work()
 
     try:
         await fails_first(ack=bolt_ack)
@@ -109,19 +115,22 @@ async def test_a_failure_before_the_ack_reaches_bolt_and_one_after_it_is_logged(
     assert "listener:fails_later failed after its ack" in caplog.text
     assert "after the ack" in caplog.text
     assert "fails_first" not in caplog.text  # Bolt logs that one
+    await until_idle(inflight)
 
 
-async def test_an_event_listener_returns_at_once_and_its_work_is_tracked():
+async def test_an_event_listeners_work_is_counted_before_the_listener_returns():
     inflight = InFlight()
     release = asyncio.Event()
 
-    @tracked(inflight)
-    async def home_opened(event: dict) -> None:
+    async def publish() -> None:
         await release.wait()
 
+    @tracked(inflight)
+    async def home_opened(event: dict):
+        return publish()
+
     assert await asyncio.wait_for(home_opened(event={}), 5) is None
-    await asyncio.sleep(0)
-    assert len(inflight) == 1
+    assert len(inflight) == 1  # no turn of the loop needed
     release.set()
     await until_idle(inflight)
 
@@ -220,8 +229,8 @@ async def test_an_event_is_acknowledged_only_once_its_work_counts_as_in_flight()
 
     @bolt.event("app_home_opened")
     @tracked(inflight)
-    async def home_opened(event: dict) -> None:
-        await release.wait()
+    async def home_opened(event: dict):
+        return release.wait()
 
     body = {
         "type": "event_callback",
