@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 import pytest
 
-from bot.testing.app_process import AppProcess, make_app_env
-from bot.testing.slack import FakeSlack, SlackSender, new_id
+from tests.fakes.app_process import AppProcess, make_app_env
+from tests.fakes.slack import FakeSlack, new_id
+from tests.fakes.slack_requests import SlackSender
 
 if TYPE_CHECKING:
     from zoom import ZoomClient

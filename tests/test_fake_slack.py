@@ -29,19 +29,21 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Route
 
-from bot.testing.app_process import AppFailedToStart, AppProcess
-from bot.testing.slack import (
+from tests.fakes.app_process import AppFailedToStart, AppProcess
+from tests.fakes.slack import (
     DEFAULT_CHANNEL,
     FakeSlack,
     SlackAnswer,
+    ratelimited,
+    server_error,
+    slack_error,
+)
+from tests.fakes.slack_requests import (
     SlackSender,
     block_actions,
     global_shortcut,
     message_shortcut,
-    ratelimited,
-    server_error,
     signed_headers,
-    slack_error,
     slash_command_body,
     view_state,
     view_submission,

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.testing.slack import DEFAULT_CHANNEL, FakeSlack, SlackSender
 from tests.app.support import eventually, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack
+from tests.fakes.slack_requests import SlackSender
 
 
 @dataclass(frozen=True)

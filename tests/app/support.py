@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bot.testing.slack import FakeSlack
+from tests.fakes.slack import FakeSlack
 from tests.openapi import validate_request
 
 CREATE = "/users/{userId}/meetings"

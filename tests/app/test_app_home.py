@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from bot.testing.slack import SlackSender, block_actions
 from tests.app.live_support import current_blocks, make_meeting
 from tests.app.support import CREATE, MEETING, eventually
+from tests.fakes.slack_requests import SlackSender, block_actions
 
 
 def open_home(sender: SlackSender, user: str) -> None:

@@ -9,8 +9,6 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import SlackSender, block_actions
 from tests.app.live_support import (
     Posted,
     action_ids,
@@ -20,6 +18,8 @@ from tests.app.live_support import (
     wait_update,
 )
 from tests.app.support import MEETING, eventually
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack_requests import SlackSender, block_actions
 
 PUBLIC_URL = "https://zoombot.example.com"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from bot.testing.slack import DEFAULT_CHANNEL
 from tests.app.support import (
     MEETING,
     assert_no_start_url,
@@ -13,6 +12,7 @@ from tests.app.support import (
     texts,
     wait_created,
 )
+from tests.fakes.slack import DEFAULT_CHANNEL
 
 
 def posted_in(fake_slack, channel=DEFAULT_CHANNEL, timeout=8.0):

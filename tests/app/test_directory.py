@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.directory import ZoomDirectory
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import SlackSender
 from tests.app.support import wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack_requests import SlackSender
 
 USERS = "/users"
 USER = "/users/{userId}"

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import time
 
-from bot.testing.slack import (
-    DEFAULT_CHANNEL,
-    message_shortcut,
-    slash_command_body,
-    view_submission,
-)
 from tests.app.support import creates, eventually, posts_to, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import message_shortcut, slash_command_body, view_submission
 
 
 def posted(fake_slack, channel: str = DEFAULT_CHANNEL) -> list:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.testing.slack import DEFAULT_CHANNEL, message_shortcut, view_submission
 from tests.app.support import eventually, posts_to, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import message_shortcut, view_submission
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot import live
-from bot.testing.app_process import AppProcess
 from tests.app.live_support import current_blocks, make_meeting, updates_of, wait_update
 from tests.app.support import eventually
+from tests.fakes.app_process import AppProcess
 
 
 @pytest.fixture

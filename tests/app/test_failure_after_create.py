@@ -14,8 +14,8 @@ import pytest
 from bot.scheduling import Ask
 from bot.server import Runtime, build_runtime
 from bot.settings import load_settings
-from bot.testing.slack import DEFAULT_CHANNEL
 from tests.app.support import creates, texts
+from tests.fakes.slack import DEFAULT_CHANNEL
 
 
 @pytest.fixture

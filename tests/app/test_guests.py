@@ -9,15 +9,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import (
-    DEFAULT_CHANNEL,
+from tests.app.support import creates, eventually, posts_to, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import (
     SlackSender,
     global_shortcut,
     message_shortcut,
     view_submission,
 )
-from tests.app.support import creates, eventually, posts_to, wait_created
 
 GUESTS = [{"is_restricted": True}, {"is_ultra_restricted": True}]
 

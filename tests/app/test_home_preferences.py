@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import SlackSender
 from tests.app.live_support import make_meeting
 from tests.app.support import CREATE, eventually
 from tests.app.test_app_home import home_action, published
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack_requests import SlackSender
 
 WORKSPACE_DURATION = 40  # not one of the select's usual durations
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.testing.slack import DEFAULT_CHANNEL, message_shortcut
 from tests.app.support import creates, eventually, posts_to, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import message_shortcut
 
 HOSTILE = {
     "10k characters": "tomorrow 3pm " + "x" * 10_000,

@@ -6,9 +6,10 @@ import concurrent.futures
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import assert_no_start_url, eventually, posts_to, texts, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 
 
 def test_slack_email_branch_hosts_as_the_requester(sender, fake_zoom, person):

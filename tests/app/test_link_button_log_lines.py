@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.testing.slack import block_actions
 from tests.app.support import eventually
+from tests.fakes.slack_requests import block_actions
 
 
 @pytest.mark.parametrize("action_id", ["join_meeting", "add_to_google_calendar"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import eventually, posts_to, texts, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 
 
 @pytest.fixture

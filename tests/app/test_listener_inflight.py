@@ -16,9 +16,10 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.inflight import InFlight, tracked
 from bot.listeners import register_all
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import SlackAnswer, SlackSender
 from tests.app.support import eventually
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import SlackAnswer
+from tests.fakes.slack_requests import SlackSender
 
 
 def test_every_registered_listener_is_tracked():

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logs import Redactor
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import eventually, posts_to, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 
 REQUEST_KEYS = {"kind", "user", "channel", "ack_ms", "outcome"}
 ZOOM_KEYS = {"method", "path", "status", "code", "tracking_id", "duration_ms", "retries"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.testing.slack import DEFAULT_CHANNEL, global_shortcut, view_submission
 from tests.app.support import eventually, posts_to, texts, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import global_shortcut, view_submission
 
 
 def open_modal(sender, fake_slack, user: str, text: str = "") -> dict:

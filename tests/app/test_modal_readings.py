@@ -9,8 +9,8 @@ import time
 from datetime import UTC, datetime
 
 from bot import views
-from bot.testing.slack import view_submission
 from tests.app.support import wait_created
+from tests.fakes.slack_requests import view_submission
 from zoom import Recurrence
 
 

@@ -8,8 +8,8 @@ import json
 import time
 
 from bot import views
-from bot.testing.slack import global_shortcut, view_submission
 from tests.app.support import eventually, texts, wait_created
+from tests.fakes.slack_requests import global_shortcut, view_submission
 
 
 def in_a_day() -> int:

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.posting import Delivery, Poster, RetryPolicy
 from bot.store import Store
-from bot.testing.slack import DEFAULT_CHANNEL, server_error
+from tests.fakes.slack import DEFAULT_CHANNEL, server_error
 
 QUICK = RetryPolicy(first_wait=0.02, max_wait=0.05, post_for=0.4)
 MESSAGE = {"text": "Zoom meeting: Standup. Join: https://zoom.example/j/1"}

@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import (
-    DEFAULT_CHANNEL,
-    SlackAnswer,
-    SlackSender,
-    ratelimited,
-    server_error,
-    slack_error,
-)
 from tests.app.support import eventually, posts_to, texts, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer, ratelimited, server_error, slack_error
+from tests.fakes.slack_requests import SlackSender
 
 
 def accepted_posts(fake_slack, channel: str = DEFAULT_CHANNEL) -> list:

@@ -9,9 +9,10 @@ import signal
 import sqlite3
 from pathlib import Path
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import CREATE, creates, eventually, posts_to, texts
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 from zoom.testing import Answer
 
 # Zoom makes the meeting, then holds its answer (the app is stopped before it comes).

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.testing.slack import DEFAULT_CHANNEL
 from tests.app.support import eventually, posts_to
+from tests.fakes.slack import DEFAULT_CHANNEL
 from zoom.testing.fake_zoom import Answer
 
 CREATE = "/users/{userId}/meetings"

@@ -7,9 +7,10 @@ import signal
 import sqlite3
 from pathlib import Path
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender, server_error
 from tests.app.support import eventually, posts_to, texts, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL, server_error
+from tests.fakes.slack_requests import SlackSender
 
 
 def accepted(fake_slack) -> list:

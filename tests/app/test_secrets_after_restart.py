@@ -6,9 +6,10 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender, server_error
 from tests.app.support import eventually, posts_to, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL, server_error
+from tests.fakes.slack_requests import SlackSender
 
 
 def test_a_passcode_stays_out_of_the_debug_log_after_a_restart(

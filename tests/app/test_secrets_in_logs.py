@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import time
 
-from bot.testing.slack import DEFAULT_CHANNEL, global_shortcut, message_shortcut, view_submission
 from tests.app.support import CREATE, eventually, posts_to, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import global_shortcut, message_shortcut, view_submission
 from zoom.testing import Answer
 
 

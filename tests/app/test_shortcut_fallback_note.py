@@ -3,8 +3,8 @@ which Slack cannot thread: the requester's private note says so, never that it w
 
 from __future__ import annotations
 
-from bot.testing.slack import message_shortcut
 from tests.app.support import wait_created
+from tests.fakes.slack_requests import message_shortcut
 
 
 def test_the_private_note_says_the_fallback_post_is_not_in_the_thread(

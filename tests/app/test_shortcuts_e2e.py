@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.testing.slack import DEFAULT_CHANNEL, message_shortcut
 from tests.app.support import eventually, posts_to, texts, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import message_shortcut
 
 
 def test_message_shortcut_names_the_meeting_and_posts_in_the_thread(

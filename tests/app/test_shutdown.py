@@ -8,9 +8,10 @@ from pathlib import Path
 
 import httpx
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import creates, eventually, texts
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 
 
 def test_sigterm_finishes_a_flow_in_flight_and_refuses_new_work(

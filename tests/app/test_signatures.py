@@ -12,8 +12,9 @@ import time
 import httpx
 import pytest
 
-from bot.testing.slack import (
-    DEFAULT_CHANNEL,
+from tests.app.support import creates, eventually, posts_to, wait_created
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import (
     block_actions,
     interactive_body,
     message_shortcut,
@@ -21,7 +22,6 @@ from bot.testing.slack import (
     slash_command_body,
     view_submission,
 )
-from tests.app.support import creates, eventually, posts_to, wait_created
 
 STALE = 6 * 60  # seconds: Slack's requests are good for 5 minutes
 

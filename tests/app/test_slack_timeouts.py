@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import SlackAnswer, SlackSender
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import SlackAnswer
+from tests.fakes.slack_requests import SlackSender
 
 
 @pytest.fixture

@@ -15,16 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.testing.app_process import AppFailedToStart, AppProcess, free_port
-from bot.testing.slack import (
-    DEFAULT_CHANNEL,
-    FakeSlack,
-    global_shortcut,
-    server_error,
-    slash_command_payload,
-)
 from tests.app.support import assert_no_start_url, eventually, posts_to, texts, wait_created
 from tests.conftest import make_app_env
+from tests.fakes.app_process import AppFailedToStart, AppProcess, free_port
+from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack, server_error
+from tests.fakes.slack_requests import global_shortcut, slash_command_payload
 
 STOPPED = (0, -signal.SIGTERM)  # a clean stop; SIGKILL after AppProcess.stop's wait is -9
 

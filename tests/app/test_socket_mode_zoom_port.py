@@ -10,7 +10,7 @@ import httpx
 
 from bot.server import build_runtime, zoom_events_server
 from bot.settings import load_settings
-from bot.testing.app_process import free_port
+from tests.fakes.app_process import free_port
 from zoom.webhooks import sign, url_validation_response
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import CREATE, eventually, posts_to, texts
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 from zoom.testing import Answer
 
 

@@ -9,7 +9,6 @@ import time
 import httpx
 import pytest
 
-from bot.testing.app_process import AppProcess
 from tests.app.live_support import (
     action_ids,
     current_blocks,
@@ -18,6 +17,7 @@ from tests.app.live_support import (
     wait_update,
 )
 from tests.app.support import eventually
+from tests.fakes.app_process import AppProcess
 from zoom.webhooks import url_validation_response
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.testing.app_process import AppProcess
-from bot.testing.slack import DEFAULT_CHANNEL, SlackSender
 from tests.app.support import CREATE, MEETING, creates, eventually, posts_to, wait_created
+from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack_requests import SlackSender
 from zoom.testing import Answer
 
 REFERENCE = re.compile(r"ZB-[A-Z0-9]{4}")

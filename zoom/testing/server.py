@@ -1,6 +1,6 @@
 """Serve an ASGI app on an ephemeral loopback port from a background thread.
 
-The fakes (Zoom here, Slack in `bot.testing`) are real HTTP servers so that the
+The fakes (Zoom here, Slack in `tests.fakes`) are real HTTP servers so that the
 code under test goes through its real HTTP stack. Each runs its own event loop in
 its own thread, so a test (sync or async) and the app under test can both talk to it.
 """

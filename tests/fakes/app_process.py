@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
-    from bot.testing.slack import FakeSlack
+    from tests.fakes.slack import FakeSlack
     from zoom.testing import FakeZoom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ class AppProcess:
         self.env = dict(env)
         self.env.setdefault("PORT", str(free_port()))
         self.host = self.env.get("HOST") or "127.0.0.1"
-        if self.host in ("0.0.0.0", "::"):  # noqa: S104 - listening on all, reach it on loopback
+        if self.host in ("0.0.0.0", "::"):
             self.host = "127.0.0.1"
         self.args = args
         if cwd:
@@ -129,7 +129,7 @@ class AppProcess:
         log = open(self.log_path, "ab")  # closed in stop() or when start fails
         self._log_file = log
         started = time.monotonic()
-        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        self._process = subprocess.Popen(
             [sys.executable, str(self.app_path), *self.args],
             cwd=self._workdir,
             env=self._child_env(),

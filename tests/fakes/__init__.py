@@ -1,0 +1,8 @@
+"""Test doubles that stay out of the wheel.
+
+- `slack.py`: `FakeSlack`, a Slack Web API (and Socket Mode) on a loopback port.
+- `slack_requests.py`: what Slack sends to an app: signed bodies, payloads, `SlackSender`.
+- `app_process.py`: `AppProcess`, the real app as a subprocess.
+
+The fake Zoom lives in `zoom/testing/` (small and documented, like httpx's `MockTransport`).
+"""
