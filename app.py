@@ -14,7 +14,7 @@ def main(argv: list[str]) -> int:
         from bot.dry_run import main as dry_run
 
         return dry_run(argv[1:])
-    from bot.server import main as serve
+    from bot.web.run import main as serve
 
     return serve(argv)
 

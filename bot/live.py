@@ -15,8 +15,7 @@ What a caller may rely on:
 - `LiveMeetings.accept(event)` handles one verified Zoom event in a tracked background task
   (the webhook is answered first): events for meetings zoombot did not create are ignored; a
   delivery whose `delivery_key` was seen before changes nothing. `drain()` waits for them.
-- `zoom_events_route` / `calendar_route` are the Starlette routes `POST /zoom/events` and
-  `GET /calendar/{meeting_id}.ics?sig=…` (see their docstrings).
+- The routes `POST /zoom/events` and `GET /calendar/{meeting_id}.ics` are in bot/web/.
 """
 
 from __future__ import annotations
@@ -28,22 +27,17 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from bot import calendar, messages
 from bot.posting import Poster, PostFailed
 from bot.settings import Settings
 from bot.store import Store
-from zoom import BadEvent, EventKind, Meeting, Occurrence, Recurrence, ZoomEvent, parse_event
-from zoom.webhooks import url_validation_response, verify_signature
+from zoom import EventKind, Meeting, Occurrence, Recurrence, ZoomEvent
 
 log = logging.getLogger("zoombot.live")
 
@@ -473,77 +467,3 @@ def _older(event: ZoomEvent, row: Mapping[str, Any]) -> bool:
     """True when `event` was sent before the status event already applied to `row`."""
     last = row.get("status_event_ts")
     return event.event_ts is not None and last is not None and event.event_ts < int(last)
-
-
-# -- HTTP routes -----------------------------------------------------------------------------------
-
-
-def zoom_events_route(settings: Settings, live: Callable[[], LiveMeetings | None]) -> Route:
-    """`POST /zoom/events`, Zoom's event notification endpoint.
-
-    404 when ZOOM_WEBHOOK_SECRET_TOKEN is not set (logged, with how to set it); 401 when
-    `x-zm-signature` is missing, wrong or older than 5 minutes; 400 for a body that is not a
-    Zoom event; `endpoint.url_validation` answered with {plainToken, encryptedToken}; every
-    other event answered 200 at once and handled after (`LiveMeetings.accept`); 503 while
-    the app is starting (Zoom retries)."""
-
-    async def zoom_events(request: Request) -> Response:
-        secret = settings.zoom_webhook_secret_token
-        if not secret:
-            log.warning(
-                "a Zoom event arrived at /zoom/events but ZOOM_WEBHOOK_SECRET_TOKEN is not set;"
-                " set it to the Secret Token of your Zoom app (Feature → Event Subscriptions)"
-            )
-            return JSONResponse({"error": "zoom events are not configured"}, status_code=404)
-        body = await request.body()
-        timestamp = request.headers.get("x-zm-request-timestamp", "")
-        signature = request.headers.get("x-zm-signature", "")
-        if not verify_signature(secret, body, timestamp, signature):
-            log.warning("refused a Zoom event: signature missing, wrong or stale")
-            return JSONResponse({"error": "bad signature"}, status_code=401)
-        try:
-            event = parse_event(body)
-        except BadEvent as problem:
-            log.warning("refused a Zoom event: %s", problem)
-            return JSONResponse({"error": "not a zoom event"}, status_code=400)
-        if event.kind is EventKind.URL_VALIDATION:
-            assert event.plain_token is not None
-            log.info("answered Zoom's endpoint.url_validation")
-            return JSONResponse(url_validation_response(secret, event.plain_token))
-        handler = live()
-        if handler is None:
-            return JSONResponse({"error": "starting"}, status_code=503)
-        handler.accept(event)
-        return JSONResponse({})
-
-    return Route("/zoom/events", zoom_events, methods=["POST"])
-
-
-def calendar_route(settings: Settings, store: Callable[[], Store | None]) -> Route:
-    """`GET /calendar/{meeting_id}.ics?sig=…`: the meeting's iCalendar file, for anyone with
-    the link from its message. 404 for a wrong `sig`, an unknown or cancelled meeting. The
-    passcode is in it only if the channel message shows it."""
-
-    async def calendar_file(request: Request) -> Response:
-        meeting_id = int(request.path_params["meeting_id"])
-        expected = ics_signature(settings.slack_signing_secret, meeting_id)
-        given = request.query_params.get("sig", "")
-        db = store()
-        if db is None or not hmac.compare_digest(expected.encode(), given.encode()):
-            return Response("Not found", status_code=404, media_type="text/plain")
-        row = await db.run(db.meeting, meeting_id)
-        if row is None or row.get("status") == "cancelled" or row.get("state") == "cancelled":
-            return Response("Not found", status_code=404, media_type="text/plain")
-        show = bool(row.get("show_passcode"))
-        meeting = shown_meeting(meeting_from_row(row), show_passcode=show)
-        try:
-            text = calendar.ics(meeting, details=calendar_details(meeting, include_passcode=show))
-        except ValueError:
-            return Response("Not found", status_code=404, media_type="text/plain")
-        return Response(
-            text,
-            media_type="text/calendar; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="zoom-{meeting_id}.ics"'},
-        )
-
-    return Route("/calendar/{meeting_id:int}.ics", calendar_file, methods=["GET"])

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.scheduling import Ask
-from bot.server import Runtime, build_runtime
 from bot.settings import load_settings
+from bot.web.runtime import Runtime, build_runtime
 from tests.app.support import creates, texts
 from tests.fakes.slack import DEFAULT_CHANNEL
 

@@ -209,7 +209,7 @@ def test_home_publishes_when_users_info_times_out(app_env, fake_slack, person, t
 
 
 async def test_an_event_is_acknowledged_only_once_its_work_counts_as_in_flight():
-    """With Bolt's process_before_response=True (as bot/server.py runs it), Bolt acks an event
+    """With Bolt's process_before_response=True (as bot/web builds it), Bolt acks an event
     after the listener returns, and `tracked` has started the tracked task by then: a stop
     that begins right after the ack still waits for the work (no gap between the two)."""
     from slack_bolt.authorization import AuthorizeResult

@@ -3,7 +3,7 @@ WebSocket, answers envelopes with acks, does the work, and stops on SIGTERM whet
 is connected; a token Slack refuses ends it with a sentence naming SLACK_APP_TOKEN.
 
 The app serves /healthz on PORT in Socket Mode because the environment sets
-ZOOM_WEBHOOK_SECRET_TOKEN (bot/server.py), which is how AppProcess knows it is up.
+ZOOM_WEBHOOK_SECRET_TOKEN (bot/web/run.py), which is how AppProcess knows it is up.
 """
 
 from __future__ import annotations

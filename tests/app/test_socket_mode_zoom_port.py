@@ -1,4 +1,4 @@
-"""In Socket Mode the app serves /zoom/events and /healthz on PORT (bot.server's small
+"""In Socket Mode the app serves /zoom/events and /healthz on PORT (bot.web.run's small
 uvicorn server), sharing the runtime and leaving signals to Socket Mode's own handling."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import json
 
 import httpx
 
-from bot.server import build_runtime, zoom_events_server
 from bot.settings import load_settings
+from bot.web.run import zoom_events_server
+from bot.web.runtime import build_runtime
 from tests.fakes.app_process import free_port
 from zoom.webhooks import sign, url_validation_response
 

@@ -39,11 +39,11 @@ def test_app_without_settings_exits_non_zero_naming_what_is_missing(tmp_path):
 
 
 def test_start_up_takes_its_objects_out_of_the_collectors_way():
-    """bot.server.settle_garbage_collector (called before readiness): what start-up made is
+    """bot.web.tweaks.settle_garbage_collector (called before readiness): what start-up made is
     frozen, so full collections under load no longer walk it all (~50-70 ms each)."""
     import gc
 
-    from bot.server import settle_garbage_collector
+    from bot.web.tweaks import settle_garbage_collector
 
     try:
         settle_garbage_collector()

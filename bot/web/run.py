@@ -1,0 +1,153 @@
+"""The process: `main(argv)` reads the settings and serves until SIGTERM/SIGINT.
+
+HTTP mode (no SLACK_APP_TOKEN): uvicorn on HOST:PORT serving bot/web/app.py's app.
+Socket Mode (SLACK_APP_TOKEN set): Bolt's Socket Mode handler, plus, when
+ZOOM_WEBHOOK_SECRET_TOKEN is set, the small app for /zoom/events, the .ics files and /healthz
+on PORT. Exit codes: 0 after a stop, 1 when Slack refuses SLACK_APP_TOKEN, 2 for bad
+settings or arguments. On a stop, new Slack requests get 503, acknowledged work gets
+`settings.stop_grace` seconds, then everything is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from types import FrameType
+
+import uvicorn
+
+from bot.logs import configure_logging
+from bot.settings import WHERE, Settings, SettingsError, load_settings
+from bot.web.app import build_http_app, build_zoom_port_app
+from bot.web.runtime import Runtime, build_runtime
+from bot.web.tweaks import RefusalAwareSocketModeHandler
+
+log = logging.getLogger("zoombot")
+
+
+def zoom_events_server(settings: Settings, runtime: Runtime) -> uvicorn.Server:
+    """In Socket Mode: a small HTTP server on HOST:PORT for `/zoom/events`, the .ics files
+    and `/healthz`, sharing the runtime. Its `serve()` leaves signals to the caller."""
+
+    class QuietServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def]
+            yield  # serve_socket_mode owns SIGTERM/SIGINT
+
+    config = uvicorn.Config(
+        build_zoom_port_app(runtime),
+        host=settings.host,
+        port=settings.port,
+        lifespan="on",
+        access_log=False,
+        log_config=None,
+    )
+    log.info("serving Zoom events at http://%s:%s/zoom/events", settings.host, settings.port)
+    return QuietServer(config)
+
+
+async def serve_socket_mode(settings: Settings) -> int:
+    """Connect over Socket Mode and run until SIGTERM/SIGINT. Returns the exit code.
+
+    A stop works at any moment, connected or not (the connection attempt is cancelled).
+    Returns 1 when Slack refuses SLACK_APP_TOKEN (after one error log line saying where to
+    get a good one), 0 after a stop.
+    """
+    runtime = build_runtime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    handler = RefusalAwareSocketModeHandler(runtime.bolt, settings.slack_app_token)
+    refused = handler.refused
+    # Zoom's events need an HTTP endpoint even here: served on PORT when its secret is set.
+    secret = settings.zoom_webhook_secret_token
+    zoom_port = zoom_events_server(settings, runtime) if secret else None
+    zoom_serving = asyncio.create_task(zoom_port.serve()) if zoom_port else None
+    code = 0
+    stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+    connecting: asyncio.Task | None = None
+    try:
+        runtime.start_outbox()
+        await runtime.warm_up()
+        # The Socket Mode client opens its connection with apps.connections.open through
+        # the app's own Web API client, so SLACK_API_URL applies to it too. slack_sdk retries
+        # a failed connect forever, so it runs as a task that a stop (or a refusal) cancels.
+        connecting = asyncio.create_task(handler.connect_async(), name="socket-mode-connect")
+        await asyncio.wait({connecting, stopping, refused}, return_when=asyncio.FIRST_COMPLETED)
+        if connecting.done() and not connecting.cancelled() and connecting.exception() is None:
+            log.info("connected to Slack in Socket Mode")
+            await asyncio.wait({stopping, refused}, return_when=asyncio.FIRST_COMPLETED)
+        if refused.done():
+            log.error(
+                "Slack refused SLACK_APP_TOKEN (%s): it must be a valid app-level token "
+                "(xapp-…) of this app. Get one from %s.",
+                refused.result(),
+                WHERE["SLACK_APP_TOKEN"],
+            )
+            code = 1
+        elif connecting.done() and connecting.exception() is not None:
+            raise connecting.exception()  # type: ignore[misc]
+    finally:
+        stopping.cancel()
+        if connecting is not None and not connecting.done():
+            connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await connecting
+        # Stop taking work first; Slack sends what it had for us to another connection.
+        await handler.close_async()
+        if zoom_port is not None and zoom_serving is not None:
+            zoom_port.should_exit = True
+            await zoom_serving
+        await runtime.finish_in_flight()
+        await runtime.aclose()
+        log.info("zoombot stopped")
+    return code
+
+
+def main(argv: list[str]) -> int:
+    """Serve Slack until stopped. Returns the process exit code: 2 when settings are wrong."""
+    if argv:
+        print(f"zoombot: unknown arguments {argv!r}; try `python app.py`", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print("zoombot cannot start:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print("Set them in the environment or in a .env file (see .env.example).", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format, settings.secrets)
+    if settings.socket_mode:
+        return asyncio.run(serve_socket_mode(settings))
+    stopping = asyncio.Event()
+    http_app = build_http_app(settings, stopping)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # From this moment new Slack requests get 503, even on an open keep-alive
+            # connection; uvicorn then closes the listener and waits for open requests.
+            stopping.set()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(
+        http_app,
+        host=settings.host,
+        port=settings.port,
+        lifespan="on",
+        access_log=False,
+        log_config=None,  # keep zoombot's logging (and its redaction) for uvicorn too
+        # uvicorn's own wait is for open HTTP connections; every Slack request is acked at
+        # once, so they close fast. The real wait is the in-flight registry's (stop_grace,
+        # in the lifespan's shutdown, after this one): kept short so the two do not add up
+        # past Slack's and an orchestrator's patience (~10 s in all).
+        timeout_graceful_shutdown=1,
+    )
+    server = Server(config)
+    log.info("serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
+    server.run()
+    return 0

@@ -1,0 +1,127 @@
+"""Every framework tweak zoombot keeps, each through the framework's public surface.
+
+- `SlackAuthorization`: Bolt's `authorize` for the one workspace. It asks Slack `auth.test`
+  once (`prime()`, at start) and keeps the answer; a burst of requests before that shares
+  one call. Bolt's default single-workspace authorization asks on every request until one
+  answer arrives.
+- `settle_garbage_collector()`: `gc.collect()` then `gc.freeze()` once start-up is done.
+- `RefusalAwareSocketModeHandler`: Bolt's Socket Mode handler whose client reports a
+  refused app-level token (`refused`) instead of retrying forever.
+
+Why each exists, with figures: docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+from typing import Any
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger("zoombot")
+
+
+class SlackAuthorization(AsyncAuthorize):
+    """Bolt's `authorize` (AsyncApp(authorize=...)) for one workspace, asked once."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client  # carries the bot token
+        self._result: AuthorizeResult | None = None
+        self._lock = asyncio.Lock()
+
+    async def prime(self) -> None:
+        """Ask now; if Slack cannot answer, the first request asks again (logged once)."""
+        try:
+            await self.identity()
+        except Exception as error:
+            log.warning("Slack auth.test at start failed: %s", type(error).__name__)
+
+    async def __call__(self, **_request: Any) -> AuthorizeResult:
+        """Bolt's call, once per request (whichever workspace: there is one)."""
+        return await self.identity()
+
+    async def identity(self) -> AuthorizeResult:
+        """The bot's identity and token. Raises SlackApiError when Slack refuses the token
+        (Bolt then answers the request with its 'not authorized' message)."""
+        if self._result is None:
+            async with self._lock:
+                if self._result is None:
+                    answer = await self.client.auth_test()
+                    self._result = AuthorizeResult.from_auth_test_response(
+                        bot_token=self.client.token, auth_test_response=answer
+                    )
+        return self._result
+
+
+def settle_garbage_collector() -> None:
+    """Move every object alive now out of the collector's walks (it lives as long as the
+    process); later full collections then pause the event loop for less."""
+    gc.collect()
+    gc.freeze()
+
+
+# apps.connections.open answers these when the app-level token itself is wrong: retrying
+# cannot help, so the app says so and exits instead of trying again forever.
+REFUSED_APP_TOKEN = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "not_allowed_token_type",
+        "invalid_token",
+        "token_revoked",
+        "account_inactive",
+        "missing_scope",
+    }
+)
+
+
+class RefusalAwareClient(SocketModeClient):
+    """slack_sdk's aiohttp Socket Mode client; `refused` gets Slack's error code when
+    apps.connections.open refuses the app token, and that connection attempt then waits to
+    be cancelled. Other failures (network, 5xx) raise as before, so slack_sdk retries them."""
+
+    def __init__(self, *, refused: asyncio.Future[str], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.refused = refused
+
+    async def issue_new_wss_url(self) -> str:
+        while True:
+            try:
+                answer = await self.web_client.apps_connections_open(app_token=self.app_token)
+                return str(answer["url"])
+            except SlackApiError as error:
+                code = error.response.get("error") if error.response is not None else None
+                if code in REFUSED_APP_TOKEN:
+                    if not self.refused.done():
+                        self.refused.set_result(str(code))
+                    await asyncio.Event().wait()  # until the caller cancels the connect
+                if code != "ratelimited":
+                    raise
+                # Rare on this method; Slack says how long to wait (Tier 1: 30 s by default).
+                await asyncio.sleep(int(error.response.headers.get("Retry-After", "30")))
+
+
+class RefusalAwareSocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's AsyncSocketModeHandler over a `RefusalAwareClient`. Its `__init__` does what
+    Bolt's does (the public `app`, `app_token`, `client` and the request listener) with the
+    client swapped; `refused` is a future of the refusal code."""
+
+    def __init__(self, app: AsyncApp, app_token: str) -> None:
+        self.app = app
+        self.app_token = app_token
+        self.refused: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.client = RefusalAwareClient(
+            refused=self.refused,
+            app_token=app_token,
+            logger=app.logger,
+            web_client=app.client,
+        )
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
