@@ -50,3 +50,22 @@ def test_start_up_takes_its_objects_out_of_the_collectors_way():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_bot_web_reaches_into_no_private_attribute_of_another_object():
+    """Framework tweaks go through public APIs (bot/web/tweaks.py): in bot/web/, no
+    `x._name` where x is not the module's own `self`/`cls`, and no `getattr(x, "_name")`."""
+    import ast
+
+    reaches = []
+    for path in sorted((REPO / "bot" / "web").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                own = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+                if not own and not node.attr.startswith("__"):
+                    reaches.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr":
+                name = node.args[1] if len(node.args) > 1 else None
+                if isinstance(name, ast.Constant) and str(name.value).startswith("_"):
+                    reaches.append(f"{path.name}:{node.lineno} getattr {name.value}")
+    assert reaches == []
