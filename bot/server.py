@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import signal
@@ -34,14 +35,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.directory import ZoomDirectory
+from bot.errors import StoreRefused, StoreUnavailable
 from bot.hosts import HostFinder
 from bot.listeners import register_all
 from bot.live import LiveMeetings, calendar_route, zoom_events_route
-from bot.logs import configure_logging
+from bot.logs import add_secrets, configure_logging
 from bot.posting import Poster
 from bot.scheduling import Scheduler
 from bot.settings import WHERE, Settings, SettingsError, load_settings
-from bot.store import Store
+from bot.store import Store, open_store
 from zoom import ZoomClient, ZoomError
 
 log = logging.getLogger("zoombot")
@@ -192,9 +194,11 @@ def settle_garbage_collector() -> None:
     gc.freeze()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Open the store and build the clients, the flow and the Bolt app (no network yet)."""
-    store = Store(settings.database_path)
+def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
+    """Build the clients, the flow and the Bolt app on `store` (opened here if None; `main`
+    opens it first, to refuse a bad one with exit code 2). No network yet."""
+    if store is None:
+        store = open_store(settings.database_url)
     zoom = ZoomClient(
         settings.zoom_account_id,
         settings.zoom_client_id,
@@ -233,15 +237,16 @@ def build_runtime(settings: Settings) -> Runtime:
     return Runtime(settings, store, zoom, slack, flow, bolt, live=live)
 
 
-def build_http_app(settings: Settings) -> Starlette:
-    """The Starlette app for HTTP mode. The runtime is built on startup, closed on shutdown."""
+def build_http_app(settings: Settings, store: Store | None = None) -> Starlette:
+    """The Starlette app for HTTP mode. The runtime is built on startup (on `store`, if
+    given), closed on shutdown."""
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 
     holder: dict[str, object] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, store)
         holder["runtime"] = runtime
         holder["handler"] = AsyncSlackRequestHandler(runtime.bolt)
         warming = asyncio.create_task(runtime.warm_up())
@@ -377,7 +382,7 @@ def _refusal_watch(handler: object) -> asyncio.Future[str]:
     return refused
 
 
-async def serve_socket_mode(settings: Settings) -> int:
+async def serve_socket_mode(settings: Settings, store: Store | None = None) -> int:
     """Connect over Socket Mode and run until SIGTERM/SIGINT. Returns the exit code.
 
     A stop works at any moment, connected or not (the connection attempt is cancelled).
@@ -386,7 +391,7 @@ async def serve_socket_mode(settings: Settings) -> int:
     """
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, store)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -438,6 +443,14 @@ async def serve_socket_mode(settings: Settings) -> int:
     return code
 
 
+async def load_from_store(store: Store) -> bytes:
+    """What start needs from the store: the calendar links' key (made on first start), and
+    every stored passcode taught to the log redaction (a restart re-sends messages that
+    hold them). Returns the key."""
+    add_secrets(*await store.meeting_passcodes())
+    return await store.secret("calendar")
+
+
 def main(argv: list[str]) -> int:
     """Serve Slack until stopped. Returns the process exit code: 2 when settings are wrong."""
     if argv:
@@ -452,11 +465,23 @@ def main(argv: list[str]) -> int:
         print("Set them in the environment or in a .env file (see .env.example).", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format, settings.secrets)
+    try:
+        store = open_store(settings.database_url)
+    except StoreRefused as refusal:
+        print(f"zoombot cannot start: {refusal.sentence}", file=sys.stderr)
+        return 2
+    try:
+        calendar_key = asyncio.run(load_from_store(store))
+    except StoreUnavailable as problem:
+        store.close()
+        print(f"zoombot cannot start: DATABASE_URL: {problem.sentence}", file=sys.stderr)
+        return 2
+    settings = dataclasses.replace(settings, calendar_key=calendar_key)
     if settings.socket_mode:
-        return asyncio.run(serve_socket_mode(settings))
+        return asyncio.run(serve_socket_mode(settings, store))
     import uvicorn
 
-    http_app = build_http_app(settings)
+    http_app = build_http_app(settings, store)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
