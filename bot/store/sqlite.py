@@ -1,12 +1,13 @@
 """`SQLiteStore`: the store (bot/store/protocol.py) on one SQLite file, write-ahead log on.
 
-Statements are plain SQL on one connection; write transactions are sqlite-utils' `atomic()`,
-the schema is bot/store/schema.py's. Methods are coroutines whose statements run on the
-event loop's own thread (tens of microseconds each: `bench/store.py`), so writes are
-serialised without locks and no call waits for a thread hop; each first lets the loop take a
-turn, so the store calls spread along a flow are where its long pieces are cut. Copying the
-log into the database file (with its fsync) is kept off the loop: automatic checkpoints are
-off and `Checkpointer` does them from a thread of its own.
+Statements are plain SQL on one connection, each write in one BEGIN … COMMIT
+(`_Transaction`); the schema and its migrations are bot/store/schema.py's. Methods are
+coroutines whose statements run on the event loop's own thread (tens of microseconds each:
+`bench/store.py`), so writes are serialised without locks and no call waits for a thread
+hop; each first lets the loop take a turn, so the store calls spread along a flow are where
+its long pieces are cut. Copying the log into the database file (with its fsync) is kept
+off the loop: automatic checkpoints are off and `Checkpointer` does them from a thread of
+its own.
 
 Honest about itself: opening refuses (StoreRefused) a file that is not a database, one that
 cannot be written, and one another zoombot holds (bot/store/lock.py); while running, a
@@ -23,7 +24,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,48 @@ class Checkpointer:
         self._thread.join()
 
 
+class _Transaction:
+    """One write transaction on the store's connection (plain BEGIN/COMMIT: the per-request
+    paths are too short for a generator-based context manager's cost). A sqlite3 error sets
+    the store's `write_problem` and becomes StoreUnavailable; a commit clears it."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        conn = self._store.db.conn
+        try:
+            conn.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise self._store._unwritable_now(error) from error
+        return conn
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _tb: object
+    ) -> bool:
+        conn = self._store.db.conn
+        if kind is None:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as failed:
+                _rollback(conn)
+                raise self._store._unwritable_now(failed) from failed
+            self._store.write_problem = None
+            return False
+        _rollback(conn)
+        if isinstance(error, sqlite3.Error):
+            raise self._store._unwritable_now(error) from error
+        return False
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
 class SQLiteStore:
     """The store on the SQLite file at `path` (or ":memory:"). Opening takes the file's
     process lock, migrates the schema and checks a write works; it raises StoreRefused
@@ -150,7 +193,7 @@ class SQLiteStore:
         try:
             # One connection, used by one thread at a time: the event loop's (or a test's),
             # and `close()` from wherever the app shuts down. Autocommit at the driver level:
-            # every transaction is an explicit `atomic()`.
+            # every transaction is an explicit BEGIN … COMMIT.
             conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._conn = conn
             self.db = sqlite_utils.Database(conn)
@@ -203,29 +246,18 @@ class SQLiteStore:
 
     # -- how every statement runs ---------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        try:
-            yield self.db.conn
-        except sqlite3.Error as error:
-            raise StoreUnavailable(
-                f"zoombot cannot read its database: {problem_of(error)}."
-            ) from error
+    def _unreadable(self, error: sqlite3.Error) -> StoreUnavailable:
+        return StoreUnavailable(f"zoombot cannot read its database: {problem_of(error)}.")
 
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; a failure sets `write_problem` and raises StoreUnavailable, a
-        success clears it."""
-        try:
-            with self.db.atomic():
-                yield self.db.conn
-        except sqlite3.Error as error:
-            self.write_problem = problem_of(error)
-            log.error("a store write failed: %s", self.write_problem)
-            raise StoreUnavailable(
-                f"zoombot cannot save anything right now: {self.write_problem}."
-            ) from error
-        self.write_problem = None
+    def _unwritable_now(self, error: sqlite3.Error) -> StoreUnavailable:
+        self.write_problem = problem_of(error)
+        log.error("a store write failed: %s", self.write_problem)
+        return StoreUnavailable(f"zoombot cannot save anything right now: {self.write_problem}.")
+
+    def _writing(self) -> _Transaction:
+        """`with self._writing() as conn:` one transaction. A failure sets `write_problem`
+        and raises StoreUnavailable; a success clears it."""
+        return _Transaction(self)
 
     def _one(self, sql: str, args: Sequence[Any]) -> Row | None:
         cursor = self.db.conn.execute(sql, args)
@@ -261,8 +293,14 @@ class SQLiteStore:
         )
 
     def _touch_health(self) -> None:
-        with self.db.atomic():
-            self.db.conn.execute("UPDATE health SET checked_at = ? WHERE id = 1", [self._clock()])
+        """The writability check at open: sqlite3 errors propagate, for `_open` to word."""
+        conn = self.db.conn
+        conn.execute("BEGIN")
+        try:
+            conn.execute("UPDATE health SET checked_at = ? WHERE id = 1", [self._clock()])
+            conn.execute("COMMIT")
+        finally:
+            _rollback(conn)
 
     # -- the store's own health and keys ----------------------------------------------------
 
@@ -286,16 +324,21 @@ class SQLiteStore:
 
     async def meeting_passcodes(self) -> list[str]:
         await asyncio.sleep(0)
-        with self._reading() as conn:
+        try:
+            conn = self.db.conn
             rows = conn.execute("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
             return [passcode for (passcode,) in rows.fetchall() if passcode]
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     # -- host mappings -------------------------------------------------------------------
 
     async def host_mapping(self, slack_user_id: str) -> Row | None:
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             return self._one("SELECT * FROM host_mappings WHERE slack_user_id = ?", [slack_user_id])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     async def set_host_mapping(self, slack_user_id: str, zoom_email: str, set_by: str) -> Row:
         await asyncio.sleep(0)
@@ -314,8 +357,10 @@ class SQLiteStore:
     async def cached_slack_user(self, user_id: str, max_age: float) -> Row | None:
         """The users.info `user` object if fetched less than `max_age` seconds ago."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             row = self._one("SELECT profile, fetched_at FROM slack_users WHERE id = ?", [user_id])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
         if row is None or self._clock() - row["fetched_at"] > max_age:
             return None
         return json.loads(row["profile"])
@@ -329,10 +374,12 @@ class SQLiteStore:
     async def cached_zoom_user(self, email: str, max_age: float) -> tuple[bool, Row | None]:
         """(hit, user). A hit with user None means Zoom said there is no such user."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             row = self._one(
                 "SELECT user, fetched_at FROM zoom_users WHERE email = ?", [email.lower()]
             )
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
         if row is None or self._clock() - row["fetched_at"] > max_age:
             return False, None
         raw = row["user"]
@@ -394,8 +441,10 @@ class SQLiteStore:
 
     async def request(self, key: str) -> Row | None:
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             return self._one("SELECT * FROM requests WHERE key = ?", [key])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     async def note_create_started(self, key: str, intent: Row) -> None:
         """Record, on the claimed request `key`, what a later start needs to find the meeting
@@ -410,8 +459,10 @@ class SQLiteStore:
         it), and requests `created` whose meeting never reached the outbox (the run stopped
         between the two). Oldest first."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             return self._all(UNSETTLED_CREATES, [owner])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     # -- meetings ------------------------------------------------------------------------
 
@@ -442,16 +493,20 @@ class SQLiteStore:
     async def meeting(self, zoom_id: int) -> Row | None:
         """The meeting row, or None."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             return self._one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     async def meetings_by(self, requester: str) -> list[Row]:
         """The requester's meeting rows, oldest first."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             return self._all(
                 "SELECT * FROM meetings WHERE requester = ? ORDER BY created_at", [requester]
             )
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     # -- live meetings (Zoom events) -----------------------------------------------------
 
@@ -499,11 +554,14 @@ class SQLiteStore:
     async def participant_count(self, meeting_id: int) -> int:
         """How many are in: joined and not left since."""
         await asyncio.sleep(0)
-        with self._reading() as conn:
+        try:
+            conn = self.db.conn
             row = conn.execute(
                 "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND left_at IS NULL",
                 [meeting_id],
             ).fetchone()
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
         return int(row[0])
 
     async def forget_participants(self, meeting_id: int) -> None:
@@ -517,8 +575,10 @@ class SQLiteStore:
     async def preferences(self, slack_user_id: str) -> Row | None:
         """The user's saved preferences (a column is None where they chose nothing)."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             return self._one("SELECT * FROM preferences WHERE slack_user_id = ?", [slack_user_id])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     async def set_preferences(self, slack_user_id: str, **changes: Any) -> Row:
         """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
@@ -551,20 +611,24 @@ class SQLiteStore:
         """The entry with its JSON decoded, retry state included (attempts,
         next_attempt_at, last_error), or None."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             row = self._one("SELECT * FROM outbox WHERE id = ?", [entry_id])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
         return _outbox_row(row) if row else None
 
     async def outbox_entries(self, *, meeting_id: int | None = None) -> list[Row]:
         """Every outbox entry (of one meeting, if given), oldest first."""
         await asyncio.sleep(0)
-        with self._reading():
+        try:
             if meeting_id is None:
                 rows = self._all("SELECT * FROM outbox ORDER BY id", [])
             else:
                 rows = self._all(
                     "SELECT * FROM outbox WHERE meeting_id = ? ORDER BY id", [meeting_id]
                 )
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
         return [_outbox_row(r) for r in rows]
 
     async def outbox_attempted(

@@ -3,6 +3,7 @@ state, the calendar key; checkpoints off the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 
@@ -151,8 +152,8 @@ async def test_checkpoints_happen_off_the_callers_thread(tmp_path):
         for n in range(200):
             await store.claim_request(f"key-{n}-" + "x" * 200)
         deadline = time.monotonic() + 10
-        while path.stat().st_size <= size and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while path.stat().st_size <= size and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
         assert path.stat().st_size > size, "nothing was checkpointed into the database file"
     finally:
         store.close()
