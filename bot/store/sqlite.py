@@ -211,11 +211,14 @@ class SQLiteStore:
             self._touch_health()
         except sqlite3.Error as error:
             problem = problem_of(error)
-            if problem in (PROBLEMS["SQLITE_NOTADB"], PROBLEMS["SQLITE_CORRUPT"]):
+            unusable = {
+                PROBLEMS["SQLITE_NOTADB"]: "is not a SQLite database",
+                PROBLEMS["SQLITE_CORRUPT"]: "is a corrupted SQLite database",
+            }.get(problem)
+            if unusable:
                 raise StoreRefused(
-                    f"DATABASE_URL points at {self.path}, which is not a usable SQLite"
-                    f" database ({problem}): restore it from a backup or point DATABASE_URL"
-                    " at a new file."
+                    f"DATABASE_URL points at {self.path}, which {unusable}: restore it from"
+                    " a backup or point DATABASE_URL at a new file."
                 ) from None
             raise self._unwritable(problem) from None
         if not memory:

@@ -119,7 +119,9 @@ def test_the_passcode_only_when_shown():
 
 def test_calendar_links_leave_the_passcode_out_when_it_is_private():
     m = meeting()
-    private = live.calendar_links(settings(public_url="https://z.example", calendar_key=b"k" * 32), m, show_passcode=False)
+    private = live.calendar_links(
+        settings(public_url="https://z.example", calendar_key=b"k" * 32), m, show_passcode=False
+    )
     public = live.calendar_links(settings(), m, show_passcode=True)
     assert private is not None and public is not None
     for url in (private.google, private.outlook, private.ics):
