@@ -176,7 +176,7 @@ class Runtime:
         await self.zoom.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
-        await asyncio.to_thread(self.store.close)
+        await self.store.aclose()
 
 
 def settle_garbage_collector() -> None:

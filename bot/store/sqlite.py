@@ -234,6 +234,10 @@ class SQLiteStore:
         """Bring the schema up to date (or through `steps`, for tests); returns the version."""
         return migrate(self.db, steps)
 
+    async def aclose(self) -> None:
+        """`close()` off the event loop (stopping the checkpointer waits for its thread)."""
+        await asyncio.to_thread(self.close)
+
     def close(self) -> None:
         """Stop checkpointing, close the connection, release the file's process lock."""
         if self._checkpointer is not None:
