@@ -198,7 +198,7 @@ class HostFinder:
         hit, profile = self._memo.get(f"slack:{user_id}")
         if hit:
             return profile
-        cached = await self.store.run(self.store.cached_slack_user, user_id, PROFILE_MAX_AGE)
+        cached = await self.store.cached_slack_user(user_id, PROFILE_MAX_AGE)
         if cached is None:
             return None
         profile = SlackProfile.from_slack(cached)
@@ -214,7 +214,7 @@ class HostFinder:
         async def fetch() -> SlackProfile:
             response = await self.slack.users_info(user=user_id)
             user = response.get("user") or {}
-            await self.store.run(self.store.cache_slack_user, user_id, user)
+            await self.store.cache_slack_user(user_id, user)
             profile = SlackProfile.from_slack(user)
             self._memo.put(f"slack:{user_id}", profile, PROFILE_MAX_AGE)
             return profile
@@ -228,15 +228,13 @@ class HostFinder:
             hit, known = self._memo.get(f"zoom:{email}")
             if hit:
                 return known
-            hit, user = await self.store.run(self.store.cached_zoom_user, email, ZOOM_USER_MAX_AGE)
+            hit, user = await self.store.cached_zoom_user(email, ZOOM_USER_MAX_AGE)
             if hit and user is not None:
                 known = ZoomUser.from_json(user)
                 self._memo.put(f"zoom:{email}", known, FROM_STORE_TTL)
                 return known
             if hit:
-                hit_none, _ = await self.store.run(
-                    self.store.cached_zoom_user, email, NO_ZOOM_USER_MAX_AGE
-                )
+                hit_none, _ = await self.store.cached_zoom_user(email, NO_ZOOM_USER_MAX_AGE)
                 if hit_none:
                     return None
             if self.directory is not None:
@@ -250,10 +248,10 @@ class HostFinder:
             try:
                 user = await self.zoom.get_user(email)
             except UserNotFound:
-                await self.store.run(self.store.cache_zoom_user, email, None)
+                await self.store.cache_zoom_user(email, None)
                 self._memo.put(f"zoom:{email}", None, NO_ZOOM_USER_MAX_AGE)
                 return None
-            await self.store.run(self.store.cache_zoom_user, email, _user_json(user))
+            await self.store.cache_zoom_user(email, _user_json(user))
             self._memo.put(f"zoom:{email}", user, ZOOM_USER_MAX_AGE)
             return user
 
@@ -264,7 +262,7 @@ class HostFinder:
         it does not know them, so the next look-up asks Zoom."""
         email = email.strip().lower()
         self._memo.forget(f"zoom:{email}")
-        await self.store.run(self.store.forget_zoom_user, email)
+        await self.store.forget_zoom_user(email)
         if self.directory is not None:
             self.directory.forget(email)
 
@@ -274,7 +272,7 @@ class HostFinder:
         # Mappings change only through `link` in this process, which forgets the memo.
         hit, mapping = self._memo.get(f"map:{user_id}")
         if not hit:
-            mapping = await self.store.run(self.store.host_mapping, user_id)
+            mapping = await self.store.host_mapping(user_id)
             self._memo.put(f"map:{user_id}", mapping, PROFILE_MAX_AGE)
         if mapping is not None:
             user = await self.zoom_user(mapping["zoom_email"])
@@ -335,7 +333,7 @@ class HostFinder:
                 f"Zoom says {messages.escape(email)} is {state} in this company's Zoom account, "
                 "so it can't host. Check the spelling, or ask your Zoom admin to add it."
             )
-        await self.store.run(self.store.set_host_mapping, target, email, requester)
+        await self.store.set_host_mapping(target, email, requester)
         self._memo.forget(f"map:{target}")
         who = "Your" if target == requester else f"<@{target}>'s"
         return f"Done: {who} meetings will be hosted by {messages.escape(email)}."

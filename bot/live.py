@@ -139,17 +139,21 @@ def state_from_row(row: Mapping[str, Any], participants: int | None) -> messages
 # -- calendar links ----------------------------------------------------------------------------
 
 
-def ics_signature(secret: str, meeting_id: int) -> str:
-    """The `sig` of a meeting's .ics URL: HMAC-SHA256 of the id under the signing secret."""
+def ics_signature(key: bytes, meeting_id: int) -> str:
+    """The `sig` of a meeting's .ics URL: HMAC-SHA256 of the id under the calendar key (the
+    store's `secret("calendar")`, `settings.calendar_key`). Refuses an empty key."""
+    if not key:
+        raise ValueError("the calendar key is empty")
     message = f"calendar:{int(meeting_id)}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def ics_url(settings: Settings, meeting_id: int) -> str | None:
-    """Where the app serves the meeting's .ics, or None without ZOOMBOT_PUBLIC_URL."""
-    if not settings.public_url:
+    """Where the app serves the meeting's .ics, or None without ZOOMBOT_PUBLIC_URL (or
+    without a calendar key)."""
+    if not settings.public_url or not settings.calendar_key:
         return None
-    sig = ics_signature(settings.slack_signing_secret, meeting_id)
+    sig = ics_signature(settings.calendar_key, meeting_id)
     return f"{settings.public_url}/calendar/{int(meeting_id)}.ics?sig={sig}"
 
 
@@ -308,10 +312,10 @@ async def refresh_message(
 
 async def _refresh_held(store: Store, poster: Poster, settings: Settings, meeting_id: int) -> bool:
     # The caller holds the meeting's lock.
-    row = await store.run(store.meeting, meeting_id)
+    row = await store.meeting(meeting_id)
     if row is None or not row.get("message_ts") or not row.get("channel"):
         return False
-    count = await store.run(store.participant_count, meeting_id)
+    count = await store.participant_count(meeting_id)
     message = render_meeting(settings, row, count, datetime.now(UTC))
     await poster.update_message(row["channel"], row["message_ts"], message)
     return True
@@ -366,10 +370,10 @@ class LiveMeetings:
         if meeting_id is None or event.kind in (EventKind.OTHER, EventKind.URL_VALIDATION):
             return "ignored"
         async with _locks.hold(meeting_id):
-            row = await self.store.run(self.store.meeting, meeting_id)
+            row = await self.store.meeting(meeting_id)
             if row is None:
                 return "ignored: not a meeting zoombot created"
-            if not await self.store.run(self.store.first_delivery, event.delivery_key):
+            if not await self.store.first_delivery(event.delivery_key):
                 return "ignored: repeated delivery"
             status_event = _is_status_event(event)
             if status_event and _older(event, row):
@@ -380,7 +384,7 @@ class LiveMeetings:
             if status_event and event.event_ts is not None:
                 changes["status_event_ts"] = event.event_ts
             if changes:
-                await self.store.run(self.store.update_meeting, meeting_id, **changes)
+                await self.store.update_meeting(meeting_id, **changes)
             updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
             return "message updated" if updated else "stored (no message to update)"
 
@@ -404,7 +408,7 @@ class LiveMeetings:
             # Only a new run of the meeting starts from nobody: people who joined before
             # this start event arrived (status already live from their join) stay counted.
             if status == "ended" or (earlier is not None and earlier < started):
-                await self.store.run(self.store.forget_participants, meeting_id)
+                await self.store.forget_participants(meeting_id)
             return {"status": "live", "started_at": iso(started), "ended_at": None}
         if event.kind is EventKind.MEETING_ENDED:
             changes = {"status": "ended", "ended_at": iso(event.meeting.end_time or at)}
@@ -417,10 +421,10 @@ class LiveMeetings:
                 return None
             if event.kind is EventKind.PARTICIPANT_JOINED:
                 when = iso(person.join_time or at)
-                await self.store.run(self.store.participant_joined, meeting_id, person.key, when)
+                await self.store.participant_joined(meeting_id, person.key, when)
             else:
                 when = iso(person.leave_time or at)
-                await self.store.run(self.store.participant_left, meeting_id, person.key, when)
+                await self.store.participant_left(meeting_id, person.key, when)
             if status == "ended":
                 return None
             # A join before the start event arrived: the meeting is live all the same.

@@ -348,7 +348,7 @@ class Poster:
             "owner": self.owner,
         }
         if self.store is not None:
-            entry["id"] = await self.store.run(self.store.add_to_outbox, entry)
+            entry["id"] = await self.store.add_to_outbox(entry)
         return await self._deliver_entry(entry)
 
     async def deliver_pending(self, concurrency: int = 8) -> int:
@@ -356,7 +356,7 @@ class Poster:
         Returns how many entries were taken over. Run in the background at start."""
         if self.store is None:
             return 0
-        entries = await self.store.run(self.store.take_pending_outbox, self.owner)
+        entries = await self.store.take_pending_outbox(self.owner)
         if entries:
             log.info("delivering %d meeting message(s) left by an earlier run", len(entries))
         gate = asyncio.Semaphore(concurrency)
@@ -399,8 +399,7 @@ class Poster:
                     wait,
                 )
                 if self.store is not None and "id" in entry:
-                    await self.store.run(
-                        self.store.outbox_attempted,
+                    await self.store.outbox_attempted(
                         entry["id"],
                         attempts=attempts,
                         next_attempt_at=self.clock() + wait,
@@ -410,8 +409,7 @@ class Poster:
                 continue
             attempts += 1
             if self.store is not None and "id" in entry:
-                await self.store.run(
-                    self.store.outbox_posted,
+                await self.store.outbox_posted(
                     entry["id"],
                     channel=posted.channel,
                     ts=posted.ts,
@@ -435,9 +433,7 @@ class Poster:
             ref,
         )
         if self.store is not None and "id" in entry:
-            await self.store.run(
-                self.store.outbox_failed, entry["id"], error=error, attempts=attempts
-            )
+            await self.store.outbox_failed(entry["id"], error=error, attempts=attempts)
         if fallback.get("text"):
             await self.tell(
                 entry["requester"],

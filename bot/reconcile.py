@@ -80,7 +80,7 @@ class Reconciler:
         """Settle every unfinished create an earlier run left. Returns how many there were.
         Never raises for what Slack or Zoom do."""
         owner = self.flow.poster.owner
-        rows = await self.store.run(self.store.unsettled_creates, owner)
+        rows = await self.store.unsettled_creates(owner)
         if not rows:
             return 0
         log.info("%d create(s) left unfinished by an earlier run; asking Zoom", len(rows))
@@ -105,7 +105,7 @@ class Reconciler:
         if wait > 0:
             await self.sleep(wait)
         # Settled meanwhile (an earlier run still stopping, or a repeat of the action)?
-        unsettled = await self.store.run(self.store.unsettled_creates, self.flow.poster.owner)
+        unsettled = await self.store.unsettled_creates(self.flow.poster.owner)
         current = next((r for r in unsettled if r["key"] == row["key"]), None)
         if current is None or current.get("create_owner") != row.get("create_owner"):
             return "skipped"
@@ -213,7 +213,7 @@ class Reconciler:
         """Settle the request as failed, then tell the requester privately and how to retry."""
         ask = self._ask(row)
         # Settled first: by the time the person reads the note, asking again works.
-        await self.store.run(self.store.settle_request, ask.key, state="failed")
+        await self.store.settle_request(ask.key, state="failed")
         ref = new_reference()
         log.warning("request %s: %s; told the requester (ref %s)", _short(ask.key), why, ref)
         await self.flow.poster.tell(

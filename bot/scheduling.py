@@ -193,7 +193,7 @@ class Scheduler:
 
     async def preferences(self, requester: str) -> Preferences:
         """The requester's own defaults (Home tab) over the workspace's."""
-        row = await self.store.run(self.store.preferences, requester)
+        row = await self.store.preferences(requester)
         return preferences_from(self.settings, row)
 
     async def requester_zone(self, requester: str, fallback: str = "UTC") -> str:
@@ -279,7 +279,7 @@ class Scheduler:
     async def schedule(self, ask: Ask) -> Outcome:
         """Create, record, post and confirm the meeting `ask` describes. Never raises for
         anything Slack or Zoom does; the outcome says what happened."""
-        earlier = await self.store.run(self.store.claim_request, ask.key, window=ask.key_window)
+        earlier = await self.store.claim_request(ask.key, window=ask.key_window)
         if earlier is not None:
             return await self._repeated(ask, earlier)
         outcome = await self._guarded(
@@ -287,8 +287,7 @@ class Scheduler:
         )
         if outcome.outcome.startswith("refused") or outcome.outcome == "failed":
             # Nothing was made: the same action may be tried again.
-            await self.store.run(
-                self.store.settle_request,
+            await self.store.settle_request(
                 ask.key,
                 state="refused" if outcome.outcome != "failed" else "failed",
             )
@@ -298,7 +297,7 @@ class Scheduler:
         """A repeated delivery of an action already taken: nothing new is created or posted;
         the requester is told privately about the first meeting (or that it is on its way)."""
         meeting_id = earlier.get("meeting_id")
-        row = await self.store.run(self.store.meeting, meeting_id) if meeting_id else None
+        row = await self.store.meeting(meeting_id) if meeting_id else None
         join_url = (row or {}).get("join_url")
         if join_url:
             note = f"Already created: {join_url}"
@@ -336,9 +335,7 @@ class Scheduler:
         add_secrets(request.password)
         # Written before Zoom is called: if this process dies or is stopped mid-create, the
         # next start finds the meeting (or learns there is none) and tells the person.
-        await self.store.run(
-            self.store.note_create_started, ask.key, self._create_intent(ask, host, request)
-        )
+        await self.store.note_create_started(ask.key, self._create_intent(ask, host, request))
         try:
             meeting = await self.zoom.create_meeting(
                 host.user_id, request, deadline=CREATE_DEADLINE
@@ -378,7 +375,7 @@ class Scheduler:
         ref = new_reference()
         log.exception("meeting %s created; announcing it failed (ref %s)", meeting.id, ref)
         try:
-            queued = bool(await self.store.run(self.store.outbox_entries, meeting_id=meeting.id))
+            queued = bool(await self.store.outbox_entries(meeting_id=meeting.id))
         except Exception:
             queued = True  # unknown: do not risk posting it twice
         if not queued:
@@ -393,9 +390,7 @@ class Scheduler:
                 return outcome
         with contextlib.suppress(Exception):
             # A retry of the same action then answers "already created" with this meeting.
-            await self.store.run(
-                self.store.settle_request, ask.key, state="created", meeting_id=meeting.id
-            )
+            await self.store.settle_request(ask.key, state="created", meeting_id=meeting.id)
         passcode = meeting.password or request.password
         where = (
             "It may still appear in the channel."
@@ -528,7 +523,7 @@ class Scheduler:
     async def _catch_up(self, meeting_id: int) -> None:
         """A Zoom event that arrived before the post was stored (an instant meeting started
         at once) found no message to update: show it now."""
-        row = await self.store.run(self.store.meeting, meeting_id)
+        row = await self.store.meeting(meeting_id)
         if row and row.get("status"):
             try:
                 await live.refresh_message(self.store, self.poster, self.settings, meeting_id)
@@ -640,7 +635,7 @@ class Scheduler:
             "join_url": meeting.join_url,
             **(columns or {}),
         }
-        await self.store.run(self.store.record_created, row, ask.key)
+        await self.store.record_created(row, ask.key)
 
     # -- the modal -------------------------------------------------------------------------
 
@@ -810,7 +805,7 @@ class Scheduler:
         """Someone without a Zoom account of their own: the default host holds their
         meetings, among everyone else's, so list the ones they made here (upcoming, not
         cancelled), from the store."""
-        rows = home.upcoming(await self.store.run(self.store.meetings_by, requester), self.clock())
+        rows = home.upcoming(await self.store.meetings_by(requester), self.clock())
         host_email = self.settings.default_host or next(
             (str(r["host_email"]) for r in rows if r.get("host_email")), None
         )
@@ -836,7 +831,7 @@ class Scheduler:
                     "`/zoom list` shows yours).",
                     "bad meeting id",
                 )
-            row = await self.store.run(self.store.meeting, meeting_id)
+            row = await self.store.meeting(meeting_id)
             topic = row.get("topic") if row else None
             if row and (row.get("status") == "cancelled" or row.get("state") == "cancelled"):
                 raise Refused("That meeting is already cancelled.", "already cancelled")
@@ -862,8 +857,7 @@ class Scheduler:
                 # Deleted in Zoom already (its event may never have reached us): say so.
                 gone = True
             if row:
-                await self.store.run(
-                    self.store.update_meeting,
+                await self.store.update_meeting(
                     meeting_id,
                     state="cancelled",
                     status="cancelled",

@@ -53,6 +53,9 @@ class Settings:
     # Where the app is reachable from the internet (no trailing slash), for links it serves
     # (the .ics calendar files). None: no such links.
     public_url: str | None = None
+    # The .ics links' signing key: made at first start and kept in the store, set by
+    # bot/server.py's `main` once the store is open. Empty: no .ics links are made or served.
+    calendar_key: bytes = field(default=b"", repr=False)
     database_url: str = "sqlite:///zoombot.db"
     default_host: str | None = None
     admins: frozenset[str] = frozenset()

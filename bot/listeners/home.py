@@ -25,7 +25,7 @@ log = logging.getLogger("zoombot.home")
 async def publish_home(flow: Scheduler, user: str) -> Outcome:
     """Render `user`'s Home tab from the store (and their host) and `views.publish` it."""
     now = datetime.now(UTC)
-    rows = await flow.store.run(flow.store.meetings_by, user)
+    rows = await flow.store.meetings_by(user)
     prefs = await flow.preferences(user)
     email: str | None = None
     found_by: str | None = None
@@ -90,7 +90,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             if not value.isdigit() or int(value) not in offered:
                 log_done("action:pref_duration", user, None, started, acked, Outcome("invalid"))
                 return
-            await flow.store.run(flow.store.set_preferences, user, duration=int(value))
+            await flow.store.set_preferences(user, duration=int(value))
             outcome = await publish_home(flow, user)
             log_done("action:pref_duration", user, None, started, acked, outcome)
 
@@ -120,7 +120,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
                 if (name in chosen) != now_on
             }
             if changed:
-                await flow.store.run(flow.store.set_preferences, user, **changed)
+                await flow.store.set_preferences(user, **changed)
             outcome = await publish_home(flow, user)
             log_done("action:pref_options", user, None, started, acked, outcome)
 

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.settings import Settings
+from bot.store import Store
 from bot.web.calendar import calendar_file
 from bot.web.health import WriteCheck, healthz
 from bot.web.runtime import Runtime, build_runtime
@@ -45,10 +46,10 @@ SHARED_ROUTES = [
 ]
 
 
-def build_http_app(settings: Settings, stopping: asyncio.Event) -> Starlette:
+def build_http_app(settings: Settings, store: Store, stopping: asyncio.Event) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[State]:
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, store)
         warming = asyncio.create_task(runtime.warm_up())
         runtime.start_outbox()
         try:

@@ -1,6 +1,7 @@
 """`GET /calendar/{meeting_id}.ics?sig=…`: a meeting's iCalendar file (both modes).
 
-For anyone with the link from its message. 404 for a wrong `sig`, an unknown or cancelled
+For anyone with the link from its message (signed with the store's calendar key). 404
+for a wrong or missing `sig`, no calendar key, an unknown or cancelled
 meeting. The passcode is in it only if the channel message shows it.
 """
 
@@ -24,11 +25,13 @@ async def calendar_file(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     settings, db = runtime.settings, runtime.store
     meeting_id = int(request.path_params["meeting_id"])
-    expected = ics_signature(settings.slack_signing_secret, meeting_id)
+    if not settings.calendar_key:
+        return not_found()
+    expected = ics_signature(settings.calendar_key, meeting_id)
     given = request.query_params.get("sig", "")
     if not hmac.compare_digest(expected.encode(), given.encode()):
         return not_found()
-    row = await db.run(db.meeting, meeting_id)
+    row = await db.meeting(meeting_id)
     if row is None or row.get("status") == "cancelled" or row.get("state") == "cancelled":
         return not_found()
     show = bool(row.get("show_passcode"))

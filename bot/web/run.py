@@ -4,7 +4,8 @@ HTTP mode (no SLACK_APP_TOKEN): uvicorn on HOST:PORT serving bot/web/app.py's ap
 Socket Mode (SLACK_APP_TOKEN set): Bolt's Socket Mode handler, plus, when
 ZOOM_WEBHOOK_SECRET_TOKEN is set, the small app for /zoom/events, the .ics files and /healthz
 on PORT. Exit codes: 0 after a stop, 1 when Slack refuses SLACK_APP_TOKEN, 2 for bad
-settings or arguments. On a stop, new Slack requests get 503, acknowledged work gets
+settings or arguments, or a database that cannot be used (one sentence naming
+DATABASE_URL). On a stop, new Slack requests get 503, acknowledged work gets
 `settings.stop_grace` seconds, then everything is closed.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -19,8 +21,10 @@ from types import FrameType
 
 import uvicorn
 
-from bot.logs import configure_logging
+from bot.errors import StoreRefused, StoreUnavailable
+from bot.logs import add_secrets, configure_logging
 from bot.settings import WHERE, Settings, SettingsError, load_settings
+from bot.store import Store, open_store
 from bot.web.app import build_http_app, build_zoom_port_app
 from bot.web.runtime import Runtime, build_runtime
 from bot.web.tweaks import RefusalAwareSocketModeHandler
@@ -49,14 +53,14 @@ def zoom_events_server(settings: Settings, runtime: Runtime) -> uvicorn.Server:
     return QuietServer(config)
 
 
-async def serve_socket_mode(settings: Settings) -> int:
+async def serve_socket_mode(settings: Settings, store: Store) -> int:
     """Connect over Socket Mode and run until SIGTERM/SIGINT. Returns the exit code.
 
     A stop works at any moment, connected or not (the connection attempt is cancelled).
     Returns 1 when Slack refuses SLACK_APP_TOKEN (after one error log line saying where to
     get a good one), 0 after a stop.
     """
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, store)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -108,6 +112,14 @@ async def serve_socket_mode(settings: Settings) -> int:
     return code
 
 
+async def load_from_store(store: Store) -> bytes:
+    """What start needs from the store: the calendar links' key (made on first start), and
+    every stored passcode taught to the log redaction (a restart re-sends messages that
+    hold them). Returns the key."""
+    add_secrets(*await store.meeting_passcodes())
+    return await store.secret("calendar")
+
+
 def main(argv: list[str]) -> int:
     """Serve Slack until stopped. Returns the process exit code: 2 when settings are wrong."""
     if argv:
@@ -122,10 +134,22 @@ def main(argv: list[str]) -> int:
         print("Set them in the environment or in a .env file (see .env.example).", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format, settings.secrets)
+    try:
+        store = open_store(settings.database_url)
+    except StoreRefused as refusal:
+        print(f"zoombot cannot start: {refusal.sentence}", file=sys.stderr)
+        return 2
+    try:
+        calendar_key = asyncio.run(load_from_store(store))
+    except StoreUnavailable as problem:
+        store.close()
+        print(f"zoombot cannot start: DATABASE_URL: {problem.sentence}", file=sys.stderr)
+        return 2
+    settings = dataclasses.replace(settings, calendar_key=calendar_key)
     if settings.socket_mode:
-        return asyncio.run(serve_socket_mode(settings))
+        return asyncio.run(serve_socket_mode(settings, store))
     stopping = asyncio.Event()
-    http_app = build_http_app(settings, stopping)
+    http_app = build_http_app(settings, store, stopping)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:

@@ -1,7 +1,7 @@
 """The runtime: everything zoombot builds at start and closes at stop, for either mode.
 
-`build_runtime(settings)` opens the store and builds the clients, the scheduling flow, the
-live-meeting handler and the Bolt app, with no network yet. `Runtime.warm_up()` pays the
+`build_runtime(settings, store)` builds, on the store `main` opened, the clients, the
+scheduling flow, the live-meeting handler and the Bolt app, with no network yet. `Runtime.warm_up()` pays the
 first-call costs and sets `ready`; `finish_in_flight()` then `aclose()` stop it.
 """
 
@@ -139,12 +139,11 @@ class Runtime:
         await self.zoom.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
-        await asyncio.to_thread(self.store.close)
+        await self.store.aclose()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Open the store and build the clients, the flow and the Bolt app (no network yet)."""
-    store = Store(settings.database_path)
+def build_runtime(settings: Settings, store: Store) -> Runtime:
+    """Build the clients, the flow and the Bolt app on an open `store` (no network yet)."""
     zoom = ZoomClient(
         settings.zoom_account_id,
         settings.zoom_client_id,

@@ -13,6 +13,7 @@ import pytest
 
 from bot.scheduling import Ask
 from bot.settings import load_settings
+from bot.store import open_store
 from bot.web.runtime import Runtime, build_runtime
 from tests.app.support import creates, texts
 from tests.fakes.slack import DEFAULT_CHANNEL
@@ -20,7 +21,8 @@ from tests.fakes.slack import DEFAULT_CHANNEL
 
 @pytest.fixture
 async def runtime(app_env) -> AsyncIterator[Runtime]:
-    runtime = build_runtime(load_settings(app_env))
+    settings = load_settings(app_env)
+    runtime = build_runtime(settings, open_store(settings.database_url))
     try:
         yield runtime
     finally:
@@ -28,17 +30,18 @@ async def runtime(app_env) -> AsyncIterator[Runtime]:
 
 
 def break_record_meeting(runtime: Runtime, times: int) -> list[int]:
-    """Make `store.record_meeting` raise its first `times` calls; returns the call count."""
+    """Make `store.record_created` (how the flow records a meeting) raise its first `times`
+    calls; returns the call count."""
     calls = [0]
-    real = runtime.store.record_meeting
+    real = runtime.store.record_created
 
-    def flaky(row):
+    async def flaky(row, request_key):
         calls[0] += 1
         if calls[0] <= times:
             raise RuntimeError("disk hiccup")
-        return real(row)
+        return await real(row, request_key)
 
-    runtime.store.record_meeting = flaky  # type: ignore[method-assign]
+    runtime.store.record_created = flaky  # type: ignore[method-assign]
     return calls
 
 
@@ -70,7 +73,7 @@ async def test_a_one_off_fault_after_create_still_posts_the_meeting(
     ]
     assert [c.params["channel"] for c in posts] == [DEFAULT_CHANNEL]
     assert meeting["join_url"] in texts(posts[0].params)
-    assert runtime.store.request("command:T1")["state"] == "posted"
+    assert (await runtime.store.request("command:T1"))["state"] == "posted"
 
 
 async def test_a_lasting_fault_after_create_tells_the_link_and_blocks_a_second_meeting(
@@ -86,7 +89,7 @@ async def test_a_lasting_fault_after_create_tells_the_link_and_blocks_a_second_m
     assert meeting["join_url"] in note["text"]
     assert "I created the meeting" in note["text"]
     assert "nothing was" not in note["text"].lower()
-    request = runtime.store.request("command:T1")
+    request = await runtime.store.request("command:T1")
     assert request["state"] == "created" and request["meeting_id"] == meeting["id"]
 
     # Slack delivers the same command again: no second meeting.

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.posting import Delivery, Poster, RetryPolicy
-from bot.store import Store
+from bot.store import SQLiteStore
 from tests.fakes.slack import DEFAULT_CHANNEL, server_error
 
 QUICK = RetryPolicy(first_wait=0.02, max_wait=0.05, post_for=0.4)
@@ -27,7 +27,7 @@ def test_the_retry_schedule_doubles_from_one_second_capped_at_thirty():
 
 @pytest.fixture
 def store(tmp_path: Path):
-    s = Store(tmp_path / "zoombot.db")
+    s = SQLiteStore(tmp_path / "zoombot.db")
     yield s
     s.close()
 
@@ -55,26 +55,26 @@ def delivery(key: str, response_url: str | None = None) -> Delivery:
 async def test_posting_gives_up_at_expiry_and_tells_the_requester(fake_slack, store, clients):
     slack, http = clients
     fake_slack.script("chat.postMessage", *[server_error(503)] * 100)
-    store.claim_request("command:T1")
+    await store.claim_request("command:T1")
     url = fake_slack.new_response_url()
     poster = Poster(slack, http, store=store, retry=QUICK)
     assert await poster.deliver(delivery("command:T1", url)) is None
     assert len(fake_slack.calls_to("chat.postMessage")) >= 3  # retried until the expiry
-    [entry] = store.outbox_entries()
+    [entry] = await store.outbox_entries()
     assert entry["state"] == "failed" and entry["last_error"] == "HTTP 503"
     assert entry["attempts"] == len(fake_slack.calls_to("chat.postMessage"))
     [note] = fake_slack.responses(url)
     assert note["response_type"] == "ephemeral"
     assert "https://zoom.example/j/1" in note["text"]
-    assert store.claim_request("command:T1")["state"] == "not_posted"
+    assert (await store.claim_request("command:T1"))["state"] == "not_posted"
 
 
 async def test_what_an_earlier_run_left_is_taken_over_once(fake_slack, store, clients):
     slack, http = clients
-    store.record_meeting({"zoom_id": 81234567890, "requester": "U0REQUESTER", "topic": "x"})
-    store.claim_request("command:T2")
+    await store.record_meeting({"zoom_id": 81234567890, "requester": "U0REQUESTER", "topic": "x"})
+    await store.claim_request("command:T2")
     earlier = Poster(slack, http, store=store, retry=QUICK)
-    store.add_to_outbox(
+    await store.add_to_outbox(
         {
             "meeting_id": 81234567890,
             "request_key": "command:T2",
@@ -88,21 +88,21 @@ async def test_what_an_earlier_run_left_is_taken_over_once(fake_slack, store, cl
         }
     )
     # The earlier run's own entries are its business.
-    assert store.take_pending_outbox(earlier.owner) == []
+    assert await store.take_pending_outbox(earlier.owner) == []
     now = Poster(slack, http, store=store, retry=QUICK)
     assert await now.deliver_pending() == 1
     assert await now.deliver_pending() == 0
     [post] = fake_slack.calls_to("chat.postMessage")
     assert post.params["text"] == MESSAGE["text"]
-    [entry] = store.outbox_entries()
+    [entry] = await store.outbox_entries()
     assert entry["state"] == "posted" and entry["posted_ts"]
-    assert store.meeting(81234567890)["state"] == "posted"
-    assert store.claim_request("command:T2")["state"] == "posted"
+    assert (await store.meeting(81234567890))["state"] == "posted"
+    assert (await store.claim_request("command:T2"))["state"] == "posted"
 
 
-def test_a_refused_request_may_be_asked_again_but_a_created_one_may_not(store):
-    assert store.claim_request("k1") is None
-    store.settle_request("k1", state="refused")
-    assert store.claim_request("k1") is None  # refused: nothing was made
-    store.settle_request("k1", state="created", meeting_id=5)
-    assert store.claim_request("k1")["meeting_id"] == 5
+async def test_a_refused_request_may_be_asked_again_but_a_created_one_may_not(store):
+    assert await store.claim_request("k1") is None
+    await store.settle_request("k1", state="refused")
+    assert await store.claim_request("k1") is None  # refused: nothing was made
+    await store.settle_request("k1", state="created", meeting_id=5)
+    assert (await store.claim_request("k1"))["meeting_id"] == 5

@@ -9,6 +9,7 @@ import json
 import httpx
 
 from bot.settings import load_settings
+from bot.store import open_store
 from bot.web.run import zoom_events_server
 from bot.web.runtime import build_runtime
 from tests.fakes.app_process import free_port
@@ -30,7 +31,7 @@ async def test_zoom_events_are_served_on_port_in_socket_mode(tmp_path):
             "PORT": str(port),
         }
     )
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, open_store(settings.database_url))
     server = zoom_events_server(settings, runtime)
     serving = asyncio.create_task(server.serve())
     try:

@@ -1,10 +1,13 @@
-"""The store: schema in one place, caches that expire, idempotency keys."""
+"""The store: schema in one place, caches that expire, idempotency keys, the outbox's retry
+state, the calendar key; checkpoints off the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 
-from bot.store import SCHEMA_VERSION, UNSETTLED_CREATES, Store
+from bot.store import SCHEMA_VERSION, UNSETTLED_CREATES, SQLiteStore, open_store
 
 
 class Clock:
@@ -17,73 +20,140 @@ class Clock:
 
 def test_migrate_creates_every_table_once_and_is_safe_to_rerun(tmp_path):
     path = tmp_path / "z.db"
-    store = Store(path)
+    store = SQLiteStore(path)
     assert store.migrate() == SCHEMA_VERSION
     tables = set(store.db.table_names())
     assert {"host_mappings", "slack_users", "zoom_users", "meetings", "requests"} <= tables
+    assert {"secrets", "health"} <= tables
     store.close()
-    again = Store(path)  # reopening migrates nothing and keeps the data
+    again = SQLiteStore(path)  # reopening migrates nothing and keeps the data
     assert again.migrate() == SCHEMA_VERSION
     mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     again.close()
 
 
-def test_caches_expire():
+async def test_caches_expire():
     clock = Clock()
-    store = Store(":memory:", clock=clock)
-    store.cache_slack_user("U1", {"id": "U1", "tz": "UTC"})
-    assert store.cached_slack_user("U1", 3600) == {"id": "U1", "tz": "UTC"}
+    store = SQLiteStore(":memory:", clock=clock)
+    await store.cache_slack_user("U1", {"id": "U1", "tz": "UTC"})
+    assert await store.cached_slack_user("U1", 3600) == {"id": "U1", "tz": "UTC"}
     clock.now += 3601
-    assert store.cached_slack_user("U1", 3600) is None
-    store.cache_zoom_user("Ana@X.com", {"id": "z"})
-    assert store.cached_zoom_user("ana@x.com", 60) == (True, {"id": "z"})
-    store.cache_zoom_user("bo@x.com", None)
-    assert store.cached_zoom_user("bo@x.com", 60) == (True, None)
-    assert store.cached_zoom_user("cy@x.com", 60) == (False, None)
+    assert await store.cached_slack_user("U1", 3600) is None
+    await store.cache_zoom_user("Ana@X.com", {"id": "z"})
+    assert await store.cached_zoom_user("ana@x.com", 60) == (True, {"id": "z"})
+    await store.cache_zoom_user("bo@x.com", None)
+    assert await store.cached_zoom_user("bo@x.com", 60) == (True, None)
+    assert await store.cached_zoom_user("cy@x.com", 60) == (False, None)
+    await store.forget_zoom_user("ANA@x.com")
+    assert await store.cached_zoom_user("ana@x.com", 60) == (False, None)
 
 
-def test_a_key_is_claimed_once_and_a_window_lets_it_be_reused_later():
+async def test_a_key_is_claimed_once_and_a_window_lets_it_be_reused_later():
     clock = Clock()
-    store = Store(":memory:", clock=clock)
-    assert store.claim_request("command:T1") is None
-    assert store.claim_request("command:T1")["key"] == "command:T1"
-    store.settle_request("command:T1", state="posted", meeting_id=5)
-    assert store.claim_request("command:T1")["meeting_id"] == 5
-    assert store.claim_request("shortcut:U:C:1", window=60) is None
+    store = SQLiteStore(":memory:", clock=clock)
+    assert await store.claim_request("command:T1") is None
+    assert (await store.claim_request("command:T1"))["key"] == "command:T1"
+    await store.settle_request("command:T1", state="posted", meeting_id=5)
+    assert (await store.claim_request("command:T1"))["meeting_id"] == 5
+    assert await store.claim_request("shortcut:U:C:1", window=60) is None
     clock.now += 30
-    assert store.claim_request("shortcut:U:C:1", window=60) is not None
+    assert await store.claim_request("shortcut:U:C:1", window=60) is not None
     clock.now += 61
-    assert store.claim_request("shortcut:U:C:1", window=60) is None
+    assert await store.claim_request("shortcut:U:C:1", window=60) is None
 
 
-def test_meetings_and_mappings_are_plain_dicts():
-    store = Store(":memory:")
-    store.record_meeting({"zoom_id": 81234567890, "topic": "x", "requester": "U1"})
-    store.update_meeting(81234567890, state="posted", message_ts="1.2")
-    row = store.meeting(81234567890)
+async def test_meetings_and_mappings_are_plain_dicts():
+    store = SQLiteStore(":memory:")
+    await store.record_meeting({"zoom_id": 81234567890, "topic": "x", "requester": "U1"})
+    await store.update_meeting(81234567890, state="posted", message_ts="1.2")
+    row = await store.meeting(81234567890)
     assert row["state"] == "posted" and row["message_ts"] == "1.2"
-    assert [m["zoom_id"] for m in store.meetings_by("U1")] == [81234567890]
-    store.set_host_mapping("U1", "a@x.com", "U9")
-    assert store.host_mapping("U1")["set_by"] == "U9"
-    assert store.host_mapping("U2") is None
+    assert [m["zoom_id"] for m in await store.meetings_by("U1")] == [81234567890]
+    await store.set_host_mapping("U1", "a@x.com", "U9")
+    assert (await store.host_mapping("U1"))["set_by"] == "U9"
+    assert await store.host_mapping("U2") is None
+    saved = await store.set_preferences("U1", duration=45)
+    assert saved["duration"] == 45 and (await store.preferences("U1"))["duration"] == 45
 
 
-def test_checkpoints_happen_off_the_callers_thread(tmp_path):
+async def test_reading_a_meeting_teaches_the_log_redaction_nothing():
+    """No side effects in reads: the passcodes are taught at start (bot/server.py), from
+    `meeting_passcodes`."""
+    from bot import logs
+
+    store = SQLiteStore(":memory:")
+    await store.record_meeting({"zoom_id": 1, "requester": "U1", "passcode": "Pq7Read0nly"})
+    await store.meeting(1)
+    await store.meetings_by("U1")
+    assert logs.redact("Pq7Read0nly") == "Pq7Read0nly"
+    assert await store.meeting_passcodes() == ["Pq7Read0nly"]
+
+
+async def test_an_outbox_entrys_retry_state_is_kept_between_attempts(tmp_path):
+    """attempts, next_attempt_at and last_error survive a reopen (a restart), as the
+    Poster's next attempt and the next run's drain read them."""
+    path = tmp_path / "z.db"
+    store = SQLiteStore(path)
+    entry_id = await store.add_to_outbox(
+        {"meeting_id": 7, "requester": "U1", "channel": "C1", "message": {"text": "hi"}}
+    )
+    fresh = await store.outbox_entry(entry_id)
+    assert fresh["attempts"] == 0 and fresh["last_error"] is None and fresh["state"] == "pending"
+    await store.outbox_attempted(entry_id, attempts=1, next_attempt_at=1234.5, error="HTTP 503")
+    await store.outbox_attempted(entry_id, attempts=2, next_attempt_at=1237.5, error="timeout")
+    store.close()
+    store = SQLiteStore(path)
+    try:
+        kept = await store.outbox_entry(entry_id)
+        assert (kept["attempts"], kept["next_attempt_at"], kept["last_error"]) == (
+            2,
+            1237.5,
+            "timeout",
+        )
+        assert kept["message"] == {"text": "hi"} and kept["state"] == "pending"
+        [taken] = await store.take_pending_outbox("next-run")
+        assert (taken["attempts"], taken["next_attempt_at"], taken["last_error"]) == (
+            2,
+            1237.5,
+            "timeout",
+        )
+        await store.outbox_failed(entry_id, error="gave up", attempts=3)
+        gone = await store.outbox_entry(entry_id)
+        assert (gone["state"], gone["attempts"], gone["last_error"]) == ("failed", 3, "gave up")
+    finally:
+        store.close()
+
+
+async def test_the_calendar_key_is_made_once_random_and_kept(tmp_path):
+    path = tmp_path / "z.db"
+    store = open_store(f"sqlite:///{path}")
+    key = await store.secret("calendar")
+    assert len(key) == 32 and key != bytes(32)
+    assert await store.secret("calendar") == key
+    assert await store.secret("other") != key
+    store.close()
+    store = open_store(f"sqlite:///{path}")
+    assert await store.secret("calendar") == key  # kept across a restart
+    store.close()
+    other = open_store(f"sqlite:///{tmp_path / 'y.db'}")
+    assert await other.secret("calendar") != key  # each install its own
+    other.close()
+
+
+async def test_checkpoints_happen_off_the_callers_thread(tmp_path):
     """Automatic checkpoints (which fsync) are off on the store's connection, whose methods
     run on the event loop; the checkpointer's thread copies the log into the file instead."""
-    import time
-
     path = tmp_path / "z.db"
-    store = Store(path)
+    store = SQLiteStore(path)
     try:
         assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
         size = path.stat().st_size
         for n in range(200):
-            store.claim_request(f"key-{n}-" + "x" * 200)
+            await store.claim_request(f"key-{n}-" + "x" * 200)
         deadline = time.monotonic() + 10
-        while path.stat().st_size <= size and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while path.stat().st_size <= size and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
         assert path.stat().st_size > size, "nothing was checkpointed into the database file"
     finally:
         store.close()
@@ -92,20 +162,20 @@ def test_checkpoints_happen_off_the_callers_thread(tmp_path):
     assert sqlite3.connect(path).execute("SELECT count(*) FROM requests").fetchone()[0] == 200
 
 
-def test_the_start_up_reconcile_reads_only_the_unsettled_requests(tmp_path):
+async def test_the_start_up_reconcile_reads_only_the_unsettled_requests(tmp_path):
     """Store calls run on the event loop: the reconcile's query uses the v6 partial index
     instead of reading every request ever made."""
-    store = Store(tmp_path / "z.db")
+    store = SQLiteStore(tmp_path / "z.db")
     try:
         plan = store.db.execute("EXPLAIN QUERY PLAN " + UNSETTLED_CREATES, ["me"]).fetchall()
         assert "requests_unsettled" in " ".join(str(row) for row in plan)
         for n in range(50):
-            store.claim_request(f"done-{n}")
-            store.settle_request(f"done-{n}", state="refused")
-        store.claim_request("open")
-        store.note_create_started(
+            await store.claim_request(f"done-{n}")
+            await store.settle_request(f"done-{n}", state="refused")
+        await store.claim_request("open")
+        await store.note_create_started(
             "open", {"create_started_at": "2026-11-29T00:00:00Z", "create_owner": "other"}
         )
-        assert [r["key"] for r in store.unsettled_creates("me")] == ["open"]
+        assert [r["key"] for r in await store.unsettled_creates("me")] == ["open"]
     finally:
         store.close()
