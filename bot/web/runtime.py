@@ -1,8 +1,9 @@
 """The runtime: everything zoombot builds at start and closes at stop, for either mode.
 
 `build_runtime(settings, store)` builds, on the store `main` opened, the clients, the
-scheduling flow, the live-meeting handler and the Bolt app, with no network yet. `Runtime.warm_up()` pays the
-first-call costs and sets `ready`; `finish_in_flight()` then `aclose()` stop it.
+scheduling flow, the live-meeting handler and the Bolt app, with no network yet.
+`Runtime.warm_up()` pays the first-call costs and sets `ready`; `finish_in_flight()`
+then `aclose()` stop it.
 """
 
 from __future__ import annotations
