@@ -267,11 +267,12 @@ class PostgresStore:
             key = "hashtextextended('zoombot:migrate:' || COALESCE(current_schema(), ''), 0)"
             await conn.execute(f"SELECT pg_advisory_lock({key})", timeout=600)
             try:
-                await conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                    " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-                )
+                if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
+                    await conn.execute(
+                        "CREATE TABLE schema_migrations ("
+                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                    )
                 done = {r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")}
                 for number, step in enumerate(steps, start=1):
                     if number in done:
