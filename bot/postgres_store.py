@@ -837,6 +837,26 @@ class PostgresStore:
                 add_secrets(*(p for (p,) in passcodes))
         return [_outbox_row(r) for r in found]
 
+    @_guarded("release the leases", write=True)
+    async def release_leases(self, owner: str) -> int:
+        """Give up `owner`'s leases now (a stopping instance, after its grace): its pending
+        outbox entries and unsettled creates are another instance's to take at once, not
+        when the leases would have lapsed. Returns how many were released. PostgreSQL
+        only; the embedded store has no leases."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            posts = await conn.fetchval(
+                "WITH released AS (UPDATE outbox SET lease_until = NULL"
+                " WHERE owner = $1 AND state = 'pending' AND lease_until IS NOT NULL"
+                " RETURNING 1) SELECT count(*) FROM released",
+                owner,
+            )
+            creates = await conn.fetchval(
+                "WITH released AS (UPDATE requests SET lease_owner = NULL, lease_until = NULL"
+                " WHERE lease_owner = $1 RETURNING 1) SELECT count(*) FROM released",
+                owner,
+            )
+        return int(posts) + int(creates)
+
     # -- cache invalidation across instances -----------------------------------------------
 
     @_guarded("send a notification", write=False)

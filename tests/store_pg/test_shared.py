@@ -129,6 +129,19 @@ async def test_a_dead_instances_outbox_lease_expires_and_is_taken_over(open_pg):
     assert await alive.take_pending_outbox("third") == []  # posted: nobody's work any more
 
 
+async def test_a_stopping_instance_releases_its_leases_for_the_next(open_pg):
+    clock = Clock()
+    stopping = await open_pg(clock=clock)
+    entry_id = await stopping.add_to_outbox(_entry(1, owner="stopping"))
+    await stopping.claim_request("command:9")
+    await stopping.note_create_started("command:9", _intent("dead", "2026-12-01T00:00:00Z"))
+    assert [r["key"] for r in await stopping.unsettled_creates("stopping")] == ["command:9"]
+    assert await stopping.take_pending_outbox("next") == []
+    assert await stopping.release_leases("stopping") == 2
+    assert [e["id"] for e in await stopping.take_pending_outbox("next")] == [entry_id]
+    assert [r["key"] for r in await stopping.unsettled_creates("next")] == ["command:9"]
+
+
 def _intent(owner: str, started: str) -> dict:
     return {
         "kind": "command",
@@ -238,3 +251,9 @@ async def test_a_secret_is_made_once_and_shared(open_pg):
     assert first == second and len(first) == 32
     assert await b.secret("calendar") == first
     assert await a.secret("other") != first
+
+
+async def test_todays_callers_store_run_works_unchanged(open_pg):
+    store = await open_pg()
+    assert await store.run(store.claim_request, "command:R1", window=60) is None
+    assert (await store.run(store.request, "command:R1"))["state"] == "claimed"
