@@ -363,6 +363,7 @@ class PostgresStore:
         if not changes:
             return
         changes = _coerce(table, changes)
+        key = _coerce(table, {pk: key})[pk]
         sets = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(changes, start=2))
         await self._pool.execute(
             f'UPDATE {table} SET {sets} WHERE "{pk}" = $1',  # noqa: S608 - our names
