@@ -1,0 +1,154 @@
+"""PostgreSQL store benchmark: how long each store call on a `/zoom` command's path takes.
+
+The same calls as bench/store.py measures on SQLite, on `PostgresStore` (bot/postgres_store.py)
+over loopback to a real server: each is a network round trip (or a transaction of a few),
+awaited on the event loop. Runs in a schema of its own (dropped after). Prints figures;
+asserts nothing.
+
+    python bench/store_pg.py [--calls 2000] [--url postgresql://postgres@127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import asyncpg
+
+from bot.postgres_store import PostgresStore, safe_url
+
+DEFAULT_URL = os.environ.get(
+    "ZOOMBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+async def timings(call: Callable[[int], Awaitable[object]], n: int) -> list[float]:
+    """Microseconds for each of `n` calls `await call(0)`, `await call(1)`, …"""
+    spent = []
+    for i in range(n):
+        started = time.perf_counter()
+        await call(i)
+        spent.append((time.perf_counter() - started) * 1e6)
+    return sorted(spent)
+
+
+async def bench(url: str, n: int) -> None:
+    admin = await asyncpg.connect(url)
+    schema = f"zb_bench_{secrets.token_hex(4)}"
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    store = await PostgresStore.open(url, owner="bench", server_settings={"search_path": schema})
+    try:
+        intent = {
+            "kind": "command",
+            "requester": "U0BENCH",
+            "channel": "C0BENCH",
+            "thread_ts": None,
+            "response_url": "https://hooks.slack.com/commands/T0/1/abc",
+            "host_zoom_id": "bench@example.com",
+            "host_email": "bench@example.com",
+            "host_name": "Bench User",
+            "host_found_by": "slack_email",
+            "request": json.dumps({"topic": "design review", "type": 2, "duration": 30}),
+            "create_started_at": "2026-11-29T00:00:00Z",
+            "create_owner": "bench",
+        }
+        message = {"text": "x" * 300, "blocks": [{"type": "section", "text": {"text": "y" * 900}}]}
+        outbox_ids: list[int] = []
+
+        def meeting(i: int) -> dict:
+            return {
+                "zoom_id": 80_000_000_000 + i,
+                "topic": "design review",
+                "type": 2,
+                "start_time": "2026-11-30T15:00:00Z",
+                "duration": 30,
+                "timezone": "UTC",
+                "host_email": "bench@example.com",
+                "requester": "U0BENCH",
+                "channel": "C0BENCH",
+                "request_key": f"command:bench-{i}",
+                "join_url": f"https://zoom.us/j/{80_000_000_000 + i}",
+                "passcode": "123456",
+            }
+
+        async def add_to_outbox(i: int) -> None:
+            outbox_ids.append(
+                await store.add_to_outbox(
+                    {
+                        "meeting_id": 80_000_000_000 + i,
+                        "request_key": f"command:bench-{i}",
+                        "requester": "U0BENCH",
+                        "channel": "C0BENCH",
+                        "thread_ts": None,
+                        "response_url": "https://hooks.slack.com/commands/T0/1/abc",
+                        "response_url_until": time.time() + 1800,
+                        "message": message,
+                        "fallback": message,
+                        "next_attempt_at": time.time(),
+                        "expires_at": time.time() + 3600,
+                        "owner": "bench",
+                    }
+                )
+            )
+
+        calls: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
+            ("claim_request (write)", lambda i: store.claim_request(f"command:bench-{i}")),
+            (
+                "note_create_started (write)",
+                lambda i: store.note_create_started(f"command:bench-{i}", intent),
+            ),
+            (
+                "record_created (write, 2 rows)",
+                lambda i: store.record_created(meeting(i), f"command:bench-{i}"),
+            ),
+            ("add_to_outbox (write)", add_to_outbox),
+            (
+                "outbox_posted (write, 3 rows)",
+                lambda i: store.outbox_posted(
+                    outbox_ids[i],
+                    channel="C0BENCH",
+                    ts=f"{i}.000100",
+                    via="chat.postMessage",
+                    attempts=1,
+                ),
+            ),
+            ("meeting (read by key)", lambda i: store.meeting(80_000_000_000 + i)),
+            ("preferences (read)", lambda i: store.preferences("U0BENCH")),
+        ]
+        server = await admin.fetchval("SHOW server_version")
+        print(f"zoombot PostgreSQL store: {n} calls of each, {safe_url(url)} schema {schema}")
+        print(
+            f"machine: {platform.machine()}, Python {platform.python_version()},"
+            f" PostgreSQL {server}, asyncpg {asyncpg.__version__}"
+        )
+        for name, call in calls:
+            spent = await timings(call, n)
+            p50, p99 = spent[len(spent) // 2], spent[min(len(spent) - 1, int(len(spent) * 0.99))]
+            print(f"  {name:32} p50 {p50:6.0f} µs   p99 {p99:6.0f} µs   max {spent[-1]:6.0f} µs")
+    finally:
+        await store.close()
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--url", default=DEFAULT_URL)
+    args = parser.parse_args(argv)
+    asyncio.run(bench(args.url, args.calls))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
