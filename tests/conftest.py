@@ -6,6 +6,10 @@
 - `app`: the app, one process (and database) per test module. `sender` speaks to it as Slack.
 - `person(...)`: a fresh Slack user (and a Zoom user with the same email) per call, so that
   tests sharing a module's app never share a cached profile.
+- Every app a test starts (the `app` fixture's or its own `AppProcess`) has its log read after
+  the test: a traceback or an "unexpected failure" line logged meanwhile fails that test, with
+  the lines shown. A test that provokes them on purpose says so with
+  `@pytest.mark.allow_app_errors("why")`.
 """
 
 from __future__ import annotations
@@ -91,6 +95,51 @@ async def zoom(fake_zoom: FakeZoom) -> AsyncIterator[ZoomClient]:
 
 # -- the app -----------------------------------------------------------------------------------
 
+# Every AppProcess started from now on is listed, for `app_logs_are_clean`.
+AppProcess.started = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "allow_app_errors(reason): the test provokes tracebacks or 'unexpected failure' lines "
+        "in the app's log on purpose; they do not fail it",
+    )
+
+
+def _app_log_problems() -> str:
+    """What every listed app logged wrong since the last look; stopped apps are then dropped."""
+    started = AppProcess.started or []
+    report = []
+    for process in list(started):
+        lines = process.new_log_problems()
+        if lines:
+            report.append(f"the app at {process.url} (log {process.log_path}):")
+            report.extend("    " + line for line in lines)
+        if not process.running:
+            started.remove(process)
+    return "\n".join(report)
+
+
+@pytest.fixture(autouse=True)
+def app_logs_are_clean(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test after which an app's log has a traceback or an "unexpected failure".
+
+    Autouse, so torn down after the test's other fixtures (`sender` waits for the app to be
+    idle first). What an app logged before the test (its start, for a module's app) counts
+    as this test's too."""
+    yield
+    problems = _app_log_problems()
+    marker = request.node.get_closest_marker("allow_app_errors")
+    if marker is not None:
+        assert marker.args and marker.args[0], "allow_app_errors needs a reason"
+        return
+    if problems:
+        pytest.fail(
+            "the app logged a traceback or an unexpected failure during this test:\n" + problems,
+            pytrace=False,
+        )
+
 
 @pytest.fixture
 def app_env(
@@ -102,16 +151,29 @@ def app_env(
 
 @pytest.fixture(scope="module")
 def app(
+    request: pytest.FixtureRequest,
     fake_slack_server: FakeSlack,
     fake_zoom_server: FakeZoom,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[AppProcess]:
-    """The app, started once per test module with its own database; stopped with SIGTERM."""
+    """The app, started once per test module with its own database; stopped with SIGTERM.
+
+    A traceback it logs while stopping fails the module's last test (unless the module is
+    marked `allow_app_errors`)."""
     workdir = tmp_path_factory.mktemp("app")
     env = make_app_env(fake_slack_server, fake_zoom_server, workdir)
     process = AppProcess(env, cwd=workdir).start()
     yield process
     process.stop()
+    problems = process.new_log_problems()
+    if AppProcess.started and process in AppProcess.started:
+        AppProcess.started.remove(process)
+    if problems and request.node.get_closest_marker("allow_app_errors") is None:
+        pytest.fail(
+            "the module's app logged a traceback or an unexpected failure while stopping:\n"
+            + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
