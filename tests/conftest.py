@@ -10,11 +10,18 @@
   the test: a traceback or an "unexpected failure" line logged meanwhile fails that test, with
   the lines shown. A test that provokes them on purpose says so with
   `@pytest.mark.allow_app_errors("why")`.
+
+Skip reasons that `.ci/run` looks for (a CI run where they skip fails): tests that read
+../shared name it, "contract", "OpenAPI", "corpus" or "manifest schema"; a test that needs the
+openssl command starts its reason with "needs openssl"; one that needs a module that may be
+missing, with "needs optional import". When ../shared is missing, one loud line says so at the
+end of the run.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -40,6 +47,34 @@ ZOOM_CLIENT_ID = "cid-test"
 ZOOM_CLIENT_SECRET = "zoom-secret-test-9d3e"
 
 
+# -- what did not run ----------------------------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# The skip reasons of the tests that read ../shared (.ci/run greps for the same words).
+NEEDS_SHARED = re.compile(r"contract|OpenAPI|corpus|manifest schema|\.\./shared")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    missed = sum(1 for r in skipped if NEEDS_SHARED.search(_skip_reason(r)))
+    if missed:
+        terminalreporter.write_sep(
+            "!",
+            f"../shared is missing: {missed} tests that check Zoom's "
+            "contract, the phrase corpus and Slack's manifest schema were skipped"
+            if not SHARED.is_dir()
+            else f"../shared is incomplete: {missed} tests that check Zoom's contract, the "
+            "phrase corpus and Slack's manifest schema were skipped",
+            red=True,
+            bold=True,
+        )
+
+
 # -- the fakes ---------------------------------------------------------------------------------
 
 
@@ -56,7 +91,7 @@ def fake_zoom_server() -> Iterator[FakeZoom]:
     try:
         from zoom.testing import FakeZoom
     except ImportError as e:  # pragma: no cover - only while zoom/testing is being written
-        pytest.skip(f"zoom.testing.FakeZoom is not available: {e}")
+        pytest.skip(f"needs optional import zoom.testing.FakeZoom: {e}")
     zoom = FakeZoom(
         account_id=ZOOM_ACCOUNT_ID, client_id=ZOOM_CLIENT_ID, client_secret=ZOOM_CLIENT_SECRET
     ).start()
