@@ -134,14 +134,6 @@ async def zoom(fake_zoom: FakeZoom) -> AsyncIterator[ZoomClient]:
 AppProcess.started = []
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "allow_app_errors(reason): the test provokes tracebacks or 'unexpected failure' lines "
-        "in the app's log on purpose; they do not fail it",
-    )
-
-
 def _app_log_problems() -> str:
     """What every listed app logged wrong since the last look; stopped apps are then dropped."""
     started = AppProcess.started or []
