@@ -430,7 +430,7 @@ class LiveMeetings:
             # A join before the start event arrived: the meeting is live all the same.
             return {} if status == "live" else {"status": "live", "started_at": iso(at)}
         if event.kind is EventKind.MEETING_UPDATED:
-            return self._updated(event)
+            return self._updated(event, row)
         return None
 
     @staticmethod
@@ -442,7 +442,7 @@ class LiveMeetings:
         return {"occurrences": json.dumps(kept) if kept else None}
 
     @staticmethod
-    def _updated(event: ZoomEvent) -> dict[str, Any] | None:
+    def _updated(event: ZoomEvent, row: Mapping[str, Any]) -> dict[str, Any] | None:
         meeting = event.meeting
         assert meeting is not None
         changes: dict[str, Any] = {}
@@ -454,6 +454,17 @@ class LiveMeetings:
             changes["duration"] = meeting.duration
         if meeting.timezone:
             changes["timezone"] = meeting.timezone
+        # A recurring meeting's series moved: Zoom sends its new recurrence (when that
+        # changed) and the occurrences only when it lists them; the stored list is stale
+        # otherwise, and the next starts are worked out from the new time and recurrence.
+        changed = event.raw.get("payload", {}).get("object", {})
+        if isinstance(changed.get("recurrence"), dict):
+            changes["recurrence"] = recurrence_json(Recurrence.from_json(changed["recurrence"]))
+        if isinstance(changed.get("occurrences"), list):
+            listed = tuple(Occurrence.from_json(o) for o in changed["occurrences"])
+            changes["occurrences"] = occurrences_json(listed)
+        elif row.get("occurrences") and ({"start_time", "recurrence", "timezone"} & set(changes)):
+            changes["occurrences"] = None
         return changes or None
 
 

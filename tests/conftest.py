@@ -6,11 +6,22 @@
 - `app`: the app, one process (and database) per test module. `sender` speaks to it as Slack.
 - `person(...)`: a fresh Slack user (and a Zoom user with the same email) per call, so that
   tests sharing a module's app never share a cached profile.
+- Every app a test starts (the `app` fixture's or its own `AppProcess`) has its log read after
+  the test: a traceback or an "unexpected failure" line logged meanwhile fails that test, with
+  the lines shown. A test that provokes them on purpose says so with
+  `@pytest.mark.allow_app_errors("why")`.
+
+Skip reasons that `.ci/run` looks for (a CI run where they skip fails): tests that read
+../shared name it, "contract", "OpenAPI", "corpus" or "manifest schema"; a test that needs the
+openssl command starts its reason with "needs openssl"; one that needs a module that may be
+missing, with "needs optional import". When ../shared is missing, one loud line says so at the
+end of the run.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +47,34 @@ ZOOM_CLIENT_ID = "cid-test"
 ZOOM_CLIENT_SECRET = "zoom-secret-test-9d3e"
 
 
+# -- what did not run ----------------------------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# The skip reasons of the tests that read ../shared (.ci/run greps for the same words).
+NEEDS_SHARED = re.compile(r"contract|OpenAPI|corpus|manifest schema|\.\./shared")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    missed = sum(1 for r in skipped if NEEDS_SHARED.search(_skip_reason(r)))
+    if missed:
+        terminalreporter.write_sep(
+            "!",
+            f"../shared is missing: {missed} tests that check Zoom's "
+            "contract, the phrase corpus and Slack's manifest schema were skipped"
+            if not SHARED.is_dir()
+            else f"../shared is incomplete: {missed} tests that check Zoom's contract, the "
+            "phrase corpus and Slack's manifest schema were skipped",
+            red=True,
+            bold=True,
+        )
+
+
 # -- the fakes ---------------------------------------------------------------------------------
 
 
@@ -52,7 +91,7 @@ def fake_zoom_server() -> Iterator[FakeZoom]:
     try:
         from zoom.testing import FakeZoom
     except ImportError as e:  # pragma: no cover - only while zoom/testing is being written
-        pytest.skip(f"zoom.testing.FakeZoom is not available: {e}")
+        pytest.skip(f"needs optional import zoom.testing.FakeZoom: {e}")
     zoom = FakeZoom(
         account_id=ZOOM_ACCOUNT_ID, client_id=ZOOM_CLIENT_ID, client_secret=ZOOM_CLIENT_SECRET
     ).start()
@@ -91,6 +130,43 @@ async def zoom(fake_zoom: FakeZoom) -> AsyncIterator[ZoomClient]:
 
 # -- the app -----------------------------------------------------------------------------------
 
+# Every AppProcess started from now on is listed, for `app_logs_are_clean`.
+AppProcess.started = []
+
+
+def _app_log_problems() -> str:
+    """What every listed app logged wrong since the last look; stopped apps are then dropped."""
+    started = AppProcess.started or []
+    report = []
+    for process in list(started):
+        lines = process.new_log_problems()
+        if lines:
+            report.append(f"the app at {process.url} (log {process.log_path}):")
+            report.extend("    " + line for line in lines)
+        if not process.running:
+            started.remove(process)
+    return "\n".join(report)
+
+
+@pytest.fixture(autouse=True)
+def app_logs_are_clean(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test after which an app's log has a traceback or an "unexpected failure".
+
+    Autouse, so torn down after the test's other fixtures (`sender` waits for the app to be
+    idle first). What an app logged before the test (its start, for a module's app) counts
+    as this test's too."""
+    yield
+    problems = _app_log_problems()
+    marker = request.node.get_closest_marker("allow_app_errors")
+    if marker is not None:
+        assert marker.args and marker.args[0], "allow_app_errors needs a reason"
+        return
+    if problems:
+        pytest.fail(
+            "the app logged a traceback or an unexpected failure during this test:\n" + problems,
+            pytrace=False,
+        )
+
 
 @pytest.fixture
 def app_env(
@@ -102,16 +178,29 @@ def app_env(
 
 @pytest.fixture(scope="module")
 def app(
+    request: pytest.FixtureRequest,
     fake_slack_server: FakeSlack,
     fake_zoom_server: FakeZoom,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[AppProcess]:
-    """The app, started once per test module with its own database; stopped with SIGTERM."""
+    """The app, started once per test module with its own database; stopped with SIGTERM.
+
+    A traceback it logs while stopping fails the module's last test (unless the module is
+    marked `allow_app_errors`)."""
     workdir = tmp_path_factory.mktemp("app")
     env = make_app_env(fake_slack_server, fake_zoom_server, workdir)
     process = AppProcess(env, cwd=workdir).start()
     yield process
     process.stop()
+    problems = process.new_log_problems()
+    if AppProcess.started and process in AppProcess.started:
+        AppProcess.started.remove(process)
+    if problems and request.node.get_closest_marker("allow_app_errors") is None:
+        pytest.fail(
+            "the module's app logged a traceback or an unexpected failure while stopping:\n"
+            + "\n".join(problems),
+            pytrace=False,
+        )
 
 
 @pytest.fixture

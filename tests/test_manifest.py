@@ -68,7 +68,7 @@ def test_callback_ids_match_the_listeners() -> None:
     try:
         from bot.listeners import shortcuts
     except ImportError as e:  # pragma: no cover - while the listeners are being written
-        pytest.skip(f"bot.listeners.shortcuts is not importable: {e}")
+        pytest.skip(f"needs optional import bot.listeners.shortcuts: {e}")
     assert shortcuts.MESSAGE == MESSAGE_SHORTCUT
     assert shortcuts.GLOBAL == GLOBAL_SHORTCUT
 

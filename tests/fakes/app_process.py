@@ -18,7 +18,7 @@ import time
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
@@ -44,6 +44,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+# What the app logs when something went wrong that nobody planned for: a traceback (logged
+# with an exception or printed by Python) or bot/scheduling.py's "unexpected failure for …".
+LOG_PROBLEMS = ("Traceback", "unexpected failure")
+
+
 class AppProcess:
     """`python <repo>/app.py` with `env`; `start()` returns once GET /healthz answers 200.
 
@@ -52,7 +57,12 @@ class AppProcess:
 
     `PORT` is chosen (a free loopback port) when `env` has none, and kept across `restart()`.
     `ready_seconds` is the time from spawning the process to the first 200 from /healthz.
+
+    When `AppProcess.started` is a list (the tests' conftest makes it one), every started app
+    is appended to it, so that a fixture can read each app's `new_log_problems()`.
     """
+
+    started: ClassVar[list[AppProcess] | None] = None
 
     def __init__(
         self,
@@ -81,6 +91,7 @@ class AppProcess:
         self._peak_rss_kib = 0
         self.ready_seconds: float | None = None
         self.returncode: int | None = None
+        self._scanned = 0  # bytes of the log already read by new_log_problems()
 
     # -- where it is -----------------------------------------------------------------------
 
@@ -126,6 +137,8 @@ class AppProcess:
         if self.running:
             raise RuntimeError("the app is already running")
         self.returncode = None
+        if AppProcess.started is not None and self not in AppProcess.started:
+            AppProcess.started.append(self)
         log = open(self.log_path, "ab")  # closed in stop() or when start fails
         self._log_file = log
         started = time.monotonic()
@@ -230,6 +243,43 @@ class AppProcess:
             if time.monotonic() >= deadline:
                 raise AssertionError(f"{text!r} not in the app's output within {timeout} s:\n{out}")
             time.sleep(0.02)
+
+    def new_log_problems(self, max_lines: int = 40) -> list[str]:
+        """The lines logged since the last call that show something went wrong unplanned.
+
+        Each line with a `LOG_PROBLEMS` phrase, and after a "Traceback" its indented frames and
+        the exception line; [] when there are none. While the app runs, a last line not yet
+        ended by a newline is left for the next call.
+        """
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(self._scanned)
+                data = log.read()
+        except FileNotFoundError:
+            return []
+        if self.running:
+            data = data[: data.rfind(b"\n") + 1]
+        self._scanned += len(data)
+        lines = data.decode(errors="replace").splitlines()
+        found: list[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            i += 1
+            if not any(phrase in line for phrase in LOG_PROBLEMS):
+                continue
+            found.append(line)
+            if "Traceback" in line:
+                # The frames (indented) up to and including the exception's own line.
+                while i < len(lines) and (not lines[i] or lines[i][0].isspace()):
+                    found.append(lines[i])
+                    i += 1
+                if i < len(lines):
+                    found.append(lines[i])
+                    i += 1
+        if len(found) > max_lines:
+            found = [*found[:max_lines], f"… and {len(found) - max_lines} more lines"]
+        return found
 
     def _record_rss(self) -> None:
         if self._process is None:

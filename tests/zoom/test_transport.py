@@ -266,7 +266,7 @@ async def test_tls_is_verified_against_certifis_bundle() -> None:
 def self_signed(tmp_path: Path) -> tuple[Path, Path]:
     """A key and a self-signed certificate for 127.0.0.1, made with the openssl command."""
     if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command")
+        pytest.skip("needs openssl: the openssl command (it makes the certificate) is not on PATH")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
     subprocess.run(
