@@ -29,6 +29,7 @@ _PARSER_SETTINGS = {
 # (refused) rather than as next year's date: "Sep 5" on Sep 9 is a typo, "Jan 5" on
 # Dec 29 means next January.
 RECENT_PAST = timedelta(days=90)
+LAST_YEAR = 2100  # later years are refused: no one schedules a Zoom meeting that far
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,12 @@ def _calendar(
     written: WrittenDate, today: date, is_ahead: Callable[[date], bool], guesses: list[str]
 ) -> date:
     shown = f"“{written.written}”"
+    if written.year is not None and not today.year <= written.year <= LAST_YEAR:
+        when = "has already passed" if written.year < today.year else f"is after {LAST_YEAR}"
+        raise Refused(
+            f"I read {shown} as a date in {written.year}, which {when}. "
+            f"Pick a day ahead, like `/zoom Oct 1 3pm Review`."
+        )
     if written.year is not None:
         day = _calendar_day(written, written.year)
         if day is None:

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.reading import recurrence as rec
 from bot.reading import zones
 from bot.reading.clock import ClockTime, WrittenTime, label, resolve
-from bot.reading.dates import day_label, day_label_year, resolve_day
+from bot.reading.dates import WrittenDate, day_label, day_label_year, resolve_day
 from bot.reading.durations import describe
 from bot.reading.results import Reading, Refusal, Refused
 from bot.reading.scan import Scan
 from bot.reading.time_words import TimeWords, find_time_words
 from bot.reading.topic import read_topic
+from bot.reading.vocabulary import WEEKDAY_NAMES
 from zoom.models import INSTANT, RECURRING, SCHEDULED, MeetingRequest, Recurrence
 
 MAX_DURATION = 24 * 60  # minutes; longer is not a meeting Zoom schedules in one piece
@@ -47,6 +48,11 @@ def read_request(
         return _read(text, tz, now, default_duration, default_topic)
     except Refused as refused:
         return Refusal(refused.message)
+    except OverflowError:  # a number past what a calendar holds, wherever it was written
+        return Refusal(
+            "I read a number in the text as part of a time, but it is far too large to be "
+            "one. Write the time like `/zoom in 20 minutes quick sync` or `/zoom 3pm Review`."
+        )
 
 
 def _user_zone(tz: str) -> ZoneInfo:
@@ -94,6 +100,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     for written in words.dates:  # vague and past days get their own sentence first
         if written.kind in ("vague", "past"):
             resolve_day(written, local_now.date(), lambda _day: True, guesses)
+    check_weekday = _weekday_beside_date(words)
     if len(words.dates) > 1:
         shown = " and ".join(f"“{d.written}”" for d in words.dates[:2])
         raise Refused(f"I read two dates, {shown}. Keep one, like {EXAMPLE}.")
@@ -128,6 +135,13 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         recurrence = None
         if words.dates:
             day = resolve_day(words.dates[0], today, is_ahead, guesses)
+            if check_weekday is not None and day.weekday() != check_weekday.weekday:
+                raise Refused(
+                    f"I read “{words.dates[0].written}” as {day_label_year(day)}, a "
+                    f"{WEEKDAY_NAMES[day.weekday()]}, but the text also says "
+                    f"“{check_weekday.written}”. "
+                    f"Keep one, like `/zoom {words.dates[0].written} 3pm Review`."
+                )
         else:
             day = today
             if not is_ahead(today):
@@ -156,6 +170,19 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     if recurrence is not None:
         request = replace(request, type=RECURRING, recurrence=recurrence)
     return Reading(request, tuple(guesses))
+
+
+def _weekday_beside_date(words: TimeWords) -> WrittenDate | None:
+    """ "Fri, Sep 20", "Wednesday, September 16, 2026": a plain weekday written with a
+    calendar date is a check, not a second date. Takes it out of `words.dates`."""
+    if len(words.dates) != 2:
+        return None
+    weekdays = [d for d in words.dates if d.kind == "weekday" and d.qualifier is None]
+    others = [d for d in words.dates if d.kind in ("calendar", "ordinal")]
+    if len(weekdays) != 1 or len(others) != 1:
+        return None
+    words.dates = others
+    return weekdays[0]
 
 
 def _check_fixed_offset(
