@@ -18,6 +18,7 @@ from bot.reading import zones
 from bot.reading.clock import ClockTime, WrittenTime, label, resolve
 from bot.reading.dates import WrittenDate, day_label, day_label_year, resolve_day
 from bot.reading.durations import describe
+from bot.reading.leftovers import leftover_time
 from bot.reading.results import Reading, Refusal, Refused
 from bot.reading.scan import Scan
 from bot.reading.time_words import TimeWords, find_time_words
@@ -72,6 +73,9 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     scan = Scan(text)
     user_now = now_utc.astimezone(user_zone).replace(tzinfo=None)
     words = find_time_words(scan, tz, user_now)
+    leftover = leftover_time(scan, not (words.times or words.relative_minutes))
+    if leftover is not None:
+        raise _unread(leftover, words)
     topic = read_topic(scan) or default_topic
     guesses: list[str] = []
 
@@ -170,6 +174,23 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     if recurrence is not None:
         request = replace(request, type=RECURRING, recurrence=recurrence)
     return Reading(request, tuple(guesses))
+
+
+def _unread(leftover: str, words: TimeWords) -> Refused:
+    """The refusal for a time-like word the reading could not use."""
+    used = [t.written for t in words.times] + [d.written for d in words.dates]
+    if words.relative_written:
+        used.append(words.relative_written)
+    if used:
+        return Refused(
+            f"I read “{used[0]}” as the time, but not “{leftover}”, which also looks like "
+            f"one. Write one time, like `/zoom tomorrow 3pm Design review`, or take "
+            f"“{leftover}” out of the topic."
+        )
+    return Refused(
+        f"“{leftover}” looks like a time, but I could not read it. Write it like `3pm`, "
+        f"`15:30`, `tomorrow 9am` or `in 2 hours`, e.g. `/zoom tomorrow 3pm Design review`."
+    )
 
 
 def _weekday_beside_date(words: TimeWords) -> WrittenDate | None:
