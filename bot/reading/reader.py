@@ -98,6 +98,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
                 f"Keep one, like `/zoom in 20 minutes quick sync`."
             )
         start = (now_utc + timedelta(minutes=words.relative_minutes)).astimezone(zone)
+        guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, local_now))
         request = _scheduled(topic, start, zone_name, duration, guesses)
         return Reading(request, tuple(guesses))
 
@@ -120,7 +121,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         clock = resolve_range_start(words.times[0], words.range_end, words.part_of_day)
     else:
         clock = resolve(words.times[0], words.part_of_day)
-    if clock.guess and (not words.part_of_day or clock.next_day):
+    if clock.guess and clock.next_day:
         guesses.append(clock.guess)
     if words.range_end is not None:
         duration = _range_length(words.times[0], clock, words.range_end)
@@ -163,6 +164,12 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
             f"I read “{words.times[0].written}” as {day_label(day)} at "
             f"{label(clock.hour, clock.minute)}, which has already passed. Pick a time ahead."
         )
+    written = words.times[0].written
+    if words.range_end is not None:
+        written = f"{written}-{words.range_end.written}"
+    if words.zone_written and words.zone != tz:
+        written = f"{written} {words.zone_written}"
+    guesses.insert(0, _how_read(written, start, user_zone, local_now))
     if words.zone_offset is not None:
         _check_fixed_offset(words, start, zone_name, guesses)
     elif words.zone not in (None, "UTC", tz) and "/" not in (words.zone_written or "/"):
@@ -174,6 +181,30 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     if recurrence is not None:
         request = replace(request, type=RECURRING, recurrence=recurrence)
     return Reading(request, tuple(guesses))
+
+
+def _how_read(written: str, start: datetime, user_zone: ZoneInfo, local_now: datetime) -> str:
+    """The note saying how the time words were read: "read 3p as 3 PM today (Tue, Dec 1)";
+    in another zone, also the user's own time: "read 8 am PST as 8 AM Los Angeles time =
+    11 AM your time (Thu, Dec 3)"."""
+    local = start.replace(tzinfo=None)
+    when = label(local.hour, local.minute)
+    mine = start.astimezone(user_zone)
+    day = mine.date()
+    if mine.utcoffset() != start.utcoffset():
+        place = zones.place_of(str(start.tzinfo))
+        if local.date() != day:
+            when = f"{when} {place} time on {day_label(local.date())}"
+        else:
+            when = f"{when} {place} time"
+        when = f"{when} = {label(mine.hour, mine.minute)} your time"
+    if day == local_now.date():
+        named = f"today ({day_label(day)})"
+    elif day == local_now.date() + timedelta(days=1):
+        named = f"tomorrow ({day_label(day)})"
+    else:
+        named = day_label_year(day) if day.year != local_now.year else day_label(day)
+    return f"read {written} as {when}, {named}"
 
 
 def _unread(leftover: str, words: TimeWords) -> Refused:

@@ -1,6 +1,6 @@
 """Scoring the outside-style phrases (tests/reading/outside.txt): right, wrong or refused.
 
-    .venv/bin/python -m tests.reading.outside   # prints the score and every miss
+.venv/bin/python -m tests.reading.outside   # prints the score and every miss
 """
 
 from __future__ import annotations
