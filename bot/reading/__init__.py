@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.reading.leftovers import mentions_time
 from bot.reading.reader import read_request
 from bot.reading.results import Reading, Refusal
 
@@ -32,4 +33,4 @@ def warm_up() -> None:
         read_request(text, "America/New_York", now)
 
 
-__all__ = ["Reading", "Refusal", "read_request", "warm_up"]
+__all__ = ["Reading", "Refusal", "mentions_time", "read_request", "warm_up"]

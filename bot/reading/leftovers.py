@@ -1,0 +1,80 @@
+"""The safety net: time-like words the reading did not use.
+
+After every reader has claimed what it understood, what is left becomes the topic. If the
+left-over text still holds something that looks like a time (digits with am/pm/h, a clock,
+a weekday, a month with a day, a relative word, a zone abbreviation), the reading refuses
+and quotes it rather than schedule a wrong meeting. The patterns are narrow on purpose, so
+"1:1 with Ana", "Q3 planning", "v2 launch" and "top 10 list" stay topics.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.reading.scan import Scan
+from bot.reading.vocabulary import MONTH
+
+_TIME_LIKE = re.compile(
+    "|".join(
+        (
+            # digits with am/pm, a/p or h: "11 am", "3p", "15h30", "9 a.m."
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?)",
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?[ap](?!['.]?\w)",
+            r"(?<![\w.:/#-])\d{1,2}h(?:\d{2})?(?![\w:])",
+            # a clock: "3:30", "14:00:00" (not "1:1" or "2:1")
+            r"(?<![\w.:/#-])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])",
+            # weekdays in full, and the unambiguous short ones
+            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:tue|tues|wed|thu|thur|thurs)\b",
+            # a month next to a day number
+            rf"\b{MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:.])",
+            rf"(?<![\w.:/#-])\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}",
+            # relative and day words
+            r"\b(?:tomorrow|tmrw|tmr|today|tonight|tonite|yesterday|noon|midday|midnight)\b",
+            r"\bo'?clock\b|\b(?:half|quarter)\s+(?:past|to|after|of)\b",
+            r"\bfrom\s+now\b|\b(?:next|this)\s+(?:morning|afternoon|evening|week|month)\b",
+            r"\bin\s+(?:a\s+)?(?:few|couple|several|\d+|an?|one|two|three|five|ten)"
+            r"(?:\s+of)?\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
+            r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+(?:after|before|later|from)\b",
+            r"(?<![\w+])\+\s*\d",
+        )
+    )
+)
+
+# Zone abbreviations count only as written in capitals: "et al." and "pt" are words.
+_ZONE_LIKE = re.compile(
+    r"(?<![\w/])(?:PST|PDT|MST|MDT|CST|CDT|EST|EDT|UTC|GMT|BST|CEST|CET|IST|JST|AEST|AEDT"
+    r"|PT|ET)(?![\w/])"
+)
+
+
+def leftover_time(scan: Scan, with_zones: bool = True) -> str | None:
+    """The first time-like word in the text no reader claimed, as written; None if none.
+    `with_zones=False` when a time was read: a zone abbreviation away from it is topic
+    ("CST migration sync 3pm"), as the conventions say."""
+    found = []
+    match = _TIME_LIKE.search(scan.masked)
+    if match is not None:
+        found.append(match)
+    for zone in _ZONE_LIKE.finditer(scan.text) if with_zones else ():
+        if scan.masked[zone.start() : zone.end()] == scan.text[zone.start() : zone.end()].lower():
+            found.append(zone)
+            break
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    return scan.original(first.start(), first.end())
+
+
+def mentions_time(text: str) -> bool:
+    """Whether `text` holds any time word the reader reads or any time-like word it would
+    refuse: what decides that `/zoom list review at 3` is a meeting, not `list`."""
+    from bot.reading.time_words import find_time_words  # late: time_words is the heavier
+
+    scan = Scan(" ".join(text.replace("’", "'").split()))
+    try:
+        words = find_time_words(scan, "UTC")
+    except Exception:  # a refusal (two zones, an unknown zone) is about time too
+        return True
+    if words.times or words.dates or words.relative_minutes is not None or words.repetitions:
+        return True
+    return leftover_time(scan) is not None
