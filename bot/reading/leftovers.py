@@ -32,8 +32,12 @@ _TIME_LIKE = re.compile(
             r"\b(?:tomorrow|tmrw|tmr|today|tonight|tonite|yesterday|noon|midday|midnight)\b",
             r"\bo'?clock\b|\b(?:half|quarter)\s+(?:past|to|after|of)\b",
             r"\bfrom\s+now\b|\b(?:next|this)\s+(?:morning|afternoon|evening|week|month)\b",
-            r"\bin\s+(?:a\s+)?(?:few|couple|several|\d+|an?|one|two|three|five|ten)"
-            r"(?:\s+of)?\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
+            r"\bin\s+(?:a\s+)?(?:few|couple|several|[-−]?\d[\d.,e+]*|an?|one|two|three|five|ten)"
+            r"(?:\s+of)?\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+            # absurd numbers written as times: "1e400 minutes", "99999:00", "the 99999th"
+            r"(?<![\w.])\d[\d.]*e[+-]?\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
+            r"(?<![\w.:/#-])\d{3,}:\d{2}(?![\d:])|\bthe\s+\d{3,}(?:st|nd|rd|th)\b",
+            r"(?<![\w.:/#-])\d{1,2}/\d{1,2}/\d{3,}\b",
             r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+(?:after|before|later|from)\b",
             r"(?<![\w+])\+\s*\d",
         )

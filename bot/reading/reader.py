@@ -298,6 +298,11 @@ def _check_length(minutes: int, written: str) -> None:
             f"I read “{written}” as a length, but a meeting lasts at least a minute. "
             f"Write a length like `for 45 min`."
         )
+    if minutes > 100 * MAX_DURATION:
+        raise Refused(
+            f"I read “{written}” as a length, far more than the 24 hours a Zoom meeting can "
+            f"be scheduled for. Write a length like `for 45 min` or `for 2 hours`."
+        )
     if minutes > MAX_DURATION:
         raise Refused(
             f"I read “{written}” as a length of {describe(minutes)}, but a Zoom meeting can "
