@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 
-from bot.reading.scan import Scan
+from bot.reading.scan import TIME, Scan
 from bot.reading.vocabulary import MONTH
 
+_ORDINAL_WORD = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d{1,2}(?:st|nd|rd|th)"
+)
 _TIME_LIKE = re.compile(
     "|".join(
         (
@@ -38,11 +42,28 @@ _TIME_LIKE = re.compile(
             r"(?<![\w.])\d[\d.]*e[+-]?\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
             r"(?<![\w.:/#-])\d{3,}:\d{2}(?![\d:])|\bthe\s+\d{3,}(?:st|nd|rd|th)\b",
             r"(?<![\w.:/#-])\d{1,2}/\d{1,2}/\d{3,}\b",
+            # vague or unread: "this weekend", "within the hour", "in 5", "9 to 5"
+            r"\b(?:this|next)\s+weekend\b|\bwithin\s+(?:the\s+|an?\s+)?(?:hour|day|week)\b",
+            r"\bin\s+\d{1,3}(?=\s*$|\s*[,.;!?])",
+            r"(?<![\w.:/#-])\d{1,2}\s*(?:to|till|til|until)\s+\d{1,2}(?![\w:/.])",
+            rf"\b(?:{_ORDINAL_WORD})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+\d",
+            r"\b(?:after|before)\s+(?:lunch|breakfast|dinner|work|the\s+meeting)\b",
+            # "before noon", "after 3pm": a bound, not a start
+            rf"\b(?:before|after|until|till|no\s+later\s+than)\s*(?=[{TIME}])",
+            # a holiday right before the time read: "Christmas at 10am" (not "Christmas party")
+            r"\b(?:christmas(?:\s+(?:eve|day))?|new\s+year'?s(?:\s+(?:eve|day))?|thanksgiving"
+            rf"|halloween|easter|boxing\s+day|labou?r\s+day)(?=\s*(?:at\s*|@\s*)?[{TIME}])",
+            # spelled-out hour and minutes: "nine thirty standup"
+            r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]+"
+            r"(?:oh[\s-]five|fifteen|thirty|forty[\s-]five)\b",
             r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+(?:after|before|later|from)\b",
             r"(?<![\w+])\+\s*\d",
         )
     )
 )
+
+# Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
+_NO_TIME_ONLY = re.compile(r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b")
 
 # Zone abbreviations count only as written in capitals: "et al." and "pt" are words.
 _ZONE_LIKE = re.compile(
@@ -59,6 +80,9 @@ def leftover_time(scan: Scan, with_zones: bool = True) -> str | None:
     match = _TIME_LIKE.search(scan.masked)
     if match is not None:
         found.append(match)
+    late = _NO_TIME_ONLY.search(scan.masked) if with_zones else None
+    if late is not None:
+        found.append(late)
     for zone in _ZONE_LIKE.finditer(scan.text) if with_zones else ():
         if scan.masked[zone.start() : zone.end()] == scan.text[zone.start() : zone.end()].lower():
             found.append(zone)

@@ -28,7 +28,8 @@ _AT = r"(?:(?<![\w@])(?:at|around|@)\s*|@\s*)"
 _NOT_AFTER_NUMBER = r"(?<![\d:./#,\w-])"
 
 ISO_DATE = re.compile(
-    r"(?<![\d-])(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})(?![\d-])(?:t(?=\d{1,2}:\d))?"
+    r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])"
+    r"(?:t(?=\d{1,2}:\d))?"
 )
 # "07-27-2027": month first in America, day first elsewhere, as for "/".
 DASH_DATE = re.compile(r"(?<![\d\w-])(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<y>\d{4})(?![\d-])")
@@ -120,6 +121,7 @@ H_RANGE = re.compile(
 HHMM_TIME = re.compile(
     rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*(?:h|hrs|hours))?(?![\w:])"
     r"|(?<![\w:.#/-])(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)\s*(?:h|hrs)(?![\w:])"
+    r"|(?<![\w:.#/-])(?P<h3>0\d)(?P<m3>[0-5]\d)(?![\w:.])"
 )
 _HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -171,7 +173,7 @@ NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)\b")
 BARE_AFTER_DATE = re.compile(
     rf"(?<=[{DATE}])(?:\s*,)?\s+(?P<h>\d{{1,2}})(?![\d:./%\w])(?!\s*[-–]\s*\d)"
 )
-_TIME_FOLLOWS = re.compile(r"\s*,?\s*(?:at\s+|@\s*)?\d")
+_TIME_FOLLOWS = re.compile(rf"\s*,?\s*(?:at\s+|@\s*)?(?:\d|[{DATE}])")
 INSTANT = re.compile(r"\b(?:right\s+now|now|asap|a\.s\.a\.p\.?|immediately|right\s+away)\b")
 
 
@@ -498,8 +500,9 @@ def _find_early_times(scan: Scan, words: TimeWords) -> None:
         if match["at"] or after_date or hour >= 10 or (match["m"] and hour >= 7):
             _add_time(scan, words, match, _twenty_four(scan, match, match["h"], match["m"]))
     for match in scan.find(HHMM_TIME):
-        h, m = (match["h"], match["m"]) if match["h"] else (match["h2"], match["m2"])
-        written = scan.original(match.start("h" if match["h"] else "h2"), match.end())
+        key = "h" if match["h"] else "h2" if match["h2"] else "h3"
+        h, m = match[key], match["m" + key[1:]]
+        written = scan.original(match.start(key), match.end())
         _add_time(scan, words, match, WrittenTime(written, int(h), int(m), twenty_four=True))
     for match in scan.find(PAST_TO):
         time = _past_to(scan, match)
@@ -545,7 +548,7 @@ def _find_word_times(scan: Scan, words: TimeWords) -> None:
     for match in scan.find(WORD_TIME):
         sure = match["r"] or match["oc"]
         ends = _WORD_TIME_END.match(scan.masked, match.end()) is not None
-        if not (sure or (match["at"] and ends) or (match["m"] and ends and match["at"])):
+        if not (sure or (ends and (match["at"] or match["m"]))):
             continue
         hour = _HOUR_WORDS[match["h"]]
         minute = _MINUTE_WORDS[" ".join(match["m"].replace("-", " ").split())] if match["m"] else 0
