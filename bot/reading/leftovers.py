@@ -36,8 +36,8 @@ _TIME_LIKE = re.compile(
             r"\b(?:tomorrow|tmrw|tmr|today|tonight|tonite|yesterday|noon|midday|midnight)\b",
             r"\bo'?clock\b|\b(?:half|quarter)\s+(?:past|to|after|of)\b",
             r"\bfrom\s+now\b|\b(?:next|this)\s+(?:morning|afternoon|evening|week|month)\b",
-            r"\bin\s+(?:a\s+)?(?:few|couple|several|[-−]?\d[\d.,e+]*|an?|one|two|three|five|ten)"
-            r"(?:\s+of)?\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+            r"\bin\s+(?:\S+\s+){0,3}?\S*?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+            r"\b(?:days?|weeks?|months?|fortnights?)\s+from\b|\bfortnight\b|\bago\b",
             # absurd numbers written as times: "1e400 minutes", "99999:00", "the 99999th"
             r"(?<![\w.])\d[\d.]*e[+-]?\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
             r"(?<![\w.:/#-])\d{3,}:\d{2}(?![\d:])|\bthe\s+\d{3,}(?:st|nd|rd|th)\b",
@@ -63,7 +63,10 @@ _TIME_LIKE = re.compile(
 )
 
 # Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
-_NO_TIME_ONLY = re.compile(r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b")
+_NO_TIME_ONLY = re.compile(
+    r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b"
+    r"|(?<![\w.:/#$€£-])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%\w])"  # "15.00", not "v2.10"
+)
 
 # Zone abbreviations count only as written in capitals: "et al." and "pt" are words.
 _ZONE_LIKE = re.compile(

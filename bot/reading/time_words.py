@@ -80,7 +80,7 @@ UNTIL = re.compile(
 )
 
 RELATIVE = re.compile(
-    rf"\b(?:in|within)\s+(?P<a>{DURATION})|(?P<b>{DURATION})\s+from\s+(?:now|today)\b"
+    rf"\b(?:in|within)\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?(?P<a>{DURATION})|(?P<b>{DURATION})\s+from\s+(?:now|today)\b"
     rf"|(?<![\w+])\+\s*(?P<c>{DURATION})|^\s*after\s+(?P<d>{DURATION})(?!\s+(?:from|after))"
 )
 # Far enough ahead for any meeting; "in 99999999999999999999 minutes" is refused.
@@ -109,6 +109,7 @@ MERIDIEM_TIME = re.compile(
 )
 COLON_TIME = re.compile(
     _AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])"
+    r"(?:\s*(?:h|hrs)(?![\w]))?"
 )
 # European "15h30", "15h": a time from 10h up, or after "at"/a date; "for 1h30" and
 # "8h workshop" stay lengths and topic.
@@ -120,7 +121,7 @@ H_RANGE = re.compile(
 # "at 1030", "1730h", "tomorrow 0900": four digits as a 24-hour time.
 HHMM_TIME = re.compile(
     rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*(?:h|hrs|hours))?(?![\w:])"
-    r"|(?<![\w:.#/-])(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)\s*(?:h|hrs)(?![\w:])"
+    r"|(?<![\w:.#/-])(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)\s*(?:h|hrs|hours)(?![\w:])"
     r"|(?<![\w:.#/-])(?P<h3>0\d)(?P<m3>[0-5]\d)(?![\w:.])"
 )
 _HOUR_WORDS = {

@@ -56,11 +56,11 @@ NUMBER_WORDS: dict[str, int] = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45,
     "fifty": 50, "sixty": 60, "ninety": 90,
-    "couple of": 2, "a couple of": 2, "a couple": 2, "couple": 2,
+    "forty five": 45, "couple of": 2, "a couple of": 2, "a couple": 2, "couple": 2,
 }  # fmt: skip
 
 NUMBER = (
-    r"(?:\d+|(?:a\s+)?couple(?:\s+of)?|forty-five|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"(?:\d+|(?:a\s+)?couple(?:\s+of)?|forty[\s-]five|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
 )
 
