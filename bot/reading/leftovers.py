@@ -38,6 +38,9 @@ _TIME_LIKE = re.compile(
             r"\bfrom\s+now\b|\b(?:next|this)\s+(?:morning|afternoon|evening|week|month)\b",
             r"\bin\s+(?:\S+\s+){0,3}?\S*?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)\b",
             r"\b(?:days?|weeks?|months?|fortnights?)\s+from\b|\bfortnight\b|\bago\b",
+            r"\b(?:late|early|mid)[\s-]?(?:morning|afternoon|evening|day)\b|\b2mor\w*|\btom+or+o?w+\b",
+            # minutes left after a time read: "at 5 30"
+            rf"(?<=[{TIME}])\s*[0-5]\d\b(?!\s*(?:min|minutes?|people|attendees)\b)",
             # absurd numbers written as times: "1e400 minutes", "99999:00", "the 99999th"
             r"(?<![\w.])\d[\d.]*e[+-]?\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
             r"(?<![\w.:/#-])\d{3,}:\d{2}(?![\d:])|\bthe\s+\d{3,}(?:st|nd|rd|th)\b",

@@ -56,7 +56,7 @@ DOTTED_DATE = re.compile(
     r"(?<![\w.:#/-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})(?![\w.])|(?![\w]))"
 )
 DAY_WORD = re.compile(
-    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow)"
+    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
     r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
     r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
     r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|month|year)|sometime|some\s+time))\b"
@@ -157,6 +157,11 @@ PAST_TO = re.compile(
     r"(?P<dir>past|after|to|till|til|before|of)\s+"
     rf"(?P<h>\d{{1,2}}(?![\d:.])|noon|midnight|{_HOUR_WORD}(?![\w-]))"
     rf"(?:\s*o'?clock)?(?:\s*(?P<r>{_MERIDIEM}))?"
+)
+# British "half four" (4:30), "at half 4".
+HALF_HOUR = re.compile(
+    rf"(?P<at>{_AT})?(?<![\w-])half\s+(?P<h>\d{{1,2}}(?![\d:.\w])|{_HOUR_WORD}(?![\w-]))"
+    rf"(?:\s*(?P<r>{_MERIDIEM}))?"
 )
 # An hour right before a part of the day: "8 tonight", "9 tomorrow morning".
 BEFORE_PART_OF_DAY = re.compile(
@@ -509,6 +514,14 @@ def _find_early_times(scan: Scan, words: TimeWords) -> None:
         time = _past_to(scan, match)
         if time is not None:
             _add_time(scan, words, match, time)
+    for match in scan.find(HALF_HOUR):
+        hour = int(match["h"]) if match["h"].isdigit() else _HOUR_WORDS[match["h"]]
+        if 1 <= hour <= 12:
+            written = scan.original(
+                match.start() if not match["at"] else match.end("at"), match.end()
+            )
+            time = written_time(written, str(hour), None, match["r"])
+            _add_time(scan, words, match, replace(time, offset=30))
 
 
 def _past_to(scan: Scan, match: re.Match[str]) -> WrittenTime | None:
