@@ -207,3 +207,19 @@ def test_outside_phrases_written_before_tuning() -> None:
     total = len(right) + len(wrong) + len(refused)
     assert len(right) >= 0.9 * total, refused + wrong
     assert len(wrong) <= 0.01 * total, wrong
+
+
+@pytest.mark.parametrize(
+    ("fragment", "year", "day_first", "expected"),
+    [("Sep 20", 2027, False, (9, 20)), ("20 March", 2027, False, (3, 20)),
+     ("12/03", 2026, False, (12, 3)), ("12/03", 2026, True, (3, 12)),
+     ("2027-07-31", 2027, False, (7, 31)), ("Sept 20th", 2027, False, (9, 20))],
+)  # fmt: skip
+def test_our_calendar_dates_agree_with_dateparser(
+    fragment: str, year: int, day_first: bool, expected: tuple[int, int]
+) -> None:
+    """The reader builds calendar dates from its own numbers; dateparser reads the same."""
+    from bot.reading.dates import parse_fragment
+
+    parsed = parse_fragment(fragment, year, day_first)
+    assert parsed is not None and (parsed.month, parsed.day) == expected
