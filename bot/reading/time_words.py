@@ -25,7 +25,7 @@ from bot.reading.vocabulary import MONTH, WEEKDAY, month_of, number_of, weekday_
 # "3pm", "3 p.m.", "3pm.", and "3p" / "11A" with the letter right after the digit.
 _MERIDIEM = r"(?:a\.?m\.?|p\.?m\.?|(?<=\d)[ap](?!['.]?\w))(?![a-z])"
 _AT = r"(?:(?<![\w@])(?:at|around|@)\s*|@\s*)"
-_NOT_AFTER_NUMBER = r"(?<![\d:./#,\w-])"
+_NOT_AFTER_NUMBER = r"(?<![\d:./#,\w+−-])"
 
 ISO_DATE = re.compile(
     r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])"
@@ -122,7 +122,7 @@ H_RANGE = re.compile(
 HHMM_TIME = re.compile(
     rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*(?:h|hrs|hours))?(?![\w:])"
     r"|(?<![\w:.#/-])(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)\s*(?:h|hrs|hours)(?![\w:])"
-    r"|(?<![\w:.#/-])(?P<h3>0\d)(?P<m3>[0-5]\d)(?![\w:.])"
+    r"|(?<![\w:.#/+−-])(?P<h3>0\d)(?P<m3>[0-5]\d)(?![\w:.])"
 )
 _HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -455,11 +455,34 @@ def _find_range(scan: Scan, words: TimeWords) -> None:
         return
 
 
+# What machines print after a time: "09:00Z", "09:00:00-05:00", "09:00 +0530".
+_NUMERIC_OFFSET = re.compile(
+    r"(?:(?P<z>z)(?![\w])|\s?(?P<sign>[+\-−])(?P<h>\d{2}):?(?P<m>\d{2})(?![\w:]))"
+)
+
+
 def _zone_after(scan: Scan, words: TimeWords, pos: int) -> None:
     match = zones.AFTER_TIME.match(scan.masked, pos)
     if match is not None:
         written = _claim(scan, match)
         _set_zone(words, words.zone_named(match["zone"]), written)
+        return
+    offset = _NUMERIC_OFFSET.match(scan.masked, pos)
+    if offset is None:
+        return
+    written = scan.original(offset.start(), offset.end())
+    if offset["z"]:
+        _set_zone(words, "UTC", _claim(scan, offset))
+        return
+    try:
+        name, delta = zones.fixed_offset(offset["sign"], int(offset["h"]), int(offset["m"]))
+    except zones.UnknownOffset:
+        raise Refused(
+            f"I read “{written}” as an offset from UTC, but Zoom has no time zone that stays "
+            f"at it all year. Name the place instead, like `3pm PT` or `3pm Europe/Berlin`."
+        ) from None
+    _set_zone(words, name, _claim(scan, offset))
+    words.zone_offset = delta
 
 
 _LENGTH_BEFORE = re.compile(r"(?:for|lasting|about|around|in|within|~)\s*$")

@@ -223,3 +223,16 @@ def test_our_calendar_dates_agree_with_dateparser(
 
     parsed = parse_fragment(fragment, year, day_first)
     assert parsed is not None and (parsed.month, parsed.day) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("2026-12-02T09:00:00Z", "UTC"), ("2026-12-02T09:00:00-05:00", "America/Bogota"),
+     ("Wed, 02 Dec 2026 09:00:00 -0500", "America/Bogota"),
+     ("2026-12-02T09:00:00 +0530", "Asia/Kolkata")],
+)  # fmt: skip
+def test_machine_offsets_after_a_time_are_its_zone(text: str, zone: str) -> None:
+    result = read(text)
+    assert isinstance(result, Reading), result
+    assert (result.request.start_time, result.request.timezone) == ("2026-12-02T09:00:00", zone)
+    assert result.request.topic == "Zoom meeting"
