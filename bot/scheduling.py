@@ -840,8 +840,14 @@ class Scheduler:
                         "(`/zoom list` shows yours).",
                         "no last meeting",
                     )
-                ahead_ids = {row["zoom_id"] for row in ahead}
-                meeting_id = int([r for r in rows if r["zoom_id"] in ahead_ids][-1]["zoom_id"])
+                # Made last = asked for last: the request's clock, finer than the row's.
+                asked = [
+                    await self.store.run(self.store.request, r.get("request_key") or "")
+                    for r in ahead
+                ]
+                made = [(float((a or {}).get("created_at") or 0), str(r.get("created_at")))
+                        for a, r in zip(asked, ahead, strict=True)]  # fmt: skip
+                meeting_id = int(ahead[made.index(max(made))]["zoom_id"])
             elif meeting_id is None and re.fullmatch(r"[\d\s\-]+", text.strip() or "x"):
                 raise Refused(
                     f"zoombot has no meeting {text.strip()} of yours: a meeting ID has 9 to 11 "
