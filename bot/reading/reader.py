@@ -218,6 +218,11 @@ def _unread(leftover: str, words: TimeWords) -> Refused:
             f"one. Write one time, like `/zoom tomorrow 3pm Design review`, or take "
             f"“{leftover}” out of the topic."
         )
+    if leftover.isupper() and leftover.isalpha():  # a zone abbreviation with no time
+        return Refused(
+            f"I read “{leftover}” as a time zone but found no time. Add one, like "
+            f"`/zoom 3pm {leftover} Design review`, or write the topic without it."
+        )
     return Refused(
         f"“{leftover}” looks like a time, but I could not read it. Write it like `3pm`, "
         f"`15:30`, `tomorrow 9am` or `in 2 hours`, e.g. `/zoom tomorrow 3pm Design review`."
