@@ -218,7 +218,7 @@ def _unread(leftover: str, words: TimeWords) -> Refused:
             f"one. Write one time, like `/zoom tomorrow 3pm Design review`, or take "
             f"“{leftover}” out of the topic."
         )
-    if leftover.isupper() and leftover.isalpha():  # a zone abbreviation with no time
+    if leftover.lower() in zones.ABBREVIATIONS:  # a zone abbreviation with no time
         return Refused(
             f"I read “{leftover}” as a time zone but found no time. Add one, like "
             f"`/zoom 3pm {leftover} Design review`, or write the topic without it."
