@@ -68,7 +68,7 @@ _TIME_LIKE = re.compile(
 
 # Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
 _NO_TIME_ONLY = re.compile(
-    r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b"
+    r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b|\blunchtime\b"
     r"|(?<![\w.:/#$€£-])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%\w])"  # "15.00", not "v2.10"
 )
 
