@@ -396,11 +396,14 @@ HELP = """*Zoom meetings from Slack*
 • `/zoom schedule` or `/zoom schedule friday 2pm Retro` — the full form (channel, \
 alternative hosts, options)
 • `/zoom list` — your upcoming meetings
-• `/zoom cancel 812 3456 7890` — cancel a meeting you created or host
+• `/zoom cancel 812 3456 7890` — cancel a meeting you created or host; \
+`/zoom cancel last` — the last one you made
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
-Times are read in your Slack time zone. Every meeting gets a passcode and a waiting room."""
+Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
+private confirmation says how each time was read. Every meeting gets a passcode and a \
+waiting room."""
 
 
 def help_message() -> Message:

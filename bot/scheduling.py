@@ -825,10 +825,35 @@ class Scheduler:
     ) -> Outcome:
         async def work() -> Outcome:
             meeting_id = parse_meeting_id(text)
+            if text.strip().lower() in ("last", "latest", "the last one", "my last meeting"):
+                # The requester's most recently made upcoming meeting; the rules below apply.
+                rows = await self.store.run(self.store.meetings_by, requester)
+                ahead = home.upcoming(rows, self.clock())
+                if not ahead:
+                    raise Refused(
+                        "You have no upcoming meeting made by zoombot to cancel "
+                        "(`/zoom list` shows yours).",
+                        "no last meeting",
+                    )
+                # Made last = asked for last: the request's clock, finer than the row's.
+                asked = [
+                    await self.store.run(self.store.request, r.get("request_key") or "")
+                    for r in ahead
+                ]
+                made = [(float((a or {}).get("created_at") or 0), str(r.get("created_at")))
+                        for a, r in zip(asked, ahead, strict=True)]  # fmt: skip
+                meeting_id = int(ahead[made.index(max(made))]["zoom_id"])
+            elif meeting_id is None and re.fullmatch(r"[\d\s\-]+", text.strip() or "x"):
+                raise Refused(
+                    f"zoombot has no meeting {text.strip()} of yours: a meeting ID has 9 to 11 "
+                    "digits, like `/zoom cancel 812 3456 7890` (`/zoom list` shows yours).",
+                    "no such meeting",
+                )
             if meeting_id is None:
                 raise Refused(
-                    "Tell me which meeting: `/zoom cancel 812 3456 7890` (the meeting ID; "
-                    "`/zoom list` shows yours).",
+                    "Tell me which meeting: `/zoom cancel 812 3456 7890` (the meeting ID), "
+                    "or `/zoom cancel last` for the last one you made (`/zoom list` shows "
+                    "yours).",
                     "bad meeting id",
                 )
             row = await self.store.meeting(meeting_id)

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from bot import messages
 from bot.inflight import tracked
 from bot.listeners import clock, log_done, logged
+from bot.reading import mentions_time
 from bot.scheduling import Ask, Outcome, Scheduler, parse_meeting_id
 
 CREATING = "Creating your Zoom meeting…"
@@ -17,23 +18,25 @@ CREATING = "Creating your Zoom meeting…"
 
 def subcommand(text: str) -> tuple[str | None, str]:
     """The subcommand `text` starts with, and what follows it; (None, text) when the whole
-    text is a meeting to read. A subcommand word counts only when what follows fits it, so a
-    topic may start with one: `help` `list` `whoami` alone; `cancel` before a meeting ID;
-    `link` before an email or a mention; `schedule` with anything. `cancel` and `link`
-    alone are theirs too (they answer with how to use them)."""
+    text is a meeting to read. `schedule` takes anything; `cancel` a meeting ID; `link` an
+    email or a mention. Otherwise a subcommand word followed by words with no time in them is
+    that subcommand (`/zoom list me`, `/zoom cancel last`, `/zoom cancel 123`), and only
+    when the words hold a time is it a meeting (`/zoom list review at 3`)."""
     word, _, rest = text.partition(" ")
     sub, rest = word.lower(), rest.strip()
     if sub == "schedule":
         return sub, rest
-    if sub in {"help", "list", "whoami"} and not rest:
+    if sub == "cancel" and parse_meeting_id(rest) is not None:
         return sub, rest
-    if sub == "cancel" and (not rest or parse_meeting_id(rest) is not None):
+    if sub in {"help", "list", "whoami", "cancel"} and not mentions_time(rest):
         return sub, rest
     if sub == "link":
         # What follows must start with a mention (`<@U…>`, `<!here>`) or an email (typed, or
         # as Slack's `<mailto:…>`): `/zoom link up with Bo` is a meeting.
         first = rest.split(maxsplit=1)[0] if rest else ""
         if not rest or first.startswith(("<@", "<!")) or "@" in first:
+            return sub, rest
+        if not mentions_time(rest):
             return sub, rest
     return None, text
 

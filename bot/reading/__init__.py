@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.reading.leftovers import mentions_time
 from bot.reading.reader import read_request
 from bot.reading.results import Reading, Refusal
 
@@ -25,11 +26,11 @@ _WARM_UP_PHRASES = (
 
 
 def warm_up() -> None:
-    """Import dateparser, compile the patterns and load the zone data by reading a few
-    phrases; later calls then cost well under a millisecond typically."""
+    """Compile the patterns and load the zone data by reading a few phrases; later calls
+    then cost well under a millisecond typically."""
     now = datetime(2025, 1, 6, 9, 0)
     for text in _WARM_UP_PHRASES:
         read_request(text, "America/New_York", now)
 
 
-__all__ = ["Reading", "Refusal", "read_request", "warm_up"]
+__all__ = ["Reading", "Refusal", "mentions_time", "read_request", "warm_up"]

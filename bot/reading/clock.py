@@ -3,7 +3,7 @@ without am/pm is read: 1-6 afternoon, 7-11 morning, 12 noon, or evening after "t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.reading.results import Refused
 
@@ -18,6 +18,7 @@ class WrittenTime:
     meridiem: str | None = None  # "am" or "pm"
     twenty_four: bool = False  # "14:00", "09:00", "0:30": taken as written
     special: str | None = None  # "noon" or "midnight"
+    offset: int = 0  # minutes from the hour named: "quarter to 5" is 5 with -15
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,14 @@ def written_time(written: str, hour: str, minute: str | None, meridiem: str | No
 
 def resolve(time: WrittenTime, part_of_day: str | None = None) -> ClockTime:
     """The 24-hour time meant. Raises Refused for impossible times ("13:75", "25:00",
-    "13pm"). `part_of_day` is "morning", "afternoon" or "evening" when the text said so."""
+    "13pm"). `part_of_day` is "morning", "afternoon" or "evening" when the text said so.
+    An `offset` ("half past 3", "quarter to noon") moves the hour as the convention reads it."""
+    if time.offset:
+        base = resolve(replace(time, offset=0), part_of_day)
+        total = (base.hour * 60 + base.minute + time.offset) % (24 * 60)
+        hour, minute = divmod(total, 60)
+        guess = f"read {time.written} as {label(hour, minute)}"
+        return ClockTime(hour, minute, guess, base.next_day and total >= base.hour * 60)
     shown = f"“{time.written}”"
     if time.special == "noon":
         return ClockTime(12, 0)

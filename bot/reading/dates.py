@@ -1,9 +1,9 @@
 """Calendar dates as written, and the day each one means.
 
-Dates with a month ("October 1", "30 March", "9/30", "2025-09-26") are resolved by
-dateparser, given the year we chose, in naive wall-clock terms (TIMEZONE='UTC', so
-dateparser never shifts them). Weekdays, "tomorrow", "the 20th" are counted here: that is
-exact and needs no parser.
+Dates with a month ("October 1", "30 March", "9/30", "2025-09-26") arrive as numbers our
+patterns read, so the day is `date(year, month, day)` once checked; dateparser is kept only
+as the cross-check the tests run (`parse_fragment`): calling it per request cost 1-10 ms
+(docs/decisions.md). Weekdays, "tomorrow", "the 20th" are counted here too.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import dateparser
 
 from bot.reading.results import Refused
 from bot.reading.vocabulary import MONTH_NAMES, WEEKDAY_NAMES
@@ -29,6 +27,7 @@ _PARSER_SETTINGS = {
 # (refused) rather than as next year's date: "Sep 5" on Sep 9 is a typo, "Jan 5" on
 # Dec 29 means next January.
 RECENT_PAST = timedelta(days=90)
+LAST_YEAR = 2100  # later years are refused: no one schedules a Zoom meeting that far
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,8 @@ def parse_fragment(fragment: str, year: int, day_first: bool) -> date | None:
         text = fragment
     else:
         text = f"{fragment} {year}"
+    import dateparser  # only the tests call this: a cross-check of our own dates
+
     settings = dict(_PARSER_SETTINGS, DATE_ORDER="DMY" if day_first else "MDY")
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date() if parsed is not None else None
@@ -111,11 +112,7 @@ def _calendar_day(written: WrittenDate, year: int) -> date | None:
         return None
     if not 1 <= written.day <= calendar.monthrange(year, written.month)[1]:
         return None
-    parsed = parse_fragment(written.fragment, year, written.day_first)
-    # dateparser is the resolver; our own numbers only guard against a surprising reading.
-    if parsed is None or (parsed.month, parsed.day) != (written.month, written.day):
-        return date(year, written.month, written.day)
-    return parsed
+    return date(year, written.month, written.day)
 
 
 def resolve_day(
@@ -221,6 +218,12 @@ def _calendar(
     written: WrittenDate, today: date, is_ahead: Callable[[date], bool], guesses: list[str]
 ) -> date:
     shown = f"“{written.written}”"
+    if written.year is not None and not today.year <= written.year <= LAST_YEAR:
+        when = "has already passed" if written.year < today.year else f"is after {LAST_YEAR}"
+        raise Refused(
+            f"I read {shown} as a date in {written.year}, which {when}. "
+            f"Pick a day ahead, like `/zoom Oct 1 3pm Review`."
+        )
     if written.year is not None:
         day = _calendar_day(written, written.year)
         if day is None:

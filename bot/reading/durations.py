@@ -16,13 +16,17 @@ _MINUTES = r"(?:minutes?|mins?|m)"
 _DAYS = r"(?:days?|d)"
 _WEEKS = r"(?:weeks?|wks?|w)"
 _UNIT = rf"(?:{_HOURS}|{_MINUTES}|{_DAYS}|{_WEEKS})"
+# After a word ("an hour", "two mins") only a unit spelled as a word: "am" is not "a m".
+_WORD_UNIT = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|wks?)"
 
 # No capturing groups: callers wrap it in their own.
 DURATION = (
     r"(?:(?:(?:an?|one)\s+)?hour\s+and\s+a\s+half"
     r"|(?:a\s+)?half(?:\s+an?|-an?)?[\s-]+hour"
     r"|(?:(?:a|three)\s+)?quarters?\s+(?:of\s+)?an?\s+hour"
-    rf"|(?:\d+(?:\.\d+)?|\.\d+|{NUMBER}|an?)(?:\s+and\s+a\s+half)?\s*-?\s*{_UNIT}(?![a-z])"
+    r"|(?:1/2|½)\s*(?:an?\s+)?hour"
+    rf"|(?:(?:\d+(?:\.\d+)?|\.\d+)(?:\s+and\s+a\s+half)?\s*-?\s*{_UNIT}"
+    rf"|(?:{NUMBER}|an?)(?:\s+and\s+a\s+half)?(?:\s*-\s*|\s+){_WORD_UNIT})(?![a-z])"
     rf"(?:\s*(?:and\s+)?\d{{1,2}}\s*(?:{_MINUTES})?(?![a-z:\d]))?"
     r")"
 )
@@ -33,6 +37,11 @@ _SPECIAL = {
     "a hour and a half": 90,
     "one hour and a half": 90,
     "half an hour": 30,
+    "1/2 hour": 30,
+    "1/2 an hour": 30,
+    "1/2 a hour": 30,
+    "½ hour": 30,
+    "½ an hour": 30,
     "half a hour": 30,
     "a half hour": 30,
     "half hour": 30,

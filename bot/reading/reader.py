@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.reading import recurrence as rec
 from bot.reading import zones
 from bot.reading.clock import ClockTime, WrittenTime, label, resolve
-from bot.reading.dates import day_label, day_label_year, resolve_day
+from bot.reading.dates import WrittenDate, day_label, day_label_year, resolve_day
 from bot.reading.durations import describe
+from bot.reading.leftovers import leftover_time
 from bot.reading.results import Reading, Refusal, Refused
 from bot.reading.scan import Scan
 from bot.reading.time_words import TimeWords, find_time_words
 from bot.reading.topic import read_topic
+from bot.reading.vocabulary import WEEKDAY_NAMES
 from zoom.models import INSTANT, RECURRING, SCHEDULED, MeetingRequest, Recurrence
 
 MAX_DURATION = 24 * 60  # minutes; longer is not a meeting Zoom schedules in one piece
@@ -47,6 +49,11 @@ def read_request(
         return _read(text, tz, now, default_duration, default_topic)
     except Refused as refused:
         return Refusal(refused.message)
+    except OverflowError:  # a number past what a calendar holds, wherever it was written
+        return Refusal(
+            "I read a number in the text as part of a time, but it is far too large to be "
+            "one. Write the time like `/zoom in 20 minutes quick sync` or `/zoom 3pm Review`."
+        )
 
 
 def _user_zone(tz: str) -> ZoneInfo:
@@ -66,6 +73,9 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     scan = Scan(text)
     user_now = now_utc.astimezone(user_zone).replace(tzinfo=None)
     words = find_time_words(scan, tz, user_now)
+    leftover = leftover_time(scan, not (words.times or words.relative_minutes))
+    if leftover is not None:
+        raise _unread(leftover, words)
     topic = read_topic(scan) or default_topic
     guesses: list[str] = []
 
@@ -88,12 +98,14 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
                 f"Keep one, like `/zoom in 20 minutes quick sync`."
             )
         start = (now_utc + timedelta(minutes=words.relative_minutes)).astimezone(zone)
+        guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, local_now))
         request = _scheduled(topic, start, zone_name, duration, guesses)
         return Reading(request, tuple(guesses))
 
     for written in words.dates:  # vague and past days get their own sentence first
         if written.kind in ("vague", "past"):
             resolve_day(written, local_now.date(), lambda _day: True, guesses)
+    check_weekday = _weekday_beside_date(words)
     if len(words.dates) > 1:
         shown = " and ".join(f"“{d.written}”" for d in words.dates[:2])
         raise Refused(f"I read two dates, {shown}. Keep one, like {EXAMPLE}.")
@@ -109,7 +121,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         clock = resolve_range_start(words.times[0], words.range_end, words.part_of_day)
     else:
         clock = resolve(words.times[0], words.part_of_day)
-    if clock.guess and (not words.part_of_day or clock.next_day):
+    if clock.guess and clock.next_day:
         guesses.append(clock.guess)
     if words.range_end is not None:
         duration = _range_length(words.times[0], clock, words.range_end)
@@ -128,6 +140,13 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         recurrence = None
         if words.dates:
             day = resolve_day(words.dates[0], today, is_ahead, guesses)
+            if check_weekday is not None and day.weekday() != check_weekday.weekday:
+                raise Refused(
+                    f"I read “{words.dates[0].written}” as {day_label_year(day)}, a "
+                    f"{WEEKDAY_NAMES[day.weekday()]}, but the text also says "
+                    f"“{check_weekday.written}”. "
+                    f"Keep one, like `/zoom {words.dates[0].written} 3pm Review`."
+                )
         else:
             day = today
             if not is_ahead(today):
@@ -145,6 +164,12 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
             f"I read “{words.times[0].written}” as {day_label(day)} at "
             f"{label(clock.hour, clock.minute)}, which has already passed. Pick a time ahead."
         )
+    written = words.times[0].written
+    if words.range_end is not None:
+        written = f"{written}-{words.range_end.written}"
+    if words.zone_written and words.zone != tz:
+        written = f"{written} {words.zone_written}"
+    guesses.insert(0, _how_read(written, start, user_zone, local_now))
     if words.zone_offset is not None:
         _check_fixed_offset(words, start, zone_name, guesses)
     elif words.zone not in (None, "UTC", tz) and "/" not in (words.zone_written or "/"):
@@ -156,6 +181,65 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     if recurrence is not None:
         request = replace(request, type=RECURRING, recurrence=recurrence)
     return Reading(request, tuple(guesses))
+
+
+def _how_read(written: str, start: datetime, user_zone: ZoneInfo, local_now: datetime) -> str:
+    """The note saying how the time words were read: "read 3p as 3 PM today (Tue, Dec 1)";
+    in another zone, also the user's own time: "read 8 am PST as 8 AM Los Angeles time =
+    11 AM your time (Thu, Dec 3)"."""
+    local = start.replace(tzinfo=None)
+    when = label(local.hour, local.minute)
+    mine = start.astimezone(user_zone)
+    day = mine.date()
+    if mine.utcoffset() != start.utcoffset():
+        place = zones.place_of(str(start.tzinfo))
+        if local.date() != day:
+            when = f"{when} {place} time on {day_label(local.date())}"
+        else:
+            when = f"{when} {place} time"
+        when = f"{when} = {label(mine.hour, mine.minute)} your time"
+    if day == local_now.date():
+        named = f"today ({day_label(day)})"
+    elif day == local_now.date() + timedelta(days=1):
+        named = f"tomorrow ({day_label(day)})"
+    else:
+        named = day_label_year(day) if day.year != local_now.year else day_label(day)
+    return f"read {written} as {when}, {named}"
+
+
+def _unread(leftover: str, words: TimeWords) -> Refused:
+    """The refusal for a time-like word the reading could not use."""
+    used = [t.written for t in words.times] + [d.written for d in words.dates]
+    if words.relative_written:
+        used.append(words.relative_written)
+    if used:
+        return Refused(
+            f"I read “{used[0]}” as the time, but not “{leftover}”, which also looks like "
+            f"one. Write one time, like `/zoom tomorrow 3pm Design review`, or take "
+            f"“{leftover}” out of the topic."
+        )
+    if leftover.lower() in zones.ABBREVIATIONS:  # a zone abbreviation with no time
+        return Refused(
+            f"I read “{leftover}” as a time zone but found no time. Add one, like "
+            f"`/zoom 3pm {leftover} Design review`, or write the topic without it."
+        )
+    return Refused(
+        f"“{leftover}” looks like a time, but I could not read it. Write it like `3pm`, "
+        f"`15:30`, `tomorrow 9am` or `in 2 hours`, e.g. `/zoom tomorrow 3pm Design review`."
+    )
+
+
+def _weekday_beside_date(words: TimeWords) -> WrittenDate | None:
+    """ "Fri, Sep 20", "Wednesday, September 16, 2026": a plain weekday written with a
+    calendar date is a check, not a second date. Takes it out of `words.dates`."""
+    if len(words.dates) != 2:
+        return None
+    weekdays = [d for d in words.dates if d.kind == "weekday" and d.qualifier is None]
+    others = [d for d in words.dates if d.kind in ("calendar", "ordinal")]
+    if len(weekdays) != 1 or len(others) != 1:
+        return None
+    words.dates = others
+    return weekdays[0]
 
 
 def _check_fixed_offset(
@@ -218,6 +302,11 @@ def _check_length(minutes: int, written: str) -> None:
         raise Refused(
             f"I read “{written}” as a length, but a meeting lasts at least a minute. "
             f"Write a length like `for 45 min`."
+        )
+    if minutes > 100 * MAX_DURATION:
+        raise Refused(
+            f"I read “{written}” as a length, far more than the 24 hours a Zoom meeting can "
+            f"be scheduled for. Write a length like `for 45 min` or `for 2 hours`."
         )
     if minutes > MAX_DURATION:
         raise Refused(

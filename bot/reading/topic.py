@@ -11,11 +11,11 @@ MAX_LENGTH = 200  # Zoom's limit for `topic`
 # Words and marks that only joined the topic to a time phrase ("review on", "sync at",
 # "call -"), trimmed where a time phrase was taken out and at both ends.
 _CONNECTOR = r"(?:at|on|for|from|by|@|starting|beginning|around|between|and|every|each)"
-_LEADING = re.compile(rf"^(?:[\s,;:@\-–—]+|{_CONNECTOR}(?=[\s,;:\-–—]|$))+", re.IGNORECASE)
+_LEADING = re.compile(rf"^(?:[\s,;:@\-–—]+|{_CONNECTOR}(?=[\s,;:]|[\-–—](?!\w)|$))+", re.IGNORECASE)
 _TRAILING = re.compile(rf"(?:[\s,;:@\-–—]+|(?<![\w']){_CONNECTOR})+$", re.IGNORECASE)
 # At the very ends of the text only the README's connectors go.
 _END_CONNECTOR = r"(?:at|on|for|from|@|by)"
-_TEXT_LEADING = re.compile(rf"^(?:[\s,;:@\-–—]+|{_END_CONNECTOR}(?=[\s,;:\-–—]|$))+", re.I)
+_TEXT_LEADING = re.compile(rf"^(?:[\s,;:@\-–—]+|{_END_CONNECTOR}(?=[\s,;:]|[\-–—](?!\w)|$))+", re.I)
 _TEXT_TRAILING = re.compile(rf"(?:[\s,;:@\-–—]+|(?<![\w']){_END_CONNECTOR})+$", re.I)
 
 

@@ -56,10 +56,11 @@ NUMBER_WORDS: dict[str, int] = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45,
     "fifty": 50, "sixty": 60, "ninety": 90,
+    "forty five": 45, "couple of": 2, "a couple of": 2, "a couple": 2, "couple": 2,
 }  # fmt: skip
 
 NUMBER = (
-    r"(?:\d+|forty-five|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"(?:\d+|(?:a\s+)?couple(?:\s+of)?|forty[\s-]five|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|fifteen|twenty|thirty|forty|fifty|sixty|ninety)"
 )
 
@@ -79,7 +80,7 @@ def month_of(word: str) -> int:
 
 def number_of(word: str) -> int:
     """The value of a digit string or a number word from `NUMBER`."""
-    word = word.lower()
+    word = " ".join(word.lower().split())
     return int(word) if word.isdigit() else NUMBER_WORDS[word]
 
 

@@ -28,6 +28,16 @@ ABBREVIATIONS: dict[str, str] = {
     "ist": "Asia/Kolkata", "india time": "Asia/Kolkata",
     "jst": "Asia/Tokyo", "tokyo time": "Asia/Tokyo",
     "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "sydney time": "Australia/Sydney",
+    "aet": "Australia/Sydney", "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne",
+    "london": "Europe/London", "paris": "Europe/Paris", "berlin": "Europe/Berlin",
+    "amsterdam": "Europe/Amsterdam", "madrid": "Europe/Madrid", "tokyo": "Asia/Tokyo",
+    "japan time": "Asia/Tokyo", "mumbai": "Asia/Kolkata", "delhi": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata", "singapore": "Asia/Singapore", "new york": "America/New_York",
+    "nyc": "America/New_York", "new york time": "America/New_York",
+    "los angeles": "America/Los_Angeles", "san francisco": "America/Los_Angeles",
+    "sf time": "America/Los_Angeles", "chicago": "America/Chicago", "denver": "America/Denver",
+    "eastern standard time": "America/New_York", "pacific standard time": "America/Los_Angeles",
+    "central european time": "Europe/Paris", "utc time": "UTC", "gmt time": "UTC",
 }  # fmt: skip
 
 # Read after a time ("4pm ET", "9:00 (CET)"), case-insensitively.

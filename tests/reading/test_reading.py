@@ -31,12 +31,13 @@ def refusal(text: str, tz: str = "America/Denver", now: datetime = DENVER_NOW) -
 
 def test_guesses_say_what_was_assumed() -> None:
     guesses = read("huddle at 3").guesses
-    assert "read 3 as 3 PM" in guesses
+    assert "read 3 as 3 PM, today (Tue, Sep 9)" in guesses
     assert "no length given: 30 minutes" in guesses
 
 
 def test_explicit_length_and_am_pm_need_no_guess() -> None:
-    assert read("huddle at 3pm for 45 min").guesses == ()
+    # Only the note saying how the time was read: nothing was assumed.
+    assert read("huddle at 3pm for 45 min").guesses == ("read 3pm as 3 PM, today (Tue, Sep 9)",)
 
 
 def test_zone_guess_names_the_region_and_its_daylight_saving() -> None:
@@ -159,7 +160,7 @@ def test_dry_run_prints_zooms_body_and_notes(capsys: pytest.CaptureFixture[str])
         "topic": "huddle", "type": 2, "start_time": "2025-09-09T16:00:00",
         "timezone": "America/Denver", "duration": 30,
     }  # fmt: skip
-    assert "note: read 4 as 4 PM" in err.splitlines()
+    assert "note: read 4 as 4 PM, today (Tue, Sep 9)" in err.splitlines()
 
 
 def test_dry_run_instant(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,115 @@
+"""The safety net: time-like words the reading did not use.
+
+After every reader has claimed what it understood, what is left becomes the topic. If the
+left-over text still holds something that looks like a time (digits with am/pm/h, a clock,
+a weekday, a month with a day, a relative word, a zone abbreviation), the reading refuses
+and quotes it rather than schedule a wrong meeting. The patterns are narrow on purpose, so
+"1:1 with Ana", "Q3 planning", "v2 launch" and "top 10 list" stay topics.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.reading.scan import TIME, Scan
+from bot.reading.vocabulary import MONTH
+
+_ORDINAL_WORD = (
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|\d{1,2}(?:st|nd|rd|th)"
+)
+_TIME_LIKE = re.compile(
+    "|".join(
+        (
+            # digits with am/pm, a/p or h: "11 am", "3p", "15h30", "9 a.m."
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s*(?:a\.?m\b\.?|p\.?m\b\.?)",
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?[ap](?!['.]?\w)",
+            r"(?<![\w.:/#-])\d{1,2}h(?:\d{2})?(?![\w:])",
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s*-?ish\b",
+            # a clock: "3:30", "14:00:00" (not "1:1" or "2:1")
+            r"(?<![\w.:/#-])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])",
+            # weekdays in full, and the unambiguous short ones
+            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:tue|tues|wed|thu|thur|thurs)\b",
+            # a month next to a day number
+            rf"\b{MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:.])",
+            rf"(?<![\w.:/#-])\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}",
+            # relative and day words
+            r"\b(?:tomorrow|tmrw|tmr|today|tonight|tonite|yesterday|noon|midday|midnight)\b",
+            r"\bo'?clock\b|\b(?:half|quarter)\s+(?:past|to|after|of)\b",
+            r"\bfrom\s+now\b|\b(?:next|this)\s+(?:morning|afternoon|evening|week|month)\b",
+            r"\bin\s+(?:\S+\s+){0,3}?\S*?(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+            r"\b(?:days?|weeks?|months?|fortnights?)\s+from\b|\bfortnight\b|\bago\b",
+            r"\b(?:late|early|mid)[\s-]?(?:morning|afternoon|evening|day)\b|\b2mor\w*|\btom+or+o?w+\b",
+            # minutes left after a time read: "at 5 30"
+            rf"(?<=[{TIME}])\s*[0-5]\d\b(?!\s*(?:min|minutes?|people|attendees)\b)",
+            # absurd numbers written as times: "1e400 minutes", "99999:00", "the 99999th"
+            r"(?<![\w.])\d[\d.]*e[+-]?\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\b",
+            r"(?<![\w.:/#-])\d{3,}:\d{2}(?![\d:])|\bthe\s+\d{3,}(?:st|nd|rd|th)\b",
+            r"(?<![\w.:/#-])\d{1,2}/\d{1,2}/\d{3,}\b",
+            # vague or unread: "this weekend", "within the hour", "in 5", "9 to 5"
+            r"\b(?:this|next)\s+weekend\b|\bwithin\s+(?:the\s+|an?\s+)?(?:hour|day|week)\b",
+            r"\bin\s+\d{1,3}(?=\s*$|\s*[,.;!?])",
+            r"(?<![\w.:/#-])\d{1,2}\s*(?:to|till|til|until)\s+\d{1,2}(?![\w:/.])",
+            rf"\b(?:{_ORDINAL_WORD})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+\d",
+            r"\b(?:after|before)\s+(?:lunch|breakfast|dinner|work|the\s+meeting)\b",
+            # "before noon", "after 3pm": a bound, not a start
+            rf"\b(?:before|after|until|till|no\s+later\s+than)\s*(?=[{TIME}])",
+            # a holiday right before the time read: "Christmas at 10am" (not "Christmas party")
+            r"\b(?:christmas(?:\s+(?:eve|day))?|new\s+year'?s(?:\s+(?:eve|day))?|thanksgiving"
+            rf"|halloween|easter|boxing\s+day|labou?r\s+day)(?=\s*(?:at\s*|@\s*)?[{TIME}])",
+            # spelled-out hour and minutes: "nine thirty standup"
+            r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]+"
+            r"(?:oh[\s-]five|fifteen|thirty|forty[\s-]five)\b",
+            r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+(?:after|before|later|from)\b",
+            r"(?<![\w+])\+\s*\d",
+        )
+    )
+)
+
+# Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
+_NO_TIME_ONLY = re.compile(
+    r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b|\blunchtime\b"
+    r"|(?<![\w.:/#$€£-])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%\w])"  # "15.00", not "v2.10"
+)
+
+# Zone abbreviations count only as written in capitals: "et al." and "pt" are words.
+_ZONE_LIKE = re.compile(
+    r"(?<![\w/])(?:PST|PDT|MST|MDT|CST|CDT|EST|EDT|UTC|GMT|BST|CEST|CET|IST|JST|AEST|AEDT"
+    r"|PT|ET)(?![\w/])"
+)
+
+
+def leftover_time(scan: Scan, with_zones: bool = True) -> str | None:
+    """The first time-like word in the text no reader claimed, as written; None if none.
+    `with_zones=False` when a time was read: a zone abbreviation away from it is topic
+    ("CST migration sync 3pm"), as the conventions say."""
+    found = []
+    match = _TIME_LIKE.search(scan.masked)
+    if match is not None:
+        found.append(match)
+    late = _NO_TIME_ONLY.search(scan.masked) if with_zones else None
+    if late is not None:
+        found.append(late)
+    for zone in _ZONE_LIKE.finditer(scan.text) if with_zones else ():
+        if scan.masked[zone.start() : zone.end()] == scan.text[zone.start() : zone.end()].lower():
+            found.append(zone)
+            break
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    return scan.original(first.start(), first.end())
+
+
+def mentions_time(text: str) -> bool:
+    """Whether `text` holds any time word the reader reads or any time-like word it would
+    refuse: what decides that `/zoom list review at 3` is a meeting, not `list`."""
+    from bot.reading.time_words import find_time_words  # late: time_words is the heavier
+
+    scan = Scan(" ".join(text.replace("’", "'").split()))
+    try:
+        words = find_time_words(scan, "UTC")
+    except Exception:  # a refusal (two zones, an unknown zone) is about time too
+        return True
+    if words.times or words.dates or words.relative_minutes is not None or words.repetitions:
+        return True
+    return leftover_time(scan) is not None
