@@ -827,7 +827,7 @@ class Scheduler:
             meeting_id = parse_meeting_id(text)
             if text.strip().lower() in ("last", "latest", "the last one", "my last meeting"):
                 # The requester's most recently made upcoming meeting; the rules below apply.
-                rows = await self.store.run(self.store.meetings_by, requester)
+                rows = await self.store.meetings_by(requester)
                 ahead = home.upcoming(rows, self.clock())
                 if not ahead:
                     raise Refused(
@@ -836,10 +836,7 @@ class Scheduler:
                         "no last meeting",
                     )
                 # Made last = asked for last: the request's clock, finer than the row's.
-                asked = [
-                    await self.store.run(self.store.request, r.get("request_key") or "")
-                    for r in ahead
-                ]
+                asked = [await self.store.request(r.get("request_key") or "") for r in ahead]
                 made = [(float((a or {}).get("created_at") or 0), str(r.get("created_at")))
                         for a, r in zip(asked, ahead, strict=True)]  # fmt: skip
                 meeting_id = int(ahead[made.index(max(made))]["zoom_id"])
