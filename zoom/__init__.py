@@ -4,11 +4,12 @@ Public names: `ZoomClient`, the request and answer types, the `ZoomError` hierar
 `parse_event` with the webhook event types (`ZoomEvent`, `BadEvent`, …).
 """
 
-from zoom.client import MeetingUnreadable, ZoomClient
+from zoom.client import ZoomClient
 from zoom.errors import (
     CreateUnconfirmed,
     DailyLimitReached,
     MeetingNotFound,
+    MeetingUnreadable,
     UserNotFound,
     ZoomAuthError,
     ZoomError,
@@ -21,10 +22,12 @@ from zoom.events import BadEvent, EventKind, EventMeeting, Participant, ZoomEven
 from zoom.models import (
     INSTANT,
     RECURRING,
+    RECURRING_NO_FIXED_TIME,
     SCHEDULED,
     Meeting,
     MeetingRequest,
     MeetingSettings,
+    MeetingType,
     Occurrence,
     Recurrence,
     ZoomUser,
@@ -33,6 +36,7 @@ from zoom.models import (
 __all__ = [
     "INSTANT",
     "RECURRING",
+    "RECURRING_NO_FIXED_TIME",
     "SCHEDULED",
     "BadEvent",
     "CreateUnconfirmed",
@@ -43,6 +47,7 @@ __all__ = [
     "MeetingNotFound",
     "MeetingRequest",
     "MeetingSettings",
+    "MeetingType",
     "MeetingUnreadable",
     "Occurrence",
     "Participant",
