@@ -18,6 +18,7 @@ Why aiohttp and not httpx's own transport: docs/decisions.md, "Zoom client trans
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,11 +32,24 @@ import yarl
 # Connections to Zoom at once: 64 queued a burst of creates 64 at a time (BENCHMARKS.md).
 POOL_SIZE = 256
 
+# Which transport `default_transport` builds: "aiohttp" (the default) or "httpx".
+TRANSPORT_SETTING = "ZOOM_HTTP_TRANSPORT"
+
 
 def default_transport() -> httpx.AsyncBaseTransport:
-    """The transport every `ZoomClient` that makes its own `httpx.AsyncClient` uses."""
-    # httpcore checks every pooled connection on each request: most of the CPU under load.
-    return AiohttpTransport(limit=POOL_SIZE)
+    """The transport of every `ZoomClient` that makes its own `httpx.AsyncClient`: `POOL_SIZE`
+    connections, kept alive 30 s. `ZOOM_HTTP_TRANSPORT=httpx` picks httpx's own (to measure
+    against); any value other than "aiohttp" or "httpx" is a `ValueError`."""
+    kind = os.environ.get(TRANSPORT_SETTING, "aiohttp").strip().lower() or "aiohttp"
+    if kind == "aiohttp":
+        # httpcore checks every pooled connection on each request: most of the CPU under load.
+        return AiohttpTransport(limit=POOL_SIZE)
+    if kind == "httpx":
+        limits = httpx.Limits(
+            max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE, keepalive_expiry=30.0
+        )
+        return httpx.AsyncHTTPTransport(limits=limits)
+    raise ValueError(f'{TRANSPORT_SETTING} must be "aiohttp" or "httpx", not {kind!r}')
 
 
 # Headers aiohttp sets itself from the URL and body; passing httpx's too would send them twice.
