@@ -1,7 +1,9 @@
 """A Zoom Meeting API client. Knows nothing of Slack.
 
-Public names: `ZoomClient`, the request and answer types, the `ZoomError` hierarchy, and
-`parse_event` with the webhook event types (`ZoomEvent`, `BadEvent`, …).
+Public names (`__all__`, pinned by tests/zoom/test_exported_members.py): `ZoomClient`, the
+request and answer types (`MeetingRequest`, `Meeting`, `MeetingType` with its members as
+`INSTANT`, `SCHEDULED`, …), the `ZoomError` tree (zoom/errors.py), and `parse_event` with
+the webhook event types (`ZoomEvent`, `BadEvent`, …). Everything in `zoom._*` is private.
 """
 
 from zoom.client import ZoomClient
