@@ -1,14 +1,17 @@
 """A Zoom Meeting API client. Knows nothing of Slack.
 
-Public names: `ZoomClient`, the request and answer types, the `ZoomError` hierarchy, and
-`parse_event` with the webhook event types (`ZoomEvent`, `BadEvent`, …).
+Public names (`__all__`, pinned by tests/zoom/test_exported_members.py): `ZoomClient`, the
+request and answer types (`MeetingRequest`, `Meeting`, `MeetingType` with its members as
+`INSTANT`, `SCHEDULED`, …), the `ZoomError` tree (zoom/errors.py), and `parse_event` with
+the webhook event types (`ZoomEvent`, `BadEvent`, …). Everything in `zoom._*` is private.
 """
 
-from zoom.client import MeetingUnreadable, ZoomClient
+from zoom.client import ZoomClient
 from zoom.errors import (
     CreateUnconfirmed,
     DailyLimitReached,
     MeetingNotFound,
+    MeetingUnreadable,
     UserNotFound,
     ZoomAuthError,
     ZoomError,
@@ -21,10 +24,12 @@ from zoom.events import BadEvent, EventKind, EventMeeting, Participant, ZoomEven
 from zoom.models import (
     INSTANT,
     RECURRING,
+    RECURRING_NO_FIXED_TIME,
     SCHEDULED,
     Meeting,
     MeetingRequest,
     MeetingSettings,
+    MeetingType,
     Occurrence,
     Recurrence,
     ZoomUser,
@@ -33,6 +38,7 @@ from zoom.models import (
 __all__ = [
     "INSTANT",
     "RECURRING",
+    "RECURRING_NO_FIXED_TIME",
     "SCHEDULED",
     "BadEvent",
     "CreateUnconfirmed",
@@ -43,6 +49,7 @@ __all__ = [
     "MeetingNotFound",
     "MeetingRequest",
     "MeetingSettings",
+    "MeetingType",
     "MeetingUnreadable",
     "Occurrence",
     "Participant",

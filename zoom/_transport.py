@@ -1,25 +1,24 @@
-"""An httpx transport over aiohttp's connection pool.
+"""The transport under the Zoom client's `httpx.AsyncClient`, chosen in `default_transport`.
 
-Why: httpcore (httpx's own transport) checks every pooled connection, with a system call or
-two each, every time a request starts or ends. Under a burst of meeting creates, 30 to 100
-pooled connections made that check most of the app's CPU (see BENCHMARKS.md). aiohttp keeps
-idle connections in a queue and checks none of them per request. The rest of the client
-keeps speaking httpx: one `httpx.AsyncClient`, its timeouts and its exception types.
+`AiohttpTransport` sends httpx requests through an aiohttp connection pool. Contract:
 
-What the no-duplicate create relies on, and so what the error mapping keeps exact:
-`httpx.ConnectError` / `httpx.ConnectTimeout` mean the request never left (safe to resend);
-anything that fails after the connection was made (a read timeout, a dropped connection,
-a reset, anything aiohttp raises that is not one of its connection errors) is a
-`ReadTimeout`, `RemoteProtocolError` or `ReadError`: Zoom may have acted.
+- The rest of the client speaks httpx only: its timeouts (pool, connect, read) are honoured
+  and every failure is an `httpx.TransportError`.
+- `httpx.ConnectError` / `httpx.ConnectTimeout` mean the request never left (safe to
+  re-send); any failure after the connection was made is `ReadTimeout`,
+  `RemoteProtocolError` or `ReadError` (Zoom may have acted). The no-duplicate create
+  relies on this split.
+- Error messages name the kind of failure and the host only, never the path or query (a
+  Zoom path can carry a host's email); aiohttp's exception is not chained.
+- HTTP(S)_PROXY / NO_PROXY are honoured as httpx honours them; TLS is verified against
+  certifi's CA bundle, as httpx does.
 
-Error messages name the kind of failure and the host only: aiohttp's own messages carry the
-whole URL, and a Zoom URL can carry a host's email (`/users/ada@example.com/meetings`).
-Like httpx, the session honours HTTP(S)_PROXY / NO_PROXY from the environment, and it checks
-TLS certificates against certifi's CA bundle (the one httpx uses).
+Why aiohttp and not httpx's own transport: docs/decisions.md, "Zoom client transport".
 """
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +28,29 @@ import aiohttp.helpers
 import certifi
 import httpx
 import yarl
+
+# Connections to Zoom at once: 64 queued a burst of creates 64 at a time (BENCHMARKS.md).
+POOL_SIZE = 256
+
+# Which transport `default_transport` builds: "aiohttp" (the default) or "httpx".
+TRANSPORT_SETTING = "ZOOM_HTTP_TRANSPORT"
+
+
+def default_transport() -> httpx.AsyncBaseTransport:
+    """The transport of every `ZoomClient` that makes its own `httpx.AsyncClient`: `POOL_SIZE`
+    connections, kept alive 30 s. `ZOOM_HTTP_TRANSPORT=httpx` picks httpx's own (to measure
+    against); any value other than "aiohttp" or "httpx" is a `ValueError`."""
+    kind = os.environ.get(TRANSPORT_SETTING, "aiohttp").strip().lower() or "aiohttp"
+    if kind == "aiohttp":
+        # httpcore checks every pooled connection on each request: most of the CPU under load.
+        return AiohttpTransport(limit=POOL_SIZE)
+    if kind == "httpx":
+        limits = httpx.Limits(
+            max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE, keepalive_expiry=30.0
+        )
+        return httpx.AsyncHTTPTransport(limits=limits)
+    raise ValueError(f'{TRANSPORT_SETTING} must be "aiohttp" or "httpx", not {kind!r}')
+
 
 # Headers aiohttp sets itself from the URL and body; passing httpx's too would send them twice.
 _OWN_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "connection"})
@@ -119,11 +141,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     def _proxy_for(self, url: httpx.URL) -> tuple[str | None, aiohttp.BasicAuth | None]:
-        """HTTP(S)_PROXY and NO_PROXY for this scheme and host, as httpx honours them.
-
-        Looked up once per scheme and host: aiohttp's own `trust_env` does the look-up on a
-        worker thread for every request, a thread hop per Zoom call that showed under load.
-        """
+        """HTTP(S)_PROXY and NO_PROXY for this scheme and host, as httpx honours them; looked
+        up once per scheme and host (aiohttp's `trust_env` would do it per request)."""
         key = (url.scheme, url.host)
         if key not in self._proxies:
             try:

@@ -1,8 +1,19 @@
 """One exception hierarchy for everything that can go wrong talking to Zoom.
 
-Every error carries what an operator needs to find it in Zoom's logs: the HTTP
-status, Zoom's own error code, its message and its tracking id
-(`x-zm-trackingid`).
+    ZoomError                      status, code, message, tracking_id
+    ├── ZoomAuthError              credentials refused, app deactivated, missing_scopes
+    ├── ZoomNotFound
+    │   ├── UserNotFound           Zoom code 1001
+    │   └── MeetingNotFound        Zoom code 3001
+    ├── ZoomValidationError        code 300 or another 400; errors (per field)
+    ├── ZoomRateLimited            429 not waited out; retry_after
+    │   └── DailyLimitReached      per-host daily limit; resets_at
+    └── ZoomUnavailable            5xx, timeout or connection failure, after retries
+        ├── CreateUnconfirmed      a create Zoom may have made; could not be checked
+        └── MeetingUnreadable      a create Zoom did make; meeting_id, not read back
+
+No raw httpx or aiohttp exception leaves `zoom`, and no message carries a URL path (which
+can carry a host's email). `tracking_id` is Zoom's `x-zm-trackingid`, for Zoom's logs.
 """
 
 from __future__ import annotations
@@ -99,3 +110,20 @@ class ZoomUnavailable(ZoomError):
 class CreateUnconfirmed(ZoomUnavailable):
     """A create failed in a way Zoom may have acted on, and whether it did could not be
     checked: it was not sent again. The meeting may exist; never tell anyone it does not."""
+
+
+class MeetingUnreadable(ZoomUnavailable):
+    """A failed create's look-up found the meeting Zoom made, but could not read it.
+
+    `meeting_id` is that meeting: it exists, and was not created again.
+    """
+
+    def __init__(self, meeting_id: int, cause: ZoomError) -> None:
+        super().__init__(
+            f"Zoom made the meeting (ID {meeting_id}) but it could not be read back "
+            f"({type(cause).__name__}); it was not created again. Look it up in Zoom.",
+            status=cause.status,
+            code=cause.code,
+            tracking_id=cause.tracking_id,
+        )
+        self.meeting_id = meeting_id

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import IntEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-INSTANT = 1
-SCHEDULED = 2
-RECURRING_NO_FIXED_TIME = 3
-RECURRING = 8  # recurring with a fixed time
+
+class MeetingType(IntEnum):
+    """Zoom's meeting `type`. An IntEnum: each member equals the int Zoom sends and reads."""
+
+    INSTANT = 1
+    SCHEDULED = 2
+    RECURRING_NO_FIXED_TIME = 3
+    RECURRING = 8  # recurring with a fixed time
+
+
+INSTANT = MeetingType.INSTANT
+SCHEDULED = MeetingType.SCHEDULED
+RECURRING_NO_FIXED_TIME = MeetingType.RECURRING_NO_FIXED_TIME
+RECURRING = MeetingType.RECURRING
 
 DAILY = 1
 WEEKLY = 2
@@ -112,7 +123,8 @@ class MeetingRequest:
     """The body of Zoom's create-meeting call.
 
     `start_time` is local wall-clock time without an offset (`YYYY-MM-DDTHH:MM:SS`),
-    read in `timezone` (an IANA name). An instant meeting (`type=1`) needs neither.
+    read in `timezone` (an IANA name). An instant meeting (`MeetingType.INSTANT`) needs
+    neither.
     """
 
     topic: str

@@ -16,12 +16,12 @@ import pytest
 from zoom import (
     RECURRING,
     MeetingRequest,
+    MeetingUnreadable,
     Recurrence,
     ZoomAuthError,
     ZoomClient,
     ZoomUnavailable,
 )
-from zoom.client import MeetingUnreadable
 from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
