@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python app.py
 
+# The real app against the local fake Slack and Zoom, in a page that looks like Slack.
+.PHONY: demo
+demo: $(STAMP)
+	$(BIN)/python demo/run.py
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
