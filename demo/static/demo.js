@@ -35,7 +35,7 @@ function render(state) {
   if (!viewer) viewer = state.viewer.id;
   const select = $("#viewer");
   if (!select.options.length) {
-    for (const p of state.people) select.add(new Option(`${p.name} (${p.tz})`, p.id));
+    for (const p of state.people) select.add(new Option(`${p.name} · ${p.tz.split("/").pop().replace("_", " ")}`, p.id));
   }
   select.value = viewer;
   $("#zone").textContent = `Times shown in ${state.viewer.tz}`;

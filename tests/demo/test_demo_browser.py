@@ -131,24 +131,31 @@ def test_a_person_schedules_cancels_and_watches_a_meeting_live(demo_url: str, br
     expect(first).to_contain_text(f"at {tokyo.hour % 12 or 12}:00 AM")
     page.select_option("#viewer", "U0ALEX")
 
-    # The meeting starts and ends in Zoom: the message follows.
+    # The meeting starts in Zoom: the message says it is live.
     # (`.block`: the message's own blocks, not the demo's "Zoom side" buttons under it.)
     first.get_by_role("button", name="Meeting started").click()
     expect(first.locator(".block", has_text="Live")).to_contain_text("nobody in yet")
-    first.get_by_role("button", name="Meeting ended").click()
-    expect(first.locator(".block", has_text="lasted")).to_have_count(1)
-    expect(first.get_by_role("link", name="Join")).to_have_count(0)
 
     # The scheduling modal: fill the topic, submit, see a second message.
     page.click("#schedule")
     modal = page.locator("#modal .dialog")
     expect(modal).to_contain_text("Schedule a Zoom meeting")
-    modal.locator('[data-block="topic"] input').fill("Roadmap <b>review</b>")
+    modal.locator('[data-block="topic"] input').fill("Q3 roadmap & <planning>")
     modal.get_by_role("button", name="Schedule").click()
     expect(page.locator("#modal")).to_be_hidden()
-    second = page.locator(".message", has_text="Roadmap <b>review</b>")
+    second = page.locator(".message", has_text="Q3 roadmap & <planning>")
     expect(second).to_have_count(1)  # shown as typed, not as markup
     expect(second.get_by_role("link", name="Join")).to_be_visible()
+    expect(page.locator("#notes")).to_contain_text("Created Q3 roadmap & <planning>")
+    if SCREENSHOT:
+        page.set_viewport_size({"width": 1180, "height": 1180})
+        page.evaluate("document.querySelector('#messages').scrollTop = 0")
+        page.screenshot(path=SCREENSHOT)
+
+    # The first meeting ends: how long it lasted, and no buttons any more.
+    first.get_by_role("button", name="Meeting ended").click()
+    expect(first.locator(".block", has_text="lasted")).to_have_count(1)
+    expect(first.get_by_role("link", name="Join")).to_have_count(0)
 
     # Cancel (after Slack's confirmation): the message says who cancelled it.
     second.get_by_role("button", name="Cancel").click()
@@ -157,8 +164,3 @@ def test_a_person_schedules_cancels_and_watches_a_meeting_live(demo_url: str, br
     expect(second).to_contain_text("Cancelled")
     expect(second).to_contain_text("@Alex Morgan")
     expect(second.get_by_role("button", name="Cancel")).to_have_count(0)
-
-    if SCREENSHOT:
-        page.select_option("#viewer", "U0ANA")
-        page.evaluate("document.querySelector('#messages').scrollTop = 0")
-        page.screenshot(path=SCREENSHOT)
