@@ -18,7 +18,7 @@ run: $(STAMP)
 # The real app against the local fake Slack and Zoom, in a page that looks like Slack.
 .PHONY: demo
 demo: $(STAMP)
-	$(BIN)/python demo/run.py
+	$(BIN)/python demo/run.py $(DEMO_ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
