@@ -399,28 +399,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
     args = parser.parse_args(argv)
 
-    def stop_on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop_on_term)
+    # Ctrl-C reaches the app too (same process group), so it may stop first: a stop asked
+    # for by a signal is told from the app failing by this flag, not by the app's state.
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     with tempfile.TemporaryDirectory(prefix="zoombot-demo-") as workdir:
         demo = Demo(Path(workdir))
         server = LoopbackServer(web(demo), port=args.port)
         try:
             print("zoombot demo: starting the fake Slack, the fake Zoom and the app…", flush=True)
             demo.start()
+            assert demo.app is not None
             server.start()
             url = server.url + "/"
             print(f"zoombot demo: open {url}  (Ctrl-C stops it)", flush=True)
-            print(f"zoombot demo: the app's log is {demo.app.log_path}", flush=True)  # type: ignore[union-attr]
+            print(f"zoombot demo: the app's log is {demo.app.log_path}", flush=True)
             if not args.no_browser:
                 webbrowser.open(url)
-            while demo.app is not None and demo.app.running:
-                time.sleep(0.5)
-            print("zoombot demo: the app stopped:\n" + demo.app.logs()[-2000:], flush=True)  # type: ignore[union-attr]
+            while not stopping.wait(0.5) and demo.app.running:
+                pass
+            if stopping.wait(1.0):
+                print("zoombot demo: stopping", flush=True)
+                return 0
+            print("zoombot demo: the app stopped:\n" + demo.app.logs()[-2000:], flush=True)
             return 1
-        except KeyboardInterrupt:
-            return 0
         finally:
             server.stop()
             demo.stop()
