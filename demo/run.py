@@ -171,8 +171,7 @@ class Demo:
     def press(self, user: str, ts: str, action: dict[str, Any]) -> dict[str, Any]:
         """`user` pressed a button of the message `ts` in #general: a `block_actions`."""
         url, trigger = self._own(user)
-        with self.slack._lock:
-            stored = dict(self.slack.messages.get((DEFAULT_CHANNEL, ts)) or {"ts": ts})
+        stored = self.slack.message(DEFAULT_CHANNEL, ts) or {"ts": ts}
         stored.pop("channel", None)
         payload = block_actions(
             user=user,
@@ -189,8 +188,7 @@ class Demo:
         """`user` submitted the modal `view_id` with `values` (block id -> what the page's
         form held). Returns `{"errors": {block: message}}` when the app refuses it."""
         viewer = self.viewer(user)
-        with self.slack._lock:
-            view = dict(self.slack.views[view_id])
+        view = next(v for v in self.slack.modal_views() if v["id"] == view_id)
         fill: dict[str, Any] = {}
         response_urls: list[dict[str, Any]] = []
         for block in view.get("blocks") or []:
@@ -245,12 +243,14 @@ class Demo:
     # -- what the page shows ---------------------------------------------------------------
 
     def viewer(self, user: str) -> Viewer:
-        with self.slack._lock:
-            names = {
-                uid: u["profile"].get("display_name") or u["name"]
-                for uid, u in self.slack.users.items()
-            }
-            channels = {cid: c["name"] for cid, c in self.slack.channels.items() if not c["is_im"]}
+        # Copies: the fake's server thread may add to them meanwhile.
+        names = {
+            uid: u["profile"].get("display_name") or u["name"]
+            for uid, u in dict(self.slack.users).items()
+        }
+        channels = {
+            cid: c["name"] for cid, c in dict(self.slack.channels).items() if not c["is_im"]
+        }
         return Viewer(tz=self._person(user).tz, users=names, channels=channels)
 
     def _meetings_by_ts(self) -> dict[str, int]:
@@ -336,15 +336,14 @@ class Demo:
             for c in self.slack.calls_to("views.open")
             if (c.answer or {}).get("ok") and triggers.get(c.params.get("trigger_id")) == user
         ]
-        with self.slack._lock:
-            live = [
-                v
-                for v in self.slack.views.values()
-                if v["root_view_id"] in opened and v["id"] not in dismissed
-            ]
-            if live:
-                top = max(live, key=lambda v: v["_seq"])
-                modal = {"id": top["id"], "seq": top["_seq"], "html": render_modal(top, viewer)}
+        live = [
+            v
+            for v in self.slack.modal_views()
+            if v["root_view_id"] in opened and v["id"] not in dismissed
+        ]
+        if live:
+            top = live[-1]
+            modal = {"id": top["id"], "seq": top["_seq"], "html": render_modal(top, viewer)}
         return {
             "viewer": {"id": user, "tz": viewer.tz, "name": self._person(user).real_name},
             "people": [{"id": p.slack_id, "name": p.real_name, "tz": p.tz} for p in PEOPLE],
