@@ -119,6 +119,9 @@ def test_a_person_schedules_cancels_and_watches_a_meeting_live(demo_url: str, br
     expect(first).to_contain_text("Tomorrow at 3:00 PM")
     expect(first.get_by_role("link", name="Join")).to_have_attribute("href", re.compile("zoom"))
     expect(first.get_by_role("link", name="Add to Google Calendar")).to_be_visible()
+    # "Download .ics" is served by the app itself (ZOOMBOT_PUBLIC_URL is its own address).
+    ics = httpx.get(str(first.get_by_role("link", name="Download .ics").get_attribute("href")))
+    assert ics.status_code == 200 and "BEGIN:VCALENDAR" in ics.text, ics.text[:300]
     expect(page.locator("#notes")).to_contain_text("Created design review")
     expect(page.locator("#notes")).to_contain_text("Only visible to you")
 
