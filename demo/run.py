@@ -299,15 +299,18 @@ class Demo:
         with self._lock:
             for at, who, body in self._acks:
                 if who == user:
-                    notes.append((at, render_blocks(body.get("blocks"), body["text"], viewer)))
+                    rendered = render_blocks(body.get("blocks"), body.get("text", ""), viewer)
+                    notes.append((at, rendered))
             owners = dict(self._url_owner)
             triggers = dict(self._trigger_owner)
             dismissed = set(self._dismissed)
         for post in list(self.slack.response_posts):
-            if post.status == 200 and owners.get(post.url) == user:
-                body = post.body
+            body = post.body
+            in_channel = body.get("response_type") == "in_channel"
+            # An in_channel answer is a message everyone sees; an ephemeral one, its owner.
+            if post.status == 200 and (in_channel or owners.get(post.url) == user):
                 rendered = render_blocks(body.get("blocks"), body.get("text", ""), viewer)
-                if body.get("response_type") == "in_channel":
+                if in_channel:
                     messages.append(
                         {
                             "ts": "",
