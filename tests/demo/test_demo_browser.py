@@ -143,6 +143,8 @@ def test_a_person_schedules_cancels_and_watches_a_meeting_live(demo_url: str, br
     page.click("#schedule")
     modal = page.locator("#modal .dialog")
     expect(modal).to_contain_text("Schedule a Zoom meeting")
+    modal.get_by_role("button", name="Schedule").click()  # no topic: the app says so there
+    expect(modal.locator('[data-block="topic"] .error')).to_be_visible()
     modal.locator('[data-block="topic"] input').fill("Q3 roadmap & <planning>")
     modal.get_by_role("button", name="Schedule").click()
     expect(page.locator("#modal")).to_be_hidden()
@@ -154,6 +156,15 @@ def test_a_person_schedules_cancels_and_watches_a_meeting_live(demo_url: str, br
         page.set_viewport_size({"width": 1180, "height": 1180})
         page.evaluate("document.querySelector('#messages').scrollTop = 0")
         page.screenshot(path=SCREENSHOT)
+
+    # Ana may not cancel Alex's meeting: she alone is told so.
+    page.select_option("#viewer", "U0ANA")
+    expect(page.locator("#zone")).to_have_text("Times shown in Europe/London")
+    second.get_by_role("button", name="Cancel").click()
+    page.locator("#confirm").get_by_role("button", name="Cancel meeting").click()
+    expect(page.locator("#notes")).to_contain_text("Only the person")
+    page.select_option("#viewer", "U0ALEX")
+    expect(page.locator("#notes")).not_to_contain_text("Only the person")
 
     # The first meeting ends: how long it lasted, and no buttons any more.
     first.get_by_role("button", name="Meeting ended").click()
