@@ -410,10 +410,18 @@ def main(argv: list[str] | None = None) -> int:
         demo = Demo(Path(workdir))
         server = LoopbackServer(web(demo), port=args.port)
         try:
+            server.start()
+        except OSError as e:
+            print(
+                f"zoombot demo: cannot serve on port {args.port} ({e.strerror}); pick another:"
+                " make demo DEMO_ARGS='--port 8000'",
+                file=sys.stderr,
+            )
+            return 2
+        try:
             print("zoombot demo: starting the fake Slack, the fake Zoom and the app…", flush=True)
             demo.start()
             assert demo.app is not None
-            server.start()
             url = server.url + "/"
             print(f"zoombot demo: open {url}  (Ctrl-C stops it)", flush=True)
             print(f"zoombot demo: the app's log is {demo.app.log_path}", flush=True)
