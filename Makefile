@@ -30,6 +30,11 @@ lock:
 run: $(STAMP)
 	$(BIN)/python app.py
 
+# The real app against the local fake Slack and Zoom, in a page that looks like Slack.
+.PHONY: demo
+demo: $(STAMP)
+	$(BIN)/python demo/run.py $(DEMO_ARGS)
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)

@@ -673,6 +673,17 @@ class FakeSlack:
             found = [m for (c, _), m in self.messages.items() if c == channel]
         return sorted(found, key=lambda m: float(m["ts"]))
 
+    def message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """A copy of message `ts` in `channel` as stored now; None if absent or deleted."""
+        with self._lock:
+            found = self.messages.get((channel, ts))
+            return dict(found) if found is not None else None
+
+    def modal_views(self) -> list[dict[str, Any]]:
+        """Copies of the modals opened, pushed or updated so far, oldest first (`_seq`)."""
+        with self._lock:
+            return sorted((dict(v) for v in self.views.values()), key=lambda v: v["_seq"])
+
     def last_view(self) -> dict[str, Any]:
         """The most recently opened, pushed or updated modal (as `views.open` answered it)."""
         with self._lock:
