@@ -41,6 +41,7 @@ from bot.logs import configure_logging
 from bot.posting import Poster
 from bot.scheduling import Scheduler
 from bot.settings import WHERE, Settings, SettingsError, load_settings
+from bot.slack.failures import retry_handlers
 from bot.store import Store
 from zoom import ZoomClient, ZoomError
 
@@ -215,6 +216,7 @@ def build_runtime(settings: Settings) -> Runtime:
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
         session=slack_session,
+        retry_handlers=retry_handlers(),  # what is re-sent blindly: bot/slack/failures.py
     )
     hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
