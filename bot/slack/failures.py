@@ -134,11 +134,16 @@ def _safe(text: Any, limit: int = 60) -> str:
 
 
 def retry_after_of(headers: Any) -> float | None:
-    """`Retry-After` in seconds (>= 0), or None when absent or unreadable."""
+    """`Retry-After` in seconds (>= 0), or None when absent or unreadable. `headers`: aiohttp's
+    (case-insensitive) or slack_sdk's retry response's (a dict of lists, keys as sent)."""
     try:
-        value = headers.get("Retry-After") if headers is not None else None
+        value = None
+        for key, found in (headers or {}).items():
+            if str(key).lower() == "retry-after":
+                value = found[0] if isinstance(found, list) else found
+                break
         return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, IndexError):
         return None
 
 

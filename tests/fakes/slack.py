@@ -921,8 +921,9 @@ class FakeSlack:
         params = await _read_params(request)
         call = Call(method=method, params=params, headers=headers, at=time.monotonic())
         with self._lock:
-            index = len(self.calls)
-            self.calls.append(call)
+            calls = self.calls  # a reset during the delay starts a new list: leave it alone
+            index = len(calls)
+            calls.append(call)
         scripted = self._next_scripted(method)
         done: Any = None
         if scripted is not None and scripted.act:
@@ -935,7 +936,7 @@ class FakeSlack:
             answer = done if done is not None else self._answer(method, params, headers)
             response = JSONResponse(answer)
         with self._lock:
-            self.calls[index] = Call(
+            calls[index] = Call(
                 method,
                 params,
                 headers,
