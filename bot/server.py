@@ -41,7 +41,7 @@ from bot.logs import configure_logging
 from bot.posting import Poster
 from bot.scheduling import Scheduler
 from bot.settings import WHERE, Settings, SettingsError, load_settings
-from bot.slack.failures import retry_handlers
+from bot.slack.failures import retry_handlers, slack_failure
 from bot.store import Store
 from zoom import ZoomClient, ZoomError
 
@@ -364,7 +364,7 @@ def _refusal_watch(handler: object) -> asyncio.Future[str]:
                 response = await client.web_client.apps_connections_open(app_token=client.app_token)
                 return str(response["url"])
             except SlackApiError as error:
-                code = error.response.get("error") if error.response is not None else None
+                code = slack_failure(error).code  # the answer may be text, not a dict
                 if code in REFUSED_APP_TOKEN:
                     if not refused.done():
                         refused.set_result(str(code))
@@ -372,7 +372,7 @@ def _refusal_watch(handler: object) -> asyncio.Future[str]:
                 if code != "ratelimited":
                     raise
                 # Rare on this method; Slack says how long to wait (Tier 1: 30 s by default).
-                await asyncio.sleep(int(error.response.headers.get("Retry-After", "30")))
+                await asyncio.sleep(slack_failure(error).retry_after or 30.0)
 
     # The handler builds its client itself, so its URL step is replaced on the instance.
     client.issue_new_wss_url = issue_new_wss_url
