@@ -87,8 +87,9 @@ def explain_no_slots(
                 f"a {length} meeting is longer than {whose} working day "
                 f"({clock(h.start)}–{clock(h.end)})"
             )
+    each = [allowed_starts(h, duration, lower, upper) for h in hours]
     for i, j in combinations(range(len(people)), 2):
-        pair = _common(duration, [hours[i], hours[j]], lower, upper)
+        pair = _intersect(each[i], each[j])
         if not _nearest(pair, start.timestamp(), step_s, 1):
             return _sentence(
                 f"{name(i)} and {name(j)} have no {length} stretch of working hours "
