@@ -6,7 +6,7 @@ local day, at least one weekday), so the rest of `bot.slots` may trust it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -72,7 +72,7 @@ class Person:
 
     label: str
     zone: str
-    hours: WorkingHours = field(default=None)  # type: ignore[assignment]
+    hours: WorkingHours = None  # type: ignore[assignment]  # None: defaults, set below
 
     def __post_init__(self) -> None:
         if self.hours is None:

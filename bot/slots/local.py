@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.slots.hours import Person, WorkingHours, zone_label
 
@@ -112,8 +112,3 @@ def describe(times: list[LocalTime], viewer_label: str = "you") -> str:
             part += " — outside working hours"
         parts.append(part)
     return " · ".join(parts)
-
-
-def utc_seconds(moment: datetime) -> int:
-    """Whole seconds since the Unix epoch (sub-second parts dropped toward the past)."""
-    return int(moment.astimezone(UTC).timestamp() // 1)
