@@ -82,10 +82,12 @@ def explain_no_slots(
     days = f"the next {horizon_days} working day{'s' if horizon_days != 1 else ''}"
     for i, h in enumerate(hours):
         if duration > timedelta(minutes=h.minutes):
-            whose = "your" if i == 0 and viewer_label == "you" else f"{name(i)}'s"
+            label = viewer_label if i == 0 else people[i].label
+            whose = "your" if label == "you" else f"{label}'s"
+            place = f" {h.zone_place}" if i else ""
             return _sentence(
                 f"a {length} meeting is longer than {whose} working day "
-                f"({clock(h.start)}–{clock(h.end)})"
+                f"({clock(h.start)}–{clock(h.end)}{place})"
             )
     each = [allowed_starts(h, duration, lower, upper) for h in hours]
     for i, j in combinations(range(len(people)), 2):

@@ -253,7 +253,7 @@ def test_meeting_longer_than_someone_elses_day():
     short = Person("Sam", "Europe/London", WorkingHours("Europe/London", time(10), time(12)))
     start = at(LONDON, 2026, 12, 2, 10)
     assert explain_no_slots(start, timedelta(hours=3), [ANA, short], not_before=NOW) == (
-        "A 3-hour meeting is longer than Sam (London)'s working day (10:00 AM–12:00 PM)."
+        "A 3-hour meeting is longer than Sam's working day (10:00 AM–12:00 PM London)."
     )
 
 
