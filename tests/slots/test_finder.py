@@ -334,3 +334,15 @@ def test_bad_arguments_are_refused(kwargs, match):
     } | kwargs
     with pytest.raises(ValueError, match=match):
         find_slots(args.pop("start"), args.pop("duration"), args.pop("people"), **args)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [((2027, 4, 2), "10:30"), ((2027, 4, 5), "09:30")],  # Adelaide: +10:30, then +9:30
+)
+def test_adelaide_half_hour_zone_across_its_change(day, expected):
+    adelaide = ZoneInfo("Australia/Adelaide")
+    ada = Person("Ada", "Australia/Adelaide")
+    start = at(adelaide, *day, 9)
+    slots = find_slots(start, HALF_HOUR, [ada, KENJI], not_before=start - timedelta(days=1))
+    assert slots[0].astimezone(adelaide).strftime("%H:%M") == expected
