@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import ZoombotError
 from bot.posting import EVENT_TYPE, Delivery, Poster, PostFailed, RetryPolicy
 from bot.slack.failures import checked, retry_handlers
-from bot.store import Store
+from bot.store import SQLiteStore
 from tests.fakes.slack import (
     DEFAULT_CHANNEL,
     SlackAnswer,
@@ -50,7 +50,7 @@ async def failure_of(call: Any) -> PostFailed:
 
 @pytest.fixture
 def store(tmp_path: Path):
-    s = Store(tmp_path / "zoombot.db")
+    s = SQLiteStore(tmp_path / "zoombot.db")
     yield s
     s.close()
 
@@ -195,7 +195,7 @@ async def test_every_failed_attempt_is_written_to_the_outbox_before_the_wait(
         seen: list[tuple[int, str]] = []
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and len(seen) < 2:
-            [entry] = store.outbox_entries() or [{}]
+            [entry] = await store.outbox_entries() or [{}]
             key = (entry.get("attempts") or 0, entry.get("last_error") or "")
             if key[0] and key not in seen:
                 # Written while the poster waits: the next attempt is still ahead.
@@ -207,7 +207,7 @@ async def test_every_failed_attempt_is_written_to_the_outbox_before_the_wait(
         posted = await asyncio.wait_for(task, 10)
     finally:
         task.cancel()
-    [entry] = store.outbox_entries()
+    [entry] = await store.outbox_entries()
     assert entry["state"] == "posted" and entry["attempts"] == 3 and entry["posted_ts"] == posted.ts
 
 
@@ -228,7 +228,7 @@ async def test_a_post_slack_was_slow_to_answer_is_found_not_reposted(fake_slack,
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
     [look] = fake_slack.calls_to("conversations.history")
     assert look.params["channel"] == DEFAULT_CHANNEL
-    [entry] = store.outbox_entries()
+    [entry] = await store.outbox_entries()
     assert entry["state"] == "posted" and entry["posted_ts"] == copy["ts"]
 
 
@@ -245,7 +245,7 @@ async def test_without_the_history_scope_a_slow_post_makes_at_most_two_copies(
     )
     await poster.deliver(delivery())
     assert len(copies(fake_slack)) == 2
-    [entry] = store.outbox_entries()
+    [entry] = await store.outbox_entries()
     assert entry["state"] == "posted"
 
 
