@@ -456,6 +456,43 @@ class Store:
         )
         return None
 
+    def claim_request_for(
+        self, key: str, details: dict[str, Any], *, window: float | None = None
+    ) -> dict[str, Any] | None:
+        """`claim_request`, also writing who asked and where to answer them (`details`: the
+        v4 columns kind, requester, channel, thread_ts, response_url) in the same statement,
+        before Slack is acknowledged: a start after a crash can then tell the person even
+        when their request never reached Zoom (`unstarted_claims`). (flows)"""
+        now = self._clock()
+        earlier = self._one("SELECT * FROM requests WHERE key = ?", [key])
+        retryable = earlier is not None and earlier["state"] in ("refused", "failed")
+        if earlier and not retryable and (window is None or now - earlier["created_at"] < window):
+            return earlier
+        row = {
+            "key": key,
+            "meeting_id": None,
+            "state": "claimed",
+            "created_at": now,
+            "create_started_at": None,
+            "create_owner": None,
+            **details,
+        }
+        self._upsert("requests", row, "key")
+        return None
+
+    def unstarted_claims(self, before: float) -> list[dict[str, Any]]:
+        """Requests claimed before `before` (epoch seconds: this process's start) that are
+        still `claimed` with no create started: an earlier run acknowledged them and died or
+        stopped before Zoom was asked, so nothing was made. Oldest first. (flows)"""
+        cursor = self.db.conn.execute(
+            "SELECT * FROM requests WHERE state IN ('claimed', 'created')"
+            " AND state = 'claimed' AND create_started_at IS NULL AND created_at < ?"
+            " ORDER BY created_at",
+            [before],
+        )
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def settle_request(self, key: str, *, state: str, meeting_id: int | None = None) -> None:
         self._update("requests", "key", key, {"state": state, "meeting_id": meeting_id})
 
