@@ -204,7 +204,8 @@ class Scheduler:
         """Raise Refused when `requester` is a Slack guest and guests are not allowed."""
         if self.settings.allow_guests:
             return
-        if is_guest(await self.hosts.profile(requester)):
+        # Fresh (≤ a minute old): someone made a guest stops creating meetings within it.
+        if is_guest(await self.hosts.fresh_profile(requester)):
             raise Refused(sentences.GUESTS_NOT_ALLOWED, "guest")
 
     async def preferences(self, requester: str) -> Preferences:
