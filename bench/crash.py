@@ -19,7 +19,7 @@ restart, and how many finished within the grace, how many the next start settled
 long that took.
 
     python bench/crash.py [--seed 11] [--commands 120] [--kills 8] [--zoom-latency 0.3]
-    python bench/crash.py --sigterm [--commands 30] [--zoom-latency 12]
+    python bench/crash.py --sigterm [--commands 30] [--zoom-latency 12] [--reconcile-after 60]
 
 Prints figures; asserts nothing (tests/app/test_crash_campaign.py asserts on `campaign`).
 """
@@ -345,11 +345,18 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=8)
     parser.add_argument("--zoom-latency", type=float, default=None)
     parser.add_argument("--sigterm", action="store_true", help="measure one stop instead")
+    parser.add_argument(
+        "--reconcile-after",
+        type=float,
+        default=60.0,
+        help="--sigterm: ZOOMBOT_RECONCILE_AFTER of the app (default: the app's own, 60)",
+    )
     args = parser.parse_args()
     if args.sigterm:
         counts = sigterm(
             commands=args.commands or 30,
             zoom_latency=12.0 if args.zoom_latency is None else args.zoom_latency,
+            reconcile_after=args.reconcile_after,
         )
     else:
         counts = campaign(
