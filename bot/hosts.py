@@ -9,6 +9,11 @@ with the same entries held in memory in front of it and an in-process single-fli
 of commands from one user makes one `users.info` call and no store reads at all. A Zoom user
 in neither is looked for in the Zoom directory (bot/directory.py: the account's active
 users, read at start and hourly) before Zoom is asked about them alone.
+
+Whether the requester is a guest is decided on a fresher profile (`fresh_profile`: read from
+Slack at most ZOOMBOT_GUEST_CHECK_AGE seconds ago, 60 by default), and a `user_change` event
+replaces the cached profile at once (`remember_profile`): a demotion takes effect within a
+minute, not an hour.
 """
 
 from __future__ import annotations
@@ -193,6 +198,8 @@ class HostFinder:
         self.directory = directory
         self._flights = SingleFlight()
         self._memo = Memo()
+        # Profiles read from Slack within `settings.guest_check_age` seconds, by user id.
+        self._fresh = Memo()
 
     async def cached_profile(self, user_id: str) -> SlackProfile | None:
         """The cached profile if there is a fresh one; never calls Slack."""
@@ -212,16 +219,36 @@ class HostFinder:
         if cached is not None:
             return cached
 
+        return await self._fetch_profile(user_id)
+
+    async def _fetch_profile(self, user_id: str) -> SlackProfile:
+        """`users.info` now (one call in flight per user), remembered everywhere."""
+
         async def fetch() -> SlackProfile:
             # Any failure, whatever Slack's answer looked like, raises PostFailed.
             response = await checked(self.slack.users_info(user=user_id))
             user = response.get("user") or {}
-            await self.store.cache_slack_user(user_id, user)
-            profile = SlackProfile.from_slack(user)
-            self._memo.put(f"slack:{user_id}", profile, PROFILE_MAX_AGE)
-            return profile
+            return await self.remember_profile(user_id, user)
 
         return await self._flights.do(f"slack:{user_id}", fetch)
+
+    async def remember_profile(self, user_id: str, user: dict[str, Any]) -> SlackProfile:
+        """Keep `user` (a users.info `user`, or a `user_change` event's) as the profile: in
+        memory for an hour, in the store, and as fresh for the guest check."""
+        profile = SlackProfile.from_slack(user)
+        self._memo.put(f"slack:{user_id}", profile, PROFILE_MAX_AGE)
+        self._fresh.put(user_id, profile, self.settings.guest_check_age)
+        await self.store.cache_slack_user(user_id, user)
+        return profile
+
+    async def fresh_profile(self, user_id: str) -> SlackProfile:
+        """The profile as Slack had it at most `settings.guest_check_age` seconds ago (60 by
+        default): what decides whether someone is a guest, so that a demotion takes effect
+        within a minute (at once when the `user_change` event arrives)."""
+        hit, profile = self._fresh.get(user_id)
+        if hit:
+            return profile
+        return await self._fetch_profile(user_id)
 
     async def zoom_user(self, email: str, *, fresh: bool = False) -> ZoomUser | None:
         """The Zoom user with this email, or None if Zoom has none. Other Zoom errors raise."""

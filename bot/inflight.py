@@ -81,7 +81,9 @@ class InFlight:
         if left:
             await asyncio.wait(left, timeout=1.0)
             log.warning(
-                "stopped %d request(s) still in flight; unsent posts stay queued", len(left)
+                "stopped %d request(s) still in flight; they stay recorded for the next start "
+                "to settle, and unsent posts stay queued",
+                len(left),
             )
         return len(left)
 

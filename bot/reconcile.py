@@ -20,6 +20,12 @@ takes every such request an earlier process left and, once its create is older t
 A request whose meeting was recorded but whose message never reached the outbox (the stop
 fell exactly between the two) is announced too, from Zoom's copy of the meeting.
 
+Before all that, the requests an earlier run acknowledged but never took to Zoom (the
+listeners record each request before Bolt answers Slack; its create intent is written only
+right before Zoom is called): nothing was made, so each is settled `failed` at once (its key
+free again) and the requester told privately, through the saved response_url while it holds,
+else ephemerally in the channel or by DM (`settle_unstarted`).
+
 One database is served by one process at a time, as for the outbox: rows whose create this
 process started are never touched here.
 """
@@ -37,7 +43,7 @@ from typing import Any
 from bot import messages
 from bot.hosts import Host
 from bot.logs import new_reference
-from bot.scheduling import Ask, Scheduler
+from bot.scheduling import STORE_ERRORS, Ask, Scheduler
 from zoom import INSTANT, MeetingRequest, ZoomError, ZoomNotFound
 
 log = logging.getLogger("zoombot.reconcile")
@@ -77,25 +83,58 @@ class Reconciler:
         self.sleep = sleep
 
     async def run(self, concurrency: int = 4) -> int:
-        """Settle every unfinished create an earlier run left. Returns how many there were.
-        Never raises for what Slack or Zoom do."""
+        """Settle every request an earlier run acknowledged and left unfinished: first the
+        ones that never reached Zoom (`settle_unstarted`), then the unfinished creates.
+        Returns how many there were. Never raises for what Slack, Zoom or the store do."""
         owner = self.flow.poster.owner
-        rows = await self.store.unsettled_creates(owner)
-        if not rows:
+        try:
+            unstarted = await self.store.unstarted_claims(self.flow.started_at)
+            rows = await self.store.unsettled_creates(owner)
+        except STORE_ERRORS as error:
+            log.error("cannot read the requests an earlier run left: %s", error)
             return 0
-        log.info("%d create(s) left unfinished by an earlier run; asking Zoom", len(rows))
+        if not rows and not unstarted:
+            return 0
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(row: dict[str, Any]) -> None:
+        async def one(row: dict[str, Any], settle: Callable[[dict[str, Any]], Any]) -> None:
             async with gate:
                 try:
-                    await self.settle(row)
+                    await settle(row)
                 except Exception:
                     # A bug of ours must not stop the others; the row stays for next start.
                     log.exception("could not settle request %s", _short(row["key"]))
 
-        await asyncio.gather(*(one(r) for r in rows))
-        return len(rows)
+        if unstarted:
+            log.info(
+                "%d request(s) acknowledged by an earlier run never reached Zoom; telling "
+                "the requesters",
+                len(unstarted),
+            )
+        if rows:
+            log.info("%d create(s) left unfinished by an earlier run; asking Zoom", len(rows))
+        await asyncio.gather(
+            *(one(r, self.settle_unstarted) for r in unstarted),
+            *(one(r, self.settle) for r in rows),
+        )
+        return len(rows) + len(unstarted)
+
+    async def settle_unstarted(self, row: dict[str, Any]) -> str:
+        """A request an earlier run claimed (and acknowledged) but never took to Zoom (its
+        create intent is written before Zoom is called): nothing was made. Free its key and
+        tell the requester privately, with a reference and how to try again. Returns
+        `not_created`, or `forgotten` for a row that does not say who asked (made before
+        requests recorded it)."""
+        if not row.get("requester"):
+            await self.store.settle_request(row["key"], state="failed")
+            log.warning("request %s: left unfinished, nobody to tell", _short(row["key"]))
+            return "forgotten"
+        await self._tell_failed(
+            row,
+            "the earlier run stopped before it asked Zoom",
+            "zoombot restarted before it could create your meeting, so nothing was made.",
+        )
+        return "not_created"
 
     async def settle(self, row: dict[str, Any]) -> str:
         """Settle one unfinished create. Returns what became of it: `announced`,

@@ -21,7 +21,8 @@ import logging
 import re
 import secrets
 import string
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot import home, live, messages, sentences, views
+from bot.errors import StoreUnavailable
 from bot.hosts import Host, HostFinder, SlackProfile
 from bot.inflight import InFlight
 from bot.logs import add_secrets, new_reference
@@ -61,6 +63,17 @@ SHORTCUT_WINDOW = 60.0
 
 # How long opening the modal may wait for users.info to learn whether the requester is a guest.
 GUEST_CHECK_TIMEOUT = 1.0
+
+# What a store failure inside a flow is (sqlite3.Error until the store raises only its own).
+STORE_ERRORS: tuple[type[Exception], ...] = (StoreUnavailable,)
+# The refusal when the store fails before Zoom was asked.
+CANNOT_SAVE = (
+    "zoombot cannot save anything right now; nothing was created. Try again in a few minutes."
+)
+CANNOT_STORE = (
+    "zoombot cannot read or save anything right now, so this did not finish. "
+    "Try again in a few minutes."
+)
 
 PASSCODE_ALPHABET = string.ascii_letters + string.digits
 PASSCODE_LENGTH = 10  # Zoom's maximum
@@ -163,6 +176,8 @@ class Scheduler:
         self.clock = clock
         # Flows still running after their ack; a stop waits for them (bot/inflight.py).
         self.inflight = InFlight()
+        # Requests claimed before this moment belong to an earlier run (bot/reconcile.py).
+        self.started_at = time.time()
 
     # -- refusals --------------------------------------------------------------------------
 
@@ -189,7 +204,8 @@ class Scheduler:
         """Raise Refused when `requester` is a Slack guest and guests are not allowed."""
         if self.settings.allow_guests:
             return
-        if is_guest(await self.hosts.profile(requester)):
+        # Fresh (≤ a minute old): someone made a guest stops creating meetings within it.
+        if is_guest(await self.hosts.fresh_profile(requester)):
             raise Refused(sentences.GUESTS_NOT_ALLOWED, "guest")
 
     async def preferences(self, requester: str) -> Preferences:
@@ -201,8 +217,9 @@ class Scheduler:
         """The requester's Slack time zone (cached profile), or `fallback` if Slack has none."""
         try:
             profile = await self.hosts.profile(requester)
-        except (SlackApiError, *TRANSPORT_ERRORS):
-            # Slack refused or did not answer in time: the caller reads in `fallback`.
+        except (SlackApiError, *TRANSPORT_ERRORS, *STORE_ERRORS):
+            # Slack refused or did not answer in time (or the cache could not be read): the
+            # caller reads in `fallback`.
             return fallback
         return profile.tz or fallback
 
@@ -244,6 +261,16 @@ class Scheduler:
             return await self._refuse(
                 requester, sentence, reason, channel=channel, response_url=response_url
             )
+        except STORE_ERRORS as error:
+            # The store failed before anything was asked of Zoom (after a create, the flow
+            # answers on its own: `_announce_after_failure`).
+            return await self._refuse(
+                requester,
+                CANNOT_SAVE if operation == sentences.CREATE else CANNOT_STORE,
+                f"store {type(error).__name__}",
+                channel=channel,
+                response_url=response_url,
+            )
         except (SlackApiError, *TRANSPORT_ERRORS) as error:
             # users.info refused, or timed out / lost its connection: Slack's trouble, not a
             # bug of ours, and nothing was created.
@@ -275,27 +302,72 @@ class Scheduler:
     # -- the scheduling flow ---------------------------------------------------------------
 
     async def schedule(self, ask: Ask) -> Outcome:
-        """Create, record, post and confirm the meeting `ask` describes. Never raises for
-        anything Slack or Zoom does; the outcome says what happened."""
-        earlier = await self.store.claim_request(ask.key, window=ask.key_window)
+        """Create, record, post and confirm the meeting `ask` describes (`take`, then its
+        work). Never raises for anything Slack, Zoom or the store does; the outcome says
+        what happened."""
+        return await (await self.take(ask))
+
+    async def take(
+        self, ask: Ask, *, prepare: Callable[[Ask], Any] | None = None
+    ) -> Coroutine[Any, Any, Outcome]:
+        """Record `ask` durably (its idempotency key, who asked and where to answer them)
+        and return the work to run after Slack is acknowledged (a coroutine, not awaited).
+
+        Listeners call it before they return, so that once Slack has its ack the request is
+        in the store: if this process dies before Zoom is asked, the next start tells the
+        person that nothing was made (bot/reconcile.py). A store failure returns the work of
+        telling them so; never raises for it. `prepare` (async, Ask → Ask) completes the ask
+        after the ack, inside the flow's guard (the modal reads the requester's zone)."""
+        details = {
+            "kind": ask.kind,
+            "requester": ask.requester,
+            "channel": ask.channel,
+            "thread_ts": ask.thread_ts,
+            "response_url": ask.response_url,
+        }
+        try:
+            earlier = await self.store.claim_request(
+                ask.key, window=ask.key_window, details=details
+            )
+        except STORE_ERRORS as error:
+            return self._refuse(
+                ask.requester,
+                CANNOT_SAVE,
+                f"store {type(error).__name__} at claim",
+                channel=ask.channel,
+                response_url=ask.response_url,
+            )
         if earlier is not None:
-            return await self._repeated(ask, earlier)
-        outcome = await self._guarded(
-            ask.requester, ask.channel, ask.response_url, lambda: self._schedule(ask)
-        )
+            return self._repeated(ask, earlier)
+        return self._claimed(ask, prepare)
+
+    async def _claimed(self, ask: Ask, prepare: Callable[[Ask], Any] | None = None) -> Outcome:
+        """The flow of a request this process has claimed."""
+
+        async def work() -> Outcome:
+            return await self._schedule(await prepare(ask) if prepare else ask)
+
+        outcome = await self._guarded(ask.requester, ask.channel, ask.response_url, work)
         if outcome.outcome.startswith("refused") or outcome.outcome == "failed":
             # Nothing was made: the same action may be tried again.
-            await self.store.settle_request(
-                ask.key,
-                state="refused" if outcome.outcome != "failed" else "failed",
-            )
+            try:
+                await self.store.settle_request(
+                    ask.key,
+                    state="refused" if outcome.outcome != "failed" else "failed",
+                )
+            except STORE_ERRORS as error:
+                # Left claimed: the next start settles it (and says again nothing was made).
+                log.warning("request %s not settled: %s", ask.key[:24], type(error).__name__)
         return outcome
 
     async def _repeated(self, ask: Ask, earlier: dict[str, Any]) -> Outcome:
         """A repeated delivery of an action already taken: nothing new is created or posted;
         the requester is told privately about the first meeting (or that it is on its way)."""
         meeting_id = earlier.get("meeting_id")
-        row = await self.store.meeting(meeting_id) if meeting_id else None
+        try:
+            row = await self.store.meeting(meeting_id) if meeting_id else None
+        except STORE_ERRORS:
+            row = None
         join_url = (row or {}).get("join_url")
         if join_url:
             note = f"Already created: {join_url}"

@@ -77,6 +77,9 @@ class Settings:
     # Zoom about it (longer than any create lasts, in case that run is still stopping).
     stop_grace: float = 10.0
     reconcile_after: float = 60.0
+    # How old a Slack profile may be when it decides whether the requester is a guest (a
+    # demotion takes effect within this; `user_change` events make it at once).
+    guest_check_age: float = 60.0
 
     @property
     def socket_mode(self) -> bool:
@@ -241,6 +244,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_timeout=seconds("ZOOMBOT_SLACK_TIMEOUT", 10.0, 0.1, 60.0),
         stop_grace=seconds("ZOOMBOT_STOP_GRACE", 10.0, 0.0, 600.0),
         reconcile_after=seconds("ZOOMBOT_RECONCILE_AFTER", 60.0, 0.0, 3600.0),
+        guest_check_age=seconds("ZOOMBOT_GUEST_CHECK_AGE", 60.0, 0.0, 60.0),
     )
     if problems:
         raise SettingsError(problems)

@@ -82,6 +82,8 @@ class Submission:
     agenda: str
     options: frozenset[str]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Field errors found while reading (values Slack's own form cannot send), by block id.
+    problems: dict[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> str:
@@ -239,41 +241,105 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
     }
 
 
-def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
-    return (values.get(block) or {}).get(ACTION) or {}
+def _value(values: Any, block: str) -> dict[str, Any]:
+    """The state of block `block`'s element, or {} when Slack sent something of another shape."""
+    if not isinstance(values, dict):
+        return {}
+    blocks = values.get(block)
+    element = blocks.get(ACTION) if isinstance(blocks, dict) else None
+    return element if isinstance(element, dict) else {}
+
+
+def _text(value: Any, *, lines: bool = False) -> str:
+    """A text field's value without control characters (NUL, escapes…; line breaks kept
+    when `lines`), stripped; "" if it is not text."""
+    if not isinstance(value, str):
+        return ""
+    if not lines:
+        from bot.messages import clean_text
+
+        return clean_text(value)
+    return "".join(
+        c for c in value if c in "\n\t" or not (ord(c) < 32 or 127 <= ord(c) < 160)
+    ).strip()
+
+
+def _option_value(state: dict[str, Any]) -> str | None:
+    option = state.get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    return value if isinstance(value, str) else None
+
+
+# The longest meeting the modal accepts, in minutes (as the text reading: one day).
+MAX_DURATION = 24 * 60
+# Epoch seconds the start may hold: up to the year 9999 (beyond, datetime cannot say it).
+MAX_STAMP = 253402300799
+
+
+def _start(stamp: Any) -> tuple[datetime | None, str | None]:
+    """The picked start (aware, UTC) and an error for the field if it cannot be read."""
+    if stamp is None or stamp == "":
+        return None, None
+    try:
+        seconds = int(float(stamp)) if isinstance(stamp, str | int | float) else None
+    except (ValueError, OverflowError):
+        seconds = None
+    if isinstance(stamp, bool) or seconds is None or not 0 < seconds <= MAX_STAMP:
+        return None, "That is not a date and time I can read. Pick one again."
+    return datetime.fromtimestamp(seconds, UTC), None
 
 
 def read_submission(view: dict[str, Any]) -> Submission:
-    """What the user submitted. Missing or odd values become empty, never an exception."""
-    values = (view.get("state") or {}).get("values") or {}
+    """What the user submitted. Missing or odd values become empty, or a field error in
+    `problems` (an unreadable start, a duration beyond MAX_DURATION), never an exception.
+    Text fields lose control characters."""
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    values = values if isinstance(values, dict) else {}
+    raw_metadata = view.get("private_metadata") if isinstance(view, dict) else None
     try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
+        metadata = json.loads(raw_metadata if isinstance(raw_metadata, str) else "{}")
     except ValueError:
         metadata = {}
     if not isinstance(metadata, dict):
         metadata = {}
-    stamp = _value(values, "start").get("selected_date_time")
-    start = datetime.fromtimestamp(int(stamp), UTC) if stamp else None
-    duration_value = (_value(values, "duration").get("selected_option") or {}).get("value")
-    duration = int(duration_value) if str(duration_value or "").isdigit() else 30
-    repeat = (_value(values, "repeat").get("selected_option") or {}).get("value") or "none"
+    problems: dict[str, str] = {}
+    start, problem = _start(_value(values, "start").get("selected_date_time"))
+    if problem:
+        problems["start"] = problem
+    duration_value = _option_value(_value(values, "duration"))
+    duration = 30
+    if duration_value is not None and duration_value.isascii() and duration_value.isdigit():
+        duration = int(duration_value)
+        if not 0 < duration <= MAX_DURATION:
+            problems["duration"] = "Pick a duration of at most 24 hours."
+            duration = 30
+    repeat = _option_value(_value(values, "repeat")) or "none"
     if repeat not in REPEATS and not (
         repeat == AS_READ and recurrence_from_json(metadata.get("recurrence"))
     ):
         repeat = "none"
+    chosen = _value(values, "options").get("selected_options")
     options = frozenset(
-        o.get("value", "") for o in _value(values, "options").get("selected_options") or ()
+        o["value"]
+        for o in (chosen if isinstance(chosen, list) else ())
+        if isinstance(o, dict) and isinstance(o.get("value"), str)
     )
+    channel = _value(values, "channel").get("selected_conversation")
+    users = _value(values, "alt_hosts").get("selected_users")
     return Submission(
-        topic=" ".join((_value(values, "topic").get("value") or "").split()),
+        topic=" ".join(_text(_value(values, "topic").get("value")).split())[:200],
         start=start,
         duration=duration,
         repeat=repeat,
-        channel=_value(values, "channel").get("selected_conversation"),
-        alt_host_ids=tuple(_value(values, "alt_hosts").get("selected_users") or ()),
-        agenda=(_value(values, "agenda").get("value") or "").strip(),
+        channel=channel if isinstance(channel, str) and channel else None,
+        alt_host_ids=tuple(
+            u for u in (users if isinstance(users, list) else ()) if isinstance(u, str)
+        ),
+        agenda=_text(_value(values, "agenda").get("value"), lines=True)[:1900],
         options=options,
         metadata=metadata,
+        problems=problems,
     )
 
 
@@ -302,10 +368,12 @@ def response_url_for(
 
 def submission_errors(submission: Submission, now: datetime) -> dict[str, str]:
     """Field errors that need no I/O, keyed by block id (for `response_action: errors`)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(submission.problems)
     if not submission.topic:
         errors["topic"] = "Give the meeting a topic."
-    if submission.start is None:
+    if "start" in errors:
+        pass
+    elif submission.start is None:
         errors["start"] = "Pick a date and time."
     elif submission.start < now - timedelta(minutes=1):
         errors["start"] = "That time has already passed. Pick a time in the future."

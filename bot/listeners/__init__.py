@@ -20,7 +20,7 @@ from bot.scheduling import Outcome, Scheduler
 
 def register_all(app: AsyncApp, flow: Scheduler) -> None:
     """Attach every listener zoombot has to `app`."""
-    from bot.listeners import actions, buttons, commands, home, modal, shortcuts
+    from bot.listeners import actions, buttons, commands, home, modal, people, shortcuts
 
     commands.register(app, flow)
     shortcuts.register(app, flow)
@@ -28,6 +28,7 @@ def register_all(app: AsyncApp, flow: Scheduler) -> None:
     actions.register(app, flow)
     buttons.register(app, flow)
     home.register(app, flow)
+    people.register(app, flow)
 
 
 def log_done(

@@ -87,4 +87,6 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             text=text,
             response_url=response_url,
         )
-        return logged("command", user, channel, started, clock(), flow.schedule(ask))
+        # Recorded before Bolt answers Slack: an acknowledged command is never lost.
+        work = await flow.take(ask)
+        return logged("command", user, channel, started, clock(), work)

@@ -7,6 +7,7 @@ through the host cache and gives up after `scheduling.ALT_HOST_CHECK_TIMEOUT`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Coroutine
 from typing import Any
@@ -26,7 +27,8 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         ack: Any, body: dict[str, Any]
     ) -> Coroutine[Any, Any, None] | None:
         started = clock()
-        view = body.get("view") or {}
+        view = body.get("view")
+        view = view if isinstance(view, dict) else {}
         user = (body.get("user") or {}).get("id") or ""
         submission = views.read_submission(view)
         errors = views.submission_errors(submission, flow.clock())
@@ -48,27 +50,32 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             return None
         await ack()
         acked = clock()
+        # Slack's own for the picked channel, else the command's while it holds.
+        response_url, until = views.response_url_for(body, submission, time.time())
 
-        async def work() -> None:
+        async def prepare(ask: Ask) -> Ask:
             request = views.meeting_from_submission(
                 submission,
                 alternative_hosts=emails,
                 join_before_host=flow.settings.join_before_host,
                 tz=await flow.requester_zone(user, fallback=submission.tz),
             )
-            # Slack's own for the picked channel, else the command's while it holds.
-            response_url, until = views.response_url_for(body, submission, time.time())
-            ask = Ask(
-                requester=user,
-                # One modal makes one meeting: a second submission of the same view repeats.
-                key=f"view:{view.get('id')}",
-                kind="modal",
-                channel=submission.channel,
-                request=request,
-                response_url=response_url,
-                response_url_until=until,
-            )
-            outcome = await flow.schedule(ask)
+            return dataclasses.replace(ask, request=request)
+
+        ask = Ask(
+            requester=user,
+            # One modal makes one meeting: a second submission of the same view repeats.
+            key=f"view:{view.get('id')}",
+            kind="modal",
+            channel=submission.channel,
+            response_url=response_url,
+            response_url_until=until,
+        )
+        # Recorded before Bolt answers Slack (the form closes): never lost after that.
+        work = await flow.take(ask, prepare=prepare)
+
+        async def logged_work() -> None:
+            outcome = await work
             log_done("modal", user, submission.channel, started, acked, outcome)
 
-        return work()
+        return logged_work()

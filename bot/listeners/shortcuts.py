@@ -51,4 +51,6 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
             response_url=body.get("response_url"),
             thread_ts=message.get("thread_ts") or ts,
         )
-        return logged("shortcut:message", user, channel, started, acked, flow.schedule(ask))
+        # Recorded before Bolt answers Slack: an acknowledged shortcut is never lost.
+        work = await flow.take(ask)
+        return logged("shortcut:message", user, channel, started, acked, work)

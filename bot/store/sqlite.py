@@ -409,10 +409,13 @@ class SQLiteStore:
 
     # -- idempotency ---------------------------------------------------------------------
 
-    async def claim_request(self, key: str, *, window: float | None = None) -> Row | None:
-        """Record `key` before Zoom is called. Returns None if this caller now owns it, or
-        the earlier row if the same key was claimed before (within `window` seconds, if set).
-        """
+    async def claim_request(
+        self, key: str, *, window: float | None = None, details: Row | None = None
+    ) -> Row | None:
+        """Record `key` before Slack is acknowledged. Returns None if this caller now owns it,
+        or the earlier row if the same key was claimed before (within `window` seconds, if
+        set). `details` (kind, requester, channel, thread_ts, response_url) are written in the
+        same statement, so a later start can answer a request that never reached Zoom."""
         await asyncio.sleep(0)
         now = self._clock()
         with self._writing():
@@ -436,10 +439,25 @@ class SQLiteStore:
                     "created_at": now,
                     "create_started_at": None,
                     "create_owner": None,
+                    **(details or {}),
                 },
                 "key",
             )
         return None
+
+    async def unstarted_claims(self, before: float) -> list[Row]:
+        """Requests claimed before `before` (epoch seconds: this process's start) still
+        `claimed` with no create started: acknowledged by an earlier run that stopped before
+        Zoom was asked, so nothing was made. Oldest first."""
+        await asyncio.sleep(0)
+        try:
+            return self._all(
+                "SELECT * FROM requests WHERE state = 'claimed' AND create_started_at IS NULL"
+                " AND created_at < ? ORDER BY created_at",
+                [before],
+            )
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
 
     async def settle_request(self, key: str, *, state: str, meeting_id: int | None = None) -> None:
         await asyncio.sleep(0)

@@ -79,8 +79,11 @@ class Runtime:
 
     async def finish_in_flight(self) -> None:
         """Stop taking work; let acknowledged flows finish (≤ settings.stop_grace s, default
-        STOP_GRACE), then stop the outbox drain and the reconcile. What is not posted stays in
-        the outbox, and a create cut short is settled by the next start's reconcile."""
+        STOP_GRACE), then stop the outbox drain and the reconcile. When this returns, every
+        acknowledged request is finished or durably handed to the next start: recorded
+        before its ack, so a request cut short before Zoom is answered "nothing was made", a
+        create cut short is looked up in Zoom (bot/reconcile.py), and what is not posted
+        stays in the outbox."""
         await self.flow.inflight.finish(self.settings.stop_grace)
         if self.reconcile_task is not None and not self.reconcile_task.done():
             self.reconcile_task.cancel()
