@@ -255,6 +255,12 @@ class PostgresStore:
         )
         return sentence
 
+    @_guarded("read the passcodes", write=False)
+    async def meeting_passcodes(self) -> list[str]:
+        """Every stored meeting's passcode (for the log redaction at start)."""
+        rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
+        return [passcode for (passcode,) in rows if passcode]
+
     # -- the one place that applies the schema ---------------------------------------------
 
     @_guarded("apply the schema", write=True)
