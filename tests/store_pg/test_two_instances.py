@@ -14,6 +14,8 @@ import asyncio
 import os
 import secrets
 import signal
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -24,7 +26,7 @@ import pytest
 
 from bot.store.postgres import safe_url
 from tests.app.support import eventually, posts_to
-from tests.fakes.app_process import AppProcess, make_app_env
+from tests.fakes.app_process import REPO_ROOT, AppProcess, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL
 from tests.fakes.slack_requests import SlackSender, slash_command_body
 from tests.store_pg.conftest import PG_URL
@@ -198,3 +200,26 @@ def test_a_kill_mid_burst_loses_nothing_and_doubles_nothing(
     # A kill between Slack's answer and the outbox's record of it may re-post once (README).
     assert len(doubled) <= 1, doubled
     assert max(_posted_join_urls(fake_slack, fake_zoom).values()) <= 2
+
+
+def _migrate(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    child = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "app.py"), "migrate"],
+        env={**child, **env, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_app_py_migrate_applies_the_schema_and_exits(pg_database, fake_slack, fake_zoom, tmp_path):
+    env = make_app_env(fake_slack, fake_zoom, tmp_path, DATABASE_URL=pg_database)
+    done = _migrate(env)
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    assert asyncio.run(_unstarted(pg_database)) == 0  # the requests table is there
+    refused = _migrate({**env, "DATABASE_URL": _with(pg_database, database="zb_none_such")})
+    assert refused.returncode == 2
+    assert "DATABASE_URL" in refused.stderr and PASSWORD not in refused.stderr
