@@ -34,6 +34,7 @@ from bot.directory import ZoomDirectory
 from bot.settings import Settings
 from bot.slack.failures import checked
 from bot.store import Store
+from bot.store.protocol import HOST_MAPPING_CHANNEL
 from zoom import UserNotFound, ZoomClient, ZoomUser
 
 T = TypeVar("T")
@@ -200,6 +201,18 @@ class HostFinder:
         self._memo = Memo()
         # Profiles read from Slack within `settings.guest_check_age` seconds, by user id.
         self._fresh = Memo()
+
+    async def listen_for_changes(self) -> None:
+        """Forget a memoised host mapping when any instance changes it (the store's
+        `notify`); forget them all when notifications may have been missed."""
+
+        def changed(user_id: str | None) -> None:
+            if user_id:
+                self._memo.forget(f"map:{user_id}")
+            else:
+                self._memo = Memo()
+
+        await self.store.listen(HOST_MAPPING_CHANNEL, changed)
 
     async def cached_profile(self, user_id: str) -> SlackProfile | None:
         """The cached profile if there is a fresh one; never calls Slack."""

@@ -306,7 +306,7 @@ async def refresh_message(
 
     False when there is nothing to update (not ours, or posted through a response_url,
     which leaves no message the bot can edit). Raises PostFailed when Slack refuses."""
-    async with _locks.hold(meeting_id):
+    async with _locks.hold(meeting_id), store.meeting_lock(meeting_id):
         return await _refresh_held(store, poster, settings, meeting_id)
 
 
@@ -369,7 +369,8 @@ class LiveMeetings:
         meeting_id = event.meeting_id
         if meeting_id is None or event.kind in (EventKind.OTHER, EventKind.URL_VALIDATION):
             return "ignored"
-        async with _locks.hold(meeting_id):
+        # This process's lock, then every instance's (the store's): in that order always.
+        async with _locks.hold(meeting_id), self.store.meeting_lock(meeting_id):
             row = await self.store.meeting(meeting_id)
             if row is None:
                 return "ignored: not a meeting zoombot created"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.postgres_schema import COLUMNS, INTERNAL_COLUMNS, MIGRATIONS, SCHEMA_VERSION
-from bot.postgres_store import HOST_MAPPING_CHANNEL
+from bot.store.postgres import HOST_MAPPING_CHANNEL
+from bot.store.postgres_schema import COLUMNS, INTERNAL_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 from tests.store_pg.conftest import Clock, eventually
 
 

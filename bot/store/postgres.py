@@ -1,7 +1,7 @@
 """zoombot's PostgreSQL store: the SQLite store's methods, async, for several instances.
 
 `await PostgresStore.open("postgresql://user:pass@host:5432/db", owner=...)` opens an
-asyncpg pool and applies the schema's migrations (`bot.postgres_schema`) under an advisory
+asyncpg pool and applies the schema's migrations (`bot.store.postgres_schema`) under an advisory
 lock, so instances starting together migrate once. Every method of `bot.store.Store` is here
 as a coroutine of the same name, arguments and return shape (dicts with the same keys and
 value types, timestamps as the same ISO strings, JSON columns as the same strings): callers
@@ -43,7 +43,8 @@ import asyncpg
 
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
-from bot.postgres_schema import COLUMNS, MIGRATIONS, Migration
+from bot.store.postgres_schema import COLUMNS, MIGRATIONS, Migration
+from bot.store.protocol import HOST_MAPPING_CHANNEL
 
 log = logging.getLogger("zoombot.store")
 
@@ -51,7 +52,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 LEASE_SECONDS = 60.0
-HOST_MAPPING_CHANNEL = "zoombot_host_mapping"
 
 _TYPES = {table: dict(columns) for table, columns in COLUMNS.items()}
 _SELECT = {table: ", ".join(f'"{c}"' for c, _ in columns) for table, columns in COLUMNS.items()}
@@ -157,6 +157,7 @@ class PostgresStore:
         self._pool = pool
         self._lock_pool = lock_pool
         self.url = safe_url(url)
+        self.backend = "postgresql"
         self.owner = owner
         self.lease = lease
         self._clock = clock
@@ -254,6 +255,12 @@ class PostgresStore:
         )
         return sentence
 
+    @_guarded("read the passcodes", write=False)
+    async def meeting_passcodes(self) -> list[str]:
+        """Every stored meeting's passcode (for the log redaction at start)."""
+        rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
+        return [passcode for (passcode,) in rows if passcode]
+
     # -- the one place that applies the schema ---------------------------------------------
 
     @_guarded("apply the schema", write=True)
@@ -298,6 +305,10 @@ class PostgresStore:
         if inspect.isawaitable(result):
             result = await result
         return result
+
+    async def aclose(self) -> None:
+        """The Store protocol's name for `close()`."""
+        await self.close()
 
     async def close(self) -> None:
         """Close the listener connection and both pools (waiting for calls in progress)."""
