@@ -88,6 +88,7 @@ def open_store(database_url: str, *, clock: Callable[[], float] = time.time) -> 
     if backend_of(database_url) == "postgresql":
         raise StoreRefused("DATABASE_URL: a PostgreSQL store is opened with aopen_store.")
     raise StoreRefused(
-        f"DATABASE_URL must be a SQLite URL such as sqlite:///zoombot.db, not {database_url!r}"
-        " or a PostgreSQL URL such as postgresql://user:pass@host:5432/db."
+        "DATABASE_URL must be a SQLite URL such as sqlite:///zoombot.db or a PostgreSQL URL"
+        " such as postgresql://user:pass@host:5432/db, not one starting with"
+        f" {database_url.partition('://')[0][:20]!r}."  # never the rest: it may hold a password
     )
