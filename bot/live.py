@@ -33,8 +33,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from bot import calendar, messages
 from bot.posting import Poster, PostFailed
+from bot.render import calendar, messages
 from bot.settings import Settings
 from bot.store import Store
 from zoom import EventKind, Meeting, Occurrence, Recurrence, ZoomEvent

@@ -29,13 +29,14 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import home, live, messages, sentences, views
+from bot import live
 from bot.errors import StoreUnavailable
 from bot.hosts import Host, HostFinder, SlackProfile
 from bot.inflight import InFlight
 from bot.logs import add_secrets, new_reference
 from bot.posting import TRANSPORT_ERRORS, Delivery, Poster, PostFailed
 from bot.preferences import Preferences, preferences_from
+from bot.render import home, messages, sentences, views
 from bot.settings import Settings
 from bot.slack.failures import slack_failure
 from bot.store import Store

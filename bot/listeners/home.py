@@ -11,11 +11,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot import home
 from bot.inflight import tracked
 from bot.listeners import clock, log_done, logged
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
+from bot.render import home
 from bot.scheduling import Outcome, Scheduler
 from zoom import ZoomError
 

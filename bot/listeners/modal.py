@@ -14,9 +14,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import views
 from bot.inflight import tracked
 from bot.listeners import clock, log_done
+from bot.render import views
 from bot.scheduling import Ask, Outcome, Scheduler
 
 

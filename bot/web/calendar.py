@@ -12,8 +12,8 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import calendar
 from bot.live import calendar_details, ics_signature, meeting_from_row, shown_meeting
+from bot.render import calendar
 from bot.web.runtime import Runtime
 
 

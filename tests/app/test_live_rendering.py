@@ -9,8 +9,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot import home, live, messages
+from bot import live
 from bot.preferences import preferences_from
+from bot.render import home, messages
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from zoom import Meeting, Occurrence, Recurrence

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from bot import live, messages
+from bot import live
+from bot.render import messages
 from tests.app.test_messages import meeting
 
 

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar import next_occurrences
 from bot.reading import Reading, Refusal, read_request
 from bot.reading import recurrence as rec
 from bot.reading.results import Refused
+from bot.render.calendar import next_occurrences
 from zoom.models import Recurrence
 
 
