@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from bot.times import parse_utc
 from zoom import INSTANT, Meeting, Recurrence
 
 Message = dict[str, Any]
@@ -163,7 +164,7 @@ def repetition_words(recurrence: Recurrence | None) -> str | None:
     if recurrence.end_times:
         words += f", {recurrence.end_times} times"
     elif recurrence.end_date_time:
-        end = datetime.fromisoformat(recurrence.end_date_time.replace("Z", "+00:00"))
+        end = parse_utc(recurrence.end_date_time)
         words += f", until {date_token(end)}"
     return words
 

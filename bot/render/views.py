@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.preferences import DURATIONS
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
 
 CALLBACK_ID = "schedule_meeting_modal"
 ACTION = "value"
 
-DURATIONS = (15, 30, 45, 60, 90, 120)
 
 REPEATS = {
     "none": "Does not repeat",
