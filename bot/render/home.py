@@ -15,8 +15,8 @@ from typing import Any
 
 from bot.preferences import DURATIONS, Preferences
 from bot.render import messages
-from bot.render.links import RECURRING_TYPES
 from bot.render.meeting import next_starts
+from bot.render.messages import RECURRING_TYPES
 from bot.store.rows import meeting_from_row
 
 MAX_MEETINGS = 15  # each takes two blocks; a Home view holds at most 100

@@ -15,7 +15,6 @@ from bot.settings import Settings
 from zoom import Meeting, MeetingType
 
 OUTLOOK_COMPOSE_URL = "https://outlook.office.com/calendar/0/deeplink/compose"
-RECURRING_TYPES = (MeetingType.RECURRING_NO_FIXED_TIME, MeetingType.RECURRING)
 
 
 def ics_signature(key: bytes, meeting_id: int) -> str:
@@ -61,7 +60,7 @@ def calendar_details(meeting: Meeting, *, include_passcode: bool) -> str:
 
 def outlook_url(meeting: Meeting, *, details: str) -> str | None:
     """Outlook on the web's compose link for a one-off meeting (it takes no recurrence)."""
-    if meeting.type in RECURRING_TYPES or meeting.start_time is None:
+    if meeting.type in messages.RECURRING_TYPES or meeting.start_time is None:
         return None
     end = meeting.start_time + timedelta(minutes=meeting.duration or calendar.DEFAULT_DURATION)
     params = {

@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.render import calendar, messages
-from bot.render.links import RECURRING_TYPES, calendar_links
+from bot.render.links import calendar_links
+from bot.render.messages import RECURRING_TYPES
 from bot.settings import Settings
 from bot.times import parse_utc
 from zoom import Meeting

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.times import parse_utc
-from zoom import INSTANT, Meeting, Recurrence
+from zoom import INSTANT, Meeting, MeetingType, Recurrence
+from zoom.models import DAILY, MONTHLY, WEEKLY
 
 Message = dict[str, Any]
 
@@ -30,6 +31,8 @@ WEEKDAYS = {
     "6": "Friday",
     "7": "Saturday",
 }
+
+RECURRING_TYPES = (MeetingType.RECURRING_NO_FIXED_TIME, MeetingType.RECURRING)
 
 
 def escape(text: str) -> str:
@@ -139,9 +142,9 @@ def repetition_words(recurrence: Recurrence | None) -> str | None:
     if recurrence is None:
         return None
     interval = recurrence.repeat_interval or 1
-    if recurrence.type == 1:
+    if recurrence.type == DAILY:
         words = "every day" if interval == 1 else f"every {interval} days"
-    elif recurrence.type == 2:
+    elif recurrence.type == WEEKLY:
         days = [d.strip() for d in (recurrence.weekly_days or "").split(",") if d.strip()]
         if sorted(days) == ["2", "3", "4", "5", "6"] and interval == 1:
             words = "every weekday"
@@ -149,7 +152,7 @@ def repetition_words(recurrence: Recurrence | None) -> str | None:
             names = ", ".join(WEEKDAYS.get(d, d) for d in days) or "week"
             every = {1: "every", 2: "every other"}.get(interval, f"every {interval} weeks on")
             words = f"{every} {names}"
-    elif recurrence.type == 3:
+    elif recurrence.type == MONTHLY:
         every = "every month" if interval == 1 else f"every {interval} months"
         if recurrence.monthly_day:
             words = f"{every} on the {_ordinal(recurrence.monthly_day)}"
@@ -290,7 +293,10 @@ def meeting_message(
             meeting, join_url=join_url_without_passcode(meeting.join_url), password=None
         )
     state = state or LiveState()
-    recurring = meeting.recurrence is not None or meeting.type in (3, 8)
+    recurring = meeting.recurrence is not None or meeting.type in (
+        MeetingType.RECURRING_NO_FIXED_TIME,
+        MeetingType.RECURRING,
+    )
     cancelled = state.status == "cancelled"
     open_ = not cancelled and (state.status != "ended" or recurring)
     topic = escape(meeting.topic or "Zoom meeting")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.preferences import DURATIONS
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
+from zoom.models import DAILY, MONTHLY, WEEKLY
 
 CALLBACK_ID = "schedule_meeting_modal"
 ACTION = "value"
@@ -103,7 +104,7 @@ def recurrence_from_json(data: Any) -> Recurrence | None:
         recurrence = Recurrence(**data)
     except TypeError:
         return None
-    if recurrence.type not in (1, 2, 3):
+    if recurrence.type not in (DAILY, WEEKLY, MONTHLY):
         return None
     if recurrence.end_times is not None and not 1 <= int(recurrence.end_times) <= MAX_SERIES:
         recurrence = dataclasses.replace(recurrence, end_times=MAX_SERIES)
@@ -397,14 +398,14 @@ def recurrence_for(repeat: str, local_start: datetime) -> Recurrence | None:
     times = SERIES_LENGTH[repeat]
     zoom_weekday = str(local_start.isoweekday() % 7 + 1)  # Zoom: 1 = Sunday
     if repeat == "daily":
-        return Recurrence(type=1, repeat_interval=1, end_times=times)
+        return Recurrence(type=DAILY, repeat_interval=1, end_times=times)
     if repeat == "weekdays":
-        return Recurrence(type=2, repeat_interval=1, weekly_days="2,3,4,5,6", end_times=times)
+        return Recurrence(type=WEEKLY, repeat_interval=1, weekly_days="2,3,4,5,6", end_times=times)
     if repeat == "weekly":
-        return Recurrence(type=2, repeat_interval=1, weekly_days=zoom_weekday, end_times=times)
+        return Recurrence(type=WEEKLY, repeat_interval=1, weekly_days=zoom_weekday, end_times=times)
     if repeat == "biweekly":
-        return Recurrence(type=2, repeat_interval=2, weekly_days=zoom_weekday, end_times=times)
-    return Recurrence(type=3, repeat_interval=1, monthly_day=local_start.day, end_times=times)
+        return Recurrence(type=WEEKLY, repeat_interval=2, weekly_days=zoom_weekday, end_times=times)
+    return Recurrence(type=MONTHLY, repeat_interval=1, monthly_day=local_start.day, end_times=times)
 
 
 def meeting_from_submission(
