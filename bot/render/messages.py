@@ -1,4 +1,6 @@
 """Block Kit rendering of everything zoombot says in Slack. Pure: no I/O, no clock.
+Long because the meeting message, its states and the private notes share one set of
+block and escaping helpers; splitting notes from the meeting message is the next step.
 
 Every message is a dict with `text` (the notification fallback) and `blocks`, ready for
 `chat.postMessage`, `chat.postEphemeral` or a `response_url`. User text is always passed

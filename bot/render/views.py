@@ -1,4 +1,6 @@
 """The scheduling modal: building it and reading what was submitted. Pure: no I/O.
+Long because building the modal and reading its submission are two halves of one form
+(the same block ids, options and defaults); they change together.
 
 Block ids are the field names (`topic`, `start`, `duration`, `repeat`, `channel`,
 `alt_hosts`, `agenda`, `options`), so `response_action: errors` can name them.
