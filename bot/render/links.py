@@ -1,10 +1,9 @@
 """Calendar links for a meeting's message: Google and Outlook compose links, the signed .ics
-URL (`ics_url`, `ics_signature`), the event description (`calendar_details`), and the
-meeting as a channel may see it (`shown_meeting`: no passcode unless allowed). Pure."""
+URL (`ics_url`, `ics_signature`) and the event description (`calendar_details`); no
+passcode unless allowed (`messages.shown_meeting`). Pure."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import hmac
 from datetime import UTC, timedelta
@@ -35,22 +34,10 @@ def ics_url(settings: Settings, meeting_id: int) -> str | None:
     return f"{settings.public_url}/calendar/{int(meeting_id)}.ics?sig={sig}"
 
 
-def shown_meeting(meeting: Meeting, *, show_passcode: bool) -> Meeting:
-    """`meeting` as it may be shown to a channel: without the passcode, nor the `pwd` in its
-    join URL, unless `show_passcode`."""
-    if show_passcode:
-        return meeting
-    return dataclasses.replace(
-        meeting,
-        join_url=messages.join_url_without_passcode(meeting.join_url),
-        password=None,
-    )
-
-
 def calendar_details(meeting: Meeting, *, include_passcode: bool) -> str:
     """The event's description: the join link, the meeting ID and (if allowed) the passcode;
     without `include_passcode` the join link carries no `pwd` either."""
-    meeting = shown_meeting(meeting, show_passcode=include_passcode)
+    meeting = messages.shown_meeting(meeting, show_passcode=include_passcode)
     lines = [f"Join Zoom meeting: {meeting.join_url}"]
     lines.append(f"Meeting ID: {messages.format_meeting_id(meeting.id)}")
     if include_passcode and meeting.password:
@@ -82,7 +69,7 @@ def calendar_links(settings: Settings, meeting: Meeting, *, show_passcode: bool)
         meeting.start_time is None and not meeting.occurrences
     ):
         return None
-    meeting = shown_meeting(meeting, show_passcode=show_passcode)
+    meeting = messages.shown_meeting(meeting, show_passcode=show_passcode)
     details = calendar_details(meeting, include_passcode=show_passcode)
     return messages.CalendarLinks(
         google=calendar.google_calendar_url(meeting, details=details),

@@ -55,6 +55,16 @@ def join_url_without_passcode(join_url: str) -> str:
 _MARKUP = re.compile(r"<([^<>]*)>")
 
 
+def shown_meeting(meeting: Meeting, *, show_passcode: bool) -> Meeting:
+    """`meeting` as it may be shown to a channel: without the passcode, nor the `pwd` in its
+    join URL, unless `show_passcode`."""
+    if show_passcode:
+        return meeting
+    return dataclasses.replace(
+        meeting, join_url=join_url_without_passcode(meeting.join_url), password=None
+    )
+
+
 def plain_text(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
     """Slack message markup read as plain text: `<@U1|ana>` → `@ana`, `<url|label>` → label.
 
@@ -290,15 +300,9 @@ def meeting_message(
     nor inside the join URL (its `pwd` parameter is dropped). The calendar links are the
     caller's: build them without it then.
     """
-    if not show_passcode:
-        meeting = dataclasses.replace(
-            meeting, join_url=join_url_without_passcode(meeting.join_url), password=None
-        )
+    meeting = shown_meeting(meeting, show_passcode=show_passcode)
     state = state or LiveState()
-    recurring = meeting.recurrence is not None or meeting.type in (
-        MeetingType.RECURRING_NO_FIXED_TIME,
-        MeetingType.RECURRING,
-    )
+    recurring = meeting.recurrence is not None or meeting.type in RECURRING_TYPES
     cancelled = state.status == "cancelled"
     open_ = not cancelled and (state.status != "ended" or recurring)
     topic = escape(meeting.topic or "Zoom meeting")

@@ -42,6 +42,6 @@ def test_calendar_details_and_links_leave_out_pwd_when_the_passcode_is_private()
 
 def test_shown_meeting_keeps_everything_when_the_passcode_is_shown():
     m = meeting()
-    assert links.shown_meeting(m, show_passcode=True) is m
-    hidden = links.shown_meeting(m, show_passcode=False)
+    assert messages.shown_meeting(m, show_passcode=True) is m
+    hidden = messages.shown_meeting(m, show_passcode=False)
     assert hidden.password is None and "pwd" not in hidden.join_url
