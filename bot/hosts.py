@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import messages
 from bot.directory import ZoomDirectory
+from bot.render import messages
 from bot.settings import Settings
 from bot.slack.failures import checked
 from bot.store import Store

@@ -40,9 +40,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import messages
 from bot.hosts import Host
 from bot.logs import new_reference
+from bot.render import messages
 from bot.scheduling import STORE_ERRORS, Ask, Scheduler
 from zoom import INSTANT, MeetingRequest, ZoomError, ZoomNotFound
 

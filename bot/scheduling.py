@@ -29,16 +29,19 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import home, live, messages, sentences, views
 from bot.errors import StoreUnavailable
+from bot.flows import live
 from bot.hosts import Host, HostFinder, SlackProfile
 from bot.inflight import InFlight
 from bot.logs import add_secrets, new_reference
 from bot.posting import TRANSPORT_ERRORS, Delivery, Poster, PostFailed
 from bot.preferences import Preferences, preferences_from
+from bot.render import home, messages, sentences, views
+from bot.render.meeting import render_new
 from bot.settings import Settings
 from bot.slack.failures import slack_failure
 from bot.store import Store
+from bot.store.rows import iso, meeting_columns, meeting_from_row
 from zoom import (
     INSTANT,
     Meeting,
@@ -499,7 +502,7 @@ class Scheduler:
             "host_name": host.name,
             "host_found_by": host.found_by,
             "request": json.dumps(bare.to_json()),
-            "create_started_at": live.iso(datetime.now(UTC)),
+            "create_started_at": iso(datetime.now(UTC)),
             "create_owner": self.poster.owner,
         }
 
@@ -530,9 +533,9 @@ class Scheduler:
             meeting,
             host,
             request,
-            live.meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+            meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
         )
-        message = live.render_new(
+        message = render_new(
             self.settings,
             meeting,
             host_name=host.name,
@@ -881,7 +884,7 @@ class Scheduler:
         )
         if host_email is None:
             raise Refused(sentences.NO_HOST, "no host")
-        meetings = [live.meeting_from_row(row) for row in rows]
+        meetings = [meeting_from_row(row) for row in rows]
         await self.poster.tell(
             requester,
             messages.meetings_list_message(meetings, host_email=host_email),
@@ -955,7 +958,7 @@ class Scheduler:
                     status="cancelled",
                     # No one here cancelled it: the message says "in Zoom".
                     cancelled_by=None if gone else requester,
-                    cancelled_at=live.iso(self.clock()),
+                    cancelled_at=iso(self.clock()),
                 )
                 # The channel message says who cancelled it, and its buttons go.
                 try:

@@ -17,7 +17,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.inflight import tracked
-from bot.listeners import clock, log_done
+from bot.listeners import clock, log_done, payload
 from bot.scheduling import Outcome, Scheduler
 
 log = logging.getLogger("zoombot.actions")
@@ -68,7 +68,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
     async def join_clicked(ack: Any, body: dict[str, Any]) -> None:
         started = clock()
         await ack()
-        user = (body.get("user") or {}).get("id")
-        channel = (body.get("channel") or {}).get("id")
+        user = payload.user_id(body)
+        channel = payload.channel_id(body)
         log_done("action:join_meeting", user, channel, started, clock(), Outcome("acked"))
         return None

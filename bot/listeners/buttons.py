@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.inflight import tracked
-from bot.listeners import clock, log_done
+from bot.listeners import clock, log_done, payload
 from bot.scheduling import Outcome, Scheduler
 
 CALENDAR_LINKS = ("add_to_google_calendar", "add_to_outlook", "download_ics")
@@ -25,9 +25,9 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         started = clock()
         await ack()
         acked = clock()
-        user = (body.get("user") or {}).get("id") or ""
+        user = payload.user_id(body) or ""
         from_home = (body.get("container") or {}).get("type") == "view"
-        channel = None if from_home else (body.get("channel") or {}).get("id")
+        channel = None if from_home else payload.channel_id(body)
 
         async def work() -> None:
             # The requester-or-host check, the Zoom delete, the message update and the
@@ -50,8 +50,8 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         async def link_opened(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
             started = clock()
             await ack()
-            user = (body.get("user") or {}).get("id")
-            channel = (body.get("channel") or {}).get("id")
+            user = payload.user_id(body)
+            channel = payload.channel_id(body)
             kind = f"action:{action.get('action_id')}"
             log_done(kind, user, channel, started, clock(), Outcome("acked"))
             return None

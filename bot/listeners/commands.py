@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import messages
 from bot.inflight import tracked
 from bot.listeners import clock, log_done, logged
 from bot.reading import mentions_time
+from bot.render import messages
 from bot.scheduling import Ask, Outcome, Scheduler, parse_meeting_id
 
 CREATING = "Creating your Zoom meeting…"

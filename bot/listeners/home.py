@@ -11,11 +11,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot import home
 from bot.inflight import tracked
-from bot.listeners import clock, log_done, logged
+from bot.listeners import clock, log_done, logged, payload
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
+from bot.render import home
 from bot.scheduling import Outcome, Scheduler
 from zoom import ZoomError
 
@@ -79,7 +79,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         started = clock()
         await ack()
         acked = clock()
-        user = (body.get("user") or {}).get("id") or ""
+        user = payload.user_id(body) or ""
         value = str((action.get("selected_option") or {}).get("value") or "")
 
         async def work() -> None:
@@ -104,7 +104,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         started = clock()
         await ack()
         acked = clock()
-        user = (body.get("user") or {}).get("id") or ""
+        user = payload.user_id(body) or ""
         chosen = {o.get("value") for o in action.get("selected_options") or []}
 
         async def work() -> None:

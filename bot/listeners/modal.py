@@ -14,9 +14,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import views
 from bot.inflight import tracked
-from bot.listeners import clock, log_done
+from bot.listeners import clock, log_done, payload
+from bot.render import views
 from bot.scheduling import Ask, Outcome, Scheduler
 
 
@@ -29,7 +29,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         started = clock()
         view = body.get("view")
         view = view if isinstance(view, dict) else {}
-        user = (body.get("user") or {}).get("id") or ""
+        user = payload.user_id(body) or ""
         submission = views.read_submission(view)
         errors = views.submission_errors(submission, flow.clock())
         emails: tuple[str, ...] = ()

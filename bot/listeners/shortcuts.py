@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.inflight import tracked
-from bot.listeners import clock, logged
+from bot.listeners import clock, logged, payload
 from bot.scheduling import SHORTCUT_WINDOW, Ask, Scheduler
 
 GLOBAL = "schedule_meeting"
@@ -22,7 +22,7 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
     async def schedule_meeting(ack: Any, body: dict[str, Any]) -> Coroutine[Any, Any, None]:
         started = clock()
         await ack()
-        user = (body.get("user") or {}).get("id") or ""
+        user = payload.user_id(body) or ""
         # A global shortcut has no channel: the modal asks for one.
         outcome = flow.open_modal(
             trigger_id=body.get("trigger_id") or "", requester=user, channel=None
@@ -37,8 +37,8 @@ def register(app: AsyncApp, flow: Scheduler) -> None:
         started = clock()
         await ack()
         acked = clock()
-        user = (body.get("user") or {}).get("id") or ""
-        channel = (body.get("channel") or {}).get("id")
+        user = payload.user_id(body) or ""
+        channel = payload.channel_id(body)
         message = body.get("message") or {}
         ts = message.get("ts") or body.get("message_ts")
         ask = Ask(

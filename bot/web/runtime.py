@@ -19,9 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
 from bot.errors import StoreUnavailable
+from bot.flows.live import LiveMeetings
 from bot.hosts import HostFinder
 from bot.listeners import register_all
-from bot.live import LiveMeetings
 from bot.posting import Poster
 from bot.scheduling import Scheduler
 from bot.settings import Settings
