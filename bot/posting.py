@@ -36,7 +36,8 @@ Every call has a timeout (the Web API client's and `RESPONSE_URL_TIMEOUT`).
   5xx) counts as a failed attempt and is tried again after the wait.
 - Every failed attempt writes attempts, the next attempt's time and the error to the outbox
   row before waiting; a restart (`deliver_pending`) carries on from there, and checks first
-  whether an entry that was attempted already landed.
+  whether every entry it takes over already landed: the earlier run may have been killed
+  inside chat.postMessage, before any attempt was written down.
 - Failures are classified in one place, `bot.slack.failures` (`PostFailed`); the client's
   own retry handlers (`bot.slack.failures.retry_handlers`) never re-send a post blindly.
 """
@@ -365,16 +366,21 @@ class Poster:
 
         async def one(entry: dict[str, Any]) -> None:
             async with gate:
-                await self._deliver_entry(entry)
+                # The earlier run may have been stopped (SIGKILL) inside chat.postMessage,
+                # before it could write the attempt down: its outcome is unknown.
+                await self._deliver_entry(entry, taken_over=True)
 
         await asyncio.gather(*(one(e) for e in entries))
         return len(entries)
 
-    async def _deliver_entry(self, entry: dict[str, Any]) -> Posted | None:
+    async def _deliver_entry(
+        self, entry: dict[str, Any], *, taken_over: bool = False
+    ) -> Posted | None:
         attempts = int(entry.get("attempts") or 0)
         # Attempts whose outcome is unknown since Slack last showed the message is not there.
-        # An entry attempted by an earlier run may have landed: look before posting.
-        maybe = 1 if attempts > 0 else 0
+        # An entry an earlier run left pending may have landed, whether or not that run wrote
+        # an attempt down (a kill during chat.postMessage writes nothing): look before posting.
+        maybe = 1 if attempts > 0 or taken_over else 0
         entry.setdefault("created_at", self.clock())
         delay = float(entry.get("next_attempt_at") or 0) - self.clock()
         if delay > 0:
