@@ -11,7 +11,9 @@ are printed:
 - unanswered: acknowledged commands of which the requester saw nothing more (no post in the
   channel with their meeting, no response_url post, no ephemeral, no DM);
 - doubled: commands Zoom holds two or more meetings for;
-- double posts: channel posts of a meeting beyond its first.
+- double posts: channel posts of a meeting beyond its first, and where each came from
+  (`double_post_sources`: the same outbox entry posted again, two outbox entries for one
+  meeting, or the response_url fallback).
 
 `--sigterm` instead measures one stop: `--commands` commands in flight while Zoom takes
 `--zoom-latency` seconds (default 12) to answer, SIGTERM with the app's grace (10 s), a
