@@ -60,6 +60,43 @@ TRANSIENT = frozenset(
 TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
 
 
+SLACK_CALLS_LOGGER = "zoombot.slack"
+
+
+class LoggedWebClient(AsyncWebClient):
+    """slack_sdk's AsyncWebClient, writing one DEBUG line per Web API call on
+    `zoombot.slack`: `slack <method> <result> <ms>ms`, the same as
+    `extra={"slack_call": {method, result, duration_ms}}` (result: `ok`, Slack's error code,
+    or the failure's type). Never a parameter or an answer's body (bot/metrics.py counts them).
+    """
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
+        started = time.monotonic()
+        result = "ok"
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            code = error.response.get("error") if error.response is not None else None
+            result = str(code or "error")
+            raise
+        except BaseException as error:
+            result = type(error).__name__
+            raise
+        finally:
+            fields = {
+                "method": api_method,
+                "result": result,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            }
+            logging.getLogger(SLACK_CALLS_LOGGER).debug(
+                "slack %s %s %sms",
+                api_method,
+                result,
+                fields["duration_ms"],
+                extra={"slack_call": fields},
+            )
+
+
 class PostFailed(Exception):
     """Slack would not take the message. `error` is Slack's error string or the HTTP failure.
 
