@@ -229,4 +229,3 @@ def bearer_matches(header: str | None, token: str) -> bool:
     if not header or not header.lower().startswith("bearer "):
         return False
     return hmac.compare_digest(header[7:].strip().encode(), token.encode())
-
