@@ -200,7 +200,7 @@ class MetricsLogHandler(logging.Handler):
 
 
 def install(metrics: Metrics) -> MetricsLogHandler:
-    """Attach the handler to the root logger. The feeding loggers are opened to INFO (Slack's
+    """Attach the handler to the root logger, first. The feeding loggers are opened to INFO (Slack's
     per-call line, `zoombot.slack`, to DEBUG) and the root's other handlers filter at the
     root's level instead, so the lines written stay those LOG_LEVEL asks for. Undo with
     `uninstall`."""
@@ -214,7 +214,9 @@ def install(metrics: Metrics) -> MetricsLogHandler:
         if logger.getEffectiveLevel() > level:
             logger.setLevel(level)
     handler = MetricsLogHandler(metrics)
-    root.addHandler(handler)
+    # First among the root's handlers: it reads each record before the writing handler's
+    # redaction merges the message's arguments into its text (bot/logs.py RedactingFilter).
+    root.handlers.insert(0, handler)
     return handler
 
 
