@@ -226,7 +226,8 @@ class Runtime:
                 await self.zoom_socket_task
         if self.ops_server is not None and self.ops_task is not None:
             self.ops_server.should_exit = True
-            await self.ops_task
+            with contextlib.suppress(Exception):  # its failure was logged by uvicorn
+                await self.ops_task
         if self.metrics_handler is not None:
             logging.getLogger().removeHandler(self.metrics_handler)
         if self.live is not None:
