@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.directory import ZoomDirectory
 from bot.settings import Settings
+from bot.slack.failures import checked
 from bot.store import Store
 from zoom import UserNotFound, ZoomClient, ZoomUser
 
@@ -212,7 +213,8 @@ class HostFinder:
             return cached
 
         async def fetch() -> SlackProfile:
-            response = await self.slack.users_info(user=user_id)
+            # Any failure, whatever Slack's answer looked like, raises PostFailed.
+            response = await checked(self.slack.users_info(user=user_id))
             user = response.get("user") or {}
             await self.store.cache_slack_user(user_id, user)
             profile = SlackProfile.from_slack(user)

@@ -25,8 +25,20 @@ Every call has a timeout (the Web API client's and `RESPONSE_URL_TIMEOUT`).
   (Slack's limit is 30); chat.postMessage is tried for the whole hour.
 - When it finally cannot be posted, the requester is told privately (the response_url while
   valid, else a DM) with the join link, and the request is marked `not_posted`.
-- At least once, not exactly once: an attempt that timed out may have been posted by Slack
-  after all, and is sent again; everything else is posted once.
+- Every post carries `metadata` (`event_type` "zoombot_meeting", payload: the meeting id and
+  the outbox entry id). An attempt whose outcome is unknown (a timeout, a lost connection, a
+  5xx, an unreadable answer: `PostFailed.uncertain`) is not re-sent blindly: before the next
+  attempt `conversations.history` (`conversations.replies` in a thread) is asked for the
+  bot's message with that metadata since the entry was made; if it is there, the entry is
+  recorded posted with its ts. If that look-up is refused for good (a missing scope, a DM
+  by user id), the post is re-sent once, and after a second unknown outcome it is recorded
+  posted unconfirmed (ts unknown): at most 2 copies. A look-up that fails for now (timeout,
+  5xx) counts as a failed attempt and is tried again after the wait.
+- Every failed attempt writes attempts, the next attempt's time and the error to the outbox
+  row before waiting; a restart (`deliver_pending`) carries on from there, and checks first
+  whether an entry that was attempted already landed.
+- Failures are classified in one place, `bot.slack.failures` (`PostFailed`); the client's
+  own retry handlers (`bot.slack.failures.retry_handlers`) never re-send a post blindly.
 """
 
 from __future__ import annotations
@@ -44,6 +56,15 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.failures import (
+    RAW_TRANSPORT_ERRORS,
+    TRANSIENT,
+    PostFailed,
+    checked,
+    retry_after_of,
+    slack_failure,
+)
+
 if TYPE_CHECKING:
     from bot.store import Store
 
@@ -52,13 +73,26 @@ log = logging.getLogger("zoombot.posting")
 RESPONSE_URL_TIMEOUT = 10.0
 # Slack's answers that mean "the bot can't post there, but the person who asked can".
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
-# Slack's `ok: false` errors that say "try again later" rather than "never".
-TRANSIENT = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
-)
-# Failures below the HTTP answer: nothing (or nothing readable) came back.
-TRANSPORT_ERRORS = (aiohttp.ClientError, OSError, TimeoutError)
+# What a Slack call here (or hosts.py's users.info) may raise besides SlackApiError: transport
+# errors, and PostFailed (the classified failure, bot.slack.failures). Callers catching
+# `(SlackApiError, *TRANSPORT_ERRORS)` thus catch every Slack failure, whatever its shape.
+TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (*RAW_TRANSPORT_ERRORS, PostFailed)
+# The `metadata.event_type` of a meeting post: how a post that timed out is found again.
+EVENT_TYPE = "zoombot_meeting"
+# How far before the entry was made the look-up starts (clock differences with Slack).
+HISTORY_SLACK_SECONDS = 120.0
+HISTORY_LIMIT = 50
 
+__all__ = [
+    "EVENT_TYPE",
+    "TRANSIENT",
+    "TRANSPORT_ERRORS",
+    "Delivery",
+    "PostFailed",
+    "Posted",
+    "Poster",
+    "RetryPolicy",
+]
 
 SLACK_CALLS_LOGGER = "zoombot.slack"
 
@@ -76,7 +110,8 @@ class LoggedWebClient(AsyncWebClient):
         try:
             return await super().api_call(api_method, **kwargs)
         except SlackApiError as error:
-            code = error.response.get("error") if error.response is not None else None
+            data = getattr(error.response, "data", None)  # a text answer is no dict
+            code = data.get("error") if isinstance(data, dict) else None
             result = str(code or "error")
             raise
         except BaseException as error:
@@ -95,41 +130,6 @@ class LoggedWebClient(AsyncWebClient):
                 fields["duration_ms"],
                 extra={"slack_call": fields},
             )
-
-
-class PostFailed(Exception):
-    """Slack would not take the message. `error` is Slack's error string or the HTTP failure.
-
-    `retryable` says whether trying again later may work; `retry_after` is Slack's
-    `Retry-After` in seconds, when it gave one."""
-
-    def __init__(
-        self, error: str, *, retryable: bool = False, retry_after: float | None = None
-    ) -> None:
-        super().__init__(error)
-        self.error = error
-        self.retryable = retryable
-        self.retry_after = retry_after
-
-
-def _api_failure(error: SlackApiError) -> PostFailed:
-    """A Web API failure as PostFailed. 5xx answers carry a text body, not a dict."""
-    response = error.response
-    status = getattr(response, "status_code", 200) or 200
-    data = getattr(response, "data", None)
-    code = data.get("error") if isinstance(data, dict) else None
-    code = str(code or f"HTTP {status}")
-    retry_after = _retry_after(getattr(response, "headers", None))
-    retryable = status == 429 or status >= 500 or code in TRANSIENT
-    return PostFailed(code, retryable=retryable, retry_after=retry_after)
-
-
-def _retry_after(headers: Any) -> float | None:
-    try:
-        value = headers.get("Retry-After") if headers is not None else None
-        return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -205,28 +205,28 @@ class Poster:
         *,
         thread_ts: str | None = None,
         response_url: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> Posted:
-        """Post `message` in `channel` (in `thread_ts`'s thread if given). Raises PostFailed."""
+        """Post `message` in `channel` (in `thread_ts`'s thread if given), with Slack message
+        `metadata` if given. Raises PostFailed (classified: bot.slack.failures)."""
         try:
-            response = await self.slack.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=message["text"],
-                blocks=message.get("blocks"),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as error:
-            failure = _api_failure(error)
-            if failure.error in NOT_A_MEMBER and response_url:
-                log.info(
-                    "chat.postMessage said %s; posting through the response_url", failure.error
+            response = await checked(
+                self.slack.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    text=message["text"],
+                    blocks=message.get("blocks"),
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata=metadata,
                 )
+            )
+        except PostFailed as failure:
+            if failure.code in NOT_A_MEMBER and response_url:
+                log.info("chat.postMessage said %s; posting through the response_url", failure.code)
                 await self.respond(response_url, message, in_channel=True)
                 return Posted(channel=channel, ts=None, via="response_url")
-            raise failure from error
-        except TRANSPORT_ERRORS as error:
-            raise PostFailed(type(error).__name__, retryable=True) from error
+            raise
         return Posted(
             channel=str(response.get("channel") or channel),
             ts=response.get("ts"),
@@ -234,13 +234,9 @@ class Poster:
         )
 
     async def open_view(self, trigger_id: str, view: dict[str, Any]) -> dict[str, Any]:
-        """`views.open`; returns Slack's answer (with `view.id` and `view.hash`)."""
-        try:
-            response = await self.slack.views_open(trigger_id=trigger_id, view=view)
-        except SlackApiError as error:
-            raise PostFailed(str(error.response.get("error") or "unknown_error")) from error
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise PostFailed(type(error).__name__) from error
+        """`views.open`; returns Slack's answer (with `view.id` and `view.hash`). Raises
+        PostFailed, whatever Slack answered (a 503 in plain text included)."""
+        response = await checked(self.slack.views_open(trigger_id=trigger_id, view=view))
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def update_view(
@@ -251,40 +247,46 @@ class Poster:
         if not view_id:
             return
         try:
-            await self.slack.views_update(view_id=view_id, hash=view_hash, view=view)
-        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
-            log.info("views.update skipped: %s", type(error).__name__)
+            await checked(self.slack.views_update(view_id=view_id, hash=view_hash, view=view))
+        except PostFailed as failure:
+            log.info("views.update skipped: %s", failure.error)
 
     async def update_message(
         self, channel: str, ts: str, message: dict[str, Any], *, attempts: int = 5
     ) -> None:
-        """`chat.update` of a message the bot posted, retried on the same transient failures
-        as `deliver` (with its backoff and Retry-After), up to `attempts` tries. Raises
-        PostFailed when Slack refuses for good or the tries run out."""
+        """`chat.update` of a message the bot posted (safe to repeat), retried on retryable
+        failures (429, 5xx, unreadable answers, timeouts, connection errors) with `deliver`'s
+        backoff or Slack's Retry-After, up to `attempts` tries in all (the client's own retry
+        handlers come first). Raises PostFailed when Slack refuses for good or the tries run
+        out."""
         failures = 0
         while True:
             try:
-                await self.slack.chat_update(
-                    channel=channel, ts=ts, text=message["text"], blocks=message.get("blocks")
+                await checked(
+                    self.slack.chat_update(
+                        channel=channel, ts=ts, text=message["text"], blocks=message.get("blocks")
+                    )
                 )
+                if failures:
+                    log.info("chat.update of %s done after %d failure(s)", ts, failures)
                 return
-            except SlackApiError as error:
-                failure = _api_failure(error)
-            except TRANSPORT_ERRORS as error:
-                failure = PostFailed(type(error).__name__, retryable=True)
-            failures += 1
-            if not failure.retryable or failures >= attempts:
-                raise failure
-            await asyncio.sleep(self.retry.wait(failures, failure.retry_after))
+            except PostFailed as failure:
+                failures += 1
+                if not failure.retryable or failures >= attempts:
+                    raise
+                wait = self.retry.wait(failures, failure.retry_after)
+                log.info(
+                    "chat.update of %s failed (%s, attempt %d); trying again in %.1f s",
+                    ts,
+                    failure.error,
+                    failures,
+                    wait,
+                )
+            await asyncio.sleep(wait)
 
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         """`views.publish` of a user's Home tab. Raises PostFailed."""
-        try:
-            await self.slack.views_publish(user_id=user_id, view=view)
-        except SlackApiError as error:
-            raise _api_failure(error) from error
-        except TRANSPORT_ERRORS as error:
-            raise PostFailed(type(error).__name__, retryable=True) from error
+        await checked(self.slack.views_publish(user_id=user_id, view=view))
 
     async def respond(
         self, response_url: str, message: dict[str, Any], *, in_channel: bool = False
@@ -305,13 +307,14 @@ class Poster:
             ) as answer:
                 status, headers = answer.status, answer.headers
                 await answer.read()
-        except TRANSPORT_ERRORS as error:
-            raise PostFailed(type(error).__name__, retryable=True) from error
+        except RAW_TRANSPORT_ERRORS as error:
+            raise slack_failure(error) from error
         if status >= 400:
             raise PostFailed(
                 f"HTTP {status}",
                 retryable=status == 429 or status >= 500,
-                retry_after=_retry_after(headers),
+                retry_after=retry_after_of(headers),
+                status=status,
             )
 
     async def tell(
@@ -336,25 +339,25 @@ class Poster:
                 log.info("the response_url said %s; telling %s another way", failure.error, user)
         if channel:
             try:
-                await self.slack.chat_postEphemeral(
-                    channel=channel,
-                    user=user,
-                    text=message["text"],
-                    blocks=message.get("blocks"),
+                await checked(
+                    self.slack.chat_postEphemeral(
+                        channel=channel,
+                        user=user,
+                        text=message["text"],
+                        blocks=message.get("blocks"),
+                    )
                 )
                 return
-            except SlackApiError as error:
-                log.info(
-                    "chat.postEphemeral said %s; sending a DM instead", _api_failure(error).error
-                )
-            except TRANSPORT_ERRORS as error:
-                log.info("chat.postEphemeral failed (%s); sending a DM", type(error).__name__)
+            except PostFailed as failure:
+                log.info("chat.postEphemeral said %s; sending a DM instead", failure.error)
         try:
-            await self.slack.chat_postMessage(
-                channel=user, text=message["text"], blocks=message.get("blocks")
+            await checked(
+                self.slack.chat_postMessage(
+                    channel=user, text=message["text"], blocks=message.get("blocks")
+                )
             )
-        except (SlackApiError, *TRANSPORT_ERRORS) as error:
-            log.warning("could not reach %s privately: %s", user, type(error).__name__)
+        except PostFailed as failure:
+            log.warning("could not reach %s privately: %s", user, failure.error)
 
     # -- delivering meetings: the outbox and the retry loop -------------------------------
 
@@ -407,6 +410,10 @@ class Poster:
 
     async def _deliver_entry(self, entry: dict[str, Any]) -> Posted | None:
         attempts = int(entry.get("attempts") or 0)
+        # Attempts whose outcome is unknown since Slack last showed the message is not there.
+        # An entry attempted by an earlier run may have landed: look before posting.
+        maybe = 1 if attempts > 0 else 0
+        entry.setdefault("created_at", self.clock())
         delay = float(entry.get("next_attempt_at") or 0) - self.clock()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -415,14 +422,32 @@ class Poster:
             until = entry.get("response_url_until")
             response_url = entry.get("response_url") if until and now < until else None
             try:
-                posted = await self.post_meeting(
-                    entry["channel"],
-                    entry["message"],
-                    thread_ts=entry.get("thread_ts"),
-                    response_url=response_url,
-                )
+                posted: Posted | None = None
+                posting = False
+                if maybe:
+                    posted, usable = await self._landed(entry)
+                    if usable:
+                        maybe = 0
+                    elif maybe >= 2:
+                        # Two unknown outcomes and no way to look: a third copy is not risked.
+                        log.warning(
+                            "meeting %s: not posted again (it may be there twice already); "
+                            "recorded as posted, unconfirmed",
+                            entry["meeting_id"],
+                        )
+                        posted = Posted(entry["channel"], None, "chat.postMessage?")
+                if posted is None:
+                    posting = True
+                    posted = await self.post_meeting(
+                        entry["channel"],
+                        entry["message"],
+                        thread_ts=entry.get("thread_ts"),
+                        response_url=response_url,
+                        metadata=self._metadata(entry),
+                    )
             except PostFailed as failure:
                 attempts += 1
+                maybe += 1 if posting and failure.uncertain else 0
                 wait = self.retry.wait(attempts, failure.retry_after)
                 expires = float(entry.get("expires_at") or 0)
                 if not failure.retryable or self.clock() + wait > expires:
@@ -435,6 +460,7 @@ class Poster:
                     attempts,
                     wait,
                 )
+                # Written before waiting: a restart carries on from here (deliver_pending).
                 if self.store is not None and "id" in entry:
                     await self.store.outbox_attempted(
                         entry["id"],
@@ -456,6 +482,69 @@ class Poster:
             if attempts > 1:
                 log.info("meeting %s posted after %d attempts", entry["meeting_id"], attempts)
             return posted
+
+    @staticmethod
+    def _metadata(entry: dict[str, Any]) -> dict[str, Any]:
+        """The Slack message metadata a meeting post carries, to be found again."""
+        payload = {"meeting_id": str(entry["meeting_id"])}
+        if entry.get("id") is not None:
+            payload["outbox_id"] = str(entry["id"])
+        return {"event_type": EVENT_TYPE, "event_payload": payload}
+
+    async def _landed(self, entry: dict[str, Any]) -> tuple[Posted | None, bool]:
+        """Whether an earlier attempt of `entry` landed: (where, True) if the bot's message
+        with its metadata is in the channel (thread) since the entry was made, (None, True)
+        if it is not, (None, False) if Slack will not let us look (a missing scope, a DM by
+        user id: then the caller re-posts once). Raises PostFailed when the look-up failed
+        for now (the caller waits and asks again)."""
+        channel, thread_ts = entry["channel"], entry.get("thread_ts")
+        oldest = f"{max(0.0, float(entry['created_at']) - HISTORY_SLACK_SECONDS):.6f}"
+        want = self._metadata(entry)
+        try:
+            if thread_ts:
+                answer = await checked(
+                    self.slack.conversations_replies(
+                        channel=channel,
+                        ts=thread_ts,
+                        oldest=oldest,
+                        limit=HISTORY_LIMIT,
+                        include_all_metadata=True,
+                    )
+                )
+            else:
+                answer = await checked(
+                    self.slack.conversations_history(
+                        channel=channel,
+                        oldest=oldest,
+                        limit=HISTORY_LIMIT,
+                        include_all_metadata=True,
+                    )
+                )
+        except PostFailed as failure:
+            if failure.retryable:
+                raise
+            log.warning(
+                "meeting %s: cannot check whether the earlier attempt was posted (%s); "
+                "posting again",
+                entry["meeting_id"],
+                failure.error,
+            )
+            return None, False
+        messages = answer.get("messages") if isinstance(answer.data, dict) else None
+        for message in messages or []:
+            metadata = message.get("metadata") if isinstance(message, dict) else None
+            if (
+                isinstance(metadata, dict)
+                and metadata.get("event_type") == want["event_type"]
+                and metadata.get("event_payload") == want["event_payload"]
+            ):
+                log.info(
+                    "meeting %s: the earlier attempt was posted after all (ts %s)",
+                    entry["meeting_id"],
+                    message.get("ts"),
+                )
+                return Posted(channel, message.get("ts"), "chat.postMessage"), True
+        return None, True
 
     async def _give_up(
         self, entry: dict[str, Any], error: str, attempts: int, response_url: str | None

@@ -35,6 +35,7 @@ from bot.logs import add_secrets, new_reference
 from bot.posting import TRANSPORT_ERRORS, Delivery, Poster, PostFailed
 from bot.preferences import Preferences, preferences_from
 from bot.settings import Settings
+from bot.slack.failures import slack_failure
 from bot.store import Store
 from zoom import (
     INSTANT,
@@ -246,10 +247,7 @@ class Scheduler:
         except (SlackApiError, *TRANSPORT_ERRORS) as error:
             # users.info refused, or timed out / lost its connection: Slack's trouble, not a
             # bug of ours, and nothing was created.
-            if isinstance(error, SlackApiError):
-                code = error.response.get("error")
-            else:
-                code = type(error).__name__
+            code = slack_failure(error).error  # never assumes the answer was a dict
             return await self._refuse(
                 requester,
                 "Slack did not answer when I asked about you; nothing was created. Try again.",

@@ -34,9 +34,12 @@ from tests.fakes.slack import (
     DEFAULT_CHANNEL,
     FakeSlack,
     SlackAnswer,
+    mislabelled,
+    plain_text,
     ratelimited,
     server_error,
     slack_error,
+    slow_but_done,
 )
 from tests.fakes.slack_requests import (
     SlackSender,
@@ -385,6 +388,67 @@ async def test_scripted_delay_trips_a_client_timeout(fake_slack: FakeSlack) -> N
     impatient = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url, timeout=0.2)
     with pytest.raises(asyncio.TimeoutError):
         await impatient.chat_postMessage(channel=DEFAULT_CHANNEL, text="x")
+
+
+async def test_slow_but_done_posts_before_the_client_gives_up(fake_slack: FakeSlack) -> None:
+    fake_slack.script("chat.postMessage", slow_but_done(1.0))
+    impatient = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url, timeout=0.2)
+    with pytest.raises(asyncio.TimeoutError):
+        await impatient.chat_postMessage(channel=DEFAULT_CHANNEL, text="slow")
+    # Recorded in the channel as soon as it arrived, answer or no answer.
+    [message] = fake_slack.channel_messages(DEFAULT_CHANNEL)
+    assert message["text"] == "slow"
+    fake_slack.slow_down("chat.postMessage", delay=1.0, seconds=60)
+    with pytest.raises(asyncio.TimeoutError):
+        await impatient.chat_postMessage(channel=DEFAULT_CHANNEL, text="slower")
+    assert len(fake_slack.channel_messages(DEFAULT_CHANNEL)) == 2
+
+
+async def test_answers_that_are_not_slack_json(fake_slack: FakeSlack) -> None:
+    fake_slack.script("users.info", plain_text(503), mislabelled(500), mislabelled(200))
+    async with httpx.AsyncClient() as http:
+        first = await http.post(fake_slack.api_url + "users.info")
+        second = await http.post(fake_slack.api_url + "users.info")
+        third = await http.post(fake_slack.api_url + "users.info")
+    assert first.status_code == 503 and first.headers["content-type"].startswith("text/plain")
+    assert first.text == "upstream connect error"
+    for answer, status in ((second, 500), (third, 200)):
+        assert answer.status_code == status
+        assert answer.headers["content-type"].startswith("application/json")
+        assert answer.text.startswith("<html>")
+
+
+async def test_history_and_replies_with_metadata(
+    fake_slack: FakeSlack, client: AsyncWebClient
+) -> None:
+    metadata = {"event_type": "zoombot_meeting", "event_payload": {"meeting_id": "1"}}
+    first = await client.chat_postMessage(channel=DEFAULT_CHANNEL, text="a", metadata=metadata)
+    reply = await client.chat_postMessage(
+        channel=DEFAULT_CHANNEL, text="r", thread_ts=first["ts"], metadata=metadata
+    )
+    second = await client.chat_postMessage(channel=DEFAULT_CHANNEL, text="b")
+    history = await client.conversations_history(channel=DEFAULT_CHANNEL, limit=10)
+    # Newest first, top level only, metadata only when asked for.
+    assert [m["ts"] for m in history["messages"]] == [second["ts"], first["ts"]]
+    assert "metadata" not in history["messages"][1]
+    history = await client.conversations_history(
+        channel=DEFAULT_CHANNEL, oldest=first["ts"], include_all_metadata=True
+    )
+    assert [m["ts"] for m in history["messages"]] == [second["ts"]]  # oldest is exclusive
+    history = await client.conversations_history(
+        channel=DEFAULT_CHANNEL, include_all_metadata=True, limit=1
+    )
+    assert history["has_more"] and len(history["messages"]) == 1
+    replies = await client.conversations_replies(
+        channel=DEFAULT_CHANNEL, ts=first["ts"], include_all_metadata=True
+    )
+    assert [m["ts"] for m in replies["messages"]] == [first["ts"], reply["ts"]]
+    assert replies["messages"][1]["metadata"] == metadata
+    fake_slack.missing_scopes = {"channels:history"}
+    with pytest.raises(SlackApiError) as refused:
+        await client.conversations_history(channel=DEFAULT_CHANNEL)
+    assert refused.value.response["error"] == "missing_scope"
+    assert refused.value.response["needed"] == "channels:history"
 
 
 async def test_latency_does_not_serialise_calls(

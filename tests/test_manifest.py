@@ -19,7 +19,12 @@ COMMAND = "/zoom"
 MESSAGE_SHORTCUT = "start_meeting_from_message"
 GLOBAL_SHORTCUT = "schedule_meeting"
 # Every bot scope is here because some call needs it; anything more is a scope to justify.
-SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "users:read.email"}
+SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "users:read.email"} | {
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",  # a timed-out post
+}
 
 
 @pytest.fixture(scope="module")

@@ -66,7 +66,8 @@ async def slack_check(runtime: Runtime) -> str:
         async with asyncio.timeout(SLACK_CHECK_WAIT):
             await runtime.authorization.identity()
     except SlackApiError as error:
-        code = error.response.get("error") if error.response is not None else None
+        data = getattr(error.response, "data", None)  # a text answer is no dict
+        code = data.get("error") if isinstance(data, dict) else None
         return f"slack refused the bot token: {code or 'error'}"
     except Exception as error:  # network, timeout, Slack's 5xx
         return f"slack unreachable: {type(error).__name__}"

@@ -28,6 +28,7 @@ from bot.metrics import Metrics, MetricsLogHandler
 from bot.posting import LoggedWebClient, Poster
 from bot.scheduling import Scheduler
 from bot.settings import Settings
+from bot.slack.failures import retry_handlers
 from bot.store import Store
 from bot.web.tweaks import SlackAuthorization, settle_garbage_collector
 from zoom import ZoomClient, ZoomError
@@ -266,6 +267,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
         session=slack_session,
+        retry_handlers=retry_handlers(),  # what is re-sent blindly: bot/slack/failures.py
     )
     hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
@@ -309,6 +311,7 @@ def _bolt_app(
             base_url=settings.slack_api_url,
             timeout=settings.slack_timeout,  # type: ignore[arg-type]
             session=slack_session,
+            retry_handlers=retry_handlers(),
         ),
         authorize=authorization,
         signing_secret=settings.slack_signing_secret,

@@ -26,6 +26,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.failures import slack_failure
+
 log = logging.getLogger("zoombot")
 
 
@@ -98,7 +100,7 @@ class RefusalAwareClient(SocketModeClient):
                 answer = await self.web_client.apps_connections_open(app_token=self.app_token)
                 return str(answer["url"])
             except SlackApiError as error:
-                code = error.response.get("error") if error.response is not None else None
+                code = slack_failure(error).code  # the answer may be text, not a dict
                 if code in REFUSED_APP_TOKEN:
                     if not self.refused.done():
                         self.refused.set_result(str(code))
@@ -106,7 +108,7 @@ class RefusalAwareClient(SocketModeClient):
                 if code != "ratelimited":
                     raise
                 # Rare on this method; Slack says how long to wait (Tier 1: 30 s by default).
-                await asyncio.sleep(int(error.response.headers.get("Retry-After", "30")))
+                await asyncio.sleep(slack_failure(error).retry_after or 30.0)
 
 
 class RefusalAwareSocketModeHandler(AsyncSocketModeHandler):

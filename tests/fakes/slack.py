@@ -6,7 +6,11 @@
 GETs) to `{api_url}{method}` with form, query or JSON parameters and `Authorization: Bearer`.
 The fake answers in Slack's shapes, records every call, checks the basic shape of what it gets
 (so app bugs show up here rather than in production), and can be told to answer with a rate
-limit, a server error or a delay (`script`).
+limit, a server error, a delay, a body that is not JSON or is labelled JSON but is not, on any
+status (`script`), or to carry a call out and answer only after the client gave up
+(`SlackAnswer(act=True)`, `slow_but_done`, `slow_down`). `conversations.history` and
+`conversations.replies` return the bot's messages with their `metadata` (when asked with
+`include_all_metadata`); `missing_scopes` makes them answer `missing_scope`.
 
 It also speaks Socket Mode: `apps.connections.open` (with the app-level token) hands out a
 `ws://` URL to a WebSocket endpoint that says hello, carries envelopes to the app
@@ -145,13 +149,19 @@ class SlackAnswer:
     `status=429`: a rate limit; `Retry-After` defaults to 1 and the body to `ratelimited`.
     `status>=500`: a server error with a plain-text body unless `body` is given.
     `body` as a dict is sent as JSON (e.g. `{"ok": False, "error": "channel_not_found"}`);
-    as a string, as plain text.
+    as a string, as plain text, or labelled `content_type` when given (e.g. an HTML page
+    labelled `application/json`: a mislabelled answer).
+    `act=True`: carry the call out when it arrives (a chat.postMessage posts), then answer
+    after `delay` (normally, or with `status`/`body` when given): Slack slower than the
+    client's timeout, but doing the work.
     """
 
     status: int = 200
     body: dict[str, Any] | str | None = None
     headers: dict[str, str] | None = None
     delay: float = 0.0
+    content_type: str | None = None
+    act: bool = False
 
 
 def ratelimited(retry_after: int = 1) -> SlackAnswer:
@@ -166,6 +176,22 @@ def slack_error(error: str, **extra: Any) -> SlackAnswer:
 
 def server_error(status: int = 503) -> SlackAnswer:
     return SlackAnswer(status=status)
+
+
+def plain_text(status: int = 503, body: str = "upstream connect error") -> SlackAnswer:
+    """A proxy's answer: `text/plain`, not Slack's JSON (any status)."""
+    return SlackAnswer(status=status, body=body, content_type="text/plain; charset=utf-8")
+
+
+def mislabelled(status: int = 500, body: str | None = None) -> SlackAnswer:
+    """An HTML error page labelled `application/json` (any status)."""
+    html = body if body is not None else "<html><body><h1>500 Internal Error</h1></body></html>"
+    return SlackAnswer(status=status, body=html, content_type="application/json")
+
+
+def slow_but_done(delay: float) -> SlackAnswer:
+    """Carry the call out at once (the message is in the channel), answer after `delay`."""
+    return SlackAnswer(delay=delay, act=True)
 
 
 class SlackError(Exception):
@@ -355,6 +381,8 @@ class FakeSlack:
         # With the chat:write.public scope (as in manifest.yml) the bot can post to public
         # channels it is not in; set False to see Slack's not_in_channel.
         self.can_write_public = True
+        # Scopes the app lacks: conversations.history/replies answer `missing_scope`.
+        self.missing_scopes: set[str] = set()
         self._lock = threading.RLock()
         self._server = LoopbackServer(self._asgi())
         # Socket Mode: uvicorn here has no WebSocket library, so the WebSocket side is an
@@ -384,6 +412,8 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "apps.connections.open": self._apps_connections_open,
         }
         self._clear()
@@ -424,6 +454,7 @@ class FakeSlack:
             self._clear()
         self.latency = 0.0
         self.can_write_public = True
+        self.missing_scopes = set()
 
     def _clear(self) -> None:
         self.calls: list[Call] = []
@@ -440,6 +471,7 @@ class FakeSlack:
         self._used_triggers: set[str] = set()
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._scripts: dict[str, deque[SlackAnswer]] = {}
+        self._slow: dict[str, tuple[float, float]] = {}  # method -> (until, delay)
         self.add_channel(DEFAULT_CHANNEL, name=DEFAULT_CHANNEL_NAME)
 
     # -- state set-up ----------------------------------------------------------------------
@@ -566,8 +598,18 @@ class FakeSlack:
         with self._lock:
             self._scripts.setdefault(method, deque()).extend(answers)
 
+    def slow_down(self, method: str, delay: float, seconds: float) -> None:
+        """For the next `seconds`, every call to `method` is carried out at once and answered
+        after `delay` (`slow_but_done`), unless a scripted answer is queued."""
+        with self._lock:
+            self._slow[method] = (time.monotonic() + seconds, delay)
+
     def _next_scripted(self, *keys: str) -> SlackAnswer | None:
         with self._lock:
+            for key in keys:
+                slow = self._slow.get(key)
+                if slow and time.monotonic() < slow[0] and not self._scripts.get(key):
+                    return slow_but_done(slow[1])
             for key in keys:
                 queue = self._scripts.get(key)
                 if queue:
@@ -890,18 +932,22 @@ class FakeSlack:
         params = await _read_params(request)
         call = Call(method=method, params=params, headers=headers, at=time.monotonic())
         with self._lock:
-            index = len(self.calls)
-            self.calls.append(call)
+            calls = self.calls  # a reset during the delay starts a new list: leave it alone
+            index = len(calls)
+            calls.append(call)
         scripted = self._next_scripted(method)
+        done: Any = None
+        if scripted is not None and scripted.act:
+            done = self._answer(method, params, headers)  # carried out before the delay
         await self._delay(scripted.delay if scripted else 0.0)
         if scripted is not None and (scripted.status != 200 or scripted.body is not None):
             response = _scripted_response(scripted)
             answer: Any = scripted.body
         else:
-            answer = self._answer(method, params, headers)
+            answer = done if done is not None else self._answer(method, params, headers)
             response = JSONResponse(answer)
         with self._lock:
-            self.calls[index] = Call(
+            calls[index] = Call(
                 method,
                 params,
                 headers,
@@ -1269,6 +1315,91 @@ class FakeSlack:
             "response_metadata": {"next_cursor": ""},
         }
 
+    def _readable_channel(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The conversation whose history the bot may read, or Slack's error."""
+        channel = self.channels.get(str(params.get("channel") or ""))
+        if channel is None or (channel["is_private"] and not channel["is_member"]):
+            raise SlackError("channel_not_found")
+        if channel["is_im"]:
+            scope = "im:history"
+        elif channel["is_mpim"]:
+            scope = "mpim:history"
+        elif channel["is_private"]:
+            scope = "groups:history"
+        else:
+            scope = "channels:history"
+        if scope in self.missing_scopes:
+            raise SlackError("missing_scope", needed=scope, provided="chat:write,commands")
+        if not channel["is_member"]:
+            raise SlackError("not_in_channel")
+        return channel
+
+    def _listed(self, message: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        shown = {k: v for k, v in message.items() if k != "channel"}
+        if str(params.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            shown.pop("metadata", None)
+        return shown
+
+    @staticmethod
+    def _between(ts: str, params: dict[str, Any]) -> bool:
+        oldest, latest = params.get("oldest"), params.get("latest")
+        inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
+        value = float(ts)
+        if oldest not in (None, ""):
+            low = float(oldest)
+            if value < low or (value == low and not inclusive):
+                return False
+        if latest not in (None, ""):
+            high = float(latest)
+            if value > high or (value == high and not inclusive):
+                return False
+        return True
+
+    def _limit(self, params: dict[str, Any]) -> int:
+        try:
+            return max(1, min(999, int(params.get("limit") or 100)))
+        except ValueError as e:
+            raise SlackError("invalid_arguments") from e
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Top-level messages, newest first, between `oldest` and `latest` (exclusive)."""
+        channel = self._readable_channel(params)
+        found = [
+            m
+            for (cid, ts), m in self.messages.items()
+            if cid == channel["id"]
+            and m.get("thread_ts") in (None, ts)
+            and self._between(ts, params)
+        ]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        limit = self._limit(params)
+        return {
+            "messages": [self._listed(m, params) for m in found[:limit]],
+            "has_more": len(found) > limit,
+            "response_metadata": {"next_cursor": ""},
+        }
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent then its replies, oldest first."""
+        channel = self._readable_channel(params)
+        parent = str(params.get("ts") or "")
+        if (channel["id"], parent) not in self.messages:
+            raise SlackError("thread_not_found")
+        found = [
+            m
+            for (cid, ts), m in self.messages.items()
+            if cid == channel["id"]
+            and (ts == parent or m.get("thread_ts") == parent)
+            and (ts == parent or self._between(ts, params))
+        ]
+        found.sort(key=lambda m: float(m["ts"]))
+        limit = self._limit(params)
+        return {
+            "messages": [self._listed(m, params) for m in found[:limit]],
+            "has_more": len(found) > limit,
+            "response_metadata": {"next_cursor": ""},
+        }
+
 
 _JSON_FORM_FIELDS = ("blocks", "attachments", "view", "metadata", "unfurl")
 
@@ -1303,6 +1434,11 @@ def _scripted_response(answer: SlackAnswer) -> Response:
     body = answer.body
     if body is None:
         body = {"ok": False, "error": "ratelimited"} if answer.status == 429 else "upstream error"
+    if answer.content_type is not None:
+        text = json.dumps(body) if isinstance(body, dict) else body
+        return Response(
+            text, status_code=answer.status, headers=headers, media_type=answer.content_type
+        )
     if isinstance(body, dict):
         return JSONResponse(body, status_code=answer.status, headers=headers)
     return PlainTextResponse(body, status_code=answer.status, headers=headers)
