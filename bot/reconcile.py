@@ -100,7 +100,14 @@ class Reconciler:
         async def one(row: dict[str, Any], settle: Callable[[dict[str, Any]], Any]) -> None:
             async with gate:
                 try:
-                    await settle(row)
+                    outcome = await settle(row)
+                    # (bot/metrics.py counts these by outcome)
+                    log.info(
+                        "request %s reconciled: %s",
+                        _short(row["key"]),
+                        outcome,
+                        extra={"fields": {"reconcile": outcome}},
+                    )
                 except Exception:
                     # A bug of ours must not stop the others; the row stays for next start.
                     log.exception("could not settle request %s", _short(row["key"]))

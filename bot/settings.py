@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_ZOOM_API_URL = "https://api.zoom.us/v2"
 DEFAULT_ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
+DEFAULT_ZOOM_WS_URL = "wss://ws.zoom.us/ws"
 
 # Where an admin finds each value: said in the error when one is missing or wrong.
 WHERE = {
@@ -28,6 +29,8 @@ WHERE = {
     "ZOOM_CLIENT_SECRET": "Zoom App Marketplace → your Server-to-Server OAuth app → "
     "App Credentials",
     "ZOOM_WEBHOOK_SECRET_TOKEN": "Zoom App Marketplace → your app → Feature → Secret Token",
+    "ZOOM_WS_SUBSCRIPTION_ID": "Zoom App Marketplace → your Server-to-Server OAuth app → "
+    "Feature → Event Subscriptions, method WebSockets: the subscription id in its endpoint URL",
 }
 
 
@@ -82,6 +85,15 @@ class Settings:
     # demotion takes effect within this; `user_change` events make it at once).
     guest_check_age: float = 60.0
 
+    # Operations (README "Metrics", "Zoom events without a public URL"): GET /metrics,
+    # /healthz and /readyz on a port of their own (None: off), or /metrics on PORT with a
+    # bearer token (None: 404 there); Zoom's events by webhook or over Zoom's WebSocket.
+    metrics_port: int | None = None
+    metrics_token: str | None = field(default=None, repr=False)
+    zoom_events: str = "webhook"
+    zoom_ws_subscription_id: str | None = None
+    zoom_ws_url: str = DEFAULT_ZOOM_WS_URL
+
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
@@ -101,6 +113,7 @@ class Settings:
             self.zoom_client_secret,
             self.zoom_webhook_secret_token,
             urlsplit(self.database_url).password,
+            self.metrics_token,
         )
         return tuple(v for v in values if v)
 
@@ -219,6 +232,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if log_format not in {"text", "json"}:
         problems.append(f"LOG_FORMAT must be text or json, not {log_format!r}.")
 
+    metrics_port_text = text("ZOOMBOT_METRICS_PORT")
+    metrics_port = number("ZOOMBOT_METRICS_PORT", 0, 1, 65535) if metrics_port_text else None
+    if metrics_port is not None and str(metrics_port) == (env.get("PORT") or "3000").strip():
+        problems.append(
+            f"ZOOMBOT_METRICS_PORT must differ from PORT ({metrics_port}): it is a port of its "
+            "own; to serve /metrics on PORT set ZOOMBOT_METRICS_TOKEN instead."
+        )
+    zoom_events = (text("ZOOM_EVENTS", default="webhook") or "webhook").lower()
+    subscription = text("ZOOM_WS_SUBSCRIPTION_ID")
+    zoom_ws_url = text("ZOOM_WS_URL", default=DEFAULT_ZOOM_WS_URL) or DEFAULT_ZOOM_WS_URL
+    if zoom_events not in {"webhook", "websocket"}:
+        problems.append(f"ZOOM_EVENTS must be webhook or websocket, not {zoom_events!r}.")
+    elif zoom_events == "websocket" and not subscription:
+        problems.append(
+            "ZOOM_EVENTS=websocket needs ZOOM_WS_SUBSCRIPTION_ID. Get it from "
+            f"{WHERE['ZOOM_WS_SUBSCRIPTION_ID']}."
+        )
+    if not zoom_ws_url.startswith(("ws://", "wss://")):
+        problems.append(f"ZOOM_WS_URL must be a ws(s):// URL, not {zoom_ws_url!r}.")
+
     settings = Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=signing_secret,
@@ -248,6 +281,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stop_grace=seconds("ZOOMBOT_STOP_GRACE", 10.0, 0.0, 600.0),
         reconcile_after=seconds("ZOOMBOT_RECONCILE_AFTER", 60.0, 0.0, 3600.0),
         guest_check_age=seconds("ZOOMBOT_GUEST_CHECK_AGE", 60.0, 0.0, 60.0),
+        metrics_port=metrics_port,
+        metrics_token=text("ZOOMBOT_METRICS_TOKEN"),
+        zoom_events=zoom_events,
+        zoom_ws_subscription_id=subscription,
+        zoom_ws_url=zoom_ws_url,
     )
     if problems:
         raise SettingsError(problems)

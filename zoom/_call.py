@@ -293,6 +293,10 @@ class Caller:
         assert response is not None
         return response
 
+    def forget(self, token: str) -> None:
+        """Drop `token` if it is the cached one (Zoom refused it somewhere else)."""
+        self._tokens.invalidate(token)
+
     async def token(self, budget: Budget) -> str:
         """A valid access token, fetched (once for all concurrent callers) if needed."""
         cached = self._tokens.cached()

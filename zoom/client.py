@@ -199,6 +199,16 @@ class ZoomClient:
         `ZoomUnavailable`."""
         await self._caller.token(self._budget(deadline))
 
+    async def access_token(self, *, deadline: float | None = None) -> str:
+        """The account's access token (cached as usual), for what authenticates with it
+        outside the REST API: Zoom's event WebSocket (zoom/websocket.py). Raises as
+        `authenticate` does."""
+        return await self._caller.token(self._budget(deadline))
+
+    def forget_token(self, token: str) -> None:
+        """Drop `token` if it is the cached one (Zoom refused it): the next call fetches anew."""
+        self._caller.forget(token)
+
     async def aclose(self) -> None:
         if self._owns_http:
             await self._http.aclose()

@@ -758,6 +758,17 @@ class PostgresStore:
         return _outbox_row(row) if row else None
 
     @_guarded("read the outbox", write=False)
+    async def outbox_stats(self) -> tuple[int, float]:
+        """(pending entries, age in seconds of the oldest pending one, 0 when none)."""
+        row = await self._pool.fetchrow(
+            "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox"
+            " WHERE state = 'pending'"
+        )
+        depth = int(row["depth"]) if row else 0
+        oldest = row["oldest"] if row else None
+        return depth, max(0.0, self._clock() - float(oldest)) if oldest is not None else 0.0
+
+    @_guarded("read the outbox", write=False)
     async def outbox_entries(self, *, meeting_id: int | None = None) -> list[dict[str, Any]]:
         """Every outbox entry (of one meeting, if given), oldest first."""
         select = f"SELECT {_SELECT['outbox']} FROM outbox"  # noqa: S608

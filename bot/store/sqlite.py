@@ -646,6 +646,22 @@ class SQLiteStore(LocalShare):
             raise self._unreadable(error) from error
         return _outbox_row(row) if row else None
 
+    async def outbox_stats(self) -> tuple[int, float]:
+        """(pending entries, age in seconds of the oldest pending one, 0 when none): what
+        GET /metrics shows of the outbox."""
+        await asyncio.sleep(0)
+        try:
+            row = self._one(
+                "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox"
+                " WHERE state = 'pending'",
+                [],
+            )
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+        depth = int(row["depth"]) if row else 0
+        oldest = row["oldest"] if row else None
+        return depth, max(0.0, self._clock() - float(oldest)) if oldest is not None else 0.0
+
     async def outbox_entries(self, *, meeting_id: int | None = None) -> list[Row]:
         """Every outbox entry (of one meeting, if given), oldest first."""
         await asyncio.sleep(0)

@@ -69,6 +69,7 @@ async def serve_socket_mode(settings: Settings, store: Store) -> int:
         loop.add_signal_handler(sig, stop.set)
     handler = RefusalAwareSocketModeHandler(runtime.bolt, settings.slack_app_token)
     refused = handler.refused
+    runtime.socket_mode_client = handler.client  # for /readyz
     # Zoom's events need an HTTP endpoint even here: served on PORT when its secret is set.
     secret = settings.zoom_webhook_secret_token
     zoom_port = zoom_events_server(settings, runtime) if secret else None

@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -22,13 +25,16 @@ from bot.errors import StoreUnavailable
 from bot.flows.live import LiveMeetings
 from bot.hosts import HostFinder
 from bot.listeners import register_all
-from bot.posting import Poster
+from bot.metrics import Metrics, MetricsLogHandler
+from bot.posting import LoggedWebClient, Poster
 from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.store import Store
 from bot.web.tweaks import SlackAuthorization, settle_garbage_collector
 from zoom import ZoomClient, ZoomError
+from zoom.errors import ZoomAuthError
+from zoom.websocket import EventSocket
 
 log = logging.getLogger("zoombot")
 
@@ -59,6 +65,16 @@ class Runtime:
     reconcile_task: asyncio.Task | None = None  # creates an earlier run left (bot/reconcile.py)
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
     authorization: SlackAuthorization | None = None  # Bolt's `authorize`, primed at start
+    # Operations (bot/web/ops.py): the metrics (None: off), the ops port's server, Zoom's
+    # event WebSocket (ZOOM_EVENTS=websocket), and the facts /readyz reports.
+    metrics: Metrics | None = None
+    metrics_handler: MetricsLogHandler | None = None
+    ops_server: Any = None  # uvicorn.Server on ZOOMBOT_METRICS_PORT
+    ops_task: asyncio.Task | None = None
+    zoom_socket: EventSocket | None = None
+    zoom_socket_task: asyncio.Task | None = None
+    socket_mode_client: Any = None  # Slack's Socket Mode client (bot/web/run.py sets it)
+    zoom_state: str = "not checked yet"  # "ok" | "bad credentials: …" | "zoom unreachable: …"
 
     @property
     def in_flight(self) -> int:
@@ -113,6 +129,10 @@ class Runtime:
         before its ack, so a request cut short before Zoom is answered "nothing was made", a
         create cut short is looked up in Zoom (bot/reconcile.py), and what is not posted
         stays in the outbox."""
+        if self.zoom_socket_task is not None:  # no new Zoom events over the WebSocket
+            self.zoom_socket_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.zoom_socket_task
         await self.flow.inflight.finish(self.settings.stop_grace)
         if self.reconcile_task is not None and not self.reconcile_task.done():
             self.reconcile_task.cancel()
@@ -132,6 +152,7 @@ class Runtime:
         # the reader warms up, with Bolt's `auth.test`. Readiness waits for them at most
         # WARM_WAIT seconds: Slack or Zoom may be down, and the app must still answer.
         self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
+        self.start_ops()
         directory = self.flow.hosts.directory
         if directory is not None:
             self.directory_task = asyncio.create_task(directory.run(), name="zoom-directory")
@@ -157,15 +178,95 @@ class Runtime:
             await self.authorization.prime()
 
     async def check_zoom(self) -> None:
-        try:
-            await self.zoom.authenticate(deadline=30)
-        except ZoomError as error:
-            log.error("Zoom did not accept the app's credentials at start: %s", error)
-        else:
-            log.info("Zoom accepted the app's credentials")
+        """Fetch a token, so that `zoom_state` says whether Zoom's credentials work: "ok";
+        "bad credentials: …" when Zoom refused them (not asked again); "zoom unreachable: …"
+        while Zoom cannot be reached (asked again after 1 s, doubling up to 60 s)."""
+        failures = 0
+        while True:
+            try:
+                await self.zoom.authenticate(deadline=30)
+            except ZoomAuthError as error:
+                self.zoom_state = f"bad credentials: {error}"
+                log.error("Zoom did not accept the app's credentials at start: %s", error)
+                return
+            except ZoomError as error:
+                failures += 1
+                wait = min(60.0, 2.0 ** (failures - 1))
+                self.zoom_state = f"zoom unreachable: {type(error).__name__}"
+                log.warning(
+                    "Zoom could not be reached to check the app's credentials (%s); "
+                    "asking again in %.0f s",
+                    type(error).__name__,
+                    wait,
+                )
+                await asyncio.sleep(wait)
+            else:
+                self.zoom_state = "ok"
+                log.info("Zoom accepted the app's credentials")
+                return
+
+    def start_ops(self) -> None:
+        """Start what operations need: the ops port (ZOOMBOT_METRICS_PORT) and Zoom's event
+        WebSocket (ZOOM_EVENTS=websocket), each in a task of its own."""
+        settings = self.settings
+        if settings.metrics_port is not None and self.ops_task is None:
+            import uvicorn
+
+            from bot.web.ops import build_ops_app
+
+            class OpsServer(uvicorn.Server):
+                @contextlib.contextmanager
+                def capture_signals(self) -> Iterator[None]:
+                    yield  # the main server (or Socket Mode's loop) owns the signals
+
+            config = uvicorn.Config(
+                build_ops_app(self),
+                host=settings.host,
+                port=settings.metrics_port,
+                lifespan="on",
+                access_log=False,
+                log_config=None,
+            )
+            self.ops_server = OpsServer(config)
+            self.ops_task = asyncio.create_task(self.ops_server.serve(), name="ops-port")
+            log.info(
+                "serving /metrics, /healthz and /readyz at http://%s:%s",
+                settings.host,
+                settings.metrics_port,
+            )
+        if settings.zoom_events == "websocket" and self.zoom_socket_task is None:
+            assert settings.zoom_ws_subscription_id is not None  # checked by load_settings
+            self.zoom_socket = EventSocket(
+                settings.zoom_ws_url,
+                settings.zoom_ws_subscription_id,
+                lambda: self.zoom.access_token(deadline=30),
+                self._zoom_event,
+                forget=self.zoom.forget_token,
+                on_connect=self._zoom_socket_connected,
+            )
+            self.zoom_socket_task = asyncio.create_task(self.zoom_socket.run(), name="zoom-ws")
+
+    def _zoom_event(self, event: Any) -> None:
+        """An event from Zoom's WebSocket: the same handling as POST /zoom/events'."""
+        if self.live is not None:
+            self.live.accept(event)
+
+    def _zoom_socket_connected(self) -> None:
+        if self.metrics is not None:
+            self.metrics.zoom_socket_connects.inc()
 
     async def aclose(self) -> None:
         self.ready = False
+        if self.zoom_socket_task is not None and not self.zoom_socket_task.done():
+            self.zoom_socket_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.zoom_socket_task
+        if self.ops_server is not None and self.ops_task is not None:
+            self.ops_server.should_exit = True
+            with contextlib.suppress(Exception):  # its failure was logged by uvicorn
+                await self.ops_task
+        if self.metrics_handler is not None:
+            logging.getLogger().removeHandler(self.metrics_handler)
         if self.live is not None:
             await self.live.drain()
         # The start-up calls use the Zoom and Slack clients: not to outlive them.
@@ -201,7 +302,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         connector=aiohttp.TCPConnector(limit=SLACK_CONNECTIONS, keepalive_timeout=30),
         timeout=aiohttp.ClientTimeout(total=settings.slack_timeout),
     )
-    slack = AsyncWebClient(
+    slack = LoggedWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
@@ -212,10 +313,41 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     flow = Scheduler(settings, store, hosts, zoom, poster)
     authorization = SlackAuthorization(slack)
-    bolt = AsyncApp(
+    with _without_env("SLACK_BOT_TOKEN"):
+        bolt = _bolt_app(settings, slack_session, authorization)
+    register_all(bolt, flow)
+    live = LiveMeetings(settings, store, poster)
+    runtime = Runtime(
+        settings, store, zoom, slack, flow, bolt, live=live, authorization=authorization
+    )
+    if settings.metrics_port is not None or settings.metrics_token:
+        from bot.metrics import install
+
+        runtime.metrics = Metrics()
+        runtime.metrics_handler = install(runtime.metrics)
+    return runtime
+
+
+@contextlib.contextmanager
+def _without_env(name: str) -> Iterator[None]:
+    """`name` out of os.environ for the block. Bolt's AsyncApp reads SLACK_BOT_TOKEN from
+    the environment when given no token, and then warns that, with `client` given, the token
+    "will be unused": zoombot gives it the token through `authorize` instead."""
+    value = os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        if value is not None:
+            os.environ[name] = value
+
+
+def _bolt_app(
+    settings: Settings, slack_session: aiohttp.ClientSession, authorization: SlackAuthorization
+) -> AsyncApp:
+    return AsyncApp(
         # Bolt's own client has no token: each request's client gets the bot token from
         # `authorize` (bot/web/tweaks.py), which asks Slack `auth.test` once, at start.
-        client=AsyncWebClient(
+        client=LoggedWebClient(
             base_url=settings.slack_api_url,
             timeout=settings.slack_timeout,  # type: ignore[arg-type]
             session=slack_session,
@@ -229,6 +361,3 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         process_before_response=True,
         logger=logging.getLogger("zoombot.bolt"),
     )
-    register_all(bolt, flow)
-    live = LiveMeetings(settings, store, poster)
-    return Runtime(settings, store, zoom, slack, flow, bolt, live=live, authorization=authorization)
