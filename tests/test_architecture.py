@@ -44,7 +44,7 @@ PENDING_SPLITS = {
     "bot/scheduling.py": "being split into bot/flows/",
     "bot/posting.py": "Slack poster",
     "bot/store/sqlite.py": "SQLite backend",
-    "bot/postgres_store.py": "PostgreSQL backend, being wired",
+    "bot/store/postgres.py": "PostgreSQL backend",
     "bot/reading/reader.py": "reading",
     "bot/reading/recurrence.py": "reading",
     "bot/reading/time_words.py": "reading",

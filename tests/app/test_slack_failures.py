@@ -212,14 +212,14 @@ async def test_every_failed_attempt_is_written_to_the_outbox_before_the_wait(
 
 
 async def test_a_post_slack_was_slow_to_answer_is_found_not_reposted(fake_slack, http, store):
-    # The look-up comes 1 s after the timeout: the fake has recorded the post by then even on
-    # a loaded machine (a post Slack records after the look-up is a second copy).
-    fake_slack.slow_down("chat.postMessage", delay=3.0, seconds=30)
+    # The look-up comes 2 s after a 2 s timeout: the fake has recorded the post by then even
+    # on a loaded machine (a post Slack records after the look-up is a second copy).
+    fake_slack.slow_down("chat.postMessage", delay=6.0, seconds=30)
     poster = Poster(
-        client(fake_slack, timeout=1.0),
+        client(fake_slack, timeout=2.0),
         http,
         store=store,
-        retry=RetryPolicy(first_wait=1.0, max_wait=1.0),
+        retry=RetryPolicy(first_wait=2.0, max_wait=2.0),
     )
     posted = await poster.deliver(delivery())
     [copy] = copies(fake_slack)

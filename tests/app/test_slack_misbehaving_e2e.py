@@ -91,11 +91,13 @@ def test_views_open_503_in_plain_text_tells_the_user(sender, fake_slack, person)
 
 
 def slow_slack_run(app_env, fake_slack, fake_zoom, person, tmp_path: Path) -> tuple[int, dict]:
-    """90 s of a Slack that posts but answers chat.postMessage after 3 s, with a 1 s client
-    timeout. Returns the copies in the channel and the outbox row once it settled."""
+    """90 s of a Slack that posts but answers chat.postMessage after 6 s, with a 2 s client
+    timeout (on a loaded machine a 1 s timeout can end before the fake has even read the
+    request: then nothing is in the history to find). Returns the copies in the channel and
+    the outbox row once it settled."""
     ana = person()
-    env = {**app_env, "ZOOMBOT_SLACK_TIMEOUT": "1"}
-    fake_slack.slow_down("chat.postMessage", delay=3.0, seconds=90)
+    env = {**app_env, "ZOOMBOT_SLACK_TIMEOUT": "2"}
+    fake_slack.slow_down("chat.postMessage", delay=6.0, seconds=90)
     process = AppProcess(env, cwd=tmp_path).start()
     try:
         with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
@@ -104,7 +106,7 @@ def slow_slack_run(app_env, fake_slack, fake_zoom, person, tmp_path: Path) -> tu
         database = database_of(env)
         [row] = eventually(
             lambda: [r for r in outbox(database) if r["state"] != "pending"],
-            timeout=30,
+            timeout=60,
             what="the outbox entry settled",
         )
         [meeting] = fake_zoom.meetings.values()
