@@ -81,14 +81,6 @@ def _live(column: str, now: str, lease: str) -> str:
     )
 
 
-def _stale(column: str, now: str, lease: str) -> str:
-    """SQL: the instance named in `column` heartbeat, but not within a lease of `now`."""
-    return (
-        f"EXISTS (SELECT 1 FROM instances i WHERE i.owner = {column}"  # noqa: S608 - ours
-        f" AND i.heartbeat_at <= {now} - {lease}::float8)"
-    )
-
-
 def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -548,8 +540,7 @@ class PostgresStore:
             "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
             f" AND NOT {_live('create_owner', '$2', '$3')}"
             f" AND (lease_owner = $1 OR NOT {_live('lease_owner', '$2', '$3')})"
-            " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1"
-            f" OR {_stale('lease_owner', '$2', '$3')})"
+            " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1)"
             " ORDER BY create_started_at FOR UPDATE OF requests SKIP LOCKED)"
             " UPDATE requests r SET lease_owner = $1, lease_until = $2 + $3::float8"
             f" FROM taken WHERE r.key = taken.key RETURNING {cols}",
@@ -871,8 +862,7 @@ class PostgresStore:
                 "WITH taken AS (SELECT id FROM outbox WHERE state = 'pending'"  # noqa: S608
                 " AND (owner IS NULL OR owner <> $1)"
                 f" AND NOT {_live('outbox.owner', '$2', '$3')}"
-                f" AND (lease_until IS NULL OR lease_until <= $2"
-                f" OR {_stale('outbox.owner', '$2', '$3')})"
+                " AND (lease_until IS NULL OR lease_until <= $2)"
                 " ORDER BY id FOR UPDATE SKIP LOCKED)"
                 " UPDATE outbox o SET owner = $1,"
                 " lease_until = GREATEST(COALESCE(o.next_attempt_at, $2), $2) + $3::float8"
@@ -895,8 +885,8 @@ class PostgresStore:
     async def heartbeat(self, owner: str) -> None:
         """Say `owner` is alive (every few seconds, bot/web/runtime.py): while its heartbeat
         is under a lease old, the outbox entries and creates it owns are never taken, however
-        slow its work; once older (a dead instance), they are, as when its row is gone (a
-        clean stop, `release_leases`). An owner that never beat falls back to the leases."""
+        slow its work; once older (a dead instance), they are when their leases lapse too;
+        at once when its row is gone with its leases (a clean stop, `release_leases`)."""
         await self._pool.execute(
             "INSERT INTO instances (owner, heartbeat_at) VALUES ($1, $2)"
             " ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at",
