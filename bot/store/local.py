@@ -50,6 +50,9 @@ class LocalShare:
         """Nothing to release: the embedded store takes no leases. Returns 0."""
         return 0
 
+    async def heartbeat(self, owner: str) -> None:
+        """Nothing to record: one process serves the embedded store."""
+
     async def listen(self, channel: str, callback: Callable[[str | None], Any]) -> None:
         """Call `callback(payload)` for each `notify(channel, …)` of this process."""
         self._local_listeners.setdefault(channel, []).append(callback)

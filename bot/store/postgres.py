@@ -73,6 +73,14 @@ def safe_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
+def _live(column: str, now: str, lease: str) -> str:
+    """SQL: the instance named in `column` heartbeat within a lease of `now`."""
+    return (
+        f"EXISTS (SELECT 1 FROM instances i WHERE i.owner = {column}"  # noqa: S608 - ours
+        f" AND i.heartbeat_at > {now} - {lease}::float8)"
+    )
+
+
 def _now_iso() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -530,6 +538,8 @@ class PostgresStore:
             " AND ((state = 'claimed' AND meeting_id IS NULL)"
             "   OR (state = 'created' AND meeting_id IS NOT NULL AND NOT EXISTS"
             "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
+            f" AND NOT {_live('create_owner', '$2', '$3')}"
+            f" AND (lease_owner = $1 OR NOT {_live('lease_owner', '$2', '$3')})"
             " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1)"
             " ORDER BY create_started_at FOR UPDATE OF requests SKIP LOCKED)"
             " UPDATE requests r SET lease_owner = $1, lease_until = $2 + $3::float8"
@@ -862,6 +872,7 @@ class PostgresStore:
             rows = await conn.fetch(
                 "WITH taken AS (SELECT id FROM outbox WHERE state = 'pending'"  # noqa: S608
                 " AND (owner IS NULL OR owner <> $1)"
+                f" AND NOT {_live('outbox.owner', '$2', '$3')}"
                 " AND (lease_until IS NULL OR lease_until <= $2)"
                 " ORDER BY id FOR UPDATE SKIP LOCKED)"
                 " UPDATE outbox o SET owner = $1,"
@@ -881,6 +892,19 @@ class PostgresStore:
                 add_secrets(*(p for (p,) in passcodes))
         return [_outbox_row(r) for r in found]
 
+    @_guarded("record the heartbeat", write=True)
+    async def heartbeat(self, owner: str) -> None:
+        """Say `owner` is alive (every few seconds, bot/web/runtime.py): while its heartbeat
+        is under a lease old, the outbox entries and creates it owns are never taken, however
+        slow its work; once older (a dead instance), they are when their leases lapse too;
+        at once when its row is gone with its leases (a clean stop, `release_leases`)."""
+        await self._pool.execute(
+            "INSERT INTO instances (owner, heartbeat_at) VALUES ($1, $2)"
+            " ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at",
+            owner,
+            float(self._clock()),
+        )
+
     @_guarded("release the leases", write=True)
     async def release_leases(self, owner: str) -> int:
         """Give up `owner`'s leases now (a stopping instance, after its grace): its pending
@@ -888,6 +912,7 @@ class PostgresStore:
         when the leases would have lapsed. Returns how many were released. PostgreSQL
         only; the embedded store has no leases."""
         async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM instances WHERE owner = $1", owner)
             posts = await conn.fetchval(
                 "WITH released AS (UPDATE outbox SET lease_until = NULL"
                 " WHERE owner = $1 AND state = 'pending' AND lease_until IS NOT NULL"

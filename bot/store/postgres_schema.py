@@ -172,6 +172,19 @@ async def v2_shared_database(conn: Any) -> None:
     )
 
 
+@migration
+async def v3_instances(conn: Any) -> None:
+    """Each instance's heartbeat: the rows a live instance owns are never taken."""
+    await conn.execute(
+        """
+        CREATE TABLE instances (
+            owner TEXT PRIMARY KEY,
+            heartbeat_at DOUBLE PRECISION NOT NULL
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column

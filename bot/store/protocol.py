@@ -111,6 +111,10 @@ class Store(Protocol):
         """Give up `owner`'s outbox and create leases now (a stopping instance)."""
         ...
 
+    async def heartbeat(self, owner: str) -> None:
+        """Say `owner` is alive: what it owns is not taken (a no-op on SQLite)."""
+        ...
+
     async def listen(self, channel: str, callback: Callable[[str | None], Any]) -> None:
         """Call `callback(payload)` on each `notify(channel, payload)` of any instance; None
         when notifications may have been missed (drop whatever they guard)."""

@@ -45,6 +45,7 @@ STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work (ZOOMBOT_STOP_GR
 WARM_WAIT = 1.0
 SLACK_CONNECTIONS = 256  # the pool shared by the Web API calls and response_url posts
 RETAKE_EVERY = 30.0  # seconds between outbox takes when the store has no lease
+HEARTBEAT_EVERY = 5.0  # seconds between heartbeats at most (a quarter lease if shorter)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Runtime:
     directory_task: asyncio.Task | None = None  # reads Zoom's users (bot/directory.py)
     slack_identity: asyncio.Task | None = None  # Bolt's auth.test, asked at start
     reconcile_task: asyncio.Task | None = None  # creates an earlier run left (bot/reconcile.py)
+    heartbeat_task: asyncio.Task | None = None  # this instance is alive (PostgreSQL)
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
     authorization: SlackAuthorization | None = None  # Bolt's `authorize`, primed at start
     # Operations (bot/web/ops.py): the metrics (None: off), the ops port's server, Zoom's
@@ -85,7 +87,22 @@ class Runtime:
         """Deliver, in the background, the meeting messages an earlier run (or, sharing a
         PostgreSQL store, a dead or stopped instance) left unposted: taken at start, then
         again every `retake_every` seconds (half the store's lease)."""
+        if self.heartbeat_task is None:
+            self.heartbeat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
         self.outbox_task = asyncio.create_task(self._retake_outbox(), name="outbox-drain")
+
+    async def _heartbeat(self) -> None:
+        """Say, every few seconds, that this instance (its poster's owner) is alive: while
+        it does, what it owns is never taken by another instance (bot/store/postgres.py),
+        however slow Zoom or Slack are. Stopped at `aclose`, which deletes the row."""
+        lease = float(getattr(self.store, "lease", None) or 0.0)
+        every = min(HEARTBEAT_EVERY, lease / 4) if lease else HEARTBEAT_EVERY
+        while True:
+            try:
+                await self.store.heartbeat(self.flow.poster.owner)
+            except StoreUnavailable as problem:
+                log.warning("heartbeat not recorded: %s", problem)
+            await asyncio.sleep(every)
 
     @property
     def retake_every(self) -> float:
@@ -278,6 +295,10 @@ class Runtime:
         await self.zoom.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
+        if self.heartbeat_task is not None and not self.heartbeat_task.done():
+            self.heartbeat_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.heartbeat_task
         try:  # what this instance leaves is another's to take now, not when leases lapse
             await self.store.release_leases(self.flow.poster.owner)
         except StoreUnavailable as problem:

@@ -267,3 +267,44 @@ async def test_a_claim_keeps_who_asked_and_old_unstarted_claims_are_taken_once(o
         a.unstarted_claims(before=clock()), b.unstarted_claims(before=clock())
     )
     assert sorted(len(t) for t in taken) == [0, 1]
+
+
+async def test_a_live_owners_rows_are_never_taken_a_dead_ones_once_stale_a_stopped_ones_at_once(
+    open_pg,
+):
+    clock = Clock()
+    a = await open_pg(clock=clock, lease=2)
+    b = await open_pg(clock=clock, lease=2)
+    names = ["slow", "dead", "stopped"]
+    for name in [*names, "other"]:
+        await a.heartbeat(name)
+    entries = {n: await a.add_to_outbox(_entry(i, owner=n)) for i, n in enumerate(names)}
+    for i, name in enumerate(names):
+        await a.claim_request(f"command:c{i}")
+        await a.note_create_started(f"command:c{i}", _intent(name, f"2026-12-01T00:00:0{i}Z"))
+    # A clean stop: its row goes with its leases, and what it owned is anyone's at once.
+    await a.release_leases("stopped")
+    assert [e["id"] for e in await b.take_pending_outbox("other")] == [entries["stopped"]]
+    assert [r["key"] for r in await b.unsettled_creates("other")] == ["command:c2"]
+    # Nothing else while every other owner's heartbeat is fresh.
+    clock.now += 1.5
+    assert await b.take_pending_outbox("other") == []
+    assert [r["key"] for r in await b.unsettled_creates("other")] == ["command:c2"]
+    # Long after any lease: "slow" and "other" kept beating, "dead" did not.
+    for _ in range(100):
+        clock.now += 1.5
+        await a.heartbeat("slow")
+        await b.heartbeat("other")
+    assert [e["id"] for e in await b.take_pending_outbox("other")] == [entries["dead"]]
+    assert {r["key"] for r in await b.unsettled_creates("other")} == {"command:c1", "command:c2"}
+    # A live owner's rows are never taken, however old, by anyone.
+    clock.now += 1.5
+    await a.heartbeat("slow")
+    await b.heartbeat("other")
+    assert await a.take_pending_outbox("third") == []
+    assert await a.unsettled_creates("third") == []
+    # Once "slow" stops beating for longer than a lease, its rows are taken.
+    clock.now += 2.5
+    await b.heartbeat("other")
+    assert [e["id"] for e in await a.take_pending_outbox("third")] == [entries["slow"]]
+    assert [r["key"] for r in await a.unsettled_creates("third")] == ["command:c0"]
