@@ -24,6 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -98,22 +99,45 @@ def valid_zone(tz: object) -> bool:
     return True
 
 
+class FoundBy(StrEnum):
+    """How a host was found; the value is what the store's `host_found_by` column holds."""
+
+    MAPPING = "mapping"  # an admin's (or the person's own) `/zoom link`
+    SLACK_EMAIL = "slack_email"  # the Slack email is an active Zoom user
+    DEFAULT_HOST = "default_host"  # ZOOMBOT_DEFAULT_HOST hosts on the requester's behalf
+
+
 @dataclass(frozen=True)
 class Host:
-    """The Zoom user who hosts. `user_id` is what to pass to Zoom (id or email).
-
-    `found_by` is "mapping", "slack_email" or "default_host".
-    """
+    """The Zoom user who hosts. `user_id` is what to pass to Zoom (id or email)."""
 
     user_id: str
     email: str
     name: str
-    found_by: str
+    found_by: FoundBy
 
     @property
     def on_behalf(self) -> bool:
         """True when the host is the shared default host, not the requester."""
-        return self.found_by == "default_host"
+        return self.found_by == FoundBy.DEFAULT_HOST
+
+
+@dataclass(frozen=True)
+class ZoomIdentity:
+    """A Slack user's own Zoom user (None: none), how it was found, and the mapping row
+    when an admin's link found it."""
+
+    user: ZoomUser | None = None
+    found_by: FoundBy | None = None
+    mapping: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What `/zoom link` did: `linked` or not, and the sentence for the requester."""
+
+    linked: bool
+    sentence: str
 
 
 class SingleFlight:
@@ -295,7 +319,7 @@ class HostFinder:
         if self.directory is not None:
             self.directory.forget(email)
 
-    async def own_zoom_user(self, user_id: str) -> tuple[ZoomUser | None, str | None, dict | None]:
+    async def own_zoom_user(self, user_id: str) -> ZoomIdentity:
         """The requester's own Zoom user (mapping, else Slack email), how it was found, and
         the mapping row if there is one. Never the default host."""
         # Mappings change only through `link` in this process, which forgets the memo.
@@ -307,65 +331,70 @@ class HostFinder:
             user = await self.zoom_user(mapping["zoom_email"])
             if user is None:
                 user = ZoomUser(id=mapping["zoom_email"], email=mapping["zoom_email"])
-            return user, "mapping", mapping
+            return ZoomIdentity(user, FoundBy.MAPPING, mapping)
         profile = await self.profile(user_id)
         if profile.email:
             user = await self.zoom_user(profile.email)
             if user is not None and user.is_active:
-                return user, "slack_email", None
-        return None, None, None
+                return ZoomIdentity(user, FoundBy.SLACK_EMAIL)
+        return ZoomIdentity()
 
     async def find_host(self, user_id: str) -> Host | None:
         """Who hosts this user's meetings, in the documented order; None if nobody can."""
-        user, found_by, _ = await self.own_zoom_user(user_id)
-        if user is not None and found_by is not None:
-            return Host(user_id=user.id, email=user.email, name=_name(user), found_by=found_by)
+        own = await self.own_zoom_user(user_id)
+        user = own.user
+        if user is not None and own.found_by is not None:
+            return Host(user_id=user.id, email=user.email, name=_name(user), found_by=own.found_by)
         default = self.settings.default_host
         if default:
             user = await self.zoom_user(default)
             if user is not None:
-                return Host(user.id, user.email, _name(user), "default_host")
-            return Host(default, default, default, "default_host")
+                return Host(user.id, user.email, _name(user), FoundBy.DEFAULT_HOST)
+            return Host(default, default, default, FoundBy.DEFAULT_HOST)
         return None
 
     def is_admin(self, profile: SlackProfile) -> bool:
         """Workspace admins and owners, and the Slack ids in ZOOMBOT_ADMINS."""
         return profile.is_admin or profile.is_owner or profile.id in self.settings.admins
 
-    async def link(self, requester: str, target: str, email: str) -> str:
-        """Point `target`'s meetings at the Zoom user `email`. Returns what to tell the
-        requester. Only admins may link someone else, or an email not their own Slack email;
-        the email must be an active Zoom user."""
+    async def link(self, requester: str, target: str, email: str) -> LinkResult:
+        """Point `target`'s meetings at the Zoom user `email`. Returns whether it did, and
+        what to tell the requester. Only admins may link someone else, or an email not their
+        own Slack email; the email must be an active Zoom user."""
         email = email.strip().lower()
         if not EMAIL.match(email):
-            return (
+            return LinkResult(
+                False,
                 f"`{messages.escape(email)}` is not an email address. "
-                "Type `/zoom link you@company.com`."
+                "Type `/zoom link you@company.com`.",
             )
         profile = await self.profile(requester)
         own_email = (profile.email or "").lower()
         if (target != requester or email != own_email) and not self.is_admin(profile):
             if target != requester:
-                return (
+                return LinkResult(
+                    False,
                     "Only a Slack admin can set the Zoom account for someone else. "
-                    "Ask an admin, or let them type `/zoom link` themselves."
+                    "Ask an admin, or let them type `/zoom link` themselves.",
                 )
-            return (
+            return LinkResult(
+                False,
                 "You can link only the Zoom account with your own Slack email "
                 f"({messages.escape(own_email) or 'none on your profile'}). "
-                "Ask a Slack admin to link a different one for you."
+                "Ask a Slack admin to link a different one for you.",
             )
         user = await self.zoom_user(email, fresh=True)
         if user is None or not user.is_active:
             state = "not a user" if user is None else f"{user.status}, not active"
-            return (
+            return LinkResult(
+                False,
                 f"Zoom says {messages.escape(email)} is {state} in this company's Zoom account, "
-                "so it can't host. Check the spelling, or ask your Zoom admin to add it."
+                "so it can't host. Check the spelling, or ask your Zoom admin to add it.",
             )
         await self.store.set_host_mapping(target, email, requester)
         self._memo.forget(f"map:{target}")
         who = "Your" if target == requester else f"<@{target}>'s"
-        return f"Done: {who} meetings will be hosted by {messages.escape(email)}."
+        return LinkResult(True, f"Done: {who} meetings will be hosted by {messages.escape(email)}.")
 
 
 def _name(user: ZoomUser) -> str:

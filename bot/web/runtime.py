@@ -1,7 +1,7 @@
 """The runtime: everything zoombot builds at start and closes at stop, for either mode.
 
-`build_runtime(settings, store)` builds, on the store `main` opened, the clients, the
-scheduling flow, the live-meeting handler and the Bolt app, with no network yet.
+`build_runtime(settings, store)` builds, on the store `main` opened, the clients, the flows'
+`Services`, the live-meeting handler and the Bolt app, with no network yet.
 `Runtime.warm_up()` pays the first-call costs and sets `ready`; `finish_in_flight()`
 then `aclose()` stop it.
 """
@@ -18,11 +18,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
+from bot.flows.services import Services
 from bot.hosts import HostFinder
 from bot.listeners import register_all
 from bot.live import LiveMeetings
 from bot.posting import Poster
-from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.store import Store
@@ -47,34 +47,34 @@ class Runtime:
     store: Store
     zoom: ZoomClient
     slack: AsyncWebClient
-    flow: Scheduler
+    services: Services
     bolt: AsyncApp
     ready: bool = False
     outbox_task: asyncio.Task | None = None
     zoom_check: asyncio.Task | None = None
     directory_task: asyncio.Task | None = None  # reads Zoom's users (bot/directory.py)
     slack_identity: asyncio.Task | None = None  # Bolt's auth.test, asked at start
-    reconcile_task: asyncio.Task | None = None  # creates an earlier run left (bot/reconcile.py)
+    reconcile_task: asyncio.Task | None = None  # settles an earlier run (bot/flows/reconcile.py)
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
     authorization: SlackAuthorization | None = None  # Bolt's `authorize`, primed at start
 
     @property
     def in_flight(self) -> int:
         """Acknowledged Slack requests and Zoom events still being worked on."""
-        return len(self.flow.inflight) + (self.live.pending if self.live is not None else 0)
+        return len(self.services.inflight) + (self.live.pending if self.live is not None else 0)
 
     def start_outbox(self) -> None:
         """Deliver, in the background, the meeting messages an earlier run left unposted."""
         self.outbox_task = asyncio.create_task(
-            self.flow.poster.deliver_pending(), name="outbox-drain"
+            self.services.poster.deliver_pending(), name="outbox-drain"
         )
 
     def start_reconcile(self) -> None:
         """Settle, in the background, the creates an earlier run started and did not see
-        through (it died or its stop's grace ran out mid-create): see bot/reconcile.py."""
-        from bot.reconcile import Reconciler
+        through (it died or its stop's grace ran out mid-create): see bot/flows/reconcile.py."""
+        from bot.flows.reconcile import Reconciler
 
-        reconciler = Reconciler(self.flow, after=self.settings.reconcile_after)
+        reconciler = Reconciler(self.services, after=self.settings.reconcile_after)
         self.reconcile_task = asyncio.create_task(reconciler.run(), name="reconcile")
 
     async def finish_in_flight(self) -> None:
@@ -82,9 +82,9 @@ class Runtime:
         STOP_GRACE), then stop the outbox drain and the reconcile. When this returns, every
         acknowledged request is finished or durably handed to the next start: recorded
         before its ack, so a request cut short before Zoom is answered "nothing was made", a
-        create cut short is looked up in Zoom (bot/reconcile.py), and what is not posted
+        create cut short is looked up in Zoom (bot/flows/reconcile.py), and what is not posted
         stays in the outbox."""
-        await self.flow.inflight.finish(self.settings.stop_grace)
+        await self.services.inflight.finish(self.settings.stop_grace)
         if self.reconcile_task is not None and not self.reconcile_task.done():
             self.reconcile_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -103,7 +103,7 @@ class Runtime:
         # the reader warms up, with Bolt's `auth.test`. Readiness waits for them at most
         # WARM_WAIT seconds: Slack or Zoom may be down, and the app must still answer.
         self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
-        directory = self.flow.hosts.directory
+        directory = self.services.hosts.directory
         if directory is not None:
             self.directory_task = asyncio.create_task(directory.run(), name="zoom-directory")
         self.slack_identity = asyncio.create_task(self.prime_slack_authorization())
@@ -173,7 +173,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     )
     hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
-    flow = Scheduler(settings, store, hosts, zoom, poster)
+    services = Services(settings, store, hosts, zoom, poster)
     authorization = SlackAuthorization(slack)
     bolt = AsyncApp(
         # Bolt's own client has no token: each request's client gets the bot token from
@@ -186,12 +186,14 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         ),
         authorize=authorization,
         signing_secret=settings.slack_signing_secret,
-        # Ack first, work after: every listener (bot/inflight.py `tracked`) acks and returns
-        # its after-the-ack work, which runs in a task of its own; Bolt answers Slack as
-        # soon as the listener returns.
+        # Ack first, work after: every listener acks and hands its after-the-ack work to
+        # `after_ack` (bot/listeners), which runs it in a task of its own counted in flight;
+        # Bolt answers Slack as soon as the listener returns.
         process_before_response=True,
         logger=logging.getLogger("zoombot.bolt"),
     )
-    register_all(bolt, flow)
+    register_all(bolt, services)
     live = LiveMeetings(settings, store, poster)
-    return Runtime(settings, store, zoom, slack, flow, bolt, live=live, authorization=authorization)
+    return Runtime(
+        settings, store, zoom, slack, services, bolt, live=live, authorization=authorization
+    )

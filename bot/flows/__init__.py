@@ -1,0 +1,1 @@
+"""Flows: what zoombot does for a request or an event, from reading it to answering it."""
