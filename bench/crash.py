@@ -11,7 +11,9 @@ are printed:
 - unanswered: acknowledged commands of which the requester saw nothing more (no post in the
   channel with their meeting, no response_url post, no ephemeral, no DM);
 - doubled: commands Zoom holds two or more meetings for;
-- double posts: channel posts of a meeting beyond its first.
+- double posts: channel posts of a meeting beyond its first, and where each came from
+  (`double_post_sources`: the same outbox entry posted again, two outbox entries for one
+  meeting, or the response_url fallback).
 
 `--sigterm` instead measures one stop: `--commands` commands in flight while Zoom takes
 `--zoom-latency` seconds (default 12) to answer, SIGTERM with the app's grace (10 s), a
@@ -78,6 +80,10 @@ class Counts:
     settle_seconds: float = 0.0
     campaign_seconds: float = 0.0
     unanswered_numbers: list[int] = field(default_factory=list)
+    # Where each double post came from: "same outbox entry" (an entry posted again after a
+    # kill or an unknown outcome), "two outbox entries" (the meeting announced twice),
+    # "response_url" (a copy through the in_channel fallback).
+    double_post_sources: dict[str, int] = field(default_factory=dict)
     # --sigterm only
     finished_in_grace: int = 0
     settled_after_restart: int = 0
@@ -131,6 +137,44 @@ def _posted_texts(slack: FakeSlack) -> list[str]:
     return posts
 
 
+def _channel_copies(slack: FakeSlack, join_url: str) -> list[str]:
+    """Each accepted channel copy of a meeting: `outbox:<id>` (chat.postMessage with the
+    meeting metadata), `postMessage` (without it) or `response_url`."""
+    copies = []
+    for c in slack.calls_to("chat.postMessage"):
+        if (
+            c.status == 200
+            and (c.answer or {}).get("ok")
+            and c.params.get("channel") == DEFAULT_CHANNEL
+            and join_url in json.dumps(c.params)
+        ):
+            metadata = c.params.get("metadata")
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = None
+            payload = (metadata or {}).get("event_payload") or {}
+            outbox = payload.get("outbox_id")
+            copies.append(f"outbox:{outbox}" if outbox else "postMessage")
+    for p in slack.response_posts:
+        if (
+            p.status == 200
+            and p.body.get("response_type") == "in_channel"
+            and join_url in json.dumps(p.body)
+        ):
+            copies.append("response_url")
+    return copies
+
+
+def _source_of_extra(copies: list[str]) -> str:
+    if "response_url" in copies:
+        return "response_url"
+    if len(set(copies)) < len(copies):
+        return "same outbox entry"
+    return "two outbox entries"
+
+
 def answered(slack: FakeSlack, zoom: FakeZoom, commands: list[Command]) -> set[int]:
     """The numbers of the commands whose requester saw an answer."""
     seen: set[int] = set()
@@ -172,6 +216,12 @@ def count(slack: FakeSlack, zoom: FakeZoom, commands: list[Command], counts: Cou
         max(0, sum(1 for p in posts if str(m["join_url"]).split("?")[0] in p) - 1)
         for m in list(zoom.meetings.values())
     )
+    sources: Counter[str] = Counter()
+    for m in list(zoom.meetings.values()):
+        copies = _channel_copies(slack, str(m["join_url"]).split("?")[0])
+        if len(copies) > 1:
+            sources[_source_of_extra(copies)] += len(copies) - 1
+    counts.double_post_sources = dict(sources)
 
 
 def campaign(

@@ -190,6 +190,8 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
     slack = FakeSlack().start()
     workdir = Path(tempfile.mkdtemp(prefix="zoombot-bench-"))
     env = make_app_env(slack, zoom, workdir, LOG_LEVEL=args.log_level)
+    if args.database_url:  # e.g. a PostgreSQL database (its tables are reused as they are)
+        env["DATABASE_URL"] = args.database_url
     people = []
     for i in range(args.users):
         slack_id = new_id("U")
@@ -398,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
         "start), later ones warm",
     )
     parser.add_argument("--concurrency", type=int, default=30)
+    parser.add_argument(
+        "--database-url", default=None, help="the app's DATABASE_URL (default: a new SQLite file)"
+    )
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--zoom-latency", type=float, default=0.2)
     parser.add_argument("--slack-latency", type=float, default=0.05)

@@ -1,6 +1,6 @@
 """PostgreSQL store benchmark: how long each store call on a `/zoom` command's path takes.
 
-The same calls as bench/store.py measures on SQLite, on `PostgresStore` (bot/postgres_store.py)
+The same calls as bench/store.py measures on SQLite, on `PostgresStore` (bot/store/postgres.py)
 over loopback to a real server: each is a network round trip (or a transaction of a few),
 awaited on the event loop. Runs in a schema of its own (dropped after). Prints figures;
 asserts nothing.
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import asyncpg
 
-from bot.postgres_store import PostgresStore, safe_url
+from bot.store.postgres import PostgresStore, safe_url
 
 DEFAULT_URL = os.environ.get(
     "ZOOMBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -36,7 +36,8 @@ Every call has a timeout (the Web API client's and `RESPONSE_URL_TIMEOUT`).
   5xx) counts as a failed attempt and is tried again after the wait.
 - Every failed attempt writes attempts, the next attempt's time and the error to the outbox
   row before waiting; a restart (`deliver_pending`) carries on from there, and checks first
-  whether an entry that was attempted already landed.
+  whether every entry it takes over already landed: the earlier run may have been killed
+  inside chat.postMessage, before any attempt was written down.
 - Failures are classified in one place, `bot.slack.failures` (`PostFailed`); the client's
   own retry handlers (`bot.slack.failures.retry_handlers`) never re-send a post blindly.
 """
@@ -80,7 +81,8 @@ TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (*RAW_TRANSPORT_ERRORS, Post
 EVENT_TYPE = "zoombot_meeting"
 # How far before the entry was made the look-up starts (clock differences with Slack).
 HISTORY_SLACK_SECONDS = 120.0
-HISTORY_LIMIT = 50
+HISTORY_LIMIT = 200  # Slack's advised page size
+HISTORY_PAGES = 5
 
 __all__ = [
     "EVENT_TYPE",
@@ -365,16 +367,21 @@ class Poster:
 
         async def one(entry: dict[str, Any]) -> None:
             async with gate:
-                await self._deliver_entry(entry)
+                # The earlier run may have been stopped (SIGKILL) inside chat.postMessage,
+                # before it could write the attempt down: its outcome is unknown.
+                await self._deliver_entry(entry, taken_over=True)
 
         await asyncio.gather(*(one(e) for e in entries))
         return len(entries)
 
-    async def _deliver_entry(self, entry: dict[str, Any]) -> Posted | None:
+    async def _deliver_entry(
+        self, entry: dict[str, Any], *, taken_over: bool = False
+    ) -> Posted | None:
         attempts = int(entry.get("attempts") or 0)
         # Attempts whose outcome is unknown since Slack last showed the message is not there.
-        # An entry attempted by an earlier run may have landed: look before posting.
-        maybe = 1 if attempts > 0 else 0
+        # An entry an earlier run left pending may have landed, whether or not that run wrote
+        # an attempt down (a kill during chat.postMessage writes nothing): look before posting.
+        maybe = 1 if attempts > 0 or taken_over else 0
         entry.setdefault("created_at", self.clock())
         delay = float(entry.get("next_attempt_at") or 0) - self.clock()
         if delay > 0:
@@ -462,50 +469,59 @@ class Poster:
         channel, thread_ts = entry["channel"], entry.get("thread_ts")
         oldest = f"{max(0.0, float(entry['created_at']) - HISTORY_SLACK_SECONDS):.6f}"
         want = self._metadata(entry)
-        try:
-            if thread_ts:
-                answer = await checked(
-                    self.slack.conversations_replies(
-                        channel=channel,
-                        ts=thread_ts,
-                        oldest=oldest,
-                        limit=HISTORY_LIMIT,
-                        include_all_metadata=True,
+        cursor: str | None = None
+        # A busy channel may hold more than one page since the entry was made: follow the
+        # cursor (a bounded number of pages).
+        for _page in range(HISTORY_PAGES):
+            try:
+                if thread_ts:
+                    answer = await checked(
+                        self.slack.conversations_replies(
+                            channel=channel,
+                            ts=thread_ts,
+                            oldest=oldest,
+                            limit=HISTORY_LIMIT,
+                            include_all_metadata=True,
+                            cursor=cursor,
+                        )
                     )
-                )
-            else:
-                answer = await checked(
-                    self.slack.conversations_history(
-                        channel=channel,
-                        oldest=oldest,
-                        limit=HISTORY_LIMIT,
-                        include_all_metadata=True,
+                else:
+                    answer = await checked(
+                        self.slack.conversations_history(
+                            channel=channel,
+                            oldest=oldest,
+                            limit=HISTORY_LIMIT,
+                            include_all_metadata=True,
+                            cursor=cursor,
+                        )
                     )
-                )
-        except PostFailed as failure:
-            if failure.retryable:
-                raise
-            log.warning(
-                "meeting %s: cannot check whether the earlier attempt was posted (%s); "
-                "posting again",
-                entry["meeting_id"],
-                failure.error,
-            )
-            return None, False
-        messages = answer.get("messages") if isinstance(answer.data, dict) else None
-        for message in messages or []:
-            metadata = message.get("metadata") if isinstance(message, dict) else None
-            if (
-                isinstance(metadata, dict)
-                and metadata.get("event_type") == want["event_type"]
-                and metadata.get("event_payload") == want["event_payload"]
-            ):
-                log.info(
-                    "meeting %s: the earlier attempt was posted after all (ts %s)",
+            except PostFailed as failure:
+                if failure.retryable:
+                    raise
+                log.warning(
+                    "meeting %s: cannot check whether the earlier attempt was posted (%s); "
+                    "posting again",
                     entry["meeting_id"],
-                    message.get("ts"),
+                    failure.error,
                 )
-                return Posted(channel, message.get("ts"), "chat.postMessage"), True
+                return None, False
+            data = answer.data if isinstance(answer.data, dict) else {}
+            for message in data.get("messages") or []:
+                metadata = message.get("metadata") if isinstance(message, dict) else None
+                if (
+                    isinstance(metadata, dict)
+                    and metadata.get("event_type") == want["event_type"]
+                    and metadata.get("event_payload") == want["event_payload"]
+                ):
+                    log.info(
+                        "meeting %s: the earlier attempt was posted after all (ts %s)",
+                        entry["meeting_id"],
+                        message.get("ts"),
+                    )
+                    return Posted(channel, message.get("ts"), "chat.postMessage"), True
+            cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
+            if not data.get("has_more") or not cursor:
+                break
         return None, True
 
     async def _give_up(

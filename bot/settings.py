@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.errors import ZoombotError
 
@@ -101,6 +102,7 @@ class Settings:
             self.slack_app_token,
             self.zoom_client_secret,
             self.zoom_webhook_secret_token,
+            urlsplit(self.database_url).password,
         )
         return tuple(v for v in values if v)
 
@@ -194,9 +196,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_api_url += "/"
 
     database_url = text("DATABASE_URL", default="sqlite:///zoombot.db") or ""
-    if not database_url.startswith("sqlite:///"):
+    if not database_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         problems.append(
-            f"DATABASE_URL must be a SQLite URL such as sqlite:///zoombot.db, not {database_url!r}."
+            "DATABASE_URL must be a SQLite URL such as sqlite:///zoombot.db or a PostgreSQL"
+            f" URL such as postgresql://user:pass@host:5432/db, not {database_url!r}."
         )
 
     public_url = text("ZOOMBOT_PUBLIC_URL")

@@ -13,12 +13,12 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot import messages, sentences
 from bot.errors import Refused
 from bot.flows.services import STORE_ERRORS, Services
-from bot.hosts import SlackProfile
+from bot.identities import SlackProfile
 from bot.logs import new_reference
 from bot.posting import TRANSPORT_ERRORS
+from bot.render import messages, sentences
 from bot.slack.failures import slack_failure
 from zoom import ZoomAuthError, ZoomError
 

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot import messages
 from bot.errors import Refused
 from bot.flows.services import Services
-from bot.hosts import Host, SlackProfile
+from bot.identities import Host, SlackProfile
 from bot.posting import TRANSPORT_ERRORS
+from bot.render import messages
 from zoom import INSTANT, MeetingRequest, MeetingSettings
 
 PASSCODE_ALPHABET = string.ascii_letters + string.digits

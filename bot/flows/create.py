@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot import live, messages, sentences
 from bot.errors import Refused
+from bot.flows import live
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, request_for, secured
 from bot.flows.services import STORE_ERRORS, Services
-from bot.hosts import Host
+from bot.identities import Host
 from bot.logs import add_secrets, new_reference
 from bot.posting import Delivery, PostFailed
 from bot.preferences import Preferences
+from bot.render import messages, sentences
+from bot.render.meeting import render_new
+from bot.store.rows import iso, meeting_columns
 from zoom import INSTANT, Meeting, MeetingRequest, UserNotFound
 
 log = logging.getLogger("zoombot.scheduling")
@@ -244,7 +247,7 @@ def create_intent(
         "host_name": host.name,
         "host_found_by": host.found_by,
         "request": json.dumps(bare.to_json()),
-        "create_started_at": live.iso(datetime.now(UTC)),
+        "create_started_at": iso(datetime.now(UTC)),
         "create_owner": services.poster.owner,
     }
 
@@ -268,9 +271,9 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         meeting,
         host,
         request,
-        live.meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+        meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
     )
-    message = live.render_new(
+    message = render_new(
         services.settings,
         meeting,
         host_name=host.name,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import re
 
-from bot import home, live, messages, sentences
 from bot.errors import Refused
+from bot.flows import live
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import Services
 from bot.posting import PostFailed
+from bot.render import home, messages, sentences
+from bot.store.rows import iso, meeting_from_row
 from zoom import MeetingNotFound
 
 log = logging.getLogger("zoombot.scheduling")
@@ -74,7 +76,7 @@ async def _list_from_store(
     )
     if host_email is None:
         raise Refused(sentences.NO_HOST, "no host")
-    meetings = [live.meeting_from_row(row) for row in rows]
+    meetings = [meeting_from_row(row) for row in rows]
     await services.poster.tell(
         requester,
         messages.meetings_list_message(meetings, host_email=host_email),
@@ -157,7 +159,7 @@ async def cancel(
                 status="cancelled",
                 # No one here cancelled it: the message says "in Zoom".
                 cancelled_by=None if gone else requester,
-                cancelled_at=live.iso(services.clock()),
+                cancelled_at=iso(services.clock()),
             )
             # The channel message says who cancelled it, and its buttons go.
             try:

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 from slack_sdk.errors import SlackApiError
 
-from bot import messages, sentences, views
 from bot.flows.answers import Outcome, OutcomeKind, is_guest, refuse
 from bot.flows.services import Services
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import Preferences, preferences_from
+from bot.render import messages, sentences, views
 from zoom import ZoomError
 
 # Validating alternative hosts happens before the modal is acknowledged (3 s on Slack's side).

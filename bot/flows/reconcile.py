@@ -40,12 +40,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import messages
 from bot.flows.asks import Ask
 from bot.flows.create import Created, announce_created
 from bot.flows.services import STORE_ERRORS, Services
-from bot.hosts import FoundBy, Host
+from bot.identities import FoundBy, Host
 from bot.logs import new_reference
+from bot.render import messages
 from zoom import INSTANT, MeetingRequest, ZoomError, ZoomNotFound
 
 log = logging.getLogger("zoombot.reconcile")

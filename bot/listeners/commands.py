@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot import messages
 from bot.flows import create, manage, modal
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, TextAsk
 from bot.flows.manage import parse_meeting_id
 from bot.listeners import after_ack, clock, listen, log_done, logged, services
 from bot.reading import mentions_time
+from bot.render import messages
 
 CREATING = "Creating your Zoom meeting…"
 

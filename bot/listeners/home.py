@@ -11,12 +11,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot import home
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.services import Services
 from bot.listeners import after_ack, clock, listen, log_done, logged, payload, services
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
+from bot.render import home
 from zoom import ZoomError
 
 log = logging.getLogger("zoombot.home")

@@ -14,11 +14,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot import views
 from bot.flows import create, modal
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, ModalAsk
 from bot.listeners import after_ack, clock, listen, log_done, payload, services
+from bot.render import views
 
 
 async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltContext) -> None:

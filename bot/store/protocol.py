@@ -1,5 +1,5 @@
-"""`Store`: what zoombot asks of its store, whatever the backend (SQLite today, PostgreSQL
-next). Every operation is a coroutine; rows are plain dicts keyed by column name.
+"""`Store`: what zoombot asks of its store, whatever the backend (SQLite or PostgreSQL).
+Every operation is a coroutine; rows are plain dicts keyed by column name.
 
 Contract for every backend:
 - A failed read or write raises `bot.errors.StoreUnavailable` (its `sentence` says why);
@@ -13,13 +13,19 @@ Contract for every backend:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 Row = dict[str, Any]
 
+# `notify`'s channel for a changed host mapping (payload: the Slack user id).
+HOST_MAPPING_CHANNEL = "zoombot_host_mapping"
+
 
 class Store(Protocol):
     write_problem: str | None
+    backend: str  # "sqlite" or "postgresql" (for /healthz)
 
     async def check_writable(self) -> str | None:
         """Write one row now; None if that worked, else the reason (also `write_problem`)."""
@@ -94,3 +100,19 @@ class Store(Protocol):
     ) -> None: ...
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None: ...
     async def take_pending_outbox(self, owner: str) -> list[Row]: ...
+
+    # several instances (the SQLite store does these within its one process)
+    def meeting_lock(self, meeting_id: int) -> AbstractAsyncContextManager[None]:
+        """Hold the meeting's lock, across every instance sharing the store, for a block."""
+        ...
+
+    async def release_leases(self, owner: str) -> int:
+        """Give up `owner`'s outbox and create leases now (a stopping instance)."""
+        ...
+
+    async def listen(self, channel: str, callback: Callable[[str | None], Any]) -> None:
+        """Call `callback(payload)` on each `notify(channel, payload)` of any instance; None
+        when notifications may have been missed (drop whatever they guard)."""
+        ...
+
+    async def notify(self, channel: str, payload: str = "") -> None: ...

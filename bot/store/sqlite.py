@@ -31,8 +31,9 @@ from typing import Any
 import sqlite_utils
 
 from bot.errors import StoreRefused, StoreUnavailable
+from bot.store.local import LocalShare
 from bot.store.lock import LockHeld, ProcessLock
-from bot.store.protocol import Row
+from bot.store.protocol import HOST_MAPPING_CHANNEL, Row
 from bot.store.schema import Migration, migrate
 
 log = logging.getLogger("zoombot.store")
@@ -158,7 +159,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-class SQLiteStore:
+class SQLiteStore(LocalShare):
     """The store on the SQLite file at `path` (or ":memory:"). Opening takes the file's
     process lock, migrates the schema and checks a write works; it raises StoreRefused
     (with a sentence naming DATABASE_URL) if any of that fails. `close()` when done."""
@@ -171,6 +172,8 @@ class SQLiteStore:
         busy_timeout: float = 5.0,
     ) -> None:
         self.path = str(path)
+        self.backend = "sqlite"
+        self._share_init()
         self._clock = clock
         self.write_problem: str | None = None
         self._checkpointer: Checkpointer | None = None
@@ -363,6 +366,7 @@ class SQLiteStore:
         }
         with self._writing():
             self._upsert("host_mappings", row, "slack_user_id")
+        await self.notify(HOST_MAPPING_CHANNEL, slack_user_id)
         return row
 
     # -- caches --------------------------------------------------------------------------

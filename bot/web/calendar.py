@@ -12,8 +12,10 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot import calendar
-from bot.live import calendar_details, ics_signature, meeting_from_row, shown_meeting
+from bot.render import calendar
+from bot.render.links import calendar_details, ics_signature
+from bot.render.messages import shown_meeting
+from bot.store.rows import meeting_from_row
 from bot.web.runtime import Runtime
 
 

@@ -2,7 +2,8 @@
 
 503 `{"ok": false, "error": "starting"}` until the runtime is ready; 503
 `{"ok": false, "reason": …}` while the store cannot write; else 200
-`{"ok": true, "in_flight": n}` (acknowledged work still running). The store's write check
+`{"ok": true, "in_flight": n}` (acknowledged work still running). Every answer after start
+says which store serves: `"store": "sqlite"` or `"postgresql"`. The store's write check
 runs at most once a second (`WriteCheck`), however often the probe asks.
 """
 
@@ -55,7 +56,9 @@ async def healthz(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
     if not runtime.ready:
         return JSONResponse({"ok": False, "error": "starting"}, status_code=503)
+    backend = getattr(runtime.store, "backend", None)  # a test's stand-in store has none
+    which = {"store": backend} if backend else {}
     problem = await request.state.write_check.problem(runtime.store)
     if problem is not None:
-        return JSONResponse({"ok": False, "reason": problem}, status_code=503)
-    return JSONResponse({"ok": True, "in_flight": runtime.in_flight})
+        return JSONResponse({"ok": False, "reason": problem, **which}, status_code=503)
+    return JSONResponse({"ok": True, "in_flight": runtime.in_flight, **which})

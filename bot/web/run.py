@@ -15,8 +15,10 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 import uvicorn
@@ -24,7 +26,7 @@ import uvicorn
 from bot.errors import StoreRefused, StoreUnavailable
 from bot.logs import add_secrets, configure_logging
 from bot.settings import WHERE, Settings, SettingsError, load_settings
-from bot.store import Store, open_store
+from bot.store import Store, aopen_store
 from bot.web.app import build_http_app, build_zoom_port_app
 from bot.web.runtime import Runtime, build_runtime
 from bot.web.tweaks import RefusalAwareSocketModeHandler
@@ -121,9 +123,15 @@ async def load_from_store(store: Store) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    """Serve Slack until stopped. Returns the process exit code: 2 when settings are wrong."""
-    if argv:
-        print(f"zoombot: unknown arguments {argv!r}; try `python app.py`", file=sys.stderr)
+    """Serve Slack until stopped (`python app.py`), or apply the store's migrations and exit
+    (`python app.py migrate`). Returns the process exit code: 2 when settings are wrong or
+    the database cannot be used. Everything runs on one event loop (uvloop when installed):
+    a PostgreSQL store's pool belongs to the loop that serves."""
+    if argv not in ([], ["migrate"]):
+        print(
+            f"zoombot: unknown arguments {argv!r}; try `python app.py` or `python app.py migrate`",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = load_settings()
@@ -134,20 +142,46 @@ def main(argv: list[str]) -> int:
         print("Set them in the environment or in a .env file (see .env.example).", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_format, settings.secrets)
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(amain(settings, migrate_only=argv == ["migrate"]))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop when it is installed (as uvicorn would pick), else asyncio's."""
     try:
-        store = open_store(settings.database_url)
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def store_lease() -> float | None:
+    """ZOOMBOT_STORE_LEASE (seconds a PostgreSQL outbox or create lease lasts without news
+    from its instance; default the store's 60): shorter in tests of a killed instance."""
+    value = os.environ.get("ZOOMBOT_STORE_LEASE")
+    return float(value) if value else None
+
+
+async def amain(settings: Settings, *, migrate_only: bool = False) -> int:
+    """Open the store on this loop, then migrate-and-exit or serve. Returns the exit code."""
+    try:
+        store = await aopen_store(settings.database_url, lease=store_lease())
     except StoreRefused as refusal:
         print(f"zoombot cannot start: {refusal.sentence}", file=sys.stderr)
         return 2
+    if migrate_only:
+        log.info("migrations applied (%s store)", store.backend)
+        await store.aclose()
+        return 0
     try:
-        calendar_key = asyncio.run(load_from_store(store))
+        calendar_key = await load_from_store(store)
     except StoreUnavailable as problem:
-        store.close()
+        await store.aclose()
         print(f"zoombot cannot start: DATABASE_URL: {problem.sentence}", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings, calendar_key=calendar_key)
     if settings.socket_mode:
-        return asyncio.run(serve_socket_mode(settings, store))
+        return await serve_socket_mode(settings, store)
     stopping = asyncio.Event()
     http_app = build_http_app(settings, store, stopping)
 
@@ -173,5 +207,5 @@ def main(argv: list[str]) -> int:
     )
     server = Server(config)
     log.info("serving Slack at http://%s:%s/slack/events", settings.host, settings.port)
-    server.run()
+    await server.serve()
     return 0

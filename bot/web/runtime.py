@@ -18,10 +18,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
+from bot.errors import StoreUnavailable
+from bot.flows.live import LiveMeetings
 from bot.flows.services import Services
 from bot.hosts import HostFinder
 from bot.listeners import register_all
-from bot.live import LiveMeetings
 from bot.posting import Poster
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
@@ -37,6 +38,7 @@ STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work (ZOOMBOT_STOP_GR
 # Zoom being slow or down at start delays readiness by this much at most.
 WARM_WAIT = 1.0
 SLACK_CONNECTIONS = 256  # the pool shared by the Web API calls and response_url posts
+RETAKE_EVERY = 30.0  # seconds between outbox takes when the store has no lease
 
 
 @dataclass
@@ -64,10 +66,28 @@ class Runtime:
         return len(self.services.inflight) + (self.live.pending if self.live is not None else 0)
 
     def start_outbox(self) -> None:
-        """Deliver, in the background, the meeting messages an earlier run left unposted."""
-        self.outbox_task = asyncio.create_task(
-            self.services.poster.deliver_pending(), name="outbox-drain"
-        )
+        """Deliver, in the background, the meeting messages an earlier run (or, sharing a
+        PostgreSQL store, a dead or stopped instance) left unposted: taken at start, then
+        again every `retake_every` seconds (half the store's lease)."""
+        self.outbox_task = asyncio.create_task(self._retake_outbox(), name="outbox-drain")
+
+    @property
+    def retake_every(self) -> float:
+        return float(getattr(self.store, "lease", None) or 2 * RETAKE_EVERY) / 2
+
+    async def _retake_outbox(self) -> None:
+        deliveries: set[asyncio.Task[int]] = set()
+        try:
+            while True:
+                # Each take runs on its own: one slow entry must not hold up the next take.
+                task = asyncio.create_task(self.services.poster.deliver_pending())
+                deliveries.add(task)
+                task.add_done_callback(deliveries.discard)
+                await asyncio.sleep(self.retake_every)
+        finally:
+            for task in list(deliveries):
+                task.cancel()
+            await asyncio.gather(*deliveries, return_exceptions=True)
 
     def start_reconcile(self) -> None:
         """Settle, in the background, the creates an earlier run started and did not see
@@ -75,7 +95,16 @@ class Runtime:
         from bot.flows.reconcile import Reconciler
 
         reconciler = Reconciler(self.services, after=self.settings.reconcile_after)
-        self.reconcile_task = asyncio.create_task(reconciler.run(), name="reconcile")
+
+        async def again() -> None:
+            # Again and again: a create another instance left when it died is leased to
+            # nobody once its lease lapses (the SQLite store: only an earlier run's).
+            while True:
+                with contextlib.suppress(StoreUnavailable):
+                    await reconciler.run()
+                await asyncio.sleep(self.retake_every)
+
+        self.reconcile_task = asyncio.create_task(again(), name="reconcile")
 
     async def finish_in_flight(self) -> None:
         """Stop taking work; let acknowledged flows finish (≤ settings.stop_grace s, default
@@ -107,6 +136,10 @@ class Runtime:
         if directory is not None:
             self.directory_task = asyncio.create_task(directory.run(), name="zoom-directory")
         self.slack_identity = asyncio.create_task(self.prime_slack_authorization())
+        try:
+            await self.services.hosts.listen_for_changes()
+        except StoreUnavailable as problem:
+            log.warning("host mapping changes by other instances not heard: %s", problem)
         await asyncio.to_thread(warm_up)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(WARM_WAIT):
@@ -144,6 +177,10 @@ class Runtime:
         await self.zoom.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
+        try:  # what this instance leaves is another's to take now, not when leases lapse
+            await self.store.release_leases(self.services.poster.owner)
+        except StoreUnavailable as problem:
+            log.warning("leases not released (they lapse on their own): %s", problem)
         await self.store.aclose()
 
 

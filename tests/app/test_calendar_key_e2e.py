@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.live import ics_signature
+from bot.render.links import ics_signature
 from tests.app.live_support import blocks_of
 from tests.app.support import eventually, posts_to, wait_created
 from tests.app.test_socket_mode import socket_env

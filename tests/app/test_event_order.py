@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import live
+from bot.flows import live
 from tests.app.live_support import current_blocks, make_meeting, updates_of, wait_update
 from tests.app.support import eventually
 from tests.fakes.app_process import AppProcess

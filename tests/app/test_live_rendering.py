@@ -9,10 +9,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot import home, live, messages
 from bot.preferences import preferences_from
+from bot.render import home, links, messages
+from bot.render import meeting as live_meeting
 from bot.settings import Settings
 from bot.store import SQLiteStore
+from bot.store import rows as stored
 from zoom import Meeting, Occurrence, Recurrence
 
 NOW = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
@@ -119,10 +121,10 @@ def test_the_passcode_only_when_shown():
 
 def test_calendar_links_leave_the_passcode_out_when_it_is_private():
     m = meeting()
-    private = live.calendar_links(
+    private = links.calendar_links(
         settings(public_url="https://z.example", calendar_key=b"k" * 32), m, show_passcode=False
     )
-    public = live.calendar_links(settings(), m, show_passcode=True)
+    public = links.calendar_links(settings(), m, show_passcode=True)
     assert private is not None and public is not None
     for url in (private.google, private.outlook, private.ics):
         assert url and PASSCODE not in url
@@ -132,16 +134,16 @@ def test_calendar_links_leave_the_passcode_out_when_it_is_private():
 
 
 def test_ics_signature_depends_on_the_secret_and_the_id():
-    a = live.ics_signature(b"one", 81234567890)
-    assert a == live.ics_signature(b"one", 81234567890)
-    assert a != live.ics_signature(b"two", 81234567890)
-    assert a != live.ics_signature(b"one", 81234567891)
+    a = links.ics_signature(b"one", 81234567890)
+    assert a == links.ics_signature(b"one", 81234567890)
+    assert a != links.ics_signature(b"two", 81234567890)
+    assert a != links.ics_signature(b"one", 81234567891)
     with pytest.raises(ValueError):
-        live.ics_signature(b"", 81234567890)  # never signed with an empty key
+        links.ics_signature(b"", 81234567890)  # never signed with an empty key
 
 
 def test_an_instant_meeting_has_no_calendar_links():
-    assert live.calendar_links(settings(), meeting(type=1), show_passcode=True) is None
+    assert links.calendar_links(settings(), meeting(type=1), show_passcode=True) is None
 
 
 def test_next_starts_prefer_zoom_occurrences_and_skip_deleted_ones():
@@ -150,14 +152,14 @@ def test_next_starts_prefer_zoom_occurrences_and_skip_deleted_ones():
         for i in range(1, 6)
     )
     m = meeting(type=8, recurrence=Recurrence(type=2, weekly_days="2"), occurrences=occurrences)
-    starts = live.next_starts(m, NOW)
+    starts = live_meeting.next_starts(m, NOW)
     assert starts == [NOW + timedelta(days=7), NOW + timedelta(days=21), NOW + timedelta(days=28)]
 
 
 def test_next_starts_computed_when_zoom_listed_none():
     first = datetime(2030, 3, 4, 16, 30, tzinfo=UTC)  # a Monday, 9:30 in Denver
     m = meeting(type=8, start_time=first, recurrence=Recurrence(type=2, weekly_days="2"))
-    starts = live.next_starts(m, NOW)
+    starts = live_meeting.next_starts(m, NOW)
     assert len(starts) == 3
     assert all(s.weekday() == 0 for s in starts)
     message = render(m=m, next_starts=starts)
@@ -175,13 +177,13 @@ def test_a_row_round_trips_into_the_same_message():
         "duration": m.duration,
         "timezone": m.timezone,
         "requester": "U0ANA",
-        **live.meeting_columns(m, host_name="Ana", show_passcode=True),
+        **stored.meeting_columns(m, host_name="Ana", show_passcode=True),
     }
-    again = live.meeting_from_row(row)
+    again = stored.meeting_from_row(row)
     assert again.recurrence == m.recurrence
     assert again.start_url == ""
-    rendered = live.render_meeting(settings(), row, None, NOW)
-    first = live.render_new(
+    rendered = live_meeting.render_meeting(settings(), again, row, None, NOW)
+    first = live_meeting.render_new(
         settings(), m, host_name="Ana", requester_id="U0ANA", show_passcode=True, now=NOW
     )
     assert rendered == first

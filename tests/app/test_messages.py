@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot import messages
+from bot.render import messages
 from zoom import INSTANT, RECURRING, SCHEDULED, Meeting, Recurrence
 
 

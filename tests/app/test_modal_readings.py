@@ -8,7 +8,7 @@ import json
 import time
 from datetime import UTC, datetime
 
-from bot import views
+from bot.render import views
 from tests.app.support import wait_created
 from tests.fakes.slack_requests import view_submission
 from zoom import Recurrence

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot import views
+from bot.render import views
 from tests.app.support import eventually, texts, wait_created
 from tests.fakes.slack_requests import global_shortcut, view_submission
 

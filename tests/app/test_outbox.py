@@ -100,6 +100,66 @@ async def test_what_an_earlier_run_left_is_taken_over_once(fake_slack, store, cl
     assert (await store.claim_request("command:T2"))["state"] == "posted"
 
 
+async def test_an_entry_posted_by_a_run_killed_before_marking_it_is_not_posted_again(
+    fake_slack, store, clients
+):
+    """A SIGKILL inside chat.postMessage: the message landed, the entry still says pending
+    with 0 attempts. The next start finds it in the channel's history and records it."""
+    slack, http = clients
+    await store.record_meeting({"zoom_id": 81234567890, "requester": "U0REQUESTER", "topic": "x"})
+    await store.claim_request("command:T3")
+    earlier = Poster(slack, http, store=store, retry=QUICK)
+    entry = {
+        "meeting_id": 81234567890,
+        "request_key": "command:T3",
+        "requester": "U0REQUESTER",
+        "channel": DEFAULT_CHANNEL,
+        "message": MESSAGE,
+        "fallback": FALLBACK,
+        "next_attempt_at": 0.0,
+        "expires_at": 4e9,
+        "owner": earlier.owner,
+    }
+    entry["id"] = await store.add_to_outbox(entry)
+    # What the killed run sent; it never wrote the attempt down.
+    landed = await earlier.post_meeting(DEFAULT_CHANNEL, MESSAGE, metadata=Poster._metadata(entry))
+    [row] = await store.outbox_entries()
+    assert row["state"] == "pending" and not row["attempts"]
+    now = Poster(slack, http, store=store, retry=QUICK)
+    assert await now.deliver_pending() == 1
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # not a second copy
+    [row] = await store.outbox_entries()
+    assert row["state"] == "posted" and row["posted_ts"] == landed.ts
+
+
+async def test_an_entry_a_killed_run_never_sent_is_posted_by_the_next_start(
+    fake_slack, store, clients
+):
+    """At least once: the look-up finds nothing, so the next start posts it."""
+    slack, http = clients
+    await store.claim_request("command:T4")
+    await store.add_to_outbox(
+        {
+            "meeting_id": 81234567890,
+            "request_key": "command:T4",
+            "requester": "U0REQUESTER",
+            "channel": DEFAULT_CHANNEL,
+            "message": MESSAGE,
+            "fallback": FALLBACK,
+            "next_attempt_at": 0.0,
+            "expires_at": 4e9,
+            "owner": "an-earlier-run",
+        }
+    )
+    now = Poster(slack, http, store=store, retry=QUICK)
+    assert await now.deliver_pending() == 1
+    assert len(fake_slack.calls_to("conversations.history")) == 1
+    [post] = fake_slack.calls_to("chat.postMessage")
+    assert post.params["text"] == MESSAGE["text"]
+    [row] = await store.outbox_entries()
+    assert row["state"] == "posted"
+
+
 async def test_a_refused_request_may_be_asked_again_but_a_created_one_may_not(store):
     assert await store.claim_request("k1") is None
     await store.settle_request("k1", state="refused")

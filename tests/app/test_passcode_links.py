@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot import live, messages
+from bot.render import links, messages
 from tests.app.test_messages import meeting
 
 
@@ -35,13 +35,13 @@ def test_a_hidden_passcode_is_not_in_the_message_nor_its_join_url():
 
 def test_calendar_details_and_links_leave_out_pwd_when_the_passcode_is_private():
     m = meeting(join_url="https://zoom.example/j/81234567890?pwd=SECRETPWD")
-    details = live.calendar_details(m, include_passcode=False)
+    details = links.calendar_details(m, include_passcode=False)
     assert "pwd" not in details and "https://zoom.example/j/81234567890" in details
-    assert "pwd=SECRETPWD" in live.calendar_details(m, include_passcode=True)
+    assert "pwd=SECRETPWD" in links.calendar_details(m, include_passcode=True)
 
 
 def test_shown_meeting_keeps_everything_when_the_passcode_is_shown():
     m = meeting()
-    assert live.shown_meeting(m, show_passcode=True) is m
-    hidden = live.shown_meeting(m, show_passcode=False)
+    assert messages.shown_meeting(m, show_passcode=True) is m
+    hidden = messages.shown_meeting(m, show_passcode=False)
     assert hidden.password is None and "pwd" not in hidden.join_url

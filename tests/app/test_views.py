@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot import views
+from bot.render import views
 from zoom import RECURRING, SCHEDULED
 
 NOW = datetime(2030, 3, 4, 15, 7, tzinfo=UTC)  # a Monday

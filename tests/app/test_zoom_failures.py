@@ -1,5 +1,6 @@
 """Every Zoom answer has its sentence: each failure the fake Zoom can be told to give ends in
-the sentence `bot/sentences.py` has for it, with a reference that is also in the app's log."""
+the sentence `bot/render/sentences.py` has for it, with a reference that is also in the app's
+log."""
 
 from __future__ import annotations
 

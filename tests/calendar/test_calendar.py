@@ -1,4 +1,4 @@
-"""Calendar entries for meetings (bot.calendar): Google link, .ics, RRULEs, occurrences.
+"""Calendar entries for meetings (bot.render.calendar): Google link, .ics, RRULEs, occurrences.
 
 The RRULEs are checked by expanding them with python-dateutil (dateparser depends on it)
 and comparing with next_occurrences, and next_occurrences is checked against FakeZoom's own
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from bot.calendar import (
+from bot.render.calendar import (
     escape_text,
     fold,
     google_calendar_url,

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar import next_occurrences
 from bot.reading import Reading, Refusal, read_request
 from bot.reading import recurrence as rec
 from bot.reading.results import Refused
+from bot.render.calendar import next_occurrences
 from zoom.models import Recurrence
 
 
@@ -126,7 +126,7 @@ def test_monthly_on_the_31st_meets_on_short_months_last_day() -> None:
 @pytest.mark.parametrize("day", [28, 29, 30, 31])
 @pytest.mark.parametrize("interval", [1, 2, 3])
 def test_monthly_days_count_as_bot_calendar_does(day: int, interval: int) -> None:
-    """The reader's "50 occurrences, until ..." must name the day bot/calendar.py and the
+    """The reader's "50 occurrences, until ..." must name the day bot/render/calendar.py and the
     fake Zoom give the 50th meeting."""
     repetition = rec.Repetition("x", rec.MONTHLY_DAY, interval, monthly_day=day)
     first = rec.first_day(repetition, date(2027, 12, 20), lambda _day: True)
@@ -134,7 +134,7 @@ def test_monthly_days_count_as_bot_calendar_does(day: int, interval: int) -> Non
     start = datetime(first.year, first.month, first.day, 9, tzinfo=ZoneInfo("Europe/Berlin"))
     theirs = [m.date() for m in next_occurrences(recurrence, start, "Europe/Berlin", 50)]
     ours = [rec.nth_occurrence(repetition, first, n) for n in range(1, 51)]
-    # bot/calendar.py looks about 12 years ahead, short of 50 meetings every 3 months.
+    # bot/render/calendar.py looks about 12 years ahead, short of 50 meetings every 3 months.
     assert len(theirs) >= 48
     assert ours[: len(theirs)] == theirs
 

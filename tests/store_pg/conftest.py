@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from bot.postgres_store import PostgresStore, safe_url
+from bot.store.postgres import PostgresStore, safe_url
 
 PG_URL = os.environ.get("ZOOMBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from bot.errors import StoreUnavailable
-from bot.postgres_store import PostgresStore, safe_url
+from bot.store.postgres import PostgresStore, safe_url
 
 PASSWORD = "s3cr3t-Pa55word-zb"
 

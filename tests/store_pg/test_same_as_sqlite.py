@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.store import Store
+from bot.store import SQLiteStore
 from tests.store_pg.conftest import Clock
 
 NOW_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -243,15 +243,15 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
 def sqlite_answers(tmp_path):
     async def run() -> list[tuple[str, Any]]:
         clock = Clock()
-        store = Store(tmp_path / "zoombot.db", clock=clock)
+        store = SQLiteStore(tmp_path / "zoombot.db", clock=clock)
 
         async def call(name: str, *args: Any, **kwargs: Any) -> Any:
-            return getattr(store, name)(*args, **kwargs)
+            return await getattr(store, name)(*args, **kwargs)
 
         try:
             return await scenario(call, clock)
         finally:
-            store.close()
+            await store.aclose()
 
     return run
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from bot.postgres_schema import COLUMNS, INTERNAL_COLUMNS, MIGRATIONS, SCHEMA_VERSION
-from bot.postgres_store import HOST_MAPPING_CHANNEL
+from bot.store.postgres import HOST_MAPPING_CHANNEL
+from bot.store.postgres_schema import COLUMNS, INTERNAL_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 from tests.store_pg.conftest import Clock, eventually
 
 
@@ -253,7 +253,17 @@ async def test_a_secret_is_made_once_and_shared(open_pg):
     assert await a.secret("other") != first
 
 
-async def test_todays_callers_store_run_works_unchanged(open_pg):
-    store = await open_pg()
-    assert await store.run(store.claim_request, "command:R1", window=60) is None
-    assert (await store.run(store.request, "command:R1"))["state"] == "claimed"
+async def test_a_claim_keeps_who_asked_and_old_unstarted_claims_are_taken_once(open_pg):
+    clock = Clock()
+    a, b = await open_pg(clock=clock, owner="a"), await open_pg(clock=clock, owner="b")
+    details = {"kind": "command", "requester": "U1", "channel": "C1", "response_url": "https://r"}
+    assert await a.claim_request("command:T1", details=details) is None
+    row = await b.request("command:T1")
+    assert (row["requester"], row["channel"], row["response_url"]) == ("U1", "C1", "https://r")
+    # Another instance may still be working on a fresh claim: not "unstarted" yet.
+    assert await b.unstarted_claims(before=clock() + 1) == []
+    clock.now += a.lease + 1
+    taken = await asyncio.gather(
+        a.unstarted_claims(before=clock()), b.unstarted_claims(before=clock())
+    )
+    assert sorted(len(t) for t in taken) == [0, 1]

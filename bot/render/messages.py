@@ -1,4 +1,6 @@
 """Block Kit rendering of everything zoombot says in Slack. Pure: no I/O, no clock.
+Long because the meeting message, its states and the private notes share one set of
+block and escaping helpers; splitting notes from the meeting message is the next step.
 
 Every message is a dict with `text` (the notification fallback) and `blocks`, ready for
 `chat.postMessage`, `chat.postEphemeral` or a `response_url`. User text is always passed
@@ -16,7 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from zoom import INSTANT, Meeting, Recurrence
+from bot.times import parse_utc
+from zoom import INSTANT, Meeting, MeetingType, Recurrence
+from zoom.models import DAILY, MONTHLY, WEEKLY
 
 Message = dict[str, Any]
 
@@ -29,6 +33,8 @@ WEEKDAYS = {
     "6": "Friday",
     "7": "Saturday",
 }
+
+RECURRING_TYPES = (MeetingType.RECURRING_NO_FIXED_TIME, MeetingType.RECURRING)
 
 
 def escape(text: str) -> str:
@@ -47,6 +53,16 @@ def join_url_without_passcode(join_url: str) -> str:
 
 
 _MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def shown_meeting(meeting: Meeting, *, show_passcode: bool) -> Meeting:
+    """`meeting` as it may be shown to a channel: without the passcode, nor the `pwd` in its
+    join URL, unless `show_passcode`."""
+    if show_passcode:
+        return meeting
+    return dataclasses.replace(
+        meeting, join_url=join_url_without_passcode(meeting.join_url), password=None
+    )
 
 
 def plain_text(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
@@ -138,9 +154,9 @@ def repetition_words(recurrence: Recurrence | None) -> str | None:
     if recurrence is None:
         return None
     interval = recurrence.repeat_interval or 1
-    if recurrence.type == 1:
+    if recurrence.type == DAILY:
         words = "every day" if interval == 1 else f"every {interval} days"
-    elif recurrence.type == 2:
+    elif recurrence.type == WEEKLY:
         days = [d.strip() for d in (recurrence.weekly_days or "").split(",") if d.strip()]
         if sorted(days) == ["2", "3", "4", "5", "6"] and interval == 1:
             words = "every weekday"
@@ -148,7 +164,7 @@ def repetition_words(recurrence: Recurrence | None) -> str | None:
             names = ", ".join(WEEKDAYS.get(d, d) for d in days) or "week"
             every = {1: "every", 2: "every other"}.get(interval, f"every {interval} weeks on")
             words = f"{every} {names}"
-    elif recurrence.type == 3:
+    elif recurrence.type == MONTHLY:
         every = "every month" if interval == 1 else f"every {interval} months"
         if recurrence.monthly_day:
             words = f"{every} on the {_ordinal(recurrence.monthly_day)}"
@@ -163,7 +179,7 @@ def repetition_words(recurrence: Recurrence | None) -> str | None:
     if recurrence.end_times:
         words += f", {recurrence.end_times} times"
     elif recurrence.end_date_time:
-        end = datetime.fromisoformat(recurrence.end_date_time.replace("Z", "+00:00"))
+        end = parse_utc(recurrence.end_date_time)
         words += f", until {date_token(end)}"
     return words
 
@@ -284,12 +300,9 @@ def meeting_message(
     nor inside the join URL (its `pwd` parameter is dropped). The calendar links are the
     caller's: build them without it then.
     """
-    if not show_passcode:
-        meeting = dataclasses.replace(
-            meeting, join_url=join_url_without_passcode(meeting.join_url), password=None
-        )
+    meeting = shown_meeting(meeting, show_passcode=show_passcode)
     state = state or LiveState()
-    recurring = meeting.recurrence is not None or meeting.type in (3, 8)
+    recurring = meeting.recurrence is not None or meeting.type in RECURRING_TYPES
     cancelled = state.status == "cancelled"
     open_ = not cancelled and (state.status != "ended" or recurring)
     topic = escape(meeting.topic or "Zoom meeting")

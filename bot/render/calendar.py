@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from bot.times import parse_utc
 from zoom import Meeting, Recurrence
 
 GOOGLE_TEMPLATE_URL = "https://calendar.google.com/calendar/render"
@@ -74,7 +75,7 @@ def rrule(recurrence: Recurrence | None) -> str | None:
     if recurrence.end_times:
         parts.append(f"COUNT={int(recurrence.end_times)}")
     elif recurrence.end_date_time:
-        parts.append(f"UNTIL={_utc_stamp(_parse_utc(recurrence.end_date_time))}")
+        parts.append(f"UNTIL={_utc_stamp(parse_utc(recurrence.end_date_time))}")
     return ";".join(parts)
 
 
@@ -99,7 +100,7 @@ def next_occurrences(
     zone = ZoneInfo(tz)
     local = first_start.astimezone(zone)
     limit = int(recurrence.end_times) if recurrence.end_times else None
-    until = _parse_utc(recurrence.end_date_time) if recurrence.end_date_time else None
+    until = parse_utc(recurrence.end_date_time) if recurrence.end_date_time else None
     found: list[datetime] = []
     for n, day in enumerate(_matching_days(recurrence, local.date())):
         if limit is not None and n >= limit:
@@ -372,8 +373,3 @@ def _utc_stamp(moment: datetime) -> str:
 
 def _local_stamp(moment: datetime) -> str:
     return moment.strftime("%Y%m%dT%H%M%S")
-
-
-def _parse_utc(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

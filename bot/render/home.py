@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot import messages
-from bot.live import RECURRING_TYPES, meeting_from_row, next_starts
 from bot.preferences import DURATIONS, Preferences
+from bot.render import messages
+from bot.render.meeting import next_starts
+from bot.render.messages import RECURRING_TYPES
+from bot.store.rows import meeting_from_row
 
 MAX_MEETINGS = 15  # each takes two blocks; a Home view holds at most 100
 PREF_DURATION = "pref_duration"

@@ -1,4 +1,6 @@
 """The scheduling modal: building it and reading what was submitted. Pure: no I/O.
+Long because building the modal and reading its submission are two halves of one form
+(the same block ids, options and defaults); they change together.
 
 Block ids are the field names (`topic`, `start`, `duration`, `repeat`, `channel`,
 `alt_hosts`, `agenda`, `options`), so `response_action: errors` can name them.
@@ -14,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.preferences import DURATIONS
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
+from zoom.models import DAILY, MONTHLY, WEEKLY
 
 CALLBACK_ID = "schedule_meeting_modal"
 ACTION = "value"
 
-DURATIONS = (15, 30, 45, 60, 90, 120)
 
 REPEATS = {
     "none": "Does not repeat",
@@ -103,7 +106,7 @@ def recurrence_from_json(data: Any) -> Recurrence | None:
         recurrence = Recurrence(**data)
     except TypeError:
         return None
-    if recurrence.type not in (1, 2, 3):
+    if recurrence.type not in (DAILY, WEEKLY, MONTHLY):
         return None
     if recurrence.end_times is not None and not 1 <= int(recurrence.end_times) <= MAX_SERIES:
         recurrence = dataclasses.replace(recurrence, end_times=MAX_SERIES)
@@ -112,7 +115,7 @@ def recurrence_from_json(data: Any) -> Recurrence | None:
 
 def as_read_label(recurrence: Recurrence) -> str:
     """The AS_READ option's text: the reading's recurrence in words (plain text, ≤75)."""
-    from bot.messages import repetition_words
+    from bot.render.messages import repetition_words
 
     words = (
         repetition_words(dataclasses.replace(recurrence, end_times=None, end_date_time=None))
@@ -256,7 +259,7 @@ def _text(value: Any, *, lines: bool = False) -> str:
     if not isinstance(value, str):
         return ""
     if not lines:
-        from bot.messages import clean_text
+        from bot.render.messages import clean_text
 
         return clean_text(value)
     return "".join(
@@ -397,14 +400,14 @@ def recurrence_for(repeat: str, local_start: datetime) -> Recurrence | None:
     times = SERIES_LENGTH[repeat]
     zoom_weekday = str(local_start.isoweekday() % 7 + 1)  # Zoom: 1 = Sunday
     if repeat == "daily":
-        return Recurrence(type=1, repeat_interval=1, end_times=times)
+        return Recurrence(type=DAILY, repeat_interval=1, end_times=times)
     if repeat == "weekdays":
-        return Recurrence(type=2, repeat_interval=1, weekly_days="2,3,4,5,6", end_times=times)
+        return Recurrence(type=WEEKLY, repeat_interval=1, weekly_days="2,3,4,5,6", end_times=times)
     if repeat == "weekly":
-        return Recurrence(type=2, repeat_interval=1, weekly_days=zoom_weekday, end_times=times)
+        return Recurrence(type=WEEKLY, repeat_interval=1, weekly_days=zoom_weekday, end_times=times)
     if repeat == "biweekly":
-        return Recurrence(type=2, repeat_interval=2, weekly_days=zoom_weekday, end_times=times)
-    return Recurrence(type=3, repeat_interval=1, monthly_day=local_start.day, end_times=times)
+        return Recurrence(type=WEEKLY, repeat_interval=2, weekly_days=zoom_weekday, end_times=times)
+    return Recurrence(type=MONTHLY, repeat_interval=1, monthly_day=local_start.day, end_times=times)
 
 
 def meeting_from_submission(

@@ -1,7 +1,7 @@
 """zoombot's PostgreSQL store: the SQLite store's methods, async, for several instances.
 
 `await PostgresStore.open("postgresql://user:pass@host:5432/db", owner=...)` opens an
-asyncpg pool and applies the schema's migrations (`bot.postgres_schema`) under an advisory
+asyncpg pool and applies the schema's migrations (`bot.store.postgres_schema`) under an advisory
 lock, so instances starting together migrate once. Every method of `bot.store.Store` is here
 as a coroutine of the same name, arguments and return shape (dicts with the same keys and
 value types, timestamps as the same ISO strings, JSON columns as the same strings): callers
@@ -43,7 +43,8 @@ import asyncpg
 
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
-from bot.postgres_schema import COLUMNS, MIGRATIONS, Migration
+from bot.store.postgres_schema import COLUMNS, MIGRATIONS, Migration
+from bot.store.protocol import HOST_MAPPING_CHANNEL
 
 log = logging.getLogger("zoombot.store")
 
@@ -51,7 +52,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 LEASE_SECONDS = 60.0
-HOST_MAPPING_CHANNEL = "zoombot_host_mapping"
 
 _TYPES = {table: dict(columns) for table, columns in COLUMNS.items()}
 _SELECT = {table: ", ".join(f'"{c}"' for c, _ in columns) for table, columns in COLUMNS.items()}
@@ -157,6 +157,7 @@ class PostgresStore:
         self._pool = pool
         self._lock_pool = lock_pool
         self.url = safe_url(url)
+        self.backend = "postgresql"
         self.owner = owner
         self.lease = lease
         self._clock = clock
@@ -254,6 +255,12 @@ class PostgresStore:
         )
         return sentence
 
+    @_guarded("read the passcodes", write=False)
+    async def meeting_passcodes(self) -> list[str]:
+        """Every stored meeting's passcode (for the log redaction at start)."""
+        rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
+        return [passcode for (passcode,) in rows if passcode]
+
     # -- the one place that applies the schema ---------------------------------------------
 
     @_guarded("apply the schema", write=True)
@@ -291,13 +298,9 @@ class PostgresStore:
             finally:
                 await conn.execute(f"SELECT pg_advisory_unlock({key})")
 
-    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """`await fn(*args, **kwargs)`: today's callers' `store.run(store.method, …)` works
-        unchanged on this store too."""
-        result = fn(*args, **kwargs)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+    async def aclose(self) -> None:
+        """The Store protocol's name for `close()`."""
+        await self.close()
 
     async def close(self) -> None:
         """Close the listener connection and both pools (waiting for calls in progress)."""
@@ -456,28 +459,35 @@ class PostgresStore:
 
     @_guarded("record the request", write=True)
     async def claim_request(
-        self, key: str, *, window: float | None = None
+        self, key: str, *, window: float | None = None, details: dict[str, Any] | None = None
     ) -> dict[str, Any] | None:
-        """Record `key` before Zoom is called. Returns None if this caller now owns it, or
-        the earlier row if the same key was claimed before (within `window` seconds, if set).
+        """Record `key` before Slack is acknowledged. Returns None if this caller now owns it,
+        or the earlier row if the same key was claimed before (within `window` seconds, if
+        set). `details` (kind, requester, channel, thread_ts, response_url) go in the same
+        statement.
 
         One statement decides, atomically across instances: it inserts the claim, or takes
         over an earlier one that was refused or failed (or is older than `window`), or does
         nothing. Only when it did nothing is the earlier row read (a second statement)."""
+        extra = _coerce("requests", dict(details or {}))  # unknown columns: ValueError
+        names = "".join(f', "{c}"' for c in extra)
+        marks = "".join(f", ${i}" for i in range(4, 4 + len(extra)))
+        sets = "".join(f', "{c}" = excluded."{c}"' for c in extra)
         async with self._pool.acquire() as conn:
             won = await conn.fetchval(
-                "INSERT INTO requests (key, meeting_id, state, created_at,"
-                " create_started_at, create_owner, lease_owner, lease_until)"
-                " VALUES ($1, NULL, 'claimed', $2, NULL, NULL, NULL, NULL)"
+                "INSERT INTO requests (key, meeting_id, state, created_at,"  # noqa: S608
+                f" create_started_at, create_owner, lease_owner, lease_until{names})"
+                f" VALUES ($1, NULL, 'claimed', $2, NULL, NULL, NULL, NULL{marks})"
                 " ON CONFLICT (key) DO UPDATE SET meeting_id = NULL, state = 'claimed',"
                 " created_at = excluded.created_at, create_started_at = NULL,"
-                " create_owner = NULL, lease_owner = NULL, lease_until = NULL"
+                f" create_owner = NULL, lease_owner = NULL, lease_until = NULL{sets}"
                 " WHERE requests.state IN ('refused', 'failed')"
                 " OR ($3::float8 IS NOT NULL AND excluded.created_at - requests.created_at >= $3)"
                 " RETURNING true",
                 key,
                 float(self._clock()),
                 None if window is None else float(window),
+                *extra.values(),
             )
             if won:
                 return None
@@ -531,6 +541,28 @@ class PostgresStore:
         found = [dict(r) for r in rows]
         found.sort(key=lambda r: r["create_started_at"])
         return found
+
+    @_guarded("read the unstarted requests", write=True)
+    async def unstarted_claims(self, before: float) -> list[dict[str, Any]]:
+        """Requests still `claimed` with no create started, claimed before `before` and at
+        least a lease ago (other instances may be working on newer ones), oldest first,
+        leased to this store's owner so that one instance tells each requester."""
+        now = float(self._clock())
+        cutoff = min(float(before), now - float(self.lease))
+        cols = ", ".join(f'r."{c}"' for c, _ in COLUMNS["requests"])
+        rows = await self._pool.fetch(
+            "WITH taken AS (SELECT key FROM requests"  # noqa: S608 - our names
+            " WHERE state = 'claimed' AND create_started_at IS NULL AND created_at < $3"
+            " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1)"
+            " ORDER BY created_at FOR UPDATE OF requests SKIP LOCKED)"
+            " UPDATE requests r SET lease_owner = $1, lease_until = $2 + $4::float8"
+            f" FROM taken WHERE r.key = taken.key RETURNING {cols}",
+            self.owner,
+            now,
+            cutoff,
+            float(self.lease),
+        )
+        return sorted((dict(r) for r in rows), key=lambda r: r["created_at"])
 
     # -- meetings --------------------------------------------------------------------------
 

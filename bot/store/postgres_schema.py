@@ -1,6 +1,6 @@
 """The PostgreSQL store's schema: its migrations, and the columns callers see.
 
-Migrations are small decorated functions, applied in order by `bot.postgres_store` under a
+Migrations are small decorated functions, applied in order by `bot.store.postgres` under a
 PostgreSQL advisory lock (one instance migrates, the others wait and then find it done) and
 recorded in `schema_migrations` (version, name, applied_at). Each runs in one transaction
 with its record: PostgreSQL's DDL is transactional, so a step that fails leaves nothing.

@@ -1,0 +1,16 @@
+# zoombot: one instance. Several behind a proxy on one PostgreSQL: compose.yaml.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+# The pinned versions (constraints.txt) first, so code changes do not reinstall them.
+COPY constraints.txt pyproject.toml README.md ./
+COPY bot ./bot
+COPY zoom ./zoom
+COPY app.py manifest.yml ./
+RUN pip install -c constraints.txt . && useradd --create-home --uid 10001 zoombot
+USER zoombot
+ENV HOST=0.0.0.0 PORT=3000
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD python -c "import os,urllib.request,sys; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\",\"3000\")}/healthz', timeout=2); sys.exit(0)"
+CMD ["python", "app.py"]
