@@ -23,13 +23,12 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
+from bot.identities import FoundBy, Host, LinkResult, SlackProfile, ZoomIdentity
 from bot.render import messages
 from bot.settings import Settings
 from bot.slack.failures import checked
@@ -45,76 +44,6 @@ ZOOM_USER_MAX_AGE = 3600.0
 NO_ZOOM_USER_MAX_AGE = 300.0
 
 EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
-
-
-@dataclass(frozen=True)
-class SlackProfile:
-    """The parts of `users.info` zoombot uses. `tz` is None when Slack gave none usable."""
-
-    id: str
-    name: str = ""
-    real_name: str = ""
-    display_name: str = ""
-    email: str | None = None
-    tz: str | None = None
-    is_admin: bool = False
-    is_owner: bool = False
-    is_restricted: bool = False
-    is_ultra_restricted: bool = False
-    is_bot: bool = False
-    deleted: bool = False
-
-    @property
-    def label(self) -> str:
-        """The name people know them by."""
-        return self.display_name or self.real_name or self.name or self.id
-
-    @classmethod
-    def from_slack(cls, user: dict[str, Any]) -> SlackProfile:
-        profile = user.get("profile") or {}
-        tz = user.get("tz")
-        return cls(
-            id=str(user.get("id", "")),
-            name=str(user.get("name") or ""),
-            real_name=str(user.get("real_name") or profile.get("real_name") or ""),
-            display_name=str(profile.get("display_name") or ""),
-            email=(profile.get("email") or None),
-            tz=tz if valid_zone(tz) else None,
-            is_admin=bool(user.get("is_admin")),
-            is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
-            is_restricted=bool(user.get("is_restricted")),
-            is_ultra_restricted=bool(user.get("is_ultra_restricted")),
-            is_bot=bool(user.get("is_bot")),
-            deleted=bool(user.get("deleted")),
-        )
-
-
-def valid_zone(tz: object) -> bool:
-    if not isinstance(tz, str) or not tz or len(tz) > 64:
-        return False
-    try:
-        ZoneInfo(tz)
-    except Exception:
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class Host:
-    """The Zoom user who hosts. `user_id` is what to pass to Zoom (id or email).
-
-    `found_by` is "mapping", "slack_email" or "default_host".
-    """
-
-    user_id: str
-    email: str
-    name: str
-    found_by: str
-
-    @property
-    def on_behalf(self) -> bool:
-        """True when the host is the shared default host, not the requester."""
-        return self.found_by == "default_host"
 
 
 class SingleFlight:
@@ -308,7 +237,7 @@ class HostFinder:
         if self.directory is not None:
             self.directory.forget(email)
 
-    async def own_zoom_user(self, user_id: str) -> tuple[ZoomUser | None, str | None, dict | None]:
+    async def own_zoom_user(self, user_id: str) -> ZoomIdentity:
         """The requester's own Zoom user (mapping, else Slack email), how it was found, and
         the mapping row if there is one. Never the default host."""
         # Mappings change only through `link` in this process, which forgets the memo.
@@ -320,65 +249,70 @@ class HostFinder:
             user = await self.zoom_user(mapping["zoom_email"])
             if user is None:
                 user = ZoomUser(id=mapping["zoom_email"], email=mapping["zoom_email"])
-            return user, "mapping", mapping
+            return ZoomIdentity(user, FoundBy.MAPPING, mapping)
         profile = await self.profile(user_id)
         if profile.email:
             user = await self.zoom_user(profile.email)
             if user is not None and user.is_active:
-                return user, "slack_email", None
-        return None, None, None
+                return ZoomIdentity(user, FoundBy.SLACK_EMAIL)
+        return ZoomIdentity()
 
     async def find_host(self, user_id: str) -> Host | None:
         """Who hosts this user's meetings, in the documented order; None if nobody can."""
-        user, found_by, _ = await self.own_zoom_user(user_id)
-        if user is not None and found_by is not None:
-            return Host(user_id=user.id, email=user.email, name=_name(user), found_by=found_by)
+        own = await self.own_zoom_user(user_id)
+        user = own.user
+        if user is not None and own.found_by is not None:
+            return Host(user_id=user.id, email=user.email, name=_name(user), found_by=own.found_by)
         default = self.settings.default_host
         if default:
             user = await self.zoom_user(default)
             if user is not None:
-                return Host(user.id, user.email, _name(user), "default_host")
-            return Host(default, default, default, "default_host")
+                return Host(user.id, user.email, _name(user), FoundBy.DEFAULT_HOST)
+            return Host(default, default, default, FoundBy.DEFAULT_HOST)
         return None
 
     def is_admin(self, profile: SlackProfile) -> bool:
         """Workspace admins and owners, and the Slack ids in ZOOMBOT_ADMINS."""
         return profile.is_admin or profile.is_owner or profile.id in self.settings.admins
 
-    async def link(self, requester: str, target: str, email: str) -> str:
-        """Point `target`'s meetings at the Zoom user `email`. Returns what to tell the
-        requester. Only admins may link someone else, or an email not their own Slack email;
-        the email must be an active Zoom user."""
+    async def link(self, requester: str, target: str, email: str) -> LinkResult:
+        """Point `target`'s meetings at the Zoom user `email`. Returns whether it did, and
+        what to tell the requester. Only admins may link someone else, or an email not their
+        own Slack email; the email must be an active Zoom user."""
         email = email.strip().lower()
         if not EMAIL.match(email):
-            return (
+            return LinkResult(
+                False,
                 f"`{messages.escape(email)}` is not an email address. "
-                "Type `/zoom link you@company.com`."
+                "Type `/zoom link you@company.com`.",
             )
         profile = await self.profile(requester)
         own_email = (profile.email or "").lower()
         if (target != requester or email != own_email) and not self.is_admin(profile):
             if target != requester:
-                return (
+                return LinkResult(
+                    False,
                     "Only a Slack admin can set the Zoom account for someone else. "
-                    "Ask an admin, or let them type `/zoom link` themselves."
+                    "Ask an admin, or let them type `/zoom link` themselves.",
                 )
-            return (
+            return LinkResult(
+                False,
                 "You can link only the Zoom account with your own Slack email "
                 f"({messages.escape(own_email) or 'none on your profile'}). "
-                "Ask a Slack admin to link a different one for you."
+                "Ask a Slack admin to link a different one for you.",
             )
         user = await self.zoom_user(email, fresh=True)
         if user is None or not user.is_active:
             state = "not a user" if user is None else f"{user.status}, not active"
-            return (
+            return LinkResult(
+                False,
                 f"Zoom says {messages.escape(email)} is {state} in this company's Zoom account, "
-                "so it can't host. Check the spelling, or ask your Zoom admin to add it."
+                "so it can't host. Check the spelling, or ask your Zoom admin to add it.",
             )
         await self.store.set_host_mapping(target, email, requester)
         self._memo.forget(f"map:{target}")
         who = "Your" if target == requester else f"<@{target}>'s"
-        return f"Done: {who} meetings will be hosted by {messages.escape(email)}."
+        return LinkResult(True, f"Done: {who} meetings will be hosted by {messages.escape(email)}.")
 
 
 def _name(user: ZoomUser) -> str:

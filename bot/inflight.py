@@ -1,11 +1,11 @@
 """The work running after Slack was acknowledged, so that a stop can let it finish.
 
-Every listener is wrapped in `tracked(flow.inflight)` (bot/listeners) and follows one shape:
-it acknowledges, then returns the work to do after the ack as a coroutine (not awaited), or
-None. It runs in Bolt's own request task, counted as in flight, and Bolt answers Slack as soon
-as it returns (the app runs Bolt with `process_before_response=True`). The work then runs in a
-task of its own, counted as in flight from its creation, so a stop that begins right after
-the ack still waits for it. The server's shutdown calls `finish(seconds)` before it closes the
+Every listener follows one rule (bot/listeners/__init__.py): it runs in Bolt's own request
+task, counted as in flight (`track`, by `counted`), acknowledges, and hands the work to do
+after the ack to `after_ack`, which starts it in a task of its own counted from its creation
+(`start`): Bolt answers Slack as soon as the listener returns (the app runs Bolt with
+`process_before_response=True`), and a stop that begins right after the ack still waits for
+the work. The server's shutdown calls `finish(seconds)` before it closes the
 clients (uvicorn's graceful shutdown waits for open connections, not for those tasks): what
 ends in time ends normally, the rest is cancelled (a meeting message not yet posted stays in
 the outbox for the next start).
@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from typing import Any, ParamSpec
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 log = logging.getLogger("zoombot.inflight")
-
-P = ParamSpec("P")
 
 
 class InFlight:
@@ -56,6 +53,14 @@ class InFlight:
             self._tasks[task] -= 1
             if self._tasks[task] <= 0:
                 del self._tasks[task]
+
+    def start(self, work: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run `work` in a task of its own, counted in flight from its creation (so a stop
+        that begins before its first step still waits for it); its failure is logged."""
+        task = asyncio.create_task(work, name=name)
+        self.add(task)
+        task.add_done_callback(_log_failure)
+        return task
 
     def add(self, task: asyncio.Task[Any]) -> None:
         """Count `task` as in flight from now (not from its first step) until it ends."""
@@ -86,40 +91,6 @@ class InFlight:
                 len(left),
             )
         return len(left)
-
-
-def tracked(
-    inflight: InFlight,
-) -> Callable[
-    [Callable[P, Awaitable[Coroutine[Any, Any, Any] | None]]], Callable[P, Awaitable[None]]
-]:
-    """Decorate an async listener that acknowledges and returns its after-the-ack work (a
-    coroutine, not awaited) or None; see the module docstring.
-
-    An exception in the listener itself reaches Bolt, which answers Slack with an error and
-    logs it, as for any listener; one in the work is logged here.
-
-    The wrapper keeps the listener's name and `__wrapped__`: Bolt unwraps a listener to read
-    which arguments it asks for (`ack`, `body`, …), and passes them by name to the wrapper.
-    It is applied under Bolt's decorator (`@app.command(...)` then `@tracked(...)`)."""
-
-    def wrap(
-        listener: Callable[P, Awaitable[Coroutine[Any, Any, Any] | None]],
-    ) -> Callable[P, Awaitable[None]]:
-        @functools.wraps(listener)
-        async def run(*args: P.args, **kwargs: P.kwargs) -> None:
-            with inflight.track():
-                work = await listener(*args, **kwargs)
-            if work is not None:
-                task = asyncio.create_task(work, name=f"listener:{listener.__name__}")
-                # Counted before Bolt can answer Slack (it does when this returns).
-                inflight.add(task)
-                task.add_done_callback(_log_failure)
-
-        run.zoombot_tracked = True  # type: ignore[attr-defined]  # checked by the tests
-        return run
-
-    return wrap
 
 
 def _log_failure(task: asyncio.Task[Any]) -> None:

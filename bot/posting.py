@@ -167,7 +167,7 @@ class Delivery:
     response_url: str | None = None
     ref: str | None = None
     # When the response_url stops being valid (epoch seconds); None: 29 minutes from now.
-    # A meeting announced by a later start (bot/reconcile.py) has less of it left.
+    # A meeting announced by a later start (bot/flows/reconcile.py) has less of it left.
     response_url_until: float | None = None
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.errors import ZoombotError
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_ZOOM_API_URL = "https://api.zoom.us/v2"
 DEFAULT_ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
@@ -34,7 +36,7 @@ WHERE = {
 }
 
 
-class SettingsError(Exception):
+class SettingsError(ZoombotError):
     """One or more settings are missing or malformed. `str()` is the sentence(s) to print."""
 
     def __init__(self, problems: list[str]) -> None:

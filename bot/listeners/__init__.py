@@ -1,34 +1,105 @@
-"""Bolt listeners, grouped by the kind of Slack request. Each module has `register(app, flow)`.
+"""Bolt listeners, grouped by the kind of Slack request: module-level functions taking only
+the Bolt arguments they use (`ack`, `body`, `action`, `event`, `context`), as Bolt's own
+examples write them. Each module has `register(app)`; `register_all(app, services)` attaches
+them all, and a middleware (`ProvideServices`) puts the flows' `Services` in every request's
+`context` (`services(context)`).
 
-Listeners acknowledge at once and hand the work to the scheduling flow; none of them talks
-to Zoom. Each is wrapped in `tracked` (bot/inflight.py): it acks, then returns the work to do
-after the ack as a coroutine (often `logged(...)` around one flow call) instead of awaiting
-it. Each request ends with one log line (`log_done`).
+The rule, the same for all of them: acknowledge at once, in Bolt's own request task (the app
+runs Bolt with `process_before_response=True`, so Bolt answers Slack when the listener
+returns), and hand the rest to `after_ack(context, name, work)`, which runs it in a task of
+its own counted as in flight from its creation; a stop waits for it (bot/inflight.py). The
+listener's own run is counted too (`counted`, applied by `listen`). A create is recorded in
+the store before the listener returns (`create.take`): an acknowledged request is never
+lost. None of them talks to Zoom. Each request ends with one log line (`log_done`).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
+from bot.flows.answers import Outcome
+from bot.flows.services import Services
 from bot.logs import log_request
-from bot.scheduling import Outcome, Scheduler
+
+SERVICES = "zoombot_services"  # the context key
 
 
-def register_all(app: AsyncApp, flow: Scheduler) -> None:
-    """Attach every listener zoombot has to `app`."""
+class ProvideServices(AsyncMiddleware):
+    """Put `services` in each request's context, for the listeners to reach the flows."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        req.context[SERVICES] = self.services
+        return await next()
+
+
+def services(context: AsyncBoltContext) -> Services:
+    """The flows' services, from a request's context (put there by `ProvideServices`)."""
+    return context[SERVICES]
+
+
+def after_ack(context: AsyncBoltContext, name: str, work: Coroutine[Any, Any, Any]) -> None:
+    """Run `work` after the ack, in a task of its own, counted in flight from now: Bolt
+    answers Slack when the listener returns, and a stop that begins after that waits for it.
+    A failure in `work` is logged ("listener:<name> failed after its ack")."""
+    services(context).inflight.start(work, name=f"listener:{name}")
+
+
+Listener = Callable[..., Awaitable[None]]
+
+
+def counted(listener: Listener) -> Listener:
+    """`listener`, with its own run (before Bolt answers Slack) counted in flight when it
+    takes `context` (one that only acks and logs needs none). Keeps `__wrapped__`: Bolt reads
+    the arguments a listener asks for from the unwrapped function and passes them by name."""
+
+    @functools.wraps(listener)
+    async def run(**kwargs: Any) -> None:
+        context = kwargs.get("context")
+        if context is None:
+            await listener(**kwargs)
+            return
+        with services(context).inflight.track():
+            await listener(**kwargs)
+
+    return run
+
+
+def listen(route: Callable[[Listener], Any], listener: Listener) -> None:
+    """Register `listener` on `route` (`app.command("/zoom")`, `app.action(…)`, …), counted."""
+    route(counted(listener))
+
+
+def register_all(app: AsyncApp, services: Services) -> None:
+    """Attach the services middleware and every listener zoombot has to `app`."""
     from bot.listeners import actions, buttons, commands, home, modal, people, shortcuts
 
-    commands.register(app, flow)
-    shortcuts.register(app, flow)
-    modal.register(app, flow)
-    actions.register(app, flow)
-    buttons.register(app, flow)
-    home.register(app, flow)
-    people.register(app, flow)
+    app.use(ProvideServices(services))
+    commands.register(app)
+    shortcuts.register(app)
+    modal.register(app)
+    actions.register(app)
+    buttons.register(app)
+    home.register(app)
+    people.register(app)
 
 
 def log_done(

@@ -16,9 +16,8 @@ from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.inflight import tracked
-from bot.listeners import clock, log_done, payload
-from bot.scheduling import Outcome, Scheduler
+from bot.flows.answers import Outcome, OutcomeKind
+from bot.listeners import clock, listen, log_done, payload
 
 log = logging.getLogger("zoombot.actions")
 
@@ -56,19 +55,21 @@ class UnusableActions(AsyncMiddleware):
         if usable_actions(req.body):
             return await next()
         user = (req.body.get("user") or {}) if isinstance(req.body.get("user"), dict) else {}
-        log_done("action:unusable", user.get("id"), None, clock(), clock(), Outcome("ignored"))
+        log_done(
+            "action:unusable", user.get("id"), None, clock(), clock(), Outcome(OutcomeKind.IGNORED)
+        )
         return BoltResponse(status=200, body="")
 
 
-def register(app: AsyncApp, flow: Scheduler) -> None:
-    app.use(UnusableActions())
+async def join_clicked(ack: Any, body: dict[str, Any]) -> None:
+    """The Join button (a link): acknowledged so Slack shows no warning."""
+    started = clock()
+    await ack()
+    user = payload.user_id(body)
+    channel = payload.channel_id(body)
+    log_done("action:join_meeting", user, channel, started, clock(), Outcome(OutcomeKind.ACKED))
 
-    @app.action("join_meeting")
-    @tracked(flow.inflight)
-    async def join_clicked(ack: Any, body: dict[str, Any]) -> None:
-        started = clock()
-        await ack()
-        user = payload.user_id(body)
-        channel = payload.channel_id(body)
-        log_done("action:join_meeting", user, channel, started, clock(), Outcome("acked"))
-        return None
+
+def register(app: AsyncApp) -> None:
+    app.use(UnusableActions())
+    listen(app.action("join_meeting"), join_clicked)

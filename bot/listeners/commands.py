@@ -1,17 +1,19 @@
-"""`/zoom` and its subcommands. Acknowledge first; the flow does the rest after."""
+"""`/zoom` and its subcommands. Acknowledge first; the flows do the rest after."""
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.inflight import tracked
-from bot.listeners import clock, log_done, logged
+from bot.flows import create, manage, modal
+from bot.flows.answers import Outcome, OutcomeKind
+from bot.flows.asks import Ask, TextAsk
+from bot.flows.manage import parse_meeting_id
+from bot.listeners import after_ack, clock, listen, log_done, logged, services
 from bot.reading import mentions_time
 from bot.render import messages
-from bot.scheduling import Ask, Outcome, Scheduler, parse_meeting_id
 
 CREATING = "Creating your Zoom meeting…"
 
@@ -41,52 +43,66 @@ def subcommand(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def register(app: AsyncApp, flow: Scheduler) -> None:
-    @app.command("/zoom")
-    @tracked(flow.inflight)
-    async def zoom_command(ack: Any, body: dict[str, Any]) -> Coroutine[Any, Any, None] | None:
-        started = clock()
-        user = body.get("user_id") or ""
-        channel = body.get("channel_id")
-        text = (body.get("text") or "").strip()
-        response_url = body.get("response_url")
-        sub, rest = subcommand(text)
+async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    """`/zoom …`: help in the ack; a subcommand or a meeting after it."""
+    started = clock()
+    flows = services(context)
+    user = body.get("user_id") or ""
+    channel = body.get("channel_id")
+    text = (body.get("text") or "").strip()
+    response_url = body.get("response_url")
+    sub, rest = subcommand(text)
 
-        if sub == "help":
-            await ack(**messages.help_message())
-            log_done("command:help", user, channel, started, clock(), Outcome("help"))
-            return None
-        if sub == "schedule":
-            await ack()
-            outcome = flow.open_modal(
-                trigger_id=body.get("trigger_id") or "",
-                requester=user,
-                text=rest,
-                channel=channel,
-                response_url=response_url,
-            )
-            return logged("command:schedule", user, channel, started, clock(), outcome)
-        if sub in {"list", "cancel", "link", "whoami"}:
-            await ack()
-            if sub == "list":
-                outcome = flow.list_meetings(user, response_url, channel)
-            elif sub == "cancel":
-                outcome = flow.cancel(user, rest, response_url, channel)
-            elif sub == "link":
-                outcome = flow.link(user, rest, response_url, channel)
-            else:
-                outcome = flow.whoami(user, response_url, channel)
-            return logged(f"command:{sub}", user, channel, started, clock(), outcome)
-
-        await ack(text=CREATING)
-        ask = Ask(
+    if sub == "help":
+        await ack(**messages.help_message())
+        log_done("command:help", user, channel, started, clock(), Outcome(OutcomeKind.HELP))
+        return
+    if sub == "schedule":
+        await ack()
+        outcome = modal.open_modal(
+            flows,
+            trigger_id=body.get("trigger_id") or "",
             requester=user,
-            key=f"command:{body.get('trigger_id') or started}",
-            kind="command",
+            text=rest,
             channel=channel,
-            text=text,
             response_url=response_url,
         )
-        # Recorded before Bolt answers Slack: an acknowledged command is never lost.
-        work = await flow.take(ask)
-        return logged("command", user, channel, started, clock(), work)
+        after_ack(
+            context,
+            "zoom_command",
+            logged("command:schedule", user, channel, started, clock(), outcome),
+        )
+        return
+    if sub in {"list", "cancel", "link", "whoami"}:
+        await ack()
+        if sub == "list":
+            outcome = manage.list_meetings(flows, user, response_url, channel)
+        elif sub == "cancel":
+            outcome = manage.cancel(flows, user, rest, response_url, channel)
+        elif sub == "link":
+            outcome = manage.link(flows, user, rest, response_url, channel)
+        else:
+            outcome = manage.whoami(flows, user, response_url, channel)
+        after_ack(
+            context,
+            "zoom_command",
+            logged(f"command:{sub}", user, channel, started, clock(), outcome),
+        )
+        return
+
+    await ack(text=CREATING)
+    ask = Ask(
+        requester=user,
+        key=f"command:{body.get('trigger_id') or started}",
+        kind="command",
+        channel=channel,
+        what=TextAsk(text),
+        response_url=response_url,
+    )
+    # Recorded before Bolt answers Slack: an acknowledged command is never lost.
+    work = await create.take(flows, ask)
+    after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
+
+
+def register(app: AsyncApp) -> None:
+    listen(app.command("/zoom"), zoom_command)

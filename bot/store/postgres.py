@@ -611,13 +611,22 @@ class PostgresStore:
         return row
 
     @_guarded("read the meetings", write=False)
-    async def meetings_by(self, requester: str) -> list[dict[str, Any]]:
-        """The requester's meeting rows, oldest first (passcodes learned, as `meeting`)."""
+    async def meetings_by(
+        self, requester: str, *, latest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
+        first (by its request's clock). Passcodes learned, as `meeting`."""
+        order = (
+            " ORDER BY COALESCE((SELECT r.created_at FROM requests r"
+            " WHERE r.key = meetings.request_key), 0) DESC, created_at DESC, zoom_id DESC"
+            if latest_first
+            else " ORDER BY created_at, zoom_id"
+        )
         rows = [
             dict(r)
             for r in await self._pool.fetch(
                 f"SELECT {_SELECT['meetings']} FROM meetings WHERE requester = $1"  # noqa: S608
-                " ORDER BY created_at, zoom_id",
+                + order,
                 requester,
             )
         ]

@@ -173,7 +173,7 @@ def v3_live_meetings(db: sqlite_utils.Database) -> None:
 def v4_create_intent(db: sqlite_utils.Database) -> None:
     """A create's intent, written on its claimed request right before Zoom is called, so a
     start after a crash or a stop mid-create can find the meeting and tell the person
-    (bot/reconcile.py). Never a passcode: `request` is the MeetingRequest JSON without it."""
+    (bot/flows/reconcile.py). Never a passcode: `request` is the MeetingRequest JSON without it."""
     requests = db["requests"]
     for name, kind in (
         ("kind", str),  # command | modal | message_shortcut
@@ -202,7 +202,7 @@ def v5_status_event_ts(db: sqlite_utils.Database) -> None:
 
 @migration
 def v6_unsettled_requests_index(db: sqlite_utils.Database) -> None:
-    """An index of the requests a start-up reconcile looks at (bot/reconcile.py): the store
+    """An index of the requests a start-up reconcile looks at (bot/flows/reconcile.py): the store
     runs on the event loop, and without it that query read every request ever made."""
     db.execute(
         "CREATE INDEX requests_unsettled ON requests(create_started_at)"

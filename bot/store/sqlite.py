@@ -48,6 +48,12 @@ UNSETTLED_CREATES = (
     "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
     " ORDER BY create_started_at"
 )
+# A requester's meetings, the last asked for first (`/zoom cancel last`).
+MEETINGS_LATEST_FIRST = (
+    "SELECT * FROM meetings WHERE requester = ?"
+    " ORDER BY COALESCE((SELECT r.created_at FROM requests r"
+    "   WHERE r.key = meetings.request_key), 0) DESC, created_at DESC"
+)
 
 # SQLite's primary result codes → the short reason an operator is shown.
 PROBLEMS = {
@@ -527,10 +533,13 @@ class SQLiteStore(LocalShare):
         except sqlite3.Error as error:
             raise self._unreadable(error) from error
 
-    async def meetings_by(self, requester: str) -> list[Row]:
-        """The requester's meeting rows, oldest first."""
+    async def meetings_by(self, requester: str, *, latest_first: bool = False) -> list[Row]:
+        """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
+        first (by its request's clock, finer than the row's)."""
         await asyncio.sleep(0)
         try:
+            if latest_first:
+                return self._all(MEETINGS_LATEST_FIRST, [requester])
             return self._all(
                 "SELECT * FROM meetings WHERE requester = ? ORDER BY created_at", [requester]
             )

@@ -1,7 +1,7 @@
 """The runtime: everything zoombot builds at start and closes at stop, for either mode.
 
-`build_runtime(settings, store)` builds, on the store `main` opened, the clients, the
-scheduling flow, the live-meeting handler and the Bolt app, with no network yet.
+`build_runtime(settings, store)` builds, on the store `main` opened, the clients, the flows'
+`Services`, the live-meeting handler and the Bolt app, with no network yet.
 `Runtime.warm_up()` pays the first-call costs and sets `ready`; `finish_in_flight()`
 then `aclose()` stop it.
 """
@@ -23,11 +23,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.directory import ZoomDirectory
 from bot.errors import StoreUnavailable
 from bot.flows.live import LiveMeetings
+from bot.flows.services import Services
 from bot.hosts import HostFinder
 from bot.listeners import register_all
 from bot.metrics import Metrics, MetricsLogHandler
 from bot.posting import LoggedWebClient, Poster
-from bot.scheduling import Scheduler
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.store import Store
@@ -56,14 +56,14 @@ class Runtime:
     store: Store
     zoom: ZoomClient
     slack: AsyncWebClient
-    flow: Scheduler
+    services: Services
     bolt: AsyncApp
     ready: bool = False
     outbox_task: asyncio.Task | None = None
     zoom_check: asyncio.Task | None = None
     directory_task: asyncio.Task | None = None  # reads Zoom's users (bot/directory.py)
     slack_identity: asyncio.Task | None = None  # Bolt's auth.test, asked at start
-    reconcile_task: asyncio.Task | None = None  # creates an earlier run left (bot/reconcile.py)
+    reconcile_task: asyncio.Task | None = None  # settles an earlier run (bot/flows/reconcile.py)
     heartbeat_task: asyncio.Task | None = None  # this instance is alive (PostgreSQL)
     live: LiveMeetings | None = None  # Zoom events → the meeting messages (bot/live.py)
     authorization: SlackAuthorization | None = None  # Bolt's `authorize`, primed at start
@@ -81,7 +81,7 @@ class Runtime:
     @property
     def in_flight(self) -> int:
         """Acknowledged Slack requests and Zoom events still being worked on."""
-        return len(self.flow.inflight) + (self.live.pending if self.live is not None else 0)
+        return len(self.services.inflight) + (self.live.pending if self.live is not None else 0)
 
     def start_outbox(self) -> None:
         """Deliver, in the background, the meeting messages an earlier run (or, sharing a
@@ -99,7 +99,7 @@ class Runtime:
         every = min(HEARTBEAT_EVERY, lease / 4) if lease else HEARTBEAT_EVERY
         while True:
             try:
-                await self.store.heartbeat(self.flow.poster.owner)
+                await self.store.heartbeat(self.services.poster.owner)
             except StoreUnavailable as problem:
                 log.warning("heartbeat not recorded: %s", problem)
             await asyncio.sleep(every)
@@ -113,7 +113,7 @@ class Runtime:
         try:
             while True:
                 # Each take runs on its own: one slow entry must not hold up the next take.
-                task = asyncio.create_task(self.flow.poster.deliver_pending())
+                task = asyncio.create_task(self.services.poster.deliver_pending())
                 deliveries.add(task)
                 task.add_done_callback(deliveries.discard)
                 await asyncio.sleep(self.retake_every)
@@ -124,10 +124,10 @@ class Runtime:
 
     def start_reconcile(self) -> None:
         """Settle, in the background, the creates an earlier run started and did not see
-        through (it died or its stop's grace ran out mid-create): see bot/reconcile.py."""
-        from bot.reconcile import Reconciler
+        through (it died or its stop's grace ran out mid-create): see bot/flows/reconcile.py."""
+        from bot.flows.reconcile import Reconciler
 
-        reconciler = Reconciler(self.flow, after=self.settings.reconcile_after)
+        reconciler = Reconciler(self.services, after=self.settings.reconcile_after)
 
         async def again() -> None:
             # Again and again: a create another instance left when it died is leased to
@@ -144,13 +144,13 @@ class Runtime:
         STOP_GRACE), then stop the outbox drain and the reconcile. When this returns, every
         acknowledged request is finished or durably handed to the next start: recorded
         before its ack, so a request cut short before Zoom is answered "nothing was made", a
-        create cut short is looked up in Zoom (bot/reconcile.py), and what is not posted
+        create cut short is looked up in Zoom (bot/flows/reconcile.py), and what is not posted
         stays in the outbox."""
         if self.zoom_socket_task is not None:  # no new Zoom events over the WebSocket
             self.zoom_socket_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.zoom_socket_task
-        await self.flow.inflight.finish(self.settings.stop_grace)
+        await self.services.inflight.finish(self.settings.stop_grace)
         if self.reconcile_task is not None and not self.reconcile_task.done():
             self.reconcile_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -170,12 +170,12 @@ class Runtime:
         # WARM_WAIT seconds: Slack or Zoom may be down, and the app must still answer.
         self.zoom_check = asyncio.create_task(self.check_zoom(), name="zoom-credentials")
         self.start_ops()
-        directory = self.flow.hosts.directory
+        directory = self.services.hosts.directory
         if directory is not None:
             self.directory_task = asyncio.create_task(directory.run(), name="zoom-directory")
         self.slack_identity = asyncio.create_task(self.prime_slack_authorization())
         try:
-            await self.flow.hosts.listen_for_changes()
+            await self.services.hosts.listen_for_changes()
         except StoreUnavailable as problem:
             log.warning("host mapping changes by other instances not heard: %s", problem)
         await asyncio.to_thread(warm_up)
@@ -300,7 +300,7 @@ class Runtime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.heartbeat_task
         try:  # what this instance leaves is another's to take now, not when leases lapse
-            await self.store.release_leases(self.flow.poster.owner)
+            await self.store.release_leases(self.services.poster.owner)
         except StoreUnavailable as problem:
             log.warning("leases not released (they lapse on their own): %s", problem)
         await self.store.aclose()
@@ -332,14 +332,14 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     )
     hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
-    flow = Scheduler(settings, store, hosts, zoom, poster)
+    services = Services(settings, store, hosts, zoom, poster)
     authorization = SlackAuthorization(slack)
     with _without_env("SLACK_BOT_TOKEN"):
         bolt = _bolt_app(settings, slack_session, authorization)
-    register_all(bolt, flow)
+    register_all(bolt, services)
     live = LiveMeetings(settings, store, poster)
     runtime = Runtime(
-        settings, store, zoom, slack, flow, bolt, live=live, authorization=authorization
+        settings, store, zoom, slack, services, bolt, live=live, authorization=authorization
     )
     if settings.metrics_port is not None or settings.metrics_token:
         from bot.metrics import install
@@ -376,9 +376,9 @@ def _bolt_app(
         ),
         authorize=authorization,
         signing_secret=settings.slack_signing_secret,
-        # Ack first, work after: every listener (bot/inflight.py `tracked`) acks and returns
-        # its after-the-ack work, which runs in a task of its own; Bolt answers Slack as
-        # soon as the listener returns.
+        # Ack first, work after: every listener acks and hands its after-the-ack work to
+        # `after_ack` (bot/listeners), which runs it in a task of its own counted in flight;
+        # Bolt answers Slack as soon as the listener returns.
         process_before_response=True,
         logger=logging.getLogger("zoombot.bolt"),
     )

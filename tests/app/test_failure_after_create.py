@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.scheduling import Ask
+from bot.flows.asks import Ask, TextAsk
+from bot.flows.create import schedule
 from bot.settings import load_settings
 from bot.store import open_store
 from bot.web.runtime import Runtime, build_runtime
@@ -51,7 +52,7 @@ def ask(user: str, response_url: str, key: str = "command:T1") -> Ask:
         key=key,
         kind="command",
         channel=DEFAULT_CHANNEL,
-        text="now Standup",
+        what=TextAsk("now Standup"),
         response_url=response_url,
     )
 
@@ -62,7 +63,7 @@ async def test_a_one_off_fault_after_create_still_posts_the_meeting(
     ana = person()
     break_record_meeting(runtime, times=1)
     url = fake_slack.new_response_url()
-    outcome = await runtime.flow.schedule(ask(ana.slack_id, url))
+    outcome = await schedule(runtime.services, ask(ana.slack_id, url))
     assert outcome.outcome == "posted"
     assert outcome.ref  # the trace in the log carries it
     [meeting] = fake_zoom.meetings.values()
@@ -82,7 +83,7 @@ async def test_a_lasting_fault_after_create_tells_the_link_and_blocks_a_second_m
     ana = person()
     break_record_meeting(runtime, times=10)
     url = fake_slack.new_response_url()
-    outcome = await runtime.flow.schedule(ask(ana.slack_id, url))
+    outcome = await schedule(runtime.services, ask(ana.slack_id, url))
     assert outcome.outcome == "created_not_announced"
     [meeting] = fake_zoom.meetings.values()
     [note] = fake_slack.responses(url)
@@ -93,6 +94,6 @@ async def test_a_lasting_fault_after_create_tells_the_link_and_blocks_a_second_m
     assert request["state"] == "created" and request["meeting_id"] == meeting["id"]
 
     # Slack delivers the same command again: no second meeting.
-    again = await runtime.flow.schedule(ask(ana.slack_id, fake_slack.new_response_url()))
+    again = await schedule(runtime.services, ask(ana.slack_id, fake_slack.new_response_url()))
     assert again.outcome == "duplicate"
     assert len(creates(fake_zoom)) == 1

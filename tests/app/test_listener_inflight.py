@@ -1,6 +1,6 @@
-"""Every listener's whole run counts as in flight (bot/inflight.py `tracked`): a stop waits
-for work that is not a scheduling flow (the modal opening, the Home tab), and /healthz counts
-it."""
+"""Every listener's run and its after-the-ack work count as in flight (bot/listeners
+`counted`, `after_ack`): a stop waits for work that is not a create (the modal opening, the
+Home tab), and /healthz counts it."""
 
 from __future__ import annotations
 
@@ -13,33 +13,54 @@ from types import SimpleNamespace
 
 import httpx
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.inflight import InFlight, tracked
-from bot.listeners import register_all
+from bot.flows.services import Services
+from bot.inflight import InFlight
+from bot.listeners import SERVICES, after_ack, counted, register_all
 from tests.app.support import eventually
 from tests.fakes.app_process import AppProcess
 from tests.fakes.slack import SlackAnswer
 from tests.fakes.slack_requests import SlackSender
 
 
-def test_every_registered_listener_is_tracked():
-    inflight = InFlight()
-    bolt = AsyncApp(
-        token="xoxb-not-used",
-        signing_secret="not-used",
-        request_verification_enabled=False,
+class BlockingStore:
+    """Enough of a store for the Home tab, whose first read waits for `release`."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+
+    async def meetings_by(self, user: str) -> list:
+        await self.release.wait()
+        return []
+
+
+def stub_services(store: object) -> Services:
+    return Services(
+        settings=SimpleNamespace(),  # type: ignore[arg-type]
+        store=store,  # type: ignore[arg-type]
+        hosts=SimpleNamespace(),  # type: ignore[arg-type]
+        zoom=SimpleNamespace(),  # type: ignore[arg-type]
+        poster=SimpleNamespace(),  # type: ignore[arg-type]
     )
-    register_all(bolt, SimpleNamespace(inflight=inflight))  # type: ignore[arg-type]
-    listeners = bolt._async_listeners
-    names = {listener.ack_function.__name__ for listener in listeners}
-    # The listeners zoombot has today, so that this test notices if registration changes.
-    assert {"zoom_command", "schedule_submitted", "home_opened", "cancel_pressed"} <= names
-    untracked = [
-        listener.ack_function.__name__
-        for listener in listeners
-        if not getattr(listener.ack_function, "zoombot_tracked", False)
-    ]
-    assert untracked == []
+
+
+async def authorize(**_: object) -> AuthorizeResult:
+    return AuthorizeResult(enterprise_id=None, team_id="T0", bot_token="xoxb-not-used")
+
+
+def zoombot_bolt(services: Services) -> AsyncApp:
+    """A Bolt app as bot/web builds it (process_before_response=True), with every listener."""
+    bolt = AsyncApp(
+        signing_secret="not-used",
+        authorize=authorize,
+        request_verification_enabled=False,
+        process_before_response=True,
+    )
+    register_all(bolt, services)
+    return bolt
 
 
 async def until_idle(inflight: InFlight, seconds: float = 2.0) -> None:
@@ -51,89 +72,61 @@ async def until_idle(inflight: InFlight, seconds: float = 2.0) -> None:
     assert len(inflight) == 0, f"{len(inflight)} still in flight after {seconds} s"
 
 
-async def test_a_tracked_listener_acks_and_its_returned_work_counts_until_it_ends():
+async def test_started_work_counts_from_its_creation_until_it_ends():
     inflight = InFlight()
-    release, finished = asyncio.Event(), asyncio.Event()
-    bolt_acks: list[tuple] = []
-    seen: list[object] = []
-
-    async def bolt_ack(*args: object, **kwargs: object) -> None:
-        assert len(inflight) == 1  # the listener itself counts while it runs
-        bolt_acks.append((args, kwargs))
-
-    async def the_work() -> None:
-        await release.wait()
-        finished.set()
-
-    @tracked(inflight)
-    async def listener(ack, body: dict):
-        seen.append(body)
-        await ack(text="Creating")
-        return the_work()
-
-    # Back to Bolt (which then answers Slack) with the work not yet done, but counted.
-    assert await asyncio.wait_for(listener(ack=bolt_ack, body={"x": 1}), 5) is None
-    assert bolt_acks == [((), {"text": "Creating"})]
-    assert seen == [{"x": 1}]
-    assert len(inflight) == 1 and not finished.is_set()
+    release = asyncio.Event()
+    inflight.start(release.wait(), name="listener:test")
+    assert len(inflight) == 1  # no turn of the loop needed
     release.set()
-    await asyncio.wait_for(finished.wait(), 5)
-    await until_idle(inflight)  # the task leaves the registry as it ends
-    # Bolt reads the arguments a listener asks for from the unwrapped function.
-    assert listener.__wrapped__.__name__ == "listener"  # type: ignore[attr-defined]
+    await until_idle(inflight)
 
 
-async def test_a_failure_in_the_listener_reaches_bolt_and_one_in_its_work_is_logged(caplog):
+async def test_a_failure_in_work_after_the_ack_is_logged(caplog):
     inflight = InFlight()
-
-    async def bolt_ack(*args: object, **kwargs: object) -> None:
-        pass
-
-    @tracked(inflight)
-    async def fails_first(ack):
-        raise ValueError("before the ack")
 
     async def failing_work() -> None:
         await asyncio.sleep(0)
         raise ValueError("after the ack")
 
-    @tracked(inflight)
-    async def fails_later(ack):
-        await ack()
-        return failing_work()
-
-    try:
-        await fails_first(ack=bolt_ack)
-    except ValueError as error:
-        assert str(error) == "before the ack"
-    else:
-        raise AssertionError("the failure before the ack did not reach Bolt")
-    assert await fails_later(ack=bolt_ack) is None
+    inflight.start(failing_work(), name="listener:fails_later")
+    await until_idle(inflight)
     for _ in range(100):
         if "after its ack" in caplog.text:
             break
         await asyncio.sleep(0.01)
     assert "listener:fails_later failed after its ack" in caplog.text
     assert "after the ack" in caplog.text
-    assert "fails_first" not in caplog.text  # Bolt logs that one
-    await until_idle(inflight)
 
 
-async def test_an_event_listeners_work_is_counted_before_the_listener_returns():
-    inflight = InFlight()
-    release = asyncio.Event()
+async def test_a_counted_listener_counts_while_it_runs_and_its_work_after():
+    services = stub_services(BlockingStore())
+    inflight = services.inflight
+    release, finished = asyncio.Event(), asyncio.Event()
+    acks: list[tuple] = []
 
-    async def publish() -> None:
+    async def bolt_ack(*args: object, **kwargs: object) -> None:
+        assert len(inflight) == 1  # the listener itself counts while it runs
+        acks.append((args, kwargs))
+
+    async def the_work() -> None:
         await release.wait()
+        finished.set()
 
-    @tracked(inflight)
-    async def home_opened(event: dict):
-        return publish()
+    async def listener(ack, context):
+        await ack(text="Creating")
+        after_ack(context, "listener", the_work())
 
-    assert await asyncio.wait_for(home_opened(event={}), 5) is None
-    assert len(inflight) == 1  # no turn of the loop needed
+    run = counted(listener)
+    context = AsyncBoltContext({SERVICES: services})
+    assert await asyncio.wait_for(run(ack=bolt_ack, context=context), 5) is None
+    assert acks == [((), {"text": "Creating"})]
+    # Back to Bolt (which then answers Slack) with the work not yet done, but counted.
+    assert len(inflight) == 1 and not finished.is_set()
     release.set()
+    await asyncio.wait_for(finished.wait(), 5)
     await until_idle(inflight)
+    # Bolt reads the arguments a listener asks for from the unwrapped function.
+    assert run.__wrapped__ is listener  # type: ignore[attr-defined]
 
 
 def test_sigterm_right_after_schedule_is_acked_still_opens_the_form(
@@ -209,42 +202,33 @@ def test_home_publishes_when_users_info_times_out(app_env, fake_slack, person, t
 
 
 async def test_an_event_is_acknowledged_only_once_its_work_counts_as_in_flight():
-    """With Bolt's process_before_response=True (as bot/web builds it), Bolt acks an event
-    after the listener returns, and `tracked` has started the tracked task by then: a stop
-    that begins right after the ack still waits for the work (no gap between the two)."""
-    from slack_bolt.authorization import AuthorizeResult
-    from slack_bolt.request.async_request import AsyncBoltRequest
-
-    inflight = InFlight()
-    release = asyncio.Event()
-
-    async def authorize(**_: object) -> AuthorizeResult:
-        return AuthorizeResult(enterprise_id=None, team_id="T0", bot_token="xoxb-not-used")
-
-    bolt = AsyncApp(
-        signing_secret="not-used",
-        authorize=authorize,
-        request_verification_enabled=False,
-        process_before_response=True,
-    )
-
-    @bolt.event("app_home_opened")
-    @tracked(inflight)
-    async def home_opened(event: dict):
-        return release.wait()
-
+    """Through Bolt as bot/web builds it (process_before_response=True) and zoombot's own
+    registration: Bolt acks the Home tab event after the listener returns, and its work is
+    counted in flight by then: a stop that begins right after the ack still waits for it."""
+    store = BlockingStore()
+    services = stub_services(store)
+    bolt = zoombot_bolt(services)
     body = {
         "type": "event_callback",
         "team_id": "T0",
         "api_app_id": "A0",
         "event_id": "Ev0",
         "event_time": 1,
-        "event": {"type": "app_home_opened", "user": "U0", "channel": "D0", "tab": "home"},
+        "event": {"type": "app_home_opened", "user": "U0", "channel": "D0", "tab": "messages"},
     }
     response = await bolt.async_dispatch(
         AsyncBoltRequest(body=json.dumps(body), headers={"content-type": ["application/json"]})
     )
     assert response.status == 200
-    assert len(inflight) == 1  # acknowledged, and already counted
-    release.set()
-    await until_idle(inflight)
+    assert len(services.inflight) == 0  # the Messages tab: nothing to do
+    body["event"]["tab"] = "home"
+    response = await bolt.async_dispatch(
+        AsyncBoltRequest(body=json.dumps(body), headers={"content-type": ["application/json"]})
+    )
+    assert response.status == 200
+    assert len(services.inflight) == 1  # acknowledged, and already counted
+    # A stop waits for it: it ends (here, failing on the stub's missing parts) within grace.
+    stop = asyncio.create_task(services.inflight.finish(5.0))
+    store.release.set()
+    assert await asyncio.wait_for(stop, 6) == 0
+    await until_idle(services.inflight)

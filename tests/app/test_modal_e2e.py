@@ -86,7 +86,7 @@ def test_an_alternative_host_without_zoom_is_an_error_on_that_field(
     error = answer["errors"]["alt_hosts"]
     # A plain-text field error: the person's name, never `<@U…>` markup.
     assert "<@" not in error and nozoom.slack_id not in error
-    from bot.hosts import SlackProfile
+    from bot.identities import SlackProfile
 
     assert SlackProfile.from_slack(fake_slack.users[nozoom.slack_id]).label in error
     assert not fake_zoom.requests_to("/users/{userId}/meetings", "POST")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.scheduling import new_passcode, parse_link, parse_meeting_id
+from bot.flows.asks import new_passcode
+from bot.flows.manage import parse_link, parse_meeting_id
 
 
 def test_meeting_ids_with_spaces_or_dashes():

@@ -10,7 +10,7 @@ takes every such request an earlier process left and, once its create is older t
 - asks Zoom (`ZoomClient.find_created_meeting`, the same look-up a create makes after a
   timeout) whether the meeting exists;
 - found: records and announces it the one way a created meeting is announced
-  (`Scheduler.announce_created`: outbox, retries, posted exactly once); the request becomes
+  (`create.announce_created`: outbox, retries, posted exactly once); the request becomes
   `posted` like any other;
 - not found: marks the request `failed` (the same action may be tried again) and tells the
   requester privately that nothing was made, with a reference and what to do to try again;
@@ -40,10 +40,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.hosts import Host
+from bot.flows.asks import Ask
+from bot.flows.create import Created, announce_created
+from bot.flows.services import STORE_ERRORS, Services
+from bot.identities import FoundBy, Host
 from bot.logs import new_reference
 from bot.render import messages
-from bot.scheduling import STORE_ERRORS, Ask, Scheduler
 from zoom import INSTANT, MeetingRequest, ZoomError, ZoomNotFound
 
 log = logging.getLogger("zoombot.reconcile")
@@ -68,15 +70,15 @@ class Reconciler:
 
     def __init__(
         self,
-        flow: Scheduler,
+        services: Services,
         *,
         after: float = 60.0,
         retry_waits: Sequence[float] = RETRY_WAITS,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
-        self.flow = flow
-        self.store = flow.store
+        self.services = services
+        self.store = services.store
         self.after = after
         self.retry_waits = tuple(retry_waits)
         self.clock = clock
@@ -86,9 +88,9 @@ class Reconciler:
         """Settle every request an earlier run acknowledged and left unfinished: first the
         ones that never reached Zoom (`settle_unstarted`), then the unfinished creates.
         Returns how many there were. Never raises for what Slack, Zoom or the store do."""
-        owner = self.flow.poster.owner
+        owner = self.services.poster.owner
         try:
-            unstarted = await self.store.unstarted_claims(self.flow.started_at)
+            unstarted = await self.store.unstarted_claims(self.services.started_at)
             rows = await self.store.unsettled_creates(owner)
         except STORE_ERRORS as error:
             log.error("cannot read the requests an earlier run left: %s", error)
@@ -151,7 +153,7 @@ class Reconciler:
         if wait > 0:
             await self.sleep(wait)
         # Settled meanwhile (an earlier run still stopping, or a repeat of the action)?
-        unsettled = await self.store.unsettled_creates(self.flow.poster.owner)
+        unsettled = await self.store.unsettled_creates(self.services.poster.owner)
         current = next((r for r in unsettled if r["key"] == row["key"]), None)
         if current is None or current.get("create_owner") != row.get("create_owner"):
             return "skipped"
@@ -167,11 +169,11 @@ class Reconciler:
                 await self.sleep(pause)
             try:
                 if current.get("meeting_id"):
-                    meeting = await self.flow.zoom.get_meeting(
+                    meeting = await self.services.zoom.get_meeting(
                         int(current["meeting_id"]), deadline=LOOKUP_DEADLINE
                     )
                 else:
-                    meeting = await self.flow.zoom.find_created_meeting(
+                    meeting = await self.services.zoom.find_created_meeting(
                         host_id, request, started, deadline=LOOKUP_DEADLINE
                     )
             except ZoomNotFound:
@@ -219,23 +221,19 @@ class Reconciler:
             user_id=row.get("host_zoom_id") or row.get("host_email") or "",
             email=row.get("host_email") or "",
             name=row.get("host_name") or row.get("host_email") or "",
-            found_by=row.get("host_found_by") or "mapping",
+            found_by=FoundBy(row.get("host_found_by") or FoundBy.MAPPING),
         )
-        prefs = await self.flow.preferences(ask.requester)
+        prefs = await self.services.preferences(ask.requester)
         log.info(
             "request %s: Zoom made meeting %s before the earlier run stopped; announcing it",
             _short(ask.key),
             meeting.id,
         )
-        await self.flow.announce_created(
-            ask,
-            meeting,
-            host,
-            request,
-            prefs=prefs,
-            now=self.flow.clock(),
-            notes=["zoombot restarted while Zoom was creating this meeting; here it is."],
+        note = "zoombot restarted while Zoom was creating this meeting; here it is."
+        created = Created(
+            ask, meeting, host, request, prefs, now=self.services.clock(), notes=[note]
         )
+        await announce_created(self.services, created)
 
     async def _not_created(self, row: dict[str, Any], request: MeetingRequest) -> None:
         await self._tell_failed(
@@ -262,7 +260,7 @@ class Reconciler:
         await self.store.settle_request(ask.key, state="failed")
         ref = new_reference()
         log.warning("request %s: %s; told the requester (ref %s)", _short(ask.key), why, ref)
-        await self.flow.poster.tell(
+        await self.services.poster.tell(
             ask.requester,
             messages.refusal_message(
                 sentence + " " + TRY_AGAIN.get(ask.kind, TRY_AGAIN["command"]), ref
