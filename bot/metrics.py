@@ -175,7 +175,7 @@ class Metrics:
         else:
             self.outbox_depth.set(depth)
             self.outbox_age.set(age)
-        self.in_flight.labels("slack_requests").set(len(runtime.flow.inflight))
+        self.in_flight.labels("slack_requests").set(len(runtime.services.inflight))
         self.in_flight.labels("zoom_events").set(
             runtime.live.pending if runtime.live is not None else 0
         )
