@@ -394,8 +394,7 @@ class FakeSlack:
         # one without counting a previous app's socket that is still closing.
         self.sockets_opened = 0
         self._tickets: set[str] = set()
-        self._ts_counter = 0
-        self._ts_base = int(time.time())
+        self._last_ts = 0  # microseconds of the last ts handed out
         self._handlers: dict[str, Handler] = {
             "api.test": self._api_test,
             "auth.test": self._auth_test,
@@ -1031,8 +1030,11 @@ class FakeSlack:
     # -- Web API methods (called with the lock held) ---------------------------------------
 
     def _next_ts(self) -> str:
-        self._ts_counter += 1
-        return f"{self._ts_base + self._ts_counter // 1_000_000}.{self._ts_counter % 1_000_000:06d}"
+        """A message ts as Slack makes them: the time it was posted (epoch seconds with six
+        decimals), unique and increasing. A ts that stood still at the fake's start would
+        fall out of `conversations.history`'s `oldest` window in a long test session."""
+        self._last_ts = max(time.time_ns() // 1000, self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     def _user(self, user_id: Any) -> dict[str, Any]:
         user = self.users.get(str(user_id or ""))
