@@ -31,6 +31,13 @@ WHERE = {
     "ZOOM_CLIENT_SECRET": "Zoom App Marketplace → your Server-to-Server OAuth app → "
     "App Credentials",
     "ZOOM_WEBHOOK_SECRET_TOKEN": "Zoom App Marketplace → your app → Feature → Secret Token",
+    "ZOOM_OAUTH_CLIENT_ID": "Zoom App Marketplace → your General (user-managed) OAuth app → "
+    "App Credentials",
+    "ZOOM_OAUTH_CLIENT_SECRET": "Zoom App Marketplace → your General (user-managed) OAuth app "
+    "→ App Credentials",
+    "ZOOMBOT_SECRET_KEY": "any long random string you keep secret, such as the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`; it encrypts the Zoom "
+    "tokens zoombot keeps, so changing it disconnects everyone",
     "ZOOM_WS_SUBSCRIPTION_ID": "Zoom App Marketplace → your Server-to-Server OAuth app → "
     "Feature → Event Subscriptions, method WebSockets: the subscription id in its endpoint URL",
 }
@@ -96,6 +103,18 @@ class Settings:
     zoom_ws_subscription_id: str | None = None
     zoom_ws_url: str = DEFAULT_ZOOM_WS_URL
 
+    # "Connect your Zoom" (README): a user-managed Zoom OAuth app, the key that encrypts the
+    # tokens at rest, and that app's event Secret Token (app_deauthorized) when it differs.
+    zoom_oauth_client_id: str | None = None
+    zoom_oauth_client_secret: str | None = field(default=None, repr=False)
+    zoom_oauth_webhook_secret_token: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+
+    @property
+    def connect_mode(self) -> bool:
+        """Whether people may connect their own Zoom accounts (`/zoom connect`)."""
+        return bool(self.zoom_oauth_client_id)
+
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
@@ -116,6 +135,9 @@ class Settings:
             self.zoom_webhook_secret_token,
             urlsplit(self.database_url).password,
             self.metrics_token,
+            self.zoom_oauth_client_secret,
+            self.zoom_oauth_webhook_secret_token,
+            self.secret_key,
         )
         return tuple(v for v in values if v)
 
@@ -254,6 +276,31 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not zoom_ws_url.startswith(("ws://", "wss://")):
         problems.append(f"ZOOM_WS_URL must be a ws(s):// URL, not {zoom_ws_url!r}.")
 
+    oauth_client_id = text("ZOOM_OAUTH_CLIENT_ID")
+    oauth_client_secret = text("ZOOM_OAUTH_CLIENT_SECRET")
+    secret_key = text("ZOOMBOT_SECRET_KEY")
+    if oauth_client_id or oauth_client_secret:
+        for name, value in (
+            ("ZOOM_OAUTH_CLIENT_ID", oauth_client_id),
+            ("ZOOM_OAUTH_CLIENT_SECRET", oauth_client_secret),
+            ("ZOOMBOT_SECRET_KEY", secret_key),
+        ):
+            if not value:
+                problems.append(
+                    f'{name} is needed for "Connect your Zoom" (ZOOM_OAUTH_CLIENT_ID is set).'
+                    f" Get it from {WHERE[name]}."
+                )
+        if secret_key and len(secret_key) < 16:
+            problems.append(
+                f"ZOOMBOT_SECRET_KEY is too short to be a key. Use {WHERE['ZOOMBOT_SECRET_KEY']}."
+            )
+        if public_url is None:
+            problems.append(
+                'ZOOMBOT_PUBLIC_URL is needed for "Connect your Zoom": Zoom sends people back'
+                " to ZOOMBOT_PUBLIC_URL/zoom/oauth/callback (add that URL to the Zoom app's"
+                " redirect URLs)."
+            )
+
     settings = Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=signing_secret,
@@ -288,6 +335,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         zoom_events=zoom_events,
         zoom_ws_subscription_id=subscription,
         zoom_ws_url=zoom_ws_url,
+        zoom_oauth_client_id=oauth_client_id,
+        zoom_oauth_client_secret=oauth_client_secret,
+        zoom_oauth_webhook_secret_token=text("ZOOM_OAUTH_WEBHOOK_SECRET_TOKEN"),
+        secret_key=secret_key,
     )
     if problems:
         raise SettingsError(problems)

@@ -145,8 +145,9 @@ async def cancel(
                     "not yours",
                 )
         gone = False
+        zoom = await services.zoom_for_meeting(row.get("host_zoom_id") if row else None, requester)
         try:
-            await services.zoom.delete_meeting(meeting_id)
+            await zoom.delete_meeting(meeting_id)
         except MeetingNotFound:
             if not row:
                 raise
@@ -217,6 +218,13 @@ async def whoami(
     """Tell the requester which Zoom user hosts their meetings, and how it was found."""
 
     async def work() -> Outcome:
+        connected = await services.connected_host(requester)
+        if connected is not None:
+            message = messages.whoami_message(email=connected.email, found_by=connected.found_by)
+            await services.poster.tell(
+                requester, message, channel=channel, response_url=response_url
+            )
+            return Outcome(OutcomeKind.WHOAMI, str(connected.found_by))
         own = await services.hosts.own_zoom_user(requester)
         found_by = own.found_by
         if own.user is None:

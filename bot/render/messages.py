@@ -414,6 +414,8 @@ alternative hosts, options)
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
+• `/zoom connect` — host your meetings on your own Zoom account (where an admin set it \
+up); `/zoom disconnect` — stop
 Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
 private confirmation says how each time was read. Every meeting gets a passcode and a \
 waiting room."""
@@ -458,6 +460,7 @@ FOUND_BY = {
     "mapping": "linked with `/zoom link`",
     "slack_email": "your Slack email, which is a Zoom user",
     "default_host": "the workspace's default host (you are named in the agenda)",
+    "connected": "your own Zoom account, connected with `/zoom connect`",
 }
 
 

@@ -32,6 +32,7 @@ from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.store import Store
 from bot.web.tweaks import SlackAuthorization, settle_garbage_collector
+from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient, ZoomError
 from zoom.errors import ZoomAuthError
 from zoom.websocket import EventSocket
@@ -293,6 +294,8 @@ class Runtime:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         await self.zoom.aclose()
+        if self.services.accounts is not None:
+            await self.services.accounts.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
         if self.heartbeat_task is not None and not self.heartbeat_task.done():
@@ -333,6 +336,8 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     services = Services(settings, store, hosts, zoom, poster)
+    if settings.connect_mode:
+        services.accounts = ZoomAccounts.from_settings(settings, store)
     authorization = SlackAuthorization(slack)
     with _without_env("SLACK_BOT_TOKEN"):
         bolt = _bolt_app(settings, slack_session, authorization)
