@@ -111,6 +111,12 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
 
     @property
+    def account_app(self) -> bool:
+        """Whether the Server-to-Server app is set up (it may be left out when people
+        connect their own Zoom accounts instead)."""
+        return bool(self.zoom_account_id)
+
+    @property
     def connect_mode(self) -> bool:
         """Whether people may connect their own Zoom accounts (`/zoom connect`)."""
         return bool(self.zoom_oauth_client_id)
@@ -268,6 +274,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     zoom_ws_url = text("ZOOM_WS_URL", default=DEFAULT_ZOOM_WS_URL) or DEFAULT_ZOOM_WS_URL
     if zoom_events not in {"webhook", "websocket"}:
         problems.append(f"ZOOM_EVENTS must be webhook or websocket, not {zoom_events!r}.")
+    elif zoom_events == "websocket" and not (env.get("ZOOM_ACCOUNT_ID") or "").strip():
+        problems.append(
+            "ZOOM_EVENTS=websocket needs the Server-to-Server app (ZOOM_ACCOUNT_ID, "
+            "ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET): Zoom's event WebSocket is one of its features."
+        )
     elif zoom_events == "websocket" and not subscription:
         problems.append(
             "ZOOM_EVENTS=websocket needs ZOOM_WS_SUBSCRIPTION_ID. Get it from "
@@ -277,6 +288,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         problems.append(f"ZOOM_WS_URL must be a ws(s):// URL, not {zoom_ws_url!r}.")
 
     oauth_client_id = text("ZOOM_OAUTH_CLIENT_ID")
+    # The account app (Server-to-Server OAuth) is needed unless people connect their own
+    # Zoom accounts; then it is optional, but all three of its values or none.
+    account_names = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
+    account_given = any((env.get(name) or "").strip() for name in account_names)
+    account_required = account_given or not oauth_client_id
     oauth_client_secret = text("ZOOM_OAUTH_CLIENT_SECRET")
     secret_key = text("ZOOMBOT_SECRET_KEY")
     if oauth_client_id or oauth_client_secret:
@@ -306,9 +322,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         slack_signing_secret=signing_secret,
         slack_app_token=app_token,
         slack_api_url=slack_api_url,
-        zoom_account_id=text("ZOOM_ACCOUNT_ID", required=True) or "",
-        zoom_client_id=text("ZOOM_CLIENT_ID", required=True) or "",
-        zoom_client_secret=text("ZOOM_CLIENT_SECRET", required=True) or "",
+        zoom_account_id=text("ZOOM_ACCOUNT_ID", required=account_required) or "",
+        zoom_client_id=text("ZOOM_CLIENT_ID", required=account_required) or "",
+        zoom_client_secret=text("ZOOM_CLIENT_SECRET", required=account_required) or "",
         zoom_api_url=url("ZOOM_API_URL", DEFAULT_ZOOM_API_URL).rstrip("/"),
         zoom_oauth_url=url("ZOOM_OAUTH_URL", DEFAULT_ZOOM_OAUTH_URL),
         zoom_webhook_secret_token=text("ZOOM_WEBHOOK_SECRET_TOKEN"),

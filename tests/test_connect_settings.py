@@ -1,4 +1,4 @@
-""""Connect your Zoom" settings and the sealing of tokens at rest: the settings check names
+""" "Connect your Zoom" settings and the sealing of tokens at rest: the settings check names
 what is missing; the secrets never show in repr and are redacted; a box opens only what it
 sealed with the same key."""
 
@@ -64,3 +64,19 @@ def test_a_box_opens_what_it_sealed_and_nothing_else():
         SecretBox("key-two-key-two-key-two").open(sealed)
     with pytest.raises(BoxError):
         box.open(sealed[:-4] + "AAAA")
+
+
+def test_the_account_app_may_be_left_out_when_people_connect_their_own():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", **CONNECT})
+    assert settings.connect_mode and not settings.account_app
+
+
+def test_without_either_zoom_app_the_account_app_is_asked_for():
+    with pytest.raises(SettingsError, match="ZOOM_ACCOUNT_ID is not set"):
+        load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
+
+
+def test_half_an_account_app_is_refused_even_with_connect():
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", **CONNECT}
+    with pytest.raises(SettingsError, match="ZOOM_CLIENT_SECRET is not set"):
+        load_settings({**env, "ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c"})

@@ -21,7 +21,7 @@ from bot.errors import Refused
 from bot.flows import live
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, request_for, secured
-from bot.flows.services import STORE_ERRORS, Services
+from bot.flows.services import CONNECT_FIRST, STORE_ERRORS, Services
 from bot.identities import Host
 from bot.logs import add_secrets, new_reference
 from bot.posting import Delivery, PostFailed
@@ -161,6 +161,8 @@ async def create(services: Services, ask: Ask) -> Outcome:
     host = await services.connected_host(ask.requester) or await services.hosts.find_host(
         ask.requester
     )
+    if host is None and services.zoom is None:
+        raise Refused(CONNECT_FIRST, "not connected")
     if host is None:
         raise Refused(sentences.NO_HOST, "no host")
     prefs = await services.preferences(ask.requester)

@@ -30,6 +30,12 @@ NOT_CONNECTED = (
 )
 
 
+CONNECT_FIRST = (
+    "zoombot makes meetings on your own Zoom account here: type `/zoom connect` to connect "
+    "it first. Nothing was done."
+)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -43,7 +49,7 @@ class Services:
     settings: Settings
     store: Store
     hosts: HostFinder
-    zoom: ZoomClient
+    zoom: ZoomClient | None  # the account app; None when only connected accounts are set up
     poster: Poster
     clock: Callable[[], datetime] = utc_now
     inflight: InFlight = field(default_factory=InFlight)
@@ -64,6 +70,8 @@ class Services:
         """The client to reach a host found `found_by`: the requester's own connected
         account, else the account app. Raises Refused when that connection is gone."""
         if found_by != FoundBy.CONNECTED:
+            if self.zoom is None:
+                raise Refused(CONNECT_FIRST, "not connected")
             return self.zoom
         client = await self.accounts.client(requester) if self.accounts else None
         if client is None:
@@ -73,11 +81,11 @@ class Services:
     async def zoom_for_meeting(self, host_zoom_id: str | None, requester: str) -> ZoomClient:
         """The client that may change a meeting hosted by `host_zoom_id`: the requester's
         own connected account when it is theirs, else the account app."""
-        if self.accounts is None or not host_zoom_id:
-            return self.zoom
-        connection = await self.accounts.connection(requester)
+        connection = None
+        if self.accounts is not None and host_zoom_id:
+            connection = await self.accounts.connection(requester)
         if connection is None or connection.zoom_user_id != host_zoom_id:
-            return self.zoom
+            return await self.zoom_for(None, requester)
         return await self.zoom_for(FoundBy.CONNECTED, requester)
 
     async def preferences(self, requester: str) -> Preferences:

@@ -1,4 +1,4 @@
-""""Connect your Zoom" end to end, on SQLite and on PostgreSQL: the app as a subprocess,
+""" "Connect your Zoom" end to end, on SQLite and on PostgreSQL: the app as a subprocess,
 signed commands in, Zoom's authorization page and the browser's redirect over real HTTP
 (the fake Zoom's user-managed OAuth app, zoom/testing/user_grants.py).
 
@@ -156,7 +156,7 @@ def test_a_connected_person_hosts_on_their_own_zoom_until_they_leave(
     assert fake_zoom.grants.refreshes == 1
 
     # Sealed at rest; never in the log.
-    issued = list(fake_zoom.grants.access) + [made[0].headers["authorization"][7:]]
+    issued = [*fake_zoom.grants.access, made[0].headers["authorization"][7:]]
     stored = stored_tokens(database_url)
     assert stored and not any(token in value for token in issued for value in stored)
     assert not any(value.startswith("fake-") for value in stored)
@@ -205,3 +205,52 @@ def test_a_used_or_unknown_state_is_refused_with_a_page(app) -> None:
     assert answer.status_code == 400
     assert "/zoom connect" in answer.text
     assert httpx.get(f"{app.url}/zoom/oauth/callback", timeout=5).status_code == 400
+
+
+@pytest.fixture
+def oauth_only_app(fake_slack: FakeSlack, fake_zoom: FakeZoom, tmp_path: Path):
+    """Only "Connect your Zoom": no Server-to-Server app at all."""
+    port = free_port()
+    env = make_app_env(
+        fake_slack,
+        fake_zoom,
+        tmp_path,
+        PORT=str(port),
+        ZOOM_ACCOUNT_ID="",
+        ZOOM_CLIENT_ID="",
+        ZOOM_CLIENT_SECRET="",
+        ZOOMBOT_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        ZOOM_OAUTH_CLIENT_ID=fake_zoom.grants.client_id,
+        ZOOM_OAUTH_CLIENT_SECRET=fake_zoom.grants.client_secret,
+        ZOOMBOT_SECRET_KEY=SECRET_KEY,
+    )
+    with AppProcess(env, cwd=tmp_path) as process:
+        yield process
+
+
+def test_without_an_account_app_people_connect_their_own(
+    oauth_only_app, fake_slack, fake_zoom, person
+) -> None:
+    ready = eventually(
+        lambda: (
+            (r := httpx.get(oauth_only_app.url + "/readyz", timeout=5)).status_code == 200
+            and r.json()
+        ),
+        what="ready",
+    )
+    assert ready["checks"]["zoom"] == "not used"
+    dee = person(zoom=False)
+    fake_zoom.add_user("dee@example.net")
+    with SlackSender(oauth_only_app.url, fake_slack.signing_secret, fake=fake_slack) as slack:
+        slack.command("tomorrow 3pm Design review", dee.slack_id)
+        said_to(fake_slack, dee.slack_id, "type `/zoom connect` to connect it first")
+        assert fake_zoom.meetings == {}
+        connect(slack, fake_slack, fake_zoom, dee.slack_id, "dee@example.net")
+        slack.command("tomorrow 3pm Design review", dee.slack_id)
+        eventually(lambda: posts_to(fake_slack, DEFAULT_CHANNEL), what="the meeting posted")
+        slack.command("list", dee.slack_id)
+        said_to(fake_slack, dee.slack_id, "Upcoming meetings hosted by dee@example.net")
+    assert not any(
+        r.route == "/oauth/token" and (r.body or {}).get("grant_type") == "account_credentials"
+        for r in fake_zoom.requests
+    )
