@@ -7,6 +7,7 @@ and where to get it. Everything else reads the one `Settings` object.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,9 @@ class Settings:
     zoom_ws_subscription_id: str | None = None
     zoom_ws_url: str = DEFAULT_ZOOM_WS_URL
 
+    # The slash command's name (ZOOMBOT_COMMAND): `/zoom` unless Zoom's own app has it.
+    command: str = "/zoom"
+
     # "Connect your Zoom" (README): a user-managed Zoom OAuth app, the key that encrypts the
     # tokens at rest, and that app's event Secret Token (app_deauthorized) when it differs.
     zoom_oauth_client_id: str | None = None
@@ -146,6 +150,21 @@ class Settings:
             self.secret_key,
         )
         return tuple(v for v in values if v)
+
+
+COMMAND_NAME = re.compile(r"^/[a-z0-9][a-z0-9_-]{0,30}$")
+
+
+def command_name(env: Mapping[str, str], problems: list[str]) -> str:
+    """ZOOMBOT_COMMAND, checked as Slack checks a command's name (default `/zoom`)."""
+    value = (env.get("ZOOMBOT_COMMAND") or "").strip() or "/zoom"
+    if not COMMAND_NAME.match(value):
+        problems.append(
+            "ZOOMBOT_COMMAND must be a slash command such as /zoom or /meet (a slash, then up "
+            f"to 32 lower-case letters, digits, - or _), not {value!r}."
+        )
+        return "/zoom"
+    return value
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -287,6 +306,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not zoom_ws_url.startswith(("ws://", "wss://")):
         problems.append(f"ZOOM_WS_URL must be a ws(s):// URL, not {zoom_ws_url!r}.")
 
+    command = command_name(env, problems)
     oauth_client_id = text("ZOOM_OAUTH_CLIENT_ID")
     # The account app (Server-to-Server OAuth) is needed unless people connect their own
     # Zoom accounts; then it is optional, but all three of its values or none.
@@ -351,6 +371,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         zoom_events=zoom_events,
         zoom_ws_subscription_id=subscription,
         zoom_ws_url=zoom_ws_url,
+        command=command,
         zoom_oauth_client_id=oauth_client_id,
         zoom_oauth_client_secret=oauth_client_secret,
         zoom_oauth_webhook_secret_token=text("ZOOM_OAUTH_WEBHOOK_SECRET_TOKEN"),

@@ -56,7 +56,7 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
     sub, rest = subcommand(text)
 
     if sub == "help":
-        await ack(**messages.help_message())
+        await ack(**messages.help_message(flows.settings.command))
         log_done("command:help", user, channel, started, clock(), Outcome(OutcomeKind.HELP))
         return
     if sub == "schedule":
@@ -110,5 +110,6 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
     after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
 
 
-def register(app: AsyncApp) -> None:
-    listen(app.command("/zoom"), zoom_command)
+def register(app: AsyncApp, command: str = "/zoom") -> None:
+    """`command`: the slash command's name (ZOOMBOT_COMMAND)."""
+    listen(app.command(command), zoom_command)

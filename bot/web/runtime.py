@@ -350,6 +350,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     directory = ZoomDirectory(zoom) if zoom is not None else None
     hosts = HostFinder(store, slack, zoom, settings, directory=directory)
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
+    poster.command = settings.command
     services = Services(settings, store, hosts, zoom, poster)
     if settings.connect_mode:
         services.accounts = ZoomAccounts.from_settings(settings, store)
