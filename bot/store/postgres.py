@@ -44,6 +44,7 @@ import asyncpg
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
 from bot.store.connections import PostgresConnections
+from bot.store.installations import PostgresInstallations
 from bot.store.postgres_schema import COLUMNS, MIGRATIONS, Migration
 from bot.store.protocol import HOST_MAPPING_CHANNEL
 
@@ -149,7 +150,7 @@ def _guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]
     return wrap
 
 
-class PostgresStore(PostgresConnections):
+class PostgresStore(PostgresConnections, PostgresInstallations):
     """The store on PostgreSQL. Open with `await PostgresStore.open(url)`; `await close()`."""
 
     def __init__(

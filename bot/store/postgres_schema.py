@@ -212,6 +212,37 @@ async def v4_zoom_connections(conn: Any) -> None:
     )
 
 
+@migration
+async def v5_slack_installations(conn: Any) -> None:
+    """Several workspaces (Slack OAuth): installations, install states, and the workspace of
+    each request, meeting and outbox entry (SQLite's v9)."""
+    await conn.execute(
+        """
+        CREATE TABLE slack_installations (
+            workspace TEXT PRIMARY KEY,
+            enterprise_id TEXT,
+            team_id TEXT,
+            is_enterprise_install INTEGER,
+            bot_token TEXT,
+            bot_refresh_token TEXT,
+            bot_token_expires_at BIGINT,
+            bot_id TEXT,
+            bot_user_id TEXT,
+            bot_scopes TEXT,
+            installation TEXT,
+            installed_at DOUBLE PRECISION
+        );
+        CREATE TABLE slack_oauth_states (
+            state TEXT PRIMARY KEY,
+            expires_at DOUBLE PRECISION
+        );
+        ALTER TABLE requests ADD COLUMN workspace TEXT;
+        ALTER TABLE meetings ADD COLUMN workspace TEXT;
+        ALTER TABLE outbox ADD COLUMN workspace TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -254,6 +285,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("cancelled_by", str),
         ("cancelled_at", str),
         ("status_event_ts", int),
+        ("workspace", str),
     ),
     "requests": (
         ("key", str),
@@ -272,6 +304,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("request", str),
         ("create_started_at", str),
         ("create_owner", str),
+        ("workspace", str),
     ),
     "outbox": (
         ("id", int),
@@ -294,6 +327,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("posted_channel", str),
         ("posted_ts", str),
         ("via", str),
+        ("workspace", str),
     ),
     "participants": (
         ("meeting_id", int),
@@ -319,6 +353,21 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("expires_at", float),
         ("connected_at", str),
     ),
+    "slack_installations": (
+        ("workspace", str),
+        ("enterprise_id", str),
+        ("team_id", str),
+        ("is_enterprise_install", int),
+        ("bot_token", str),
+        ("bot_refresh_token", str),
+        ("bot_token_expires_at", int),
+        ("bot_id", str),
+        ("bot_user_id", str),
+        ("bot_scopes", str),
+        ("installation", str),
+        ("installed_at", float),
+    ),
+    "slack_oauth_states": (("state", str), ("expires_at", float)),
     "oauth_states": (
         ("state", str),
         ("slack_user_id", str),

@@ -24,6 +24,8 @@ Tables:
     health         one row the writability check updates (v7)
     zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
     oauth_states   "Connect your Zoom" authorizations under way (v8)
+    slack_installations  each workspace that installed zoombot through Slack OAuth (v9)
+    slack_oauth_states   Slack install flows under way (v9)
 """
 
 from __future__ import annotations
@@ -250,6 +252,33 @@ def v8_zoom_connections(db: sqlite_utils.Database) -> None:
         },
         pk="state",
     )
+
+
+@migration
+def v9_slack_installations(db: sqlite_utils.Database) -> None:
+    """Several workspaces (Slack OAuth): each installation (bot token sealed with
+    ZOOMBOT_SECRET_KEY) by its workspace key, the install flow's states, and the workspace
+    of each request, meeting and outbox entry (NULL: the one workspace of SLACK_BOT_TOKEN)."""
+    db["slack_installations"].create(
+        {
+            "workspace": str,
+            "enterprise_id": str,
+            "team_id": str,
+            "is_enterprise_install": int,
+            "bot_token": str,
+            "bot_refresh_token": str,
+            "bot_token_expires_at": int,
+            "bot_id": str,
+            "bot_user_id": str,
+            "bot_scopes": str,
+            "installation": str,
+            "installed_at": float,
+        },
+        pk="workspace",
+    )
+    db["slack_oauth_states"].create({"state": str, "expires_at": float}, pk="state")
+    for table in ("requests", "meetings", "outbox"):
+        db[table].add_column("workspace", str)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
