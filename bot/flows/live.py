@@ -24,6 +24,7 @@ from typing import Any
 from bot.posting import Poster, PostFailed
 from bot.render.meeting import render_meeting
 from bot.settings import Settings
+from bot.slack.workspaces import scope
 from bot.store import Store
 from bot.store.rows import iso, meeting_from_row, occurrences_json, recurrence_json
 from bot.times import parse_utc
@@ -136,20 +137,25 @@ class LiveMeetings:
             row = await self.store.meeting(meeting_id)
             if row is None:
                 return "ignored: not a meeting zoombot created"
-            if not await self.store.first_delivery(event.delivery_key):
-                return "ignored: repeated delivery"
-            status_event = _is_status_event(event)
-            if status_event and _older(event, row):
-                return "ignored: older than the status already shown"
-            changes = await self._apply(event, row)
-            if changes is None:
-                return "no change"
-            if status_event and event.event_ts is not None:
-                changes["status_event_ts"] = event.event_ts
-            if changes:
-                await self.store.update_meeting(meeting_id, **changes)
-            updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
-            return "message updated" if updated else "stored (no message to update)"
+            with scope(row.get("workspace")):
+                return await self._handle_held(event, meeting_id, row)
+
+    async def _handle_held(self, event: ZoomEvent, meeting_id: int, row: Mapping[str, Any]) -> str:
+        """`handle` for a meeting zoombot holds, its locks held, as work for its workspace."""
+        if not await self.store.first_delivery(event.delivery_key):
+            return "ignored: repeated delivery"
+        status_event = _is_status_event(event)
+        if status_event and _older(event, row):
+            return "ignored: older than the status already shown"
+        changes = await self._apply(event, row)
+        if changes is None:
+            return "no change"
+        if status_event and event.event_ts is not None:
+            changes["status_event_ts"] = event.event_ts
+        if changes:
+            await self.store.update_meeting(meeting_id, **changes)
+        updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
+        return "message updated" if updated else "stored (no message to update)"
 
     async def _apply(self, event: ZoomEvent, row: Mapping[str, Any]) -> dict[str, Any] | None:
         """The row changes an event makes, or None when it changes nothing visible."""

@@ -12,6 +12,7 @@ from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import Services
 from bot.posting import PostFailed
 from bot.render import home, messages, sentences
+from bot.slack.workspaces import in_this_workspace
 from bot.store.rows import iso, meeting_from_row
 from zoom import MeetingNotFound, ZoomUser
 
@@ -136,6 +137,13 @@ async def cancel(
                 "bad meeting id",
             )
         row = await services.store.meeting(meeting_id)
+        if row is not None and not in_this_workspace(row):
+            # Another workspace's meeting: as if zoombot had none (it never says whose).
+            raise Refused(
+                f"zoombot has no meeting {messages.format_meeting_id(meeting_id)} of yours "
+                "(`/zoom list` shows yours).",
+                "another workspace's meeting",
+            )
         topic = row.get("topic") if row else None
         if row and (row.get("status") == "cancelled" or row.get("state") == "cancelled"):
             raise Refused("That meeting is already cancelled.", "already cancelled")

@@ -12,9 +12,10 @@ sets it from the row it works on with `scope(key)`. When zoombot serves several 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -52,6 +53,12 @@ def current_key() -> str | None:
     """The key of the workspace the running work is for (None: the one workspace)."""
     workspace = current.get()
     return None if workspace is None else workspace.key
+
+
+def in_this_workspace(row: Mapping[str, Any]) -> bool:
+    """Whether a stored row (request, meeting, outbox entry) is the running work's
+    workspace's: always with one workspace (both keys None)."""
+    return row.get("workspace") == current_key()
 
 
 @contextlib.contextmanager

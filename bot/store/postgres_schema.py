@@ -239,6 +239,8 @@ async def v5_slack_installations(conn: Any) -> None:
         ALTER TABLE requests ADD COLUMN workspace TEXT;
         ALTER TABLE meetings ADD COLUMN workspace TEXT;
         ALTER TABLE outbox ADD COLUMN workspace TEXT;
+        ALTER TABLE zoom_connections ADD COLUMN workspace TEXT;
+        ALTER TABLE oauth_states ADD COLUMN workspace TEXT;
         """
     )
 
@@ -352,6 +354,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("refresh_token", str),
         ("expires_at", float),
         ("connected_at", str),
+        ("workspace", str),
     ),
     "slack_installations": (
         ("workspace", str),
@@ -374,6 +377,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("code_verifier", str),
         ("channel", str),
         ("expires_at", float),
+        ("workspace", str),
     ),
 }
 

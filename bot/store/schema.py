@@ -277,7 +277,7 @@ def v9_slack_installations(db: sqlite_utils.Database) -> None:
         pk="workspace",
     )
     db["slack_oauth_states"].create({"state": str, "expires_at": float}, pk="state")
-    for table in ("requests", "meetings", "outbox"):
+    for table in ("requests", "meetings", "outbox", "zoom_connections", "oauth_states"):
         db[table].add_column("workspace", str)
 
 
