@@ -434,10 +434,11 @@ class Poster:
         gate = asyncio.Semaphore(concurrency)
 
         async def one(entry: dict[str, Any]) -> None:
-            async with gate, scope(entry.get("workspace")):
-                # The earlier run may have been stopped (SIGKILL) inside chat.postMessage,
-                # before it could write the attempt down: its outcome is unknown.
-                await self._deliver_entry(entry, taken_over=True)
+            async with gate:
+                with scope(entry.get("workspace")):
+                    # The earlier run may have been stopped (SIGKILL) inside chat.postMessage,
+                    # before it could write the attempt down: its outcome is unknown.
+                    await self._deliver_entry(entry, taken_over=True)
 
         await asyncio.gather(*(one(e) for e in entries))
         return len(entries)

@@ -1,4 +1,6 @@
 """Configuration, read once at start from the environment (and `.env`), and checked there.
+Long because every setting is read and checked in one function, so one start names every
+problem at once, and the settings that depend on each other are checked side by side.
 
 A missing or malformed setting stops the app with a sentence that names the variable
 and where to get it. Everything else reads the one `Settings` object.

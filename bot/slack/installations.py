@@ -19,6 +19,7 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import add_secrets
 from bot.secretbox import SecretBox
@@ -198,12 +199,15 @@ class BotTokens:
     request), through Bolt's installation-store authorize: it rotates a token about to
     expire and saves the new one."""
 
-    def __init__(self, authorize: AsyncInstallationStoreAuthorize) -> None:
+    def __init__(self, authorize: AsyncInstallationStoreAuthorize, client: AsyncWebClient) -> None:
         self.authorize = authorize
+        self.client = client  # token-less, on SLACK_API_URL (the authorize's auth.test)
 
     async def bot_token(self, workspace: Workspace) -> str:
+        context = AsyncBoltContext()
+        context["client"] = self.client
         result = await self.authorize(
-            context=AsyncBoltContext(),
+            context=context,
             enterprise_id=workspace.enterprise_id,
             team_id=workspace.team_id,
             user_id=None,

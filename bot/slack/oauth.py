@@ -71,7 +71,9 @@ def build_oauth(settings: Settings, store: Store, client: AsyncWebClient) -> Sla
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         bot_only=True,
+        # auth.test once per token, not per request (a rotated token is a new key).
+        cache_enabled=True,
         client=client,
     )
     flow = AsyncOAuthFlow(client=client, logger=logger, settings=oauth_settings)
-    return SlackOAuth(installations, authorize, flow, BotTokens(authorize))
+    return SlackOAuth(installations, authorize, flow, BotTokens(authorize, client))

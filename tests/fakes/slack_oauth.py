@@ -49,6 +49,7 @@ class Workspaces:
         self.client_id = CLIENT_ID
         self.client_secret = CLIENT_SECRET
         self.rotation = False  # token rotation on: tokens expire, refresh tokens issued
+        self.token_lifetime = TOKEN_LIFETIME  # seconds, with rotation on
         self.installing: Workspace | None = None
         self.known: dict[str, Workspace] = {}
         self._codes: dict[str, tuple[Workspace, str]] = {}  # code → (workspace, redirect)
@@ -179,7 +180,7 @@ class Workspaces:
             refresh = "xoxe-1-" + secrets.token_hex(16)
             self._refresh[refresh] = workspace
             answer["refresh_token"] = refresh
-            answer["expires_in"] = TOKEN_LIFETIME
-            expires = time.time() + TOKEN_LIFETIME
+            answer["expires_in"] = self.token_lifetime
+            expires = time.time() + self.token_lifetime
         self._tokens[token] = _Token(workspace, expires)
         return answer
