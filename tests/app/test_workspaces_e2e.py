@@ -191,3 +191,32 @@ def test_an_uninstall_deletes_the_installation_and_drops_pending_posts(
     app.wait_for_log("pending post(s) dropped", timeout=10)
     assert stored_bot_tokens(database_url) == []
     assert "1 pending post(s) dropped" in app.logs()
+
+
+def test_an_org_wide_install_answers_every_workspace_of_the_org(
+    app, fake_slack, fake_zoom, person
+) -> None:
+    from urllib.parse import parse_qsl, urlencode
+
+    from tests.fakes.slack_requests import slash_command_body
+
+    org = fake_slack.workspaces.add("T0HQ", "Grid", enterprise_id="E0GRID", org_install=True)
+    fake_slack.add_channel("C0SALES", name="sales")
+    install(app, fake_slack, org)
+    ana = person()
+    with SlackSender(app.url, fake_slack.signing_secret, fake=fake_slack) as slack:
+        fields = dict(
+            parse_qsl(
+                slash_command_body(
+                    "Org standup",
+                    user=ana.slack_id,
+                    channel="C0SALES",
+                    team_id="T0SALES",  # a workspace of the org, never installed on its own
+                    response_url=fake_slack.new_response_url(),
+                )
+            )
+        )
+        fields.update(enterprise_id="E0GRID", is_enterprise_install="true")
+        assert slack.post(urlencode(fields)).status_code == 200
+        [post] = eventually(lambda: posts_in(fake_slack, "C0SALES"), what="the org's post")
+    assert token_of(post) in fake_slack.workspaces.tokens_of("T0HQ")
