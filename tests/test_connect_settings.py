@@ -113,3 +113,15 @@ def test_several_workspaces_name_what_is_missing(missing):
     del env[missing]
     with pytest.raises(SettingsError, match=missing):
         load_settings(env)
+
+
+def test_serving_several_workspaces_only_zoombot_admins_are_admins():
+    from bot.hosts import HostFinder
+    from bot.identities import SlackProfile
+
+    boss = SlackProfile(id="UBOSS", is_admin=True, is_owner=True)
+    mine = SlackProfile(id="UMINE")
+    several = HostFinder(None, None, None, load_settings({**SEVERAL, "ZOOMBOT_ADMINS": "UMINE"}))
+    assert not several.is_admin(boss) and several.is_admin(mine)
+    one = HostFinder(None, None, None, load_settings({**SEVERAL, "SLACK_BOT_TOKEN": "xoxb-1"}))
+    assert one.is_admin(boss)
