@@ -185,6 +185,26 @@ async def v3_instances(conn: Any) -> None:
     )
 
 
+@migration
+async def v4_occurrence_changes(conn: Any) -> None:
+    """What was moved or skipped from Slack (issue 15), as SQLite's v8."""
+    await conn.execute(
+        """
+        CREATE TABLE occurrence_changes (
+            meeting_id BIGINT,
+            occurrence_id TEXT,
+            kind TEXT,
+            original_start TEXT,
+            new_start TEXT,
+            new_duration BIGINT,
+            changed_by TEXT,
+            changed_at TEXT,
+            PRIMARY KEY (meeting_id, occurrence_id)
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -281,6 +301,16 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("waiting_room", int),
         ("post_passcode", int),
         ("updated_at", str),
+    ),
+    "occurrence_changes": (
+        ("meeting_id", int),
+        ("occurrence_id", str),
+        ("kind", str),
+        ("original_start", str),
+        ("new_start", str),
+        ("new_duration", int),
+        ("changed_by", str),
+        ("changed_at", str),
     ),
 }
 

@@ -22,6 +22,7 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    occurrence_changes  a meeting or one occurrence moved or skipped from Slack (v8)
 """
 
 from __future__ import annotations
@@ -217,6 +218,26 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["secrets"].create({"name": str, "value": bytes, "created_at": str}, pk="name")
     db["health"].create({"id": int, "checked_at": float}, pk="id")
     db["health"].insert({"id": 1, "checked_at": 0.0})
+
+
+@migration
+def v8_occurrence_changes(db: sqlite_utils.Database) -> None:
+    """What was moved or skipped of a meeting from Slack (issue 15): one row per meeting and
+    occurrence (`occurrence_id` "" = the whole meeting), with its start before the first
+    change (`original_start`, for "moved from …"), the new start and length, who and when."""
+    db["occurrence_changes"].create(
+        {
+            "meeting_id": int,
+            "occurrence_id": str,
+            "kind": str,  # moved | skipped
+            "original_start": str,
+            "new_start": str,
+            "new_duration": int,
+            "changed_by": str,
+            "changed_at": str,
+        },
+        pk=("meeting_id", "occurrence_id"),
+    )
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1077,6 +1077,16 @@ class FakeZoom:
         meeting = self._meeting_or_404(params["meetingId"])
         _validate_meeting(body, creating=False)
         user = self._users.get(meeting["host_id"]) or {"id": meeting["host_id"]}
+        if "occurrence_id" in query:
+            occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
+            _validate_occurrence_update(body)
+            self._spend_daily(user, "Update a meeting")
+            if "start_time" in body:
+                tz = _zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
+                occurrence["start_time"] = _utc_text(_to_utc(body["start_time"], tz))
+            if "duration" in body:
+                occurrence["duration"] = body["duration"]
+            return _Reply(204)
         self._spend_daily(user, "Update a meeting")
         for key, value in body.items():
             if key == "settings":
@@ -1096,6 +1106,13 @@ class FakeZoom:
     # DELETE /meetings/{meetingId}
     def _delete_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
         meeting = self._meeting_or_404(params["meetingId"])
+        if "occurrence_id" in query:
+            # Zoom keeps a deleted occurrence in the series, marked "deleted".
+            occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
+            if occurrence.get("status") == "deleted":
+                raise _ZoomFailure(400, 3000, "Invalid occurrence_id.")
+            occurrence["status"] = "deleted"
+            return _Reply(204)
         del self._meetings[meeting["id"]]
         return _Reply(204)
 
@@ -1232,6 +1249,24 @@ def _validate_meeting(body: dict[str, Any], *, creating: bool) -> None:
         recording = settings.get("auto_recording")
         if recording is not None and recording not in ("local", "cloud", "none"):
             raise _validation("settings.auto_recording", "Invalid field.")
+
+
+# What Zoom changes of one occurrence (`PATCH /meetings/{id}?occurrence_id=…`).
+_OCCURRENCE_FIELDS = frozenset({"start_time", "duration", "timezone", "agenda", "settings"})
+
+
+def _occurrence_or_400(meeting: dict[str, Any], occurrence_id: str) -> dict[str, Any]:
+    for occurrence in meeting.get("occurrences") or ():
+        if str(occurrence.get("occurrence_id")) == str(occurrence_id):
+            return occurrence
+    raise _ZoomFailure(400, 3000, "Invalid occurrence_id.")
+
+
+def _validate_occurrence_update(body: dict[str, Any]) -> None:
+    """Zoom takes only some fields for one occurrence; the rest are the series'."""
+    for key in body:
+        if key not in _OCCURRENCE_FIELDS:
+            raise _validation(key, "Can not update this field for an occurrence.")
 
 
 def _validate_recurrence(recurrence: Any) -> None:
