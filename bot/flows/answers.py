@@ -56,6 +56,9 @@ class OutcomeKind(StrEnum):
     HOME_PUBLISHED = "home published"
     HOME_NOT_PUBLISHED = "home not published"
     PROFILE_UPDATED = "profile updated"
+    MOVED = "moved"
+    SKIPPED = "skipped"
+    UNCHANGED = "unchanged"
 
 
 @dataclass

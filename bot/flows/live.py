@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.posting import Poster, PostFailed
+from bot.render import move
 from bot.render.meeting import render_meeting
 from bot.settings import Settings
 from bot.store import Store
@@ -78,7 +79,10 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
     if row is None or not row.get("message_ts") or not row.get("channel"):
         return False
     count = await store.participant_count(meeting_id)
-    message = render_meeting(settings, meeting_from_row(row), row, count, datetime.now(UTC))
+    changes = move.changes_from(await store.occurrence_changes(meeting_id))
+    message = render_meeting(
+        settings, meeting_from_row(row), row, count, datetime.now(UTC), changes
+    )
     await poster.update_message(row["channel"], row["message_ts"], message)
     return True
 

@@ -129,8 +129,8 @@ def read_change(
 ) -> Change | Refusal:
     """Read a change to a meeting that starts at `start` (aware) for `duration` minutes in
     `zone`; the text is read in `user_zone` at `now` (aware). `on_day`: a time without a
-    day ("11am") is on that day (one occurrence's), not the next. Refuses unreadable text,
-    a start in the past and a change that changes nothing."""
+    day ("11am") is on that day (one occurrence's), not the next. Refuses unreadable text
+    and a start in the past; a change to where the meeting already is is the caller's."""
     try:
         change = _read(text, start, duration, zone, user_zone, now, on_day)
     except Refused as refused:
@@ -142,10 +142,6 @@ def read_change(
             f"I read “{text.strip()}” as {_label(change.start, zone)}, which has already "
             "passed. Pick a time ahead."
         )
-    if (change.start is None or change.start == start) and (
-        change.duration is None or change.duration == duration
-    ):
-        return Refusal("That is when the meeting already is: nothing to change.")
     return change
 
 
