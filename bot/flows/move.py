@@ -107,7 +107,7 @@ async def move(
             return Outcome(OutcomeKind.UNCHANGED, "repeated request")
         meeting_id = await find_meeting(services, requester, target, channel)
         async with live._locks.hold(meeting_id), services.store.meeting_lock(meeting_id):
-            row = await allowed_row(services, requester, meeting_id, "move")
+            row = await allowed_row(services, requester, meeting_id, "move this meeting")
             meeting = meeting_from_row(row)
             check_open(row, meeting, services.clock())
             if day is not None:
@@ -313,11 +313,12 @@ async def upcoming_rows(
 async def allowed_row(
     services: Services, requester: str, meeting_id: int, verb: str
 ) -> dict[str, Any]:
-    """The meeting's stored row, when `requester` made it or hosts it; else Refused."""
+    """The meeting's stored row, when `requester` made it or hosts it; else Refused
+    ("Only <@host> or <@requester> can `verb`")."""
     row = await services.store.meeting(meeting_id)
     if row is None:
         raise Refused(
-            f"zoombot did not make meeting {meeting_id}, so it can't {verb} it here: change "
+            f"zoombot did not make meeting {meeting_id}, so it can't change it here: change "
             "it in Zoom (`/zoom list` shows yours).",
             "not ours",
         )
@@ -437,7 +438,7 @@ async def open_reschedule(
     """The Reschedule button: the same checks as a move, then its modal (one text field)."""
 
     async def work() -> Outcome:
-        row = await allowed_row(services, requester, meeting_id, "move")
+        row = await allowed_row(services, requester, meeting_id, "move this meeting")
         meeting = meeting_from_row(row)
         check_open(row, meeting, services.clock())
         if view.is_recurring(meeting):

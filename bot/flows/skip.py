@@ -55,7 +55,7 @@ async def skip(
             return Outcome(OutcomeKind.UNCHANGED, "repeated request")
         meeting_id = await find_series(services, requester, target, channel)
         async with live._locks.hold(meeting_id), services.store.meeting_lock(meeting_id):
-            row = await allowed_row(services, requester, meeting_id, "skip a meeting of")
+            row = await allowed_row(services, requester, meeting_id, "skip meetings of this series")
             meeting = meeting_from_row(row)
             check_open(row, meeting, services.clock())
             if not view.is_recurring(meeting):
@@ -163,7 +163,7 @@ async def open_skip(
     occurrences (from the stored series, not skipped ones)."""
 
     async def work() -> Outcome:
-        row = await allowed_row(services, requester, meeting_id, "skip a meeting of")
+        row = await allowed_row(services, requester, meeting_id, "skip meetings of this series")
         meeting = meeting_from_row(row)
         now = services.clock()
         check_open(row, meeting, now)
