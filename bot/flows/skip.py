@@ -12,8 +12,7 @@ from datetime import date, datetime
 from bot.errors import Refused
 from bot.flows import followups, live
 from bot.flows.answers import Outcome, OutcomeKind, guarded
-from bot.flows.manage import LAST, parse_meeting_id
-from bot.flows.move import (
+from bot.flows.changes import (
     allowed_row,
     check_open,
     first_time,
@@ -26,6 +25,7 @@ from bot.flows.move import (
     tell,
     upcoming_rows,
 )
+from bot.flows.manage import LAST, parse_meeting_id
 from bot.flows.services import Services
 from bot.reading.moves import read_day
 from bot.reading.results import Refusal
