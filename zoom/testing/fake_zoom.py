@@ -27,6 +27,11 @@ It also sends Zoom's webhooks, signed as Zoom signs them, to a URL you give it:
     fake.end_meeting(meeting_id); fake.cancel_meeting(meeting_id)  # meeting.ended / .deleted
     fake.event_body("meeting.updated", meeting_id, topic="New")    # any event, Zoom's shape
 
+One occurrence of a series: `PATCH /meetings/{id}?occurrence_id=…` changes its start and
+length (other fields are refused, as Zoom refuses them), `DELETE` with `occurrence_id` marks
+it "deleted" (a second time is 3000 "Invalid occurrence_id."), and `GET /meetings/{id}` lists
+the occurrences as they now are.
+
 Routes are named by their template, without the `/v2` prefix: `/users/{userId}/meetings`,
 `/users/{userId}`, `/users` (the user list), `/meetings/{meetingId}`, and `/oauth/token` for
 the token endpoint. The API
