@@ -164,7 +164,8 @@ async def _move_meeting(
         body["start_time"] = zoom_time(new_start)
     if new_duration != duration:
         body["duration"] = new_duration
-    await services.zoom.update_meeting(meeting.id, body)
+    zoom = await services.zoom_for_meeting(meeting.host_id, requester)
+    await zoom.update_meeting(meeting.id, body)
     await services.store.update_meeting(
         meeting.id, start_time=iso(new_start), duration=new_duration
     )
@@ -209,7 +210,8 @@ async def _move_occurrence(
     day = read_day(day_text, zone, now)
     if isinstance(day, Refusal):
         raise Refused(day.message, "unreadable day")
-    fresh = await services.zoom.get_meeting(meeting.id)
+    zoom = await services.zoom_for_meeting(meeting.host_id, requester)
+    fresh = await zoom.get_meeting(meeting.id)
     occurrence = occurrence_on(fresh.occurrences, day, zone)
     if occurrence is None or occurrence.start_time is None:
         raise Refused(no_occurrence(meeting, fresh, day, now), "no occurrence that day")
@@ -234,7 +236,7 @@ async def _move_occurrence(
     body: dict[str, Any] = {"start_time": zoom_time(new_start)}
     if new_duration != duration:
         body["duration"] = new_duration
-    await services.zoom.update_meeting(meeting.id, body, occurrence_id=occurrence.occurrence_id)
+    await zoom.update_meeting(meeting.id, body, occurrence_id=occurrence.occurrence_id)
     listed = tuple(
         dataclasses.replace(o, start_time=new_start, duration=new_duration)
         if o.occurrence_id == occurrence.occurrence_id

@@ -33,7 +33,7 @@ from bot.render import move as view
 from bot.render import sentences
 from bot.render.messages import escape
 from bot.store.rows import iso, meeting_from_row, occurrences_json
-from zoom import Meeting, Occurrence, ZoomError
+from zoom import Meeting, Occurrence, ZoomClient, ZoomError
 
 
 async def skip(
@@ -66,7 +66,8 @@ async def skip(
                 )
             now = services.clock()
             zone = meeting.timezone or "UTC"
-            fresh = await services.zoom.get_meeting(meeting_id)
+            zoom = await services.zoom_for_meeting(meeting.host_id, requester)
+            fresh = await zoom.get_meeting(meeting_id)
             occurrence = _chosen(fresh.occurrences, day, occurrence_id, zone, now)
             if occurrence is None:
                 on = read_day(day or "", zone, now)
@@ -78,7 +79,7 @@ async def skip(
                 message = view.skipped_message(meeting.topic, first, already=True)
                 await tell(services, requester, message, channel, response_url)
                 return Outcome(OutcomeKind.UNCHANGED, "already skipped", meeting_id=meeting_id)
-            await _delete(services, meeting_id, occurrence.occurrence_id)
+            await _delete(zoom, meeting_id, occurrence.occurrence_id)
             listed = tuple(
                 Occurrence(o.occurrence_id, o.start_time, o.duration, "deleted")
                 if o.occurrence_id == occurrence.occurrence_id
@@ -109,15 +110,15 @@ async def skip(
     return await guarded(services, requester, channel, response_url, work, sentences.SKIP)
 
 
-async def _delete(services: Services, meeting_id: int, occurrence_id: str) -> None:
+async def _delete(zoom: ZoomClient, meeting_id: int, occurrence_id: str) -> None:
     """Delete the occurrence in Zoom. A retry after an attempt that timed out but did the
     delete gets "Invalid occurrence_id" (3000): when Zoom now lists it deleted, it is done."""
     try:
-        await services.zoom.delete_meeting(meeting_id, occurrence_id=occurrence_id)
+        await zoom.delete_meeting(meeting_id, occurrence_id=occurrence_id)
     except ZoomError as error:
         if error.code != 3000:
             raise
-        again = await services.zoom.get_meeting(meeting_id)
+        again = await zoom.get_meeting(meeting_id)
         if not any(
             o.occurrence_id == occurrence_id and o.status == "deleted" for o in again.occurrences
         ):
