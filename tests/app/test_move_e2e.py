@@ -203,3 +203,27 @@ def test_help_shows_the_new_forms(sender, person):
     text = json.dumps(sender.command("help", ana.slack_id).json())
     for form in ("/zoom move last to thu 3pm", "/zoom push last 30 min", "/zoom skip standup"):
         assert form in text
+
+
+def test_the_host_may_move_a_meeting_someone_else_asked_for(
+    app, sender, fake_slack, fake_zoom, person
+):
+    admin = person(is_admin=True, zoom=False)
+    ana, host = person(), person()
+    sender.command(f"link <@{ana.slack_id}> {host.email}", admin.slack_id)
+    fake_slack.wait_for_response(sender.last_response_url, lambda b: "Done" in b["text"])
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "tomorrow 3pm Hosted")
+    before = zoom_start(fake_zoom, posted.meeting_id)
+    sender.command(f"push {posted.meeting_id} 15 min", host.slack_id)
+    answer(fake_slack, sender.last_response_url, "pushed 15 minutes")
+    assert zoom_start(fake_zoom, posted.meeting_id) - before == timedelta(minutes=15)
+    # Zoom then tells of the change: the message still says where it was before.
+    events_url = sender.app_url + "/zoom/events"
+    start = fake_zoom.meetings[posted.meeting_id]["start_time"]
+    body = fake_zoom.event_body("meeting.updated", posted.meeting_id, start_time=start)
+    assert fake_zoom.send_event(events_url, body).status_code == 200
+    eventually(
+        lambda: f"zoom event meeting.updated meeting={posted.meeting_id}" in app.logs(),
+        what="the updated event handled",
+    )
+    assert "Moved from" in json.dumps(current_blocks(fake_slack, posted))
