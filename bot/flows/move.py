@@ -36,7 +36,7 @@ from bot.flows.changes import (
     zoom_time,
 )
 from bot.flows.services import Services
-from bot.reading.moves import Verb, read_change, read_day, split_command
+from bot.reading.moves import Verb, read_change, read_day, split_command, split_occurrence
 from bot.reading.results import Refusal
 from bot.render import move as view
 from bot.render import sentences
@@ -116,6 +116,11 @@ async def move(
             row = await allowed_row(services, requester, meeting_id, "move this meeting")
             meeting = meeting_from_row(row)
             check_open(row, meeting, services.clock())
+            one = split_occurrence(text) if day is None and view.is_recurring(meeting) else None
+            if one is not None:  # the Reschedule field of a series: "dec 24 to 11am"
+                return await _move_occurrence(
+                    services, requester, meeting, one[1], one[0], channel, response_url
+                )
             if day is not None:
                 return await _move_occurrence(
                     services, requester, meeting, text, day, channel, response_url
@@ -136,8 +141,8 @@ async def _move_meeting(
     if view.is_recurring(meeting):
         raise Refused(
             "This is a series: move one of its meetings with "
-            f"`/zoom move {meeting.id} on dec 24 to 11am`, or skip one with "
-            f"`/zoom skip {meeting.id} dec 24`.",
+            f"`/zoom move {meeting.id} on dec 24 to 11am` (or Reschedule: `dec 24 to 11am`), "
+            f"or skip one with `/zoom skip {meeting.id} dec 24`.",
             "series",
         )
     assert meeting.start_time is not None  # check_open refused instant meetings
@@ -274,18 +279,13 @@ async def open_reschedule(
     channel: str | None,
     response_url: str | None,
 ) -> Outcome:
-    """The Reschedule button: the same checks as a move, then its modal (one text field)."""
+    """The Reschedule button: the same checks as a move, then its modal (one text field;
+    for a series, one of its meetings: "dec 24 to 11am")."""
 
     async def work() -> Outcome:
         row = await allowed_row(services, requester, meeting_id, "move this meeting")
         meeting = meeting_from_row(row)
         check_open(row, meeting, services.clock())
-        if view.is_recurring(meeting):
-            raise Refused(
-                f"This is a series: move one of its meetings with `/zoom move {meeting_id} "
-                "on dec 24 to 11am`, or press Skip one….",
-                "series",
-            )
         await services.poster.open_view(trigger_id, view.reschedule_modal(meeting, channel))
         return Outcome(OutcomeKind.MODAL_OPENED, "reschedule", meeting_id=meeting_id)
 

@@ -4,6 +4,7 @@
     read_change(text, start=…, duration=…, zone=…, user_zone=…, now=…) -> Change | Refusal
     read_day(text, zone, now) -> date | Refusal
     split_command(sub, rest) -> MoveCommand | None     # `/zoom move|push|skip …`
+    split_occurrence("dec 24 to 11am") -> ("dec 24", "11am") | None
 
 Pure: no I/O, the clock passed in. A new time goes through the reader (`read_request`), a
 length through `durations.minutes_in`; only the words for shifting a time are read here.
@@ -89,6 +90,18 @@ def split_command(sub: str, rest: str) -> MoveCommand | None:
             day = day.removeprefix("on ")
             if _is_day(day):
                 return MoveCommand(Verb.SKIP, target, day, "")
+    return None
+
+
+_ONE_OF_SERIES = re.compile(r"^(?:on\s+)?(?P<day>.+?)\s+to\s+(?P<change>.+)$", re.I)
+
+
+def split_occurrence(text: str) -> tuple[str, str] | None:
+    """`dec 24 to 11am` (one meeting of a series, from the Reschedule field) → ("dec 24",
+    "11am"); None when the text does not start with one day followed by `to`."""
+    found = _ONE_OF_SERIES.match(" ".join(text.split()))
+    if found and _is_day(found["day"]):
+        return found["day"], found["change"]
     return None
 
 

@@ -99,10 +99,11 @@ def is_recurring(meeting: Meeting) -> bool:
 
 
 def buttons(meeting: Meeting) -> list[dict[str, Any]]:
-    """Reschedule on a one-off scheduled meeting; Skip one… on a series."""
+    """Reschedule on a scheduled meeting (on a series: one of its meetings); Skip one… on a
+    series."""
     value = str(meeting.id)
     if is_recurring(meeting):
-        return [_button(SKIP_ONE, "Skip one…", value)]
+        return [_button(RESCHEDULE, "Reschedule", value), _button(SKIP_ONE, "Skip one…", value)]
     if meeting.type == INSTANT or meeting.start_time is None:
         return []
     return [_button(RESCHEDULE, "Reschedule", value)]
@@ -146,6 +147,14 @@ def reschedule_modal(meeting: Meeting, channel: str | None) -> dict[str, Any]:
     """One text field, read as `/zoom move` reads its text."""
     topic = (meeting.topic or "Zoom meeting")[:60]
     now_at = local_label(meeting.start_time, meeting.timezone) if meeting.start_time else ""
+    hint = (
+        "Thu 3pm · push 30 min · tomorrow same time · same time next week · 45 min (a new length)"
+    )
+    placeholder = "Thu 3pm"
+    if is_recurring(meeting):
+        now_at = "a series"
+        hint = "One of its meetings: dec 24 to 11am · thu to push 30 min · dec 24 to 45 min"
+        placeholder = "dec 24 to 11am"
     return {
         "type": "modal",
         "callback_id": RESCHEDULE_VIEW,
@@ -162,14 +171,11 @@ def reschedule_modal(meeting: Meeting, channel: str | None) -> dict[str, Any]:
                 "type": "input",
                 "block_id": WHEN_BLOCK,
                 "label": _plain("When instead?"),
-                "hint": _plain(
-                    "Thu 3pm · push 30 min · tomorrow same time · same time next week · "
-                    "45 min (a new length)"
-                ),
+                "hint": _plain(hint),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": WHEN_BLOCK,
-                    "placeholder": _plain("Thu 3pm"),
+                    "placeholder": _plain(placeholder),
                     "max_length": 200,
                 },
             },

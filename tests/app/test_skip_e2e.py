@@ -75,7 +75,6 @@ def test_skip_by_topic_word_strikes_it_through_and_a_repeat_changes_nothing(
 def test_skip_one_button_offers_the_next_occurrences(sender, fake_slack, fake_zoom, person):
     ana, posted = series(sender, fake_slack, fake_zoom, person, "Daily sync")
     assert "skip_occurrence" in json.dumps(current_blocks(fake_slack, posted))
-    assert "reschedule_meeting" not in json.dumps(current_blocks(fake_slack, posted))
     press(sender, fake_slack, posted, ana.slack_id, "skip_occurrence")
     fake_slack.wait_for("views.open")
     view = fake_slack.last_view()
@@ -132,3 +131,19 @@ def test_a_day_without_a_meeting_is_a_clear_sentence(sender, fake_slack, fake_zo
     sender.command(f"skip weekly {far:%b} {far.day} {far.year + 1}", ana.slack_id)
     answer(fake_slack, sender.last_response_url, "has no meeting on")
     assert deletes(fake_zoom, posted.meeting_id) == []
+
+
+def test_reschedule_on_a_series_moves_one_of_its_meetings(sender, fake_slack, fake_zoom, person):
+    ana, posted = series(sender, fake_slack, fake_zoom, person, "Planning")
+    third = occurrences(fake_zoom, posted.meeting_id)[2]
+    press(sender, fake_slack, posted, ana.slack_id, "reschedule_meeting")
+    fake_slack.wait_for("views.open")
+    view = fake_slack.last_view()
+    assert view["callback_id"] == "reschedule_meeting_modal"
+    when = f"{day_words(third, ana.tz)} to 10:30am"
+    sender.interactive(view_submission(user=ana.slack_id, view=view, fill={"when": when}))
+    ephemeral(fake_slack, ana.slack_id, "Moved")
+    [patch] = patches(fake_zoom, posted.meeting_id)
+    assert patch.query == {"occurrence_id": third["occurrence_id"]}
+    local = start_of(occurrences(fake_zoom, posted.meeting_id)[2]).astimezone(ZoneInfo(ana.tz))
+    assert (local.hour, local.minute) == (10, 30)

@@ -7,7 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reading.moves import Change, MoveCommand, Verb, read_change, read_day, split_command
+from bot.reading.moves import (
+    Change,
+    MoveCommand,
+    Verb,
+    read_change,
+    read_day,
+    split_command,
+    split_occurrence,
+)
 from bot.reading.results import Refusal
 
 NY = ZoneInfo("America/New_York")
@@ -120,3 +128,10 @@ def test_read_day() -> None:
 )
 def test_split_command(sub: str, rest: str, expected: MoveCommand | None) -> None:
     assert split_command(sub, rest) == expected
+
+
+def test_split_occurrence() -> None:
+    assert split_occurrence("dec 24 to 11am") == ("dec 24", "11am")
+    assert split_occurrence("on thu to push 30 min") == ("thu", "push 30 min")
+    assert split_occurrence("push 30 min") is None
+    assert split_occurrence("thu 3pm") is None
