@@ -9,10 +9,20 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.app.live_support import Posted, current_blocks, make_meeting, updates_of, wait_update
 from tests.app.support import MEETING, eventually
 from tests.fakes.slack_requests import block_actions, view_submission
 from tests.openapi import validate_request
+
+
+@pytest.fixture(autouse=True)
+def zoom_checks_patch_bodies(fake_zoom):
+    """The fake Zoom refuses a PATCH body that Zoom's OpenAPI document does not allow."""
+    fake_zoom.body_check = validate_request
+    yield
+    fake_zoom.body_check = None
 
 
 def zoom_start(fake_zoom, meeting_id: int) -> datetime:

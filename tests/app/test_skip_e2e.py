@@ -9,10 +9,21 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.app.live_support import current_blocks, make_meeting, wait_update
 from tests.app.support import MEETING, eventually
 from tests.app.test_move_e2e import answer, ephemeral, patches, press
 from tests.fakes.slack_requests import view_submission
+from tests.openapi import validate_request
+
+
+@pytest.fixture(autouse=True)
+def zoom_checks_patch_bodies(fake_zoom):
+    """The fake Zoom refuses a PATCH body that Zoom's OpenAPI document does not allow."""
+    fake_zoom.body_check = validate_request
+    yield
+    fake_zoom.body_check = None
 
 
 def occurrences(fake_zoom, meeting_id: int) -> list[dict]:

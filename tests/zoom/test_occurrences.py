@@ -22,6 +22,14 @@ DAILY = MeetingRequest(
 )
 
 
+@pytest.fixture(autouse=True)
+def zoom_checks_patch_bodies(fake_zoom):
+    """The fake Zoom refuses a PATCH body that Zoom's OpenAPI document does not allow."""
+    fake_zoom.body_check = validate_request
+    yield
+    fake_zoom.body_check = None
+
+
 async def test_move_one_occurrence_then_skip_another(fake_zoom, host, make_zoom) -> None:
     zoom = make_zoom()
     made = await zoom.create_meeting(host["id"], DAILY)
@@ -79,3 +87,13 @@ async def test_the_fake_refuses_what_zoom_refuses_for_an_occurrence(
     assert getattr(twice.value, "code", None) == 3000
     with pytest.raises(ValueError):
         await zoom.delete_meeting(made.id, occurrence_id="12; DROP")
+
+
+async def test_the_fake_checks_patch_bodies_against_the_document(
+    fake_zoom, host, make_zoom
+) -> None:
+    zoom = make_zoom()
+    made = await zoom.create_meeting(host["id"], DAILY)
+    with pytest.raises(ZoomValidationError):
+        await zoom.update_meeting(made.id, {"start_time": "2031-03-05T18:00:00Z", "colour": 1})
+    assert fake_zoom.meetings[made.id]["start_time"] == "2031-03-04T16:00:00Z"

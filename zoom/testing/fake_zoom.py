@@ -250,6 +250,10 @@ class FakeZoom:
         self.webhook_secret = webhook_secret
         self._initial_webhook_secret = webhook_secret
         self.latency: float = 0.0
+        # Checks a PATCH body beyond the fake's own rules, e.g. against Zoom's OpenAPI document
+        # (tests/openapi.py): called with the operationId and the body; raising refuses it
+        # as Zoom does (400, code 300). Tests set it; `reset()` leaves it.
+        self.body_check: Callable[[str, Any], None] | None = None
         self._lock = threading.Lock()
 
         # A plain coroutine function, so uvicorn sees an ASGI 3 app (a bound method looks like
@@ -1109,6 +1113,11 @@ class FakeZoom:
     def _update_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
         meeting = self._meeting_or_404(params["meetingId"])
         _validate_meeting(body, creating=False)
+        if self.body_check is not None:
+            try:
+                self.body_check("meetingUpdate", body)
+            except Exception as problem:  # whatever the checker raises: Zoom's 300
+                raise _validation("body", str(problem).splitlines()[0][:200]) from None
         user = self._users.get(meeting["host_id"]) or {"id": meeting["host_id"]}
         if "occurrence_id" in query:
             occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
