@@ -158,3 +158,30 @@ def test_reschedule_on_a_series_moves_one_of_its_meetings(sender, fake_slack, fa
     assert patch.query == {"occurrence_id": third["occurrence_id"]}
     local = start_of(occurrences(fake_zoom, posted.meeting_id)[2]).astimezone(ZoneInfo(ana.tz))
     assert (local.hour, local.minute) == (10, 30)
+
+
+def test_zooms_update_event_for_one_occurrence_keeps_the_series(
+    app, sender, fake_slack, fake_zoom, person
+):
+    ana, posted = series(sender, fake_slack, fake_zoom, person, "Echo")
+    second = occurrences(fake_zoom, posted.meeting_id)[1]
+    series_start = fake_zoom.meetings[posted.meeting_id]["start_time"]
+    sender.command(f"move {posted.meeting_id} on {day_words(second, ana.tz)} to 11am", ana.slack_id)
+    answer(fake_slack, sender.last_response_url, "Moved")
+    moved = occurrences(fake_zoom, posted.meeting_id)[1]
+    # Zoom tells of it naming only that occurrence (and its new start).
+    body = fake_zoom.event_body(
+        "meeting.updated",
+        posted.meeting_id,
+        start_time=moved["start_time"],
+        occurrences=[{"occurrence_id": moved["occurrence_id"], "start_time": moved["start_time"]}],
+    )
+    assert fake_zoom.send_event(sender.app_url + "/zoom/events", body).status_code == 200
+    eventually(
+        lambda: f"zoom event meeting.updated meeting={posted.meeting_id}" in app.logs(),
+        what="the updated event handled",
+    )
+    blocks = current_blocks(fake_slack, posted)
+    assert len(next_field(blocks).splitlines()[1:]) == 3
+    first = datetime.fromisoformat(series_start.replace("Z", "+00:00"))
+    assert f"<!date^{int(first.timestamp())}^" in json.dumps(blocks)  # When: the series' own
