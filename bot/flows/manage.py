@@ -184,6 +184,7 @@ async def cancel(
                 )
             except PostFailed as failure:
                 log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
+            await _cancelled_followup(services, meeting_id)
         await services.poster.tell(
             requester,
             messages.cancelled_message(meeting_id, topic, already_gone=gone),
@@ -259,3 +260,12 @@ async def whoami(
         return Outcome(OutcomeKind.WHOAMI, str(found_by or "none"))
 
     return await guarded(services, requester, channel, response_url, work)
+
+
+async def _cancelled_followup(services: Services, meeting_id: int) -> None:
+    """`followups.on_cancelled` (issue 15: what was scheduled for the meeting goes too)."""
+    from bot.flows import changes, followups
+
+    row = await services.store.meeting(meeting_id)
+    if row is not None:
+        await changes.run_followup(followups.on_cancelled(services, meeting_from_row(row)))

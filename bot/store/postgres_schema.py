@@ -1,4 +1,6 @@
 """The PostgreSQL store's schema: its migrations, and the columns callers see.
+Long because it is the schema's whole history: every migration ever shipped, in order
+(append-only), and the columns of each table.
 
 Migrations are small decorated functions, applied in order by `bot.store.postgres` under a
 PostgreSQL advisory lock (one instance migrates, the others wait and then find it done) and
@@ -245,6 +247,26 @@ async def v5_slack_installations(conn: Any) -> None:
     )
 
 
+@migration
+async def v6_occurrence_changes(conn: Any) -> None:
+    """What was moved or skipped from Slack (issue 15), as SQLite's v10."""
+    await conn.execute(
+        """
+        CREATE TABLE occurrence_changes (
+            meeting_id BIGINT,
+            occurrence_id TEXT,
+            kind TEXT,
+            original_start TEXT,
+            new_start TEXT,
+            new_duration BIGINT,
+            changed_by TEXT,
+            changed_at TEXT,
+            PRIMARY KEY (meeting_id, occurrence_id)
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -378,6 +400,16 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("channel", str),
         ("expires_at", float),
         ("workspace", str),
+    ),
+    "occurrence_changes": (
+        ("meeting_id", int),
+        ("occurrence_id", str),
+        ("kind", str),
+        ("original_start", str),
+        ("new_start", str),
+        ("new_duration", int),
+        ("changed_by", str),
+        ("changed_at", str),
     ),
 }
 

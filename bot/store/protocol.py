@@ -84,6 +84,26 @@ class Store(Protocol):
     async def participant_count(self, meeting_id: int) -> int: ...
     async def forget_participants(self, meeting_id: int) -> None: ...
 
+    # meetings and occurrences moved or skipped from Slack (occurrence_id "" = the meeting)
+    async def occurrence_changes(self, meeting_id: int) -> list[Row]:
+        """The meeting's changes, by occurrence_id."""
+        ...
+
+    async def change_occurrence(
+        self,
+        meeting_id: int,
+        occurrence_id: str,
+        *,
+        kind: str,
+        original_start: str | None,
+        new_start: str | None,
+        new_duration: int | None,
+        changed_by: str,
+        changed_at: str,
+    ) -> None:
+        """Record a move or a skip; a later one replaces it but keeps `original_start`."""
+        ...
+
     # preferences
     async def preferences(self, slack_user_id: str) -> Row | None: ...
     async def set_preferences(self, slack_user_id: str, **changes: Any) -> Row: ...
