@@ -22,6 +22,7 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    slack_calls    the Slack Call registered for a meeting (call id, ended_at) (v8)
 """
 
 from __future__ import annotations
@@ -218,5 +219,23 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["health"].create({"id": int, "checked_at": float}, pk="id")
     db["health"].insert({"id": 1, "checked_at": 0.0})
 
+
+
+@migration
+def v8_slack_calls(db: sqlite_utils.Database) -> None:
+    """`slack_calls`: the Slack Call (`calls.add`) registered for a meeting, so its message
+    shows the call and Zoom's events add people to it and end it once (bot/flows/calls.py).
+    `runs` counts the calls registered for the meeting (a recurring one gets one per run)."""
+    db["slack_calls"].create(
+        {
+            "meeting_id": int,
+            "call_id": str,
+            "external_id": str,
+            "runs": int,
+            "registered_at": str,
+            "ended_at": str,
+        },
+        pk="meeting_id",
+    )
 
 SCHEMA_VERSION = len(MIGRATIONS)
