@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
@@ -17,6 +18,9 @@ from bot.preferences import Preferences, preferences_from
 from bot.settings import Settings
 from bot.store import Store
 from zoom import ZoomClient
+
+if TYPE_CHECKING:
+    from bot.flows.calls import SlackCalls
 
 # What a store failure inside a flow is.
 STORE_ERRORS: tuple[type[Exception], ...] = (StoreUnavailable,)
@@ -40,6 +44,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     inflight: InFlight = field(default_factory=InFlight)
     started_at: float = field(default_factory=time.time)
+    calls: SlackCalls | None = None  # the Slack Call card (bot/flows/calls.py)
 
     async def preferences(self, requester: str) -> Preferences:
         """The requester's own defaults (Home tab) over the workspace's."""

@@ -717,9 +717,9 @@ class PostgresStore:
         """The call's row the first time it is ended (by any instance), else None."""
         return _row(
             await self._pool.fetchrow(
-                "UPDATE slack_calls SET ended_at = $1"
+                "UPDATE slack_calls SET ended_at = $1"  # noqa: S608 - our names
                 " WHERE meeting_id = $2 AND ended_at IS NULL AND call_id IS NOT NULL"
-                f" RETURNING {_SELECT['slack_calls']}",  # noqa: S608 - our names
+                f" RETURNING {_SELECT['slack_calls']}",
                 at,
                 int(meeting_id),
             )

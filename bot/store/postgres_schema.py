@@ -185,7 +185,6 @@ async def v3_instances(conn: Any) -> None:
     )
 
 
-
 @migration
 async def v4_slack_calls(conn: Any) -> None:
     """The Slack Call registered for a meeting (the SQLite store's `v8_slack_calls`)."""
@@ -201,6 +200,7 @@ async def v4_slack_calls(conn: Any) -> None:
         );
         """
     )
+
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -220,7 +220,6 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["health"].insert({"id": 1, "checked_at": 0.0})
 
 
-
 @migration
 def v8_slack_calls(db: sqlite_utils.Database) -> None:
     """`slack_calls`: the Slack Call (`calls.add`) registered for a meeting, so its message
@@ -237,5 +236,6 @@ def v8_slack_calls(db: sqlite_utils.Database) -> None:
         },
         pk="meeting_id",
     )
+
 
 SCHEMA_VERSION = len(MIGRATIONS)

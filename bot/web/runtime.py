@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
 from bot.errors import StoreUnavailable
+from bot.flows.calls import SlackCalls
 from bot.flows.live import LiveMeetings
 from bot.flows.services import Services
 from bot.hosts import HostFinder
@@ -333,11 +334,12 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     services = Services(settings, store, hosts, zoom, poster)
+    services.calls = SlackCalls(settings, store, poster)
     authorization = SlackAuthorization(slack)
     with _without_env("SLACK_BOT_TOKEN"):
         bolt = _bolt_app(settings, slack_session, authorization)
     register_all(bolt, services)
-    live = LiveMeetings(settings, store, poster)
+    live = LiveMeetings(settings, store, poster, calls=services.calls)
     runtime = Runtime(
         settings, store, zoom, slack, services, bolt, live=live, authorization=authorization
     )
