@@ -2,7 +2,7 @@
 (`calls.add`) once it can be joined, so Slack shows a native call card with a Join button
 and the faces of who is in it.
 
-When a call is registered:
+When a call is registered (only when Zoom's events reach zoombot: `follows_zoom`):
 - an instant meeting, right after its message is posted (`after_post`);
 - any meeting once Zoom says it started (`meeting.started`), or someone joined it before
   that event arrived; a new run of a meeting whose call ended gets a new call.
@@ -58,6 +58,7 @@ class SlackCalls:
         self.store = store
         self.poster = poster
         self.warned = False  # the "Calls are off" line was logged
+        self.warned_no_events = False
         self._emails = Memo()
 
     @property
@@ -71,7 +72,7 @@ class SlackCalls:
         try:
             async with live.held(self.store, meeting_id):
                 row = await self.store.meeting(meeting_id)
-                if not _shown(row) or row.get("type") != INSTANT:
+                if not _shown(row) or row.get("type") != INSTANT or not self._follows_zoom():
                     return
                 call = await self.store.slack_call(meeting_id)
                 if call is not None:
@@ -104,6 +105,19 @@ class SlackCalls:
             log.exception("zoom event %s: Slack call not updated", event.event)
 
     # -- the work --------------------------------------------------------------------------
+
+    def _follows_zoom(self) -> bool:
+        """A call is registered only when Zoom's events reach zoombot: else the card would
+        never show who is in, nor end."""
+        if follows_zoom(self.settings):
+            return True
+        if not self.warned_no_events:
+            self.warned_no_events = True
+            log.info(
+                "Slack Calls need Zoom's events (ZOOM_WEBHOOK_SECRET_TOKEN, or "
+                "ZOOM_EVENTS=websocket): meetings are posted without a call card"
+            )
+        return False
 
     async def _maybe_register(self, event: ZoomEvent) -> None:
         if event.kind not in (EventKind.MEETING_STARTED, EventKind.PARTICIPANT_JOINED):
@@ -225,3 +239,8 @@ def _shown(row: Mapping[str, Any] | None) -> bool:
     """A call is registered only for a meeting whose message the bot can update with its
     card (not one posted through a response_url), and never for a cancelled one."""
     return bool(row and row.get("message_ts") and row.get("status") != "cancelled")
+
+
+def follows_zoom(settings: Settings) -> bool:
+    """Zoom's meeting events reach this app (by webhook or over Zoom's WebSocket)."""
+    return bool(settings.zoom_webhook_secret_token) or settings.zoom_events == "websocket"

@@ -208,3 +208,31 @@ def test_without_the_calls_scope_the_message_stays_and_one_line_says_why(
     lines = [line for line in process.logs().splitlines() if OFF_LINE in line]
     assert len(lines) == 1
     assert "missing_scope" in lines[0] and "calls:write" in lines[0]
+
+
+def test_a_new_run_of_a_recurring_meeting_gets_a_new_call(
+    app, sender, fake_slack, fake_zoom, person, events_url
+):
+    ana = person()
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "every monday 3pm Weekly")
+    # Someone joins before Zoom's start event arrives: the meeting is live, its call made.
+    started = fake_zoom.start_meeting(posted.meeting_id)
+    fake_zoom.send_event(events_url, fake_zoom.join_meeting(posted.meeting_id, "Early Bird"))
+    first = registered(fake_slack, posted)["id"]
+    add = wait_calls(fake_slack, "calls.participants.add", id=first)[0]
+    assert users_of(add)[0]["display_name"] == "Early Bird"
+    fake_zoom.send_event(events_url, started)  # late: the run already has its call
+    fake_zoom.send_event(events_url, fake_zoom.end_meeting(posted.meeting_id))
+    wait_calls(fake_slack, "calls.end", id=first)
+    handled(app, posted.meeting_id, 3)
+    assert len(fake_slack.calls_to("calls.add")) == 1
+
+    fake_zoom.send_event(events_url, fake_zoom.start_meeting(posted.meeting_id))
+    second = eventually(
+        lambda: fake_slack.slack_calls.by_external_id(f"{posted.meeting_id}-2"),
+        what="the second run's call",
+    )["id"]
+    assert second != first
+    wait_update(fake_slack, posted, second)
+    assert call_blocks(current_blocks(fake_slack, posted)) == [{"type": "call", "call_id": second}]
+    assert not fake_slack.slack_calls.calls[second]["ended"]
