@@ -30,6 +30,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.errors import StoreUnavailable
 from bot.flows import live
 from bot.hosts import Memo
 from bot.posting import Poster, PostFailed
@@ -82,6 +83,8 @@ class SlackCalls:
                     await live.refresh_held(self.store, self.poster, self.settings, meeting_id)
         except PostFailed as failure:
             log.warning("meeting %s: call card not shown: %s", meeting_id, failure.error)
+        except StoreUnavailable as error:
+            log.warning("meeting %s: Slack call not registered: %s", meeting_id, error)
         except Exception:
             log.exception("meeting %s: registering its Slack call failed", meeting_id)
 
@@ -90,6 +93,8 @@ class SlackCalls:
         message is re-rendered: register the call of a meeting that started."""
         try:
             await self._maybe_register(event)
+        except StoreUnavailable as error:
+            log.warning("zoom event %s: Slack call not registered: %s", event.event, error)
         except Exception:
             log.exception("zoom event %s: Slack call not registered", event.event)
 
@@ -101,6 +106,8 @@ class SlackCalls:
                 await self._participant(event)
             elif event.kind in (EventKind.MEETING_ENDED, EventKind.MEETING_DELETED):
                 await self._end(event, row)
+        except StoreUnavailable as error:
+            log.warning("zoom event %s: Slack call not updated: %s", event.event, error)
         except Exception:
             log.exception("zoom event %s: Slack call not updated", event.event)
 
