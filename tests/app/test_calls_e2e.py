@@ -236,3 +236,20 @@ def test_a_new_run_of_a_recurring_meeting_gets_a_new_call(
     wait_update(fake_slack, posted, second)
     assert call_blocks(current_blocks(fake_slack, posted)) == [{"type": "call", "call_id": second}]
     assert not fake_slack.slack_calls.calls[second]["ended"]
+
+
+def test_a_slow_calls_add_holds_up_neither_the_post_nor_the_confirmation(
+    app, sender, fake_slack, fake_zoom, person
+):
+    ana = person()
+    fake_slack.slow_down("calls.add", 1.0, 60)
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "now Quick one")
+    add = eventually(
+        lambda: next((c for c in fake_slack.calls_to("calls.add") if c.done), None),
+        what="calls.add answered",
+    )
+    confirmed = next(r for r in fake_slack.response_posts if "Created" in json.dumps(r.body))
+    post = next(c for c in fake_slack.calls_to("chat.postMessage"))
+    # Both were answered before Slack answered calls.add; the card came after.
+    assert post.done <= add.at and confirmed.at <= add.done
+    wait_update(fake_slack, posted, '"type": "call"')
