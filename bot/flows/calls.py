@@ -18,12 +18,14 @@ Contract: nothing here raises into its caller, and nothing here runs before a me
 message is posted (the post never waits for Slack Calls). Every Slack failure is logged and
 leaves the message as it is; when Slack answers that the app may not use Calls
 (`missing_scope`: the `calls:write` scope is not granted; `not_allowed_token_type`), one
-line per process says why and meetings keep today's message.
+line per process says why and meetings keep today's message; no call is tried for the next
+`NOT_ALLOWED_PAUSE` seconds.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +49,9 @@ log = logging.getLogger("zoombot.calls")
 NOT_ALLOWED = frozenset({"missing_scope", "not_allowed_token_type", "no_permission"})
 # How long a Zoom email's Slack user (or that there is none) is remembered.
 EMAIL_TTL = 3600.0
+# After Slack said the app may not use Calls, no call is tried for this long (a big meeting's
+# joins would each try again); then one is, so a reinstall with the scope needs no restart.
+NOT_ALLOWED_PAUSE = 600.0
 STATUS_LIVE = "live"
 
 
@@ -61,6 +66,7 @@ class SlackCalls:
         self.warned = False  # the "Calls are off" line was logged
         self.warned_no_events = False
         self._emails = Memo()
+        self._paused_until = 0.0  # monotonic; see NOT_ALLOWED_PAUSE
 
     @property
     def slack(self) -> AsyncWebClient:
@@ -150,6 +156,8 @@ class SlackCalls:
         self, row: Mapping[str, Any], call: Mapping[str, Any] | None, started: datetime
     ) -> bool:
         """`calls.add` for the meeting, then its call id stored. True when registered."""
+        if time.monotonic() < self._paused_until:
+            return False
         meeting_id = int(row["zoom_id"])
         run = int((call or {}).get("runs") or 0) + 1
         arguments = render.call_arguments(row, started=started, run=run)
@@ -227,6 +235,7 @@ class SlackCalls:
             answer = await checked(self.slack.api_call(method, json=arguments))
         except PostFailed as failure:
             if failure.code in NOT_ALLOWED:
+                self._paused_until = time.monotonic() + NOT_ALLOWED_PAUSE
                 if not self.warned:
                     self.warned = True
                     log.warning(
