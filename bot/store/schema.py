@@ -22,7 +22,9 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
-    slack_calls    the Slack Call registered for a meeting (call id, ended_at) (v8)
+    zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
+    oauth_states   "Connect your Zoom" authorizations under way (v8)
+    slack_calls    the Slack Call registered for a meeting (call id, ended_at) (v9)
 """
 
 from __future__ import annotations
@@ -221,7 +223,38 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def v8_slack_calls(db: sqlite_utils.Database) -> None:
+def v8_zoom_connections(db: sqlite_utils.Database) -> None:
+    """ "Connect your Zoom": each connected person's Zoom user and tokens (encrypted with
+    ZOOMBOT_SECRET_KEY, bot/secretbox.py), and the authorizations under way (state → who
+    asked, PKCE verifier encrypted, expiry in epoch seconds)."""
+    db["zoom_connections"].create(
+        {
+            "slack_user_id": str,
+            "zoom_user_id": str,
+            "zoom_email": str,
+            "zoom_name": str,
+            "access_token": str,
+            "refresh_token": str,
+            "expires_at": float,
+            "connected_at": str,
+        },
+        pk="slack_user_id",
+    )
+    db["zoom_connections"].create_index(["zoom_user_id"])
+    db["oauth_states"].create(
+        {
+            "state": str,
+            "slack_user_id": str,
+            "code_verifier": str,
+            "channel": str,
+            "expires_at": float,
+        },
+        pk="state",
+    )
+
+
+@migration
+def v9_slack_calls(db: sqlite_utils.Database) -> None:
     """`slack_calls`: the Slack Call (`calls.add`) registered for a meeting, so its message
     shows the call and Zoom's events add people to it and end it once (bot/flows/calls.py).
     `runs` counts the calls registered for the meeting (a recurring one gets one per run)."""
