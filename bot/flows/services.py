@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import Refused, StoreUnavailable
+from bot.flows.calls import SlackCalls
 from bot.hosts import HostFinder
 from bot.identities import FoundBy, Host
 from bot.inflight import InFlight
@@ -20,9 +20,6 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient
-
-if TYPE_CHECKING:
-    from bot.flows.calls import SlackCalls
 
 # What a store failure inside a flow is.
 STORE_ERRORS: tuple[type[Exception], ...] = (StoreUnavailable,)
@@ -58,9 +55,14 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     inflight: InFlight = field(default_factory=InFlight)
     started_at: float = field(default_factory=time.time)
-    calls: SlackCalls | None = None  # the Slack Call card (bot/flows/calls.py)
     # People's own connected Zoom accounts (None: "Connect your Zoom" is not set up).
     accounts: ZoomAccounts | None = None
+    # The Slack Call card (bot/flows/calls.py): one per Services, so one per process.
+    calls: SlackCalls | None = None
+
+    def __post_init__(self) -> None:
+        if self.calls is None:
+            self.calls = SlackCalls(self.settings, self.store, self.poster)
 
     async def connected_host(self, requester: str) -> Host | None:
         """The requester's own connected Zoom account as the host, if they connected one."""

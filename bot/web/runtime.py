@@ -22,7 +22,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
 from bot.errors import StoreUnavailable
-from bot.flows.calls import SlackCalls
 from bot.flows.live import LiveMeetings
 from bot.flows.services import Services
 from bot.hosts import HostFinder
@@ -353,7 +352,6 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     poster.command = settings.command
     services = Services(settings, store, hosts, zoom, poster)
-    services.calls = SlackCalls(settings, store, poster)
     if settings.connect_mode:
         services.accounts = ZoomAccounts.from_settings(settings, store)
     authorization = SlackAuthorization(slack)
