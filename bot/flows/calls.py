@@ -127,8 +127,9 @@ class SlackCalls:
         if not self.warned_no_events:
             self.warned_no_events = True
             log.info(
-                "Slack Calls need Zoom's events (ZOOM_WEBHOOK_SECRET_TOKEN, or "
-                "ZOOM_EVENTS=websocket): meetings are posted without a call card"
+                "Slack Calls need Zoom's events (ZOOM_WEBHOOK_SECRET_TOKEN, "
+                "ZOOM_OAUTH_WEBHOOK_SECRET_TOKEN or ZOOM_EVENTS=websocket): meetings are "
+                "posted without a call card"
             )
         return False
 
@@ -258,5 +259,7 @@ def _shown(row: Mapping[str, Any] | None) -> bool:
 
 
 def follows_zoom(settings: Settings) -> bool:
-    """Zoom's meeting events reach this app (by webhook or over Zoom's WebSocket)."""
-    return bool(settings.zoom_webhook_secret_token) or settings.zoom_events == "websocket"
+    """Zoom's meeting events reach this app: by webhook (the account app's Secret Token or
+    the "Connect your Zoom" app's), or over the account app's WebSocket."""
+    webhook = settings.zoom_webhook_secret_token or settings.zoom_oauth_webhook_secret_token
+    return bool(webhook) or (settings.zoom_events == "websocket" and settings.account_app)

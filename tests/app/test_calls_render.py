@@ -89,3 +89,5 @@ def test_calls_only_when_zoom_events_reach_the_app():
     assert not follows_zoom(settings())
     assert follows_zoom(settings(zoom_webhook_secret_token="s"))
     assert follows_zoom(settings(zoom_events="websocket"))
+    assert follows_zoom(settings(zoom_oauth_webhook_secret_token="s"))
+    assert not follows_zoom(settings(zoom_events="websocket", zoom_account_id=""))
