@@ -10,7 +10,8 @@ The message is then re-rendered from the store with the call's block (bot/render
 
 Then Zoom's participant events add and remove people (`calls.participants.add/remove`): a
 Zoom email that is a Slack user's (`users.lookupByEmail`, remembered an hour) is that user,
-anyone else an external user with the name they joined with. `meeting.ended` (or the
+anyone else an external user with the name they joined with; a topic changed in Zoom
+(`meeting.updated`) becomes the live call's title (`calls.update`). `meeting.ended` (or the
 meeting deleted) ends the call (`calls.end` with its duration in seconds) once: the store
 marks it ended atomically, so a repeated end changes nothing.
 
@@ -112,6 +113,8 @@ class SlackCalls:
                 await self._participant(event)
             elif event.kind in (EventKind.MEETING_ENDED, EventKind.MEETING_DELETED):
                 await self._end(event, row)
+            elif event.kind is EventKind.MEETING_UPDATED:
+                await self._retitle(event)
         except StoreUnavailable as error:
             log.warning("zoom event %s: Slack call not updated: %s", event.event, error)
         except Exception:
@@ -208,6 +211,17 @@ class SlackCalls:
         if duration is not None:
             arguments["duration"] = duration
         await self._call("calls.end", event.meeting_id, **arguments)
+
+    async def _retitle(self, event: ZoomEvent) -> None:
+        """The meeting's topic changed in Zoom: the live call's title follows."""
+        assert event.meeting_id is not None
+        topic = event.meeting.topic if event.meeting else None
+        if not topic:
+            return
+        call = await self.store.slack_call(event.meeting_id)
+        if call is None or call.get("ended_at") or not call.get("call_id"):
+            return
+        await self._call("calls.update", event.meeting_id, id=call["call_id"], title=topic)
 
     async def _slack_user(self, person: Participant) -> str | None:
         """The Slack user whose email is the participant's Zoom email, if any."""

@@ -261,3 +261,16 @@ def test_a_slow_calls_add_holds_up_neither_the_post_nor_the_confirmation(
     # Both were answered before Slack answered calls.add; the card came after.
     assert post.done <= add.at and confirmed.at <= add.done
     wait_update(fake_slack, posted, '"type": "call"')
+
+
+def test_a_topic_changed_in_zoom_becomes_the_calls_title(
+    app, sender, fake_slack, fake_zoom, person, events_url
+):
+    ana = person()
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "now Old name")
+    call_id = registered(fake_slack, posted)["id"]
+    body = fake_zoom.event_body("meeting.updated", posted.meeting_id, topic="New <name>")
+    fake_zoom.send_event(events_url, body)
+    update = wait_calls(fake_slack, "calls.update", id=call_id)[0]
+    assert update.params["title"] == "New <name>"
+    assert fake_slack.slack_calls.calls[call_id]["title"] == "New <name>"
