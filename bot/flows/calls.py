@@ -12,8 +12,9 @@ Then Zoom's participant events add and remove people (`calls.participants.add/re
 Zoom email that is a Slack user's (`users.lookupByEmail`, remembered an hour) is that user,
 anyone else an external user with the name they joined with; a topic changed in Zoom
 (`meeting.updated`) becomes the live call's title (`calls.update`). `meeting.ended` (or the
-meeting deleted) ends the call (`calls.end` with its duration in seconds) once: the store
-marks it ended atomically, so a repeated end changes nothing.
+meeting deleted, or cancelled from Slack: `cancelled`) ends the call (`calls.end` with its
+duration in seconds) once: the store marks it ended atomically, so a repeated end changes
+nothing.
 
 Contract: nothing here raises into its caller, and nothing here runs before a meeting's
 message is posted (the post never waits for Slack Calls). Every Slack failure is logged and
@@ -94,6 +95,18 @@ class SlackCalls:
             log.warning("meeting %s: Slack call not registered: %s", meeting_id, error)
         except Exception:
             log.exception("meeting %s: registering its Slack call failed", meeting_id)
+
+    async def cancelled(self, meeting_id: int) -> None:
+        """The meeting was cancelled from Slack (Zoom's own `meeting.deleted` then changes
+        nothing): its call, if one is going, ends now."""
+        try:
+            row = await self.store.meeting(meeting_id)
+            started = parse_utc((row or {}).get("started_at"))
+            await self._end_call(meeting_id, datetime.now(UTC), started)
+        except StoreUnavailable as error:
+            log.warning("meeting %s: Slack call not ended: %s", meeting_id, error)
+        except Exception:
+            log.exception("meeting %s: ending its Slack call failed", meeting_id)
 
     async def before_refresh(self, event: ZoomEvent, row: Mapping[str, Any]) -> None:
         """Inside the meeting's locks, after the event's changes are stored and before its
@@ -197,20 +210,23 @@ class SlackCalls:
         if event.meeting is not None and event.meeting.occurrence_ids:
             return  # some occurrences deleted: the meeting goes on
         ended = (event.meeting.end_time if event.meeting else None) or event.occurred_at
-        ended = ended or datetime.now(UTC)
-        call = await self.store.end_slack_call(event.meeting_id, ended.isoformat())
+        started = (event.meeting.start_time if event.meeting else None) or parse_utc(
+            row.get("started_at")
+        )
+        await self._end_call(event.meeting_id, ended or datetime.now(UTC), started)
+
+    async def _end_call(self, meeting_id: int, ended: datetime, started: datetime | None) -> None:
+        """Mark the call ended (once: the store says whether this is the first time), then
+        `calls.end` with its duration from `started` (else from when it was registered)."""
+        call = await self.store.end_slack_call(meeting_id, ended.isoformat())
         if call is None:
             return  # no call, or ended already
-        started = (
-            (event.meeting.start_time if event.meeting else None)
-            or parse_utc(row.get("started_at"))
-            or parse_utc(call.get("registered_at"))
-        )
+        started = started or parse_utc(call.get("registered_at"))
         arguments: dict[str, Any] = {"id": call["call_id"]}
         duration = render.duration_seconds(started, ended)
         if duration is not None:
             arguments["duration"] = duration
-        await self._call("calls.end", event.meeting_id, **arguments)
+        await self._call("calls.end", meeting_id, **arguments)
 
     async def _retitle(self, event: ZoomEvent) -> None:
         """The meeting's topic changed in Zoom: the live call's title follows."""

@@ -274,3 +274,20 @@ def test_a_topic_changed_in_zoom_becomes_the_calls_title(
     update = wait_calls(fake_slack, "calls.update", id=call_id)[0]
     assert update.params["title"] == "New <name>"
     assert fake_slack.slack_calls.calls[call_id]["title"] == "New <name>"
+
+
+def test_cancelling_from_slack_ends_the_call_once(
+    app, sender, fake_slack, fake_zoom, person, events_url
+):
+    ana = person()
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "now Short lived")
+    call_id = registered(fake_slack, posted)["id"]
+    sender.command(f"cancel {posted.meeting_id}", ana.slack_id)
+    end = wait_calls(fake_slack, "calls.end", id=call_id)[0]
+    assert int(end.params["duration"]) >= 0
+    blocks = wait_update(fake_slack, posted, "Cancelled")
+    assert call_blocks(blocks) == []  # a cancelled meeting's message shows no card
+    # Zoom confirms the deletion: nothing more.
+    fake_zoom.send_event(events_url, fake_zoom.event_body("meeting.deleted", posted.meeting_id))
+    handled(app, posted.meeting_id, 1)
+    assert len(calls_of(fake_slack, "calls.end")) == 1
