@@ -61,7 +61,7 @@ class SlackCalls:
     """The Slack Call of each meeting; one per process (`warned` is per process)."""
 
     def __init__(self, settings: Settings, store: Store, poster: Poster) -> None:
-        """Built once at start (bot/web/runtime.py)."""
+        """Built by `Services` (bot/flows/services.py), once per process."""
         self.settings = settings
         self.store = store
         self.poster = poster
