@@ -6,9 +6,10 @@ of text from a message is escaped, so a topic like `<script>` shows as text. Int
 elements carry what the page needs to send the action back in `data-*` attributes (JSON).
 
 It covers what zoombot sends: section (text, fields, accessory button), header, context,
-divider, actions with buttons (link buttons become links, others actions, with their
-`confirm` dialog), and for modals the input elements of the scheduling form. Date tokens
-(`<!date^ts^{date_short_pretty} at {time}|fallback>`) are shown in the viewer's zone.
+divider, call (a Slack Call card, from `Viewer.calls`), actions with buttons (link buttons
+become links, others actions, with their `confirm` dialog), and for modals the input
+elements of the scheduling form. Date tokens (`<!date^ts^{date_short_pretty} at
+{time}|fallback>`) are shown in the viewer's zone.
 """
 
 from __future__ import annotations
@@ -52,13 +53,15 @@ class Viewer:
     """Who reads the message: their zone (date tokens), and how ids are named.
 
     `users` maps user ids to display names, `channels` channel ids to names; `now` pins the
-    clock for "Today"/"Tomorrow" (default: the real time).
+    clock for "Today"/"Tomorrow" (default: the real time); `calls` Slack Calls by id (as
+    `calls.info` shows them, with `ended`) for `call` blocks.
     """
 
     tz: str = "UTC"
     users: Mapping[str, str] = field(default_factory=dict)
     channels: Mapping[str, str] = field(default_factory=dict)
     now: datetime | None = None
+    calls: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -284,7 +287,28 @@ def render_block(block: Mapping[str, Any], viewer: Viewer) -> str:
     if kind == "actions":
         buttons = "".join(render_element(e, block_id, viewer) for e in block.get("elements") or [])
         return f'<div class="block actions">{buttons}</div>'
+    if kind == "call":
+        return render_call(viewer.calls.get(str(block.get("call_id"))), viewer)
     return f'<div class="block unsupported">[{html.escape(str(kind))} block]</div>'
+
+
+def render_call(call: Mapping[str, Any] | None, viewer: Viewer) -> str:
+    """Slack's call card, roughly: its title, who is in it (or that it ended), Join."""
+    if call is None:
+        return '<div class="block call">📞 A call Slack does not know</div>'
+    names = [
+        viewer.users.get(str(u.get("slack_id")), str(u.get("slack_id")))
+        if u.get("slack_id")
+        else str(u.get("display_name") or "")
+        for u in call.get("users") or []
+    ]
+    if call.get("ended"):
+        status = "Call ended"
+    else:
+        status = ", ".join(names) + " in the call" if names else "Nobody in the call yet"
+    join = "" if call.get("ended") else _link(str(call.get("join_url") or ""), "Join")
+    title = html.escape(str(call.get("title") or "Call"))
+    return f'<div class="block call">📞 <b>{title}</b> · {html.escape(status)} {join}</div>'
 
 
 def render_blocks(blocks: list[Mapping[str, Any]] | None, text: str, viewer: Viewer) -> str:

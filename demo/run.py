@@ -251,7 +251,8 @@ class Demo:
         channels = {
             cid: c["name"] for cid, c in dict(self.slack.channels).items() if not c["is_im"]
         }
-        return Viewer(tz=self._person(user).tz, users=names, channels=channels)
+        calls = {cid: dict(c) for cid, c in dict(self.slack.slack_calls.calls).items()}
+        return Viewer(tz=self._person(user).tz, users=names, channels=channels, calls=calls)
 
     def _meetings_by_ts(self) -> dict[str, int]:
         """Which meeting each posted message is about: the value of its first buttons."""

@@ -25,6 +25,7 @@ SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "users:re
     "im:history",
     "mpim:history",  # a timed-out post
 }
+SCOPES |= {"calls:write"}  # the Slack Call card (bot/flows/calls.py)
 
 
 @pytest.fixture(scope="module")

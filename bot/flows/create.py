@@ -337,6 +337,9 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         channel=ask.channel,
         response_url=ask.response_url,
     )
+    if services.calls is not None and posted.ts:
+        # After the post and the confirmation, never before them (bot/flows/calls.py).
+        await services.calls.after_post(meeting.id)
     return Outcome(OutcomeKind.POSTED, meeting_id=meeting.id, extra={"via": posted.via})
 
 

@@ -19,7 +19,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.posting import Poster, PostFailed
 from bot.render import move
@@ -32,6 +32,14 @@ from bot.times import parse_utc
 from zoom import EventKind, Occurrence, Recurrence, ZoomEvent
 
 log = logging.getLogger("zoombot.live")
+
+
+class CallsHook(Protocol):
+    """What the Slack Calls flow (bot/flows/calls.py) does around a meeting's update, inside
+    the meeting's locks; never raises."""
+
+    async def before_refresh(self, event: ZoomEvent, row: Mapping[str, Any]) -> None: ...
+    async def after_refresh(self, event: ZoomEvent, row: Mapping[str, Any]) -> None: ...
 
 
 class _MeetingLocks:
@@ -74,6 +82,18 @@ async def refresh_message(
         return await _refresh_held(store, poster, settings, meeting_id)
 
 
+@contextlib.asynccontextmanager
+async def held(store: Store, meeting_id: int) -> AsyncIterator[None]:
+    """Hold the meeting's locks (this process's, then the store's) for the block."""
+    async with _locks.hold(meeting_id), store.meeting_lock(meeting_id):
+        yield
+
+
+async def refresh_held(store: Store, poster: Poster, settings: Settings, meeting_id: int) -> bool:
+    """`refresh_message` for a caller already inside `held(store, meeting_id)`."""
+    return await _refresh_held(store, poster, settings, meeting_id)
+
+
 async def _refresh_held(store: Store, poster: Poster, settings: Settings, meeting_id: int) -> bool:
     # The caller holds the meeting's lock.
     row = await store.meeting(meeting_id)
@@ -81,8 +101,15 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
         return False
     count = await store.participant_count(meeting_id)
     changes = move.changes_from(await store.occurrence_changes(meeting_id))
+    call = await store.slack_call(meeting_id)
     message = render_meeting(
-        settings, meeting_from_row(row), row, count, datetime.now(UTC), changes
+        settings,
+        meeting_from_row(row),
+        row,
+        count,
+        datetime.now(UTC),
+        changes,
+        call_id=(call or {}).get("call_id"),
     )
     await poster.update_message(row["channel"], row["message_ts"], message)
     return True
@@ -94,10 +121,13 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
 class LiveMeetings:
     """Applies Zoom's events to stored meetings and their messages."""
 
-    def __init__(self, settings: Settings, store: Store, poster: Poster) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, poster: Poster, calls: CallsHook | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.poster = poster
+        self.calls = calls  # the Slack Call of each meeting (bot/flows/calls.py)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def accept(self, event: ZoomEvent) -> None:
@@ -158,7 +188,11 @@ class LiveMeetings:
             changes["status_event_ts"] = event.event_ts
         if changes:
             await self.store.update_meeting(meeting_id, **changes)
+        if self.calls is not None:
+            await self.calls.before_refresh(event, row)
         updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
+        if self.calls is not None:
+            await self.calls.after_refresh(event, row)
         return "message updated" if updated else "stored (no message to update)"
 
     async def _apply(self, event: ZoomEvent, row: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -185,6 +185,8 @@ async def cancel(
             except PostFailed as failure:
                 log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
             await _cancelled_followup(services, meeting_id)
+            if services.calls is not None:
+                await services.calls.cancelled(meeting_id)  # its Slack Call, if one is going
         await services.poster.tell(
             requester,
             messages.cancelled_message(meeting_id, topic, already_gone=gone),

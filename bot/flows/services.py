@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import Refused, StoreUnavailable
+from bot.flows.calls import SlackCalls
 from bot.hosts import HostFinder
 from bot.identities import FoundBy, Host
 from bot.inflight import InFlight
@@ -56,6 +57,12 @@ class Services:
     started_at: float = field(default_factory=time.time)
     # People's own connected Zoom accounts (None: "Connect your Zoom" is not set up).
     accounts: ZoomAccounts | None = None
+    # The Slack Call card (bot/flows/calls.py): one per Services, so one per process.
+    calls: SlackCalls | None = None
+
+    def __post_init__(self) -> None:
+        if self.calls is None:
+            self.calls = SlackCalls(self.settings, self.store, self.poster)
 
     async def connected_host(self, requester: str) -> Host | None:
         """The requester's own connected Zoom account as the host, if they connected one."""

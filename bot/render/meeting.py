@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.render import calendar, messages, move
+from bot.render.calls import with_call
 from bot.render.links import calendar_links
 from bot.render.messages import RECURRING_TYPES
 from bot.settings import Settings
@@ -77,11 +78,14 @@ def render_meeting(
     participants: int | None,
     now: datetime,
     changes: move.Changes | None = None,
+    call_id: str | None = None,
 ) -> messages.Message:
     """The channel message for a stored meeting (`meeting` is `meeting_from_row(row)`) in its
-    stored state; `participants` is shown only while live; `changes`: its moves and skips."""
+    stored state; `participants` is shown only while live; `changes`: its moves and skips;
+    the Slack Call `call_id`'s card (bot/flows/calls.py) at the end unless the meeting was
+    cancelled."""
     show = bool(row.get("show_passcode")) if row.get("show_passcode") is not None else False
-    return messages.meeting_message(
+    message = messages.meeting_message(
         meeting,
         host_name=row.get("host_name") or row.get("host_email") or "Zoom",
         requester_id=row.get("requester") or "",
@@ -90,3 +94,4 @@ def render_meeting(
         calendar=calendar_links(settings, meeting, show_passcode=show),
         **move.decorations(meeting, changes or move.Changes(), now),
     )
+    return message if row.get("status") == "cancelled" else with_call(message, call_id)

@@ -81,6 +81,7 @@ NOT_IDEMPOTENT = frozenset(
         "chat.scheduleMessage",
         "views.open",
         "views.push",
+        "calls.add",  # a second one registers a second Slack Call
     }
 )
 # The longest Retry-After the client itself waits out; longer ones reach the caller.

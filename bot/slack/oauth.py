@@ -33,6 +33,7 @@ BOT_SCOPES = (
     "groups:history",
     "im:history",
     "mpim:history",
+    "calls:write",
 )
 
 

@@ -267,6 +267,23 @@ async def v6_occurrence_changes(conn: Any) -> None:
     )
 
 
+@migration
+async def v7_slack_calls(conn: Any) -> None:
+    """The Slack Call registered for a meeting (the SQLite store's `v11_slack_calls`)."""
+    await conn.execute(
+        """
+        CREATE TABLE slack_calls (
+            meeting_id BIGINT PRIMARY KEY,
+            call_id TEXT,
+            external_id TEXT,
+            runs BIGINT,
+            registered_at TEXT,
+            ended_at TEXT
+        );
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -410,6 +427,14 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("new_duration", int),
         ("changed_by", str),
         ("changed_at", str),
+    ),
+    "slack_calls": (
+        ("meeting_id", int),
+        ("call_id", str),
+        ("external_id", str),
+        ("runs", int),
+        ("registered_at", str),
+        ("ended_at", str),
     ),
 }
 

@@ -104,6 +104,23 @@ class Store(Protocol):
         """Record a move or a skip; a later one replaces it but keeps `original_start`."""
         ...
 
+    # Slack Calls (bot/flows/calls.py)
+    async def slack_call(self, meeting_id: int) -> Row | None:
+        """The meeting's Slack Call row (call_id, external_id, runs, registered_at,
+        ended_at), or None when none was registered."""
+        ...
+
+    async def record_slack_call(
+        self, meeting_id: int, call_id: str, external_id: str, at: str
+    ) -> None:
+        """The meeting's (new) call: replaces an earlier one, `runs` + 1, not ended."""
+        ...
+
+    async def end_slack_call(self, meeting_id: int, at: str) -> Row | None:
+        """Mark the meeting's call ended, atomically: the row (with `ended_at` = `at`) the
+        first time, None when there is no call or it was already ended."""
+        ...
+
     # preferences
     async def preferences(self, slack_user_id: str) -> Row | None: ...
     async def set_preferences(self, slack_user_id: str, **changes: Any) -> Row: ...

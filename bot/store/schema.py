@@ -29,6 +29,7 @@ Tables:
     slack_installations  each workspace that installed zoombot through Slack OAuth (v9)
     slack_oauth_states   Slack install flows under way (v9)
     occurrence_changes  a meeting or one occurrence moved or skipped from Slack (v10)
+    slack_calls    the Slack Call registered for a meeting (call id, ended_at) (v9)
 """
 
 from __future__ import annotations
@@ -301,6 +302,24 @@ def v10_occurrence_changes(db: sqlite_utils.Database) -> None:
             "changed_at": str,
         },
         pk=("meeting_id", "occurrence_id"),
+    )
+
+
+@migration
+def v11_slack_calls(db: sqlite_utils.Database) -> None:
+    """`slack_calls`: the Slack Call (`calls.add`) registered for a meeting, so its message
+    shows the call and Zoom's events add people to it and end it once (bot/flows/calls.py).
+    `runs` counts the calls registered for the meeting (a recurring one gets one per run)."""
+    db["slack_calls"].create(
+        {
+            "meeting_id": int,
+            "call_id": str,
+            "external_id": str,
+            "runs": int,
+            "registered_at": str,
+            "ended_at": str,
+        },
+        pk="meeting_id",
     )
 
 

@@ -10,7 +10,8 @@ limit, a server error, a delay, a body that is not JSON or is labelled JSON but 
 status (`script`), or to carry a call out and answer only after the client gave up
 (`SlackAnswer(act=True)`, `slow_but_done`, `slow_down`). `conversations.history` and
 `conversations.replies` return the bot's messages with their `metadata` (when asked with
-`include_all_metadata`); `missing_scopes` makes them answer `missing_scope`.
+`include_all_metadata`); `missing_scopes` makes them answer `missing_scope`. The Calls API
+(`calls.*`, and `call` blocks) is in tests/fakes/slack_calls.py (`slack_calls`).
 
 It also speaks Socket Mode: `apps.connections.open` (with the app-level token) hands out a
 `ws://` URL to a WebSocket endpoint that says hello, carries envelopes to the app
@@ -298,6 +299,9 @@ def block_errors(blocks: Any, limit: int, pointer: str = "/blocks") -> list[str]
         elif kind == "input":
             errors += _text_len_errors(block.get("label"), f"{here}/label", 2000, plain_only=True)
             errors += _element_errors(block.get("element"), f"{here}/element")
+        elif kind == "call":
+            if not isinstance(block.get("call_id"), str) or not block["call_id"]:
+                errors.append(f"must provide a call_id [json-pointer:{here}/call_id]")
         elif kind not in ("divider", "image", "rich_text", "file", "video", "markdown"):
             errors.append(f"unsupported block type {kind!r} [json-pointer:{here}/type]")
     return errors
@@ -419,6 +423,10 @@ class FakeSlack:
             "apps.connections.open": self._apps_connections_open,
             "oauth.v2.access": lambda params: {},  # answered by `workspaces`, before tokens
         }
+        from tests.fakes.slack_calls import FakeCalls  # imports this module
+
+        self.slack_calls = FakeCalls(lambda: self.users, lambda: self.missing_scopes)
+        self._handlers.update(self.slack_calls.handlers())
         self._clear()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -461,6 +469,8 @@ class FakeSlack:
 
     def _clear(self) -> None:
         self.calls: list[Call] = []
+        if hasattr(self, "slack_calls"):
+            self.slack_calls.clear()
         self.socket_acks: list[SocketAck] = []
         self.response_posts: list[ResponsePost] = []
         self.users: dict[str, dict[str, Any]] = {}
@@ -1098,6 +1108,7 @@ class FakeSlack:
             raise SlackError("msg_too_long")
         if blocks is not None:
             errors = block_errors(blocks, MAX_MESSAGE_BLOCKS)
+            errors += self.slack_calls.block_errors(blocks)
             if errors:
                 raise SlackError("invalid_blocks", errors=errors)
 
