@@ -22,6 +22,11 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    thread_posts   what zoombot posted once in a meeting's thread (a recording, a summary),
+                   by post key, with the reply's ts (v8)
+    registrants    Slack users who registered for a meeting through its Register button:
+                   Zoom's registrant id and status (v8); `meetings.registration` is the
+                   meeting's registration settings as JSON (v8)
 """
 
 from __future__ import annotations
@@ -217,6 +222,29 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["secrets"].create({"name": str, "value": bytes, "created_at": str}, pk="name")
     db["health"].create({"id": int, "checked_at": float}, pk="id")
     db["health"].insert({"id": 1, "checked_at": 0.0})
+
+
+@migration
+def v8_thread_posts_and_registrants(db: sqlite_utils.Database) -> None:
+    """Recordings and summaries posted once per meeting and recording (bot/flows/recordings.py);
+    registration (bot/flows/registration.py): the meeting's settings and its registrants."""
+    db["meetings"].add_column("registration", str)
+    db["thread_posts"].create(
+        {"post_key": str, "meeting_id": int, "ts": str, "posted_at": float}, pk="post_key"
+    )
+    db["registrants"].create(
+        {
+            "meeting_id": int,
+            "slack_user_id": str,
+            "registrant_id": str,
+            "status": str,
+            "name": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("meeting_id", "slack_user_id"),
+    )
+    db.execute("CREATE INDEX registrants_by_id ON registrants(meeting_id, registrant_id)")
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
