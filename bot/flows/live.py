@@ -21,13 +21,14 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.flows import recordings
 from bot.posting import Poster, PostFailed
 from bot.render.meeting import render_meeting
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.rows import iso, meeting_from_row, occurrences_json, recurrence_json
 from bot.times import parse_utc
-from zoom import EventKind, Occurrence, Recurrence, ZoomEvent
+from zoom import EventKind, Occurrence, Recurrence, ZoomClient, ZoomEvent
 
 log = logging.getLogger("zoombot.live")
 
@@ -89,10 +90,13 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
 class LiveMeetings:
     """Applies Zoom's events to stored meetings and their messages."""
 
-    def __init__(self, settings: Settings, store: Store, poster: Poster) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, poster: Poster, zoom: ZoomClient | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.poster = poster
+        self.zoom = zoom  # for what an event asks of Zoom (a recording's summary)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def accept(self, event: ZoomEvent) -> None:
@@ -129,6 +133,8 @@ class LiveMeetings:
         meeting's status (started, ended, deleted) older by `event_ts` than the last one
         applied is ignored: Zoom does not deliver in order."""
         meeting_id = event.meeting_id
+        if event.kind in recordings.KINDS:  # replies in the thread: bot/flows/recordings.py
+            return await recordings.handle(self.settings, self.store, self.poster, self.zoom, event)
         if meeting_id is None or event.kind in (EventKind.OTHER, EventKind.URL_VALIDATION):
             return "ignored"
         # This process's lock, then every instance's (the store's): in that order always.

@@ -337,7 +337,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     with _without_env("SLACK_BOT_TOKEN"):
         bolt = _bolt_app(settings, slack_session, authorization)
     register_all(bolt, services)
-    live = LiveMeetings(settings, store, poster)
+    live = LiveMeetings(settings, store, poster, zoom=zoom)
     runtime = Runtime(
         settings, store, zoom, slack, services, bolt, live=live, authorization=authorization
     )
