@@ -288,6 +288,7 @@ def meeting_message(
     state: LiveState | None = None,
     calendar: CalendarLinks | None = None,
     next_starts: Sequence[datetime] = (),
+    register: bool = False,
 ) -> Message:
     """The one message posted in the channel about a meeting, in every state it goes
     through (posted, live, ended, cancelled): it is re-rendered from the store on each change.
@@ -298,7 +299,8 @@ def meeting_message(
     that is not cancelled): Join, the `calendar` links given, Cancel (with a confirmation).
     Never the start_url; never the passcode when `show_passcode` is False, neither as such
     nor inside the join URL (its `pwd` parameter is dropped). The calendar links are the
-    caller's: build them without it then.
+    caller's: build them without it then. A meeting that requires registration (`register`)
+    shows a Register button instead of Join, and its join link nowhere.
     """
     meeting = shown_meeting(meeting, show_passcode=show_passcode)
     state = state or LiveState()
@@ -327,7 +329,9 @@ def meeting_message(
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]})
     if open_:
         buttons = [
-            _button(
+            _button("register_meeting", "Register", style="primary", value=str(meeting.id))
+            if register
+            else _button(
                 "join_meeting",
                 "Join",
                 style="primary",
@@ -360,7 +364,8 @@ def meeting_message(
         text = f"Zoom meeting ended: {topic}."
     else:
         live = " (live now)" if state.status == "live" else ""
-        text = f"Zoom meeting: {topic} ({when_words(meeting)}){live}. Join: {meeting.join_url}"
+        join = "Register to join" if register else f"Join: {meeting.join_url}"
+        text = f"Zoom meeting: {topic} ({when_words(meeting)}){live}. {join}"
     return {"text": text, "blocks": blocks}
 
 
