@@ -419,6 +419,9 @@ alternative hosts, options)
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
+• `/zoom schedule Town hall` — then *Require registration*: people press *Register* and \
+get their own link (or wait for your *Approve* in the thread)
+• After a meeting, its recording (and, if turned on, its AI summary) is posted in its thread
 Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
 private confirmation says how each time was read. Every meeting gets a passcode and a \
 waiting room."""
