@@ -119,7 +119,11 @@ async def register(
         )
         status = "approved" if got.join_url else "pending"
         await services.store.save_registrant(
-            meeting_id, user, registrant_id=got.registrant_id, status=status, name=profile.label
+            meeting_id,
+            user,
+            registrant_id=got.registrant_id,
+            status=status,
+            person_name=profile.label,
         )
         if got.join_url:
             note = render.link_note(topic, got.join_url)

@@ -203,7 +203,7 @@ async def v4_thread_posts_and_registrants(conn: Any) -> None:
             slack_user_id TEXT,
             registrant_id TEXT,
             status TEXT,
-            name TEXT,
+            person_name TEXT,
             created_at TEXT,
             updated_at TEXT,
             PRIMARY KEY (meeting_id, slack_user_id)
@@ -322,7 +322,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("slack_user_id", str),
         ("registrant_id", str),
         ("status", str),
-        ("name", str),
+        ("person_name", str),
         ("created_at", str),
         ("updated_at", str),
     ),

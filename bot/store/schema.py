@@ -238,7 +238,7 @@ def v8_thread_posts_and_registrants(db: sqlite_utils.Database) -> None:
             "slack_user_id": str,
             "registrant_id": str,
             "status": str,
-            "name": str,
+            "person_name": str,
             "created_at": str,
             "updated_at": str,
         },
