@@ -20,6 +20,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from bot.logs import add_secrets
 from bot.posting import Poster, PostFailed
 from bot.render import recordings as render
 from bot.settings import Settings
@@ -91,6 +92,8 @@ async def _recording(
     if not isinstance(share_url, str) or not share_url.startswith("https://"):
         return "ignored: the recording has no share link"
     passcode = obj.get("password") if isinstance(obj.get("password"), str) else None
+    # Slack's client logs what it sends at DEBUG: the passcode is redacted like a meeting's.
+    add_secrets(*(v for v in (passcode, obj.get("recording_play_passcode")) if isinstance(v, str)))
     show = bool(row.get("show_passcode"))
     topic = row.get("topic") or (event.meeting.topic if event.meeting else "") or ""
     requester = str(row.get("requester") or "")

@@ -24,6 +24,7 @@ from bot.errors import Refused
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.asks import ModalAsk
 from bot.flows.services import Services
+from bot.logs import add_secrets
 from bot.posting import PostFailed
 from bot.render import registration as render
 from bot.render import sentences
@@ -117,6 +118,7 @@ async def register(
         got = await services.zoom.add_registrant(
             meeting_id, person, occurrence_ids=occurrences, deadline=ZOOM_DEADLINE
         )
+        add_secrets(got.join_url)  # the registrant's own link: redacted from every log line
         status = "approved" if got.join_url else "pending"
         await services.store.save_registrant(
             meeting_id,
@@ -158,6 +160,7 @@ async def _again(
     )
     if not got.join_url:
         raise Refused("Zoom has no join link for you yet. Ask the host.", "no link")
+    add_secrets(got.join_url)
     await services.poster.tell(
         user, render.link_note(topic, got.join_url), channel=channel, response_url=response_url
     )
@@ -239,6 +242,7 @@ async def approve(
                 meeting_id, registrant_id, deadline=ZOOM_DEADLINE
             )
             if got.join_url:
+                add_secrets(got.join_url)
                 note = render.link_note(topic, got.join_url, approved=True)
                 await services.poster.tell(person, note, channel=row.get("channel"))
         return Outcome(OutcomeKind.ACKED, "approved", meeting_id=meeting_id)

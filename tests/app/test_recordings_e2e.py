@@ -61,6 +61,7 @@ def test_a_recording_is_posted_in_the_thread_once_however_often_zoom_repeats_it(
     assert len(thread_replies(fake_slack, posted)) == 1
     # The channel message itself is left as it was.
     assert fake_slack.calls_to("chat.update") == []
+    assert "Rec*1234" not in app.logs()  # Slack's client logs what it sends: redacted
 
 
 def test_summaries_are_off_by_default(app, sender, fake_slack, fake_zoom, person):
@@ -202,3 +203,4 @@ def test_the_recording_passcode_stays_out_of_a_channel_that_may_not_see_passcode
         what="the passcode sent privately",
     )
     assert private is not None
+    assert "Sec-9876" not in summaries_app.logs()

@@ -174,7 +174,7 @@ def test_manual_approval_two_register_and_the_host_approves_one(
 
 
 def test_automatic_approval_gives_the_link_at_once_and_only_once(
-    sender, fake_slack, fake_zoom, person
+    app, sender, fake_slack, fake_zoom, person
 ):
     ana, bo = person(), person()
     meeting_id, _ = schedule_with_registration(
@@ -191,6 +191,8 @@ def test_automatic_approval_gives_the_link_at_once_and_only_once(
     url = press(sender, fake_slack, bo.slack_id, "register_meeting", str(meeting_id), ts)
     assert registrant["join_url"] in private_to(fake_slack, url, "tk=")
     assert len(fake_zoom.requests_to(REGISTRANTS, "POST")) == 1
+    token = registrant["join_url"].split("tk=")[1]
+    assert token not in app.logs()  # their own link is redacted from every log line
 
 
 def test_a_series_can_require_registration_for_each_occurrence(
