@@ -97,46 +97,59 @@ async def register(
 
     async def work() -> Outcome:
         meeting_id = _meeting_id(value)
-        row = await services.store.meeting(meeting_id)
-        if row is None or not render.registration_of(row):
-            raise Refused("This meeting takes no registration.", "no registration")
-        if row.get("status") == "cancelled":
-            raise Refused("That meeting is cancelled.", "cancelled")
-        topic = row.get("topic") or "the meeting"
-        earlier = await services.store.registrant(meeting_id, user)
-        if earlier and earlier.get("registrant_id"):
-            return await _again(services, row, earlier, user, channel, response_url)
-        profile = await services.hosts.profile(user)
-        if not profile.email:
-            raise Refused(
-                "Slack did not give me your email address, which Zoom needs to register you.",
-                "no email",
-            )
-        first, _, last = (profile.real_name or profile.label).partition(" ")
-        person = NewRegistrant(first or profile.label, profile.email, last or None)
-        occurrences = _next_occurrence(row, services.clock()) if render.each_occurrence(row) else ()
-        got = await services.zoom.add_registrant(
-            meeting_id, person, occurrence_ids=occurrences, deadline=ZOOM_DEADLINE
-        )
-        add_secrets(got.join_url)  # the registrant's own link: redacted from every log line
-        status = "approved" if got.join_url else "pending"
-        await services.store.save_registrant(
-            meeting_id,
-            user,
-            registrant_id=got.registrant_id,
-            status=status,
-            person_name=profile.label,
-        )
-        if got.join_url:
-            note = render.link_note(topic, got.join_url)
-        else:
-            note = render.waiting_note(topic)
-        await services.poster.tell(user, note, channel=channel, response_url=response_url)
-        if not got.join_url:
-            await _ask_for_approval(services, row, user, got.registrant_id)
-        return Outcome(OutcomeKind.ACKED, f"registered:{status}", meeting_id=meeting_id)
+        # One press at a time per meeting: a double click registers (and asks) once.
+        async with services.store.meeting_lock(meeting_id):
+            return await _register_held(services, meeting_id, user, channel, response_url)
 
-    return await guarded(services, user, channel, response_url, work, sentences.CREATE)
+    return await guarded(services, user, channel, response_url, work, sentences.REGISTER)
+
+
+async def _register_held(
+    services: Services,
+    meeting_id: int,
+    user: str,
+    channel: str | None,
+    response_url: str | None,
+) -> Outcome:
+    # The caller holds the meeting's lock.
+    row = await services.store.meeting(meeting_id)
+    if row is None or not render.registration_of(row):
+        raise Refused("This meeting takes no registration.", "no registration")
+    if row.get("status") == "cancelled":
+        raise Refused("That meeting is cancelled.", "cancelled")
+    topic = row.get("topic") or "the meeting"
+    earlier = await services.store.registrant(meeting_id, user)
+    if earlier and earlier.get("registrant_id"):
+        return await _again(services, row, earlier, user, channel, response_url)
+    profile = await services.hosts.profile(user)
+    if not profile.email:
+        raise Refused(
+            "Slack did not give me your email address, which Zoom needs to register you.",
+            "no email",
+        )
+    first, _, last = (profile.real_name or profile.label).partition(" ")
+    person = NewRegistrant(first or profile.label, profile.email, last or None)
+    occurrences = _next_occurrence(row, services.clock()) if render.each_occurrence(row) else ()
+    got = await services.zoom.add_registrant(
+        meeting_id, person, occurrence_ids=occurrences, deadline=ZOOM_DEADLINE
+    )
+    add_secrets(got.join_url)  # the registrant's own link: redacted from every log line
+    status = "approved" if got.join_url else "pending"
+    await services.store.save_registrant(
+        meeting_id,
+        user,
+        registrant_id=got.registrant_id,
+        status=status,
+        person_name=profile.label,
+    )
+    if got.join_url:
+        note = render.link_note(topic, got.join_url)
+    else:
+        note = render.waiting_note(topic)
+    await services.poster.tell(user, note, channel=channel, response_url=response_url)
+    if not got.join_url:
+        await _ask_for_approval(services, row, user, got.registrant_id)
+    return Outcome(OutcomeKind.ACKED, f"registered:{status}", meeting_id=meeting_id)
 
 
 async def _again(
@@ -210,7 +223,10 @@ async def approve(
         found = render.read_approval(value)
         if found is None:
             raise Refused("That button names no registrant I know.", "bad registrant")
-        meeting_id, registrant_id = found
+        async with services.store.meeting_lock(found[0]):  # a double click approves once
+            return await held(*found)
+
+    async def held(meeting_id: int, registrant_id: str) -> Outcome:
         row = await services.store.meeting(meeting_id)
         registrant = await services.store.registrant_by_id(meeting_id, registrant_id)
         if row is None or registrant is None:
@@ -247,4 +263,4 @@ async def approve(
                 await services.poster.tell(person, note, channel=row.get("channel"))
         return Outcome(OutcomeKind.ACKED, "approved", meeting_id=meeting_id)
 
-    return await guarded(services, approver, channel, response_url, work, sentences.CREATE)
+    return await guarded(services, approver, channel, response_url, work, sentences.APPROVE)

@@ -225,3 +225,24 @@ def test_a_meeting_without_registration_keeps_its_join_button(
     _, post = schedule_with_registration(sender, fake_slack, fake_zoom, ana.slack_id, "off")
     ids = action_ids(blocks_of(post.params))
     assert "join_meeting" in ids and "register_meeting" not in ids
+
+
+def test_a_zoom_refusal_is_a_private_sentence_in_registration_words(
+    sender, fake_slack, fake_zoom, person
+):
+    from zoom.testing import Answer
+
+    ana, bo = person(), person()
+    meeting_id, _ = schedule_with_registration(
+        sender, fake_slack, fake_zoom, ana.slack_id, "automatic"
+    )
+    fake_zoom.script(
+        "POST",
+        REGISTRANTS,
+        Answer(status=400, body={"code": 3043, "message": "Meeting has reached capacity."}),
+    )
+    ts = channel_ts(fake_slack, meeting_id)
+    url = press(sender, fake_slack, bo.slack_id, "register_meeting", str(meeting_id), ts)
+    said = private_to(fake_slack, url, "not registered")
+    assert "tk=" not in said
+    assert fake_zoom.registrants(meeting_id) == []
