@@ -122,3 +122,66 @@ async def test_a_summary_without_its_scope_is_an_auth_error_naming_it(
     with pytest.raises(ZoomAuthError) as caught:
         await zoom.get_meeting_summary(meeting.uuid)
     assert "meeting_summary:read:admin" in caught.value.missing_scopes
+
+
+BAD_BODIES = [
+    ("POST", REGISTRANTS, "meetingRegistrantCreate", {"first_name": "A"}),
+    (
+        "POST",
+        REGISTRANTS,
+        "meetingRegistrantCreate",
+        {"first_name": "A", "email": "a@b.co", "x": 1},
+    ),
+    ("POST", REGISTRANTS, "meetingRegistrantCreate", {"first_name": "A" * 65, "email": "a@b.co"}),
+    ("PUT", STATUS, "meetingRegistrantStatus", {"action": "accept"}),
+    ("PUT", STATUS, "meetingRegistrantStatus", {"action": "approve", "registrants": [{"x": 1}]}),
+    ("PATCH", QUESTIONS, "meetingRegistrantQuestionUpdate", {"custom_questions": [{"type": "x"}]}),
+    ("PATCH", QUESTIONS, "meetingRegistrantQuestionUpdate", {"answers": []}),
+]
+
+
+@pytest.mark.parametrize(("method", "route", "operation", "body"), BAD_BODIES)
+async def test_the_fake_refuses_what_zooms_document_refuses(
+    zoom: ZoomClient, fake_zoom: FakeZoom, host: dict, method, route, operation, body
+) -> None:
+    import httpx
+
+    with pytest.raises(jsonschema.ValidationError):
+        validate_request(operation, body)
+    meeting = await zoom.create_meeting(host["email"], registering(ApprovalType.MANUAL))
+    token = await zoom.access_token()
+    path = route.replace("{meetingId}", str(meeting.id))
+    async with httpx.AsyncClient() as http:
+        answer = await http.request(
+            method,
+            fake_zoom.api_url + path,
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 400 and answer.json()["code"] == 300
+
+
+async def test_the_fakes_registration_answers_fit_zooms_response_schemas(
+    zoom: ZoomClient, fake_zoom: FakeZoom, host: dict
+) -> None:
+    import httpx
+
+    from tests.openapi import validate_response
+
+    meeting = await zoom.create_meeting(host["email"], registering(ApprovalType.AUTOMATIC))
+    token = await zoom.access_token()
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient() as http:
+        added = await http.post(
+            f"{fake_zoom.api_url}/meetings/{meeting.id}/registrants",
+            json={"first_name": "Ana", "email": "ana@example.com"},
+            headers=headers,
+        )
+        got = await http.get(
+            f"{fake_zoom.api_url}/meetings/{meeting.id}/registrants/"
+            + added.json()["registrant_id"],
+            headers=headers,
+        )
+    assert added.status_code == 201 and got.status_code == 200
+    validate_response("meetingRegistrantCreate", "201", added.json())
+    validate_response("meetingRegistrantGet", "200", got.json())
