@@ -45,6 +45,7 @@ class EventKind(StrEnum):
     MEETING_UPDATED = "meeting.updated"
     PARTICIPANT_JOINED = "meeting.participant_joined"
     PARTICIPANT_LEFT = "meeting.participant_left"
+    APP_DEAUTHORIZED = "app_deauthorized"  # a user removed a user-managed OAuth app
     RECORDING_COMPLETED = "recording.completed"
     SUMMARY_COMPLETED = "meeting.summary_completed"
     OTHER = "other"

@@ -119,7 +119,9 @@ async def _summary(
     key: str,
 ) -> str:
     uuid = event.meeting.uuid if event.meeting else None
-    if zoom is None or not uuid:
+    if zoom is None:
+        return "summary not posted: no account Zoom app (ZOOM_ACCOUNT_ID…) to fetch it with"
+    if not uuid:
         return "ignored: no meeting uuid to fetch the summary of"
     try:
         summary = await zoom.get_meeting_summary(uuid, deadline=SUMMARY_DEADLINE)

@@ -29,7 +29,7 @@ from bot.posting import PostFailed
 from bot.render import registration as render
 from bot.render import sentences
 from bot.times import parse_utc
-from zoom import MeetingRequest, ZoomError
+from zoom import MeetingRequest, ZoomClient, ZoomError
 from zoom.registrants import NewRegistrant, RegistrantAction, RegistrantQuestions, RegistrantRef
 
 if TYPE_CHECKING:
@@ -56,10 +56,11 @@ async def after_create(services: Services, created: Created) -> list[str]:
     if not isinstance(what, ModalAsk) or not what.questions or not columns(created.request):
         return []
     try:
-        await services.zoom.update_registrant_questions(
+        zoom = await services.zoom_for(created.host.found_by, created.ask.requester)
+        await zoom.update_registrant_questions(
             created.meeting.id, RegistrantQuestions(what.questions), deadline=ZOOM_DEADLINE
         )
-    except ZoomError as error:
+    except (ZoomError, Refused) as error:
         log.warning("meeting %s: registration questions not set: %s", created.meeting.id, error)
         return ["I could not add the registration questions in Zoom; add them on Zoom's page."]
     return []
@@ -80,6 +81,12 @@ def _next_occurrence(row: dict[str, Any], now: datetime) -> tuple[str, ...]:
         if start is not None and start >= now and occurrence.get("status") != "deleted":
             return (str(occurrence["occurrence_id"]),)
     return ()
+
+
+async def _zoom(services: Services, row: dict[str, Any]) -> ZoomClient:
+    """The client that may change the meeting: its requester's own connected account when it
+    is hosted there, else the account app (registrants act on the meeting as its owner)."""
+    return await services.zoom_for_meeting(row.get("host_zoom_id"), str(row.get("requester")))
 
 
 def _thread(row: dict[str, Any]) -> str | None:
@@ -130,7 +137,7 @@ async def _register_held(
     first, _, last = (profile.real_name or profile.label).partition(" ")
     person = NewRegistrant(first or profile.label, profile.email, last or None)
     occurrences = _next_occurrence(row, services.clock()) if render.each_occurrence(row) else ()
-    got = await services.zoom.add_registrant(
+    got = await (await _zoom(services, row)).add_registrant(
         meeting_id, person, occurrence_ids=occurrences, deadline=ZOOM_DEADLINE
     )
     add_secrets(got.join_url)  # the registrant's own link: redacted from every log line
@@ -168,7 +175,7 @@ async def _again(
             user, render.waiting_note(topic), channel=channel, response_url=response_url
         )
         return Outcome(OutcomeKind.ACKED, "registered:still pending", meeting_id=meeting_id)
-    got = await services.zoom.get_registrant(
+    got = await (await _zoom(services, row)).get_registrant(
         meeting_id, str(earlier["registrant_id"]), deadline=ZOOM_DEADLINE
     )
     if not got.join_url:
@@ -200,6 +207,8 @@ async def _may_approve(services: Services, row: dict[str, Any], approver: str) -
     """The person who scheduled the meeting, or the Zoom user who hosts it."""
     if row.get("requester") == approver:
         return True
+    if services.zoom is None:  # no account app: only the person who scheduled it
+        return False
     user = (await services.hosts.own_zoom_user(approver)).user
     if user is None:
         return False
@@ -236,7 +245,8 @@ async def approve(
                 "Only the person who created this meeting or its host can approve people.",
                 "not yours",
             )
-        await services.zoom.set_registrant_status(
+        zoom = await _zoom(services, row)
+        await zoom.set_registrant_status(
             meeting_id,
             RegistrantAction.APPROVE,
             (RegistrantRef(id=registrant_id),),
@@ -254,9 +264,7 @@ async def approve(
             except PostFailed as failure:
                 log.info("approval message not updated: %s", failure.error)
         if first_time:
-            got = await services.zoom.get_registrant(
-                meeting_id, registrant_id, deadline=ZOOM_DEADLINE
-            )
+            got = await zoom.get_registrant(meeting_id, registrant_id, deadline=ZOOM_DEADLINE)
             if got.join_url:
                 add_secrets(got.join_url)
                 note = render.link_note(topic, got.join_url, approved=True)

@@ -94,7 +94,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     from bot.listeners import registration as registering
 
     app.use(ProvideServices(services))
-    commands.register(app)
+    commands.register(app, services.settings.command)
     shortcuts.register(app)
     modal.register(app)
     actions.register(app)

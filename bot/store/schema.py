@@ -22,11 +22,13 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
+    oauth_states   "Connect your Zoom" authorizations under way (v8)
     thread_posts   what zoombot posted once in a meeting's thread (a recording, a summary),
-                   by post key, with the reply's ts (v8)
+                   by post key, with the reply's ts (v9)
     registrants    Slack users who registered for a meeting through its Register button:
-                   Zoom's registrant id and status (v8); `meetings.registration` is the
-                   meeting's registration settings as JSON (v8)
+                   Zoom's registrant id and status (v9); `meetings.registration` is the
+                   meeting's registration settings as JSON (v9)
 """
 
 from __future__ import annotations
@@ -225,7 +227,38 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def v8_thread_posts_and_registrants(db: sqlite_utils.Database) -> None:
+def v8_zoom_connections(db: sqlite_utils.Database) -> None:
+    """ "Connect your Zoom": each connected person's Zoom user and tokens (encrypted with
+    ZOOMBOT_SECRET_KEY, bot/secretbox.py), and the authorizations under way (state → who
+    asked, PKCE verifier encrypted, expiry in epoch seconds)."""
+    db["zoom_connections"].create(
+        {
+            "slack_user_id": str,
+            "zoom_user_id": str,
+            "zoom_email": str,
+            "zoom_name": str,
+            "access_token": str,
+            "refresh_token": str,
+            "expires_at": float,
+            "connected_at": str,
+        },
+        pk="slack_user_id",
+    )
+    db["zoom_connections"].create_index(["zoom_user_id"])
+    db["oauth_states"].create(
+        {
+            "state": str,
+            "slack_user_id": str,
+            "code_verifier": str,
+            "channel": str,
+            "expires_at": float,
+        },
+        pk="state",
+    )
+
+
+@migration
+def v9_thread_posts_and_registrants(db: sqlite_utils.Database) -> None:
     """Recordings and summaries posted once per meeting and recording (bot/flows/recordings.py);
     registration (bot/flows/registration.py): the meeting's settings and its registrants."""
     db["meetings"].add_column("registration", str)
