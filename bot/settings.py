@@ -83,6 +83,10 @@ class Settings:
     waiting_room: bool = True
     join_before_host: bool = False
     allow_guests: bool = False
+    # Zoom's recording.completed / meeting.summary_completed posted in the meeting's thread
+    # (bot/flows/recordings.py); summaries need Zoom's meeting_summary:read:admin scope.
+    post_recordings: bool = True
+    post_summaries: bool = False
     host: str = "0.0.0.0"  # noqa: S104 - a server behind a load balancer listens on all
     port: int = 3000
     log_level: str = "INFO"
@@ -398,6 +402,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         waiting_room=flag("ZOOMBOT_WAITING_ROOM", True),
         join_before_host=flag("ZOOMBOT_JOIN_BEFORE_HOST", False),
         allow_guests=flag("ZOOMBOT_ALLOW_GUESTS", False),
+        post_recordings=flag("ZOOMBOT_POST_RECORDINGS", True),
+        post_summaries=flag("ZOOMBOT_POST_SUMMARIES", False),
         host=text("HOST", default="0.0.0.0") or "0.0.0.0",  # noqa: S104
         port=number("PORT", 3000, 1, 65535),
         log_level=log_level,

@@ -11,6 +11,10 @@ The shapes are Zoom's (see tests/zoom/test_events.py for full examples):
                  "host_id": "...", "topic": "...", "type": 2, "start_time": "...Z",
                  "duration": 30, "timezone": "America/Denver"}}}
 
+`recording.completed` has the same `payload.object` (with `share_url`, `password`,
+`recording_files`, read from `raw`); `meeting.summary_completed` names its meeting
+`meeting_id` / `meeting_uuid` / `meeting_host_id` / `meeting_topic`, read into the same fields.
+
 In webhooks `payload.object.id` is usually a string of digits, while the REST API gives a
 number (and `meeting.deleted` / `meeting.updated` send a number too): `EventMeeting.id` is
 always an int so it matches `zoom.Meeting.id`.
@@ -42,6 +46,8 @@ class EventKind(StrEnum):
     PARTICIPANT_JOINED = "meeting.participant_joined"
     PARTICIPANT_LEFT = "meeting.participant_left"
     APP_DEAUTHORIZED = "app_deauthorized"  # a user removed a user-managed OAuth app
+    RECORDING_COMPLETED = "recording.completed"
+    SUMMARY_COMPLETED = "meeting.summary_completed"
     OTHER = "other"
 
 
@@ -53,6 +59,8 @@ _MEETING_EVENTS = frozenset(
         EventKind.MEETING_UPDATED,
         EventKind.PARTICIPANT_JOINED,
         EventKind.PARTICIPANT_LEFT,
+        EventKind.RECORDING_COMPLETED,
+        EventKind.SUMMARY_COMPLETED,
     }
 )
 _PARTICIPANT_EVENTS = frozenset({EventKind.PARTICIPANT_JOINED, EventKind.PARTICIPANT_LEFT})
@@ -255,11 +263,12 @@ def _meeting(obj: Mapping[str, Any]) -> EventMeeting:
             for o in occurrences
             if isinstance(o, Mapping) and o.get("occurrence_id") is not None
         )
+    # meeting.summary_completed names its meeting with a `meeting_` prefix.
     return EventMeeting(
-        id=_meeting_id(obj.get("id")),
-        uuid=_optional_str(obj.get("uuid")),
-        host_id=_optional_str(obj.get("host_id")),
-        topic=_optional_str(obj.get("topic")),
+        id=_meeting_id(obj.get("id", obj.get("meeting_id"))),
+        uuid=_optional_str(obj.get("uuid", obj.get("meeting_uuid"))),
+        host_id=_optional_str(obj.get("host_id", obj.get("meeting_host_id"))),
+        topic=_optional_str(obj.get("topic", obj.get("meeting_topic"))),
         type=_optional_int(obj.get("type"), "type"),
         start_time=_time(obj.get("start_time"), "start_time"),
         end_time=_time(obj.get("end_time"), "end_time"),

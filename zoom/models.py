@@ -98,6 +98,11 @@ class MeetingSettings:
     auto_recording: str | None = None  # "local", "cloud" or "none"
     alternative_hosts: tuple[str, ...] = ()  # Zoom emails
     jbh_time: int | None = None
+    # Registration (zoom/registrants.py): 0 = approved automatically, 1 = by the host,
+    # 2 = none (Zoom's default); for a series, registration_type 1 = once for every
+    # occurrence, 2 = for each occurrence (3 = once, choosing occurrences).
+    approval_type: int | None = None
+    registration_type: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = _drop_none(
@@ -111,6 +116,8 @@ class MeetingSettings:
                 "encryption_type": self.encryption_type,
                 "auto_recording": self.auto_recording,
                 "jbh_time": self.jbh_time,
+                "approval_type": self.approval_type,
+                "registration_type": self.registration_type,
             }
         )
         if self.alternative_hosts:

@@ -41,6 +41,8 @@ class ModalAsk:
     """A request already built from the modal's fields."""
 
     request: MeetingRequest
+    # Custom registration questions to set once the meeting exists (bot/flows/registration.py).
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.errors import Refused
-from bot.flows import live
+from bot.flows import live, registration
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, request_for, secured
 from bot.flows.services import CONNECT_FIRST, STORE_ERRORS, Services
@@ -279,8 +279,12 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         meeting,
         host,
         request,
-        meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+        {
+            **meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+            **registration.columns(request),
+        },
     )
+    notes.extend(await registration.after_create(services, created))
     message = render_new(
         services.settings,
         meeting,
@@ -288,6 +292,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         requester_id=ask.requester,
         show_passcode=prefs.post_passcode,
         now=created.now,
+        register=bool(registration.columns(request)),
     )
     # The meeting exists: from here it is always announced (posting retries, and keeps it in
     # the outbox across restarts), or the requester gets the link privately.

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from bot.flows import recordings
 from bot.posting import Poster, PostFailed
 from bot.render import move
 from bot.render.meeting import render_meeting
@@ -29,7 +30,7 @@ from bot.slack.workspaces import scope
 from bot.store import Store
 from bot.store.rows import iso, meeting_from_row, occurrences_json, recurrence_json
 from bot.times import parse_utc
-from zoom import EventKind, Occurrence, Recurrence, ZoomEvent
+from zoom import EventKind, Occurrence, Recurrence, ZoomClient, ZoomEvent
 
 log = logging.getLogger("zoombot.live")
 
@@ -122,12 +123,18 @@ class LiveMeetings:
     """Applies Zoom's events to stored meetings and their messages."""
 
     def __init__(
-        self, settings: Settings, store: Store, poster: Poster, calls: CallsHook | None = None
+        self,
+        settings: Settings,
+        store: Store,
+        poster: Poster,
+        calls: CallsHook | None = None,
+        zoom: ZoomClient | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.poster = poster
         self.calls = calls  # the Slack Call of each meeting (bot/flows/calls.py)
+        self.zoom = zoom  # for what an event asks of Zoom (a recording's summary)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def accept(self, event: ZoomEvent) -> None:
@@ -164,6 +171,8 @@ class LiveMeetings:
         meeting's status (started, ended, deleted) older by `event_ts` than the last one
         applied is ignored: Zoom does not deliver in order."""
         meeting_id = event.meeting_id
+        if event.kind in recordings.KINDS:  # replies in the thread: bot/flows/recordings.py
+            return await recordings.handle(self.settings, self.store, self.poster, self.zoom, event)
         if meeting_id is None or event.kind in (EventKind.OTHER, EventKind.URL_VALIDATION):
             return "ignored"
         # This process's lock, then every instance's (the store's): in that order always.

@@ -91,6 +91,7 @@ def listen(route: Callable[[Listener], Any], listener: Listener) -> None:
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach the services middleware and every listener zoombot has to `app`."""
     from bot.listeners import actions, buttons, commands, home, modal, people, shortcuts
+    from bot.listeners import registration as registering
 
     app.use(ProvideServices(services))
     commands.register(app, services.settings.command)
@@ -103,6 +104,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     from bot.listeners import move  # issue 15: Reschedule, Skip one…
 
     move.register(app)
+    registering.register(app)
 
 
 def log_done(

@@ -52,7 +52,9 @@ async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltC
             join_before_host=flows.settings.join_before_host,
             tz=await flows.requester_zone(user, fallback=submission.tz),
         )
-        return dataclasses.replace(ask, what=ModalAsk(request))
+        chosen = submission.registration
+        questions = chosen.questions if chosen else ()
+        return dataclasses.replace(ask, what=ModalAsk(request, questions=questions))
 
     ask = Ask(
         requester=user,

@@ -59,8 +59,9 @@ def render_new(
     requester_id: str,
     show_passcode: bool,
     now: datetime,
+    register: bool = False,
 ) -> messages.Message:
-    """The first post of a meeting just created."""
+    """The first post of a meeting just created (`register`: it requires registration)."""
     return messages.meeting_message(
         meeting,
         host_name=host_name,
@@ -68,6 +69,7 @@ def render_new(
         show_passcode=show_passcode,
         calendar=calendar_links(settings, meeting, show_passcode=show_passcode),
         **move.decorations(meeting, move.Changes(), now),
+        register=register,
     )
 
 
@@ -93,5 +95,6 @@ def render_meeting(
         state=state_from_row(row, participants),
         calendar=calendar_links(settings, meeting, show_passcode=show),
         **move.decorations(meeting, changes or move.Changes(), now),
+        register=bool(row.get("registration")),
     )
     return message if row.get("status") == "cancelled" else with_call(message, call_id)

@@ -291,6 +291,7 @@ def meeting_message(
     skipped: Collection[datetime] = (),
     moved_from: datetime | None = None,
     extra_buttons: Sequence[dict[str, Any]] = (),
+    register: bool = False,
 ) -> Message:
     """The one message posted in the channel about a meeting, in every state it goes
     through (posted, live, ended, cancelled): it is re-rendered from the store on each change.
@@ -303,6 +304,8 @@ def meeting_message(
     nor inside the join URL (its `pwd` parameter is dropped). The calendar links are the
     caller's: build them without it then. `skipped` of `next_starts` are struck through;
     `moved_from` adds "Moved from …"; `extra_buttons` go before Cancel (bot/render/move.py).
+    caller's: build them without it then. A meeting that requires registration (`register`)
+    shows a Register button instead of Join, and its join link nowhere.
     """
     meeting = shown_meeting(meeting, show_passcode=show_passcode)
     state = state or LiveState()
@@ -339,7 +342,9 @@ def meeting_message(
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]})
     if open_:
         buttons = [
-            _button(
+            _button("register_meeting", "Register", style="primary", value=str(meeting.id))
+            if register
+            else _button(
                 "join_meeting",
                 "Join",
                 style="primary",
@@ -373,7 +378,8 @@ def meeting_message(
         text = f"Zoom meeting ended: {topic}."
     else:
         live = " (live now)" if state.status == "live" else ""
-        text = f"Zoom meeting: {topic} ({when_words(meeting)}){live}. Join: {meeting.join_url}"
+        join = "Register to join" if register else f"Join: {meeting.join_url}"
+        text = f"Zoom meeting: {topic} ({when_words(meeting)}){live}. {join}"
     return {"text": text, "blocks": blocks}
 
 
@@ -436,6 +442,9 @@ ID); or press *Skip one…* on its message
 • `/zoom whoami` — which Zoom account hosts your meetings
 • `/zoom connect` — host your meetings on your own Zoom account (where an admin set it \
 up); `/zoom disconnect` — stop
+• `/zoom schedule Town hall` — then *Require registration*: people press *Register* and \
+get their own link (or wait for your *Approve* in the thread)
+• After a meeting, its recording (and, if turned on, its AI summary) is posted in its thread
 Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
 private confirmation says how each time was read. Every meeting gets a passcode and a \
 waiting room."""

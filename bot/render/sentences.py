@@ -56,6 +56,10 @@ NOT_DONE = {
     CANCEL: "The meeting was not cancelled.",
     LIST: "I could not list your meetings.",
 }
+# Registration (bot/flows/registration.py): the Register and Approve buttons.
+REGISTER, APPROVE = "register", "approve"
+NOT_DONE[REGISTER] = "You are not registered."
+NOT_DONE[APPROVE] = "Nobody was approved."
 NOT_DONE_CLAUSE = {
     CREATE: "nothing was created",
     CANCEL: "the meeting was not cancelled",
@@ -67,6 +71,8 @@ NOT_DONE[MOVE] = "The meeting was not moved."
 NOT_DONE[SKIP] = "Nothing was skipped."
 NOT_DONE_CLAUSE[MOVE] = "the meeting was not moved"
 NOT_DONE_CLAUSE[SKIP] = "nothing was skipped"
+NOT_DONE_CLAUSE[REGISTER] = "you are not registered"
+NOT_DONE_CLAUSE[APPROVE] = "nobody was approved"
 
 
 def _user_not_found(error: ZoomError, tz: str, now: datetime, op: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.preferences import DURATIONS
+from bot.render import registration
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
 from zoom.models import DAILY, MONTHLY, WEEKLY
 
@@ -85,6 +86,8 @@ class Submission:
     agenda: str
     options: frozenset[str]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # "Require registration" (bot/render/registration.py); None: no registration.
+    registration: registration.RegistrationChoice | None = None
     # Field errors found while reading (values Slack's own form cannot send), by block id.
     problems: dict[str, str] = field(default_factory=dict)
 
@@ -232,6 +235,7 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
         ),
         _input("agenda", "Agenda", agenda, optional=True),
         _input("options", "Options", options, optional=True),
+        *registration.modal_blocks(),
     ]
     return {
         "type": "modal",
@@ -342,6 +346,7 @@ def read_submission(view: dict[str, Any]) -> Submission:
         agenda=_text(_value(values, "agenda").get("value"), lines=True)[:1900],
         options=options,
         metadata=metadata,
+        registration=registration.read_choice(values),
         problems=problems,
     )
 
@@ -446,6 +451,13 @@ def meeting_from_submission(
         auto_recording="cloud" if "cloud_recording" in chosen else "none",
         alternative_hosts=alternative_hosts,
     )
+    chosen_registration = submission.registration
+    if chosen_registration is not None:
+        settings = dataclasses.replace(
+            settings,
+            approval_type=int(chosen_registration.approval),
+            registration_type=chosen_registration.registration_type(recurrence is not None),
+        )
     return MeetingRequest(
         topic=submission.topic,
         type=RECURRING if recurrence else SCHEDULED,

@@ -284,6 +284,34 @@ async def v7_slack_calls(conn: Any) -> None:
     )
 
 
+@migration
+async def v8_thread_posts_and_registrants(conn: Any) -> None:
+    """The SQLite store's v12: posts made once in a meeting's thread, the meeting's
+    registration settings and its registrants."""
+    await conn.execute(
+        """
+        ALTER TABLE meetings ADD COLUMN registration TEXT;
+        CREATE TABLE thread_posts (
+            post_key TEXT PRIMARY KEY,
+            meeting_id BIGINT,
+            ts TEXT,
+            posted_at DOUBLE PRECISION
+        );
+        CREATE TABLE registrants (
+            meeting_id BIGINT,
+            slack_user_id TEXT,
+            registrant_id TEXT,
+            status TEXT,
+            person_name TEXT,
+            created_at TEXT,
+            updated_at TEXT,
+            PRIMARY KEY (meeting_id, slack_user_id)
+        );
+        CREATE INDEX registrants_by_id ON registrants (meeting_id, registrant_id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -327,6 +355,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("cancelled_at", str),
         ("status_event_ts", int),
         ("workspace", str),
+        ("registration", str),
     ),
     "requests": (
         ("key", str),
@@ -435,6 +464,21 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("runs", int),
         ("registered_at", str),
         ("ended_at", str),
+    ),
+    "thread_posts": (
+        ("post_key", str),
+        ("meeting_id", int),
+        ("ts", str),
+        ("posted_at", float),
+    ),
+    "registrants": (
+        ("meeting_id", int),
+        ("slack_user_id", str),
+        ("registrant_id", str),
+        ("status", str),
+        ("person_name", str),
+        ("created_at", str),
+        ("updated_at", str),
     ),
 }
 

@@ -24,12 +24,17 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    thread_posts   what zoombot posted once in a meeting's thread (a recording, a summary),
+                   by post key, with the reply's ts (v12)
+    registrants    Slack users who registered for a meeting through its Register button:
+                   Zoom's registrant id and status (v12); `meetings.registration` is the
+                   meeting's registration settings as JSON (v12)
     zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
     oauth_states   "Connect your Zoom" authorizations under way (v8)
     slack_installations  each workspace that installed zoombot through Slack OAuth (v9)
     slack_oauth_states   Slack install flows under way (v9)
     occurrence_changes  a meeting or one occurrence moved or skipped from Slack (v10)
-    slack_calls    the Slack Call registered for a meeting (call id, ended_at) (v9)
+    slack_calls    the Slack Call registered for a meeting (call id, ended_at) (v11)
 """
 
 from __future__ import annotations
@@ -321,6 +326,29 @@ def v11_slack_calls(db: sqlite_utils.Database) -> None:
         },
         pk="meeting_id",
     )
+
+
+@migration
+def v12_thread_posts_and_registrants(db: sqlite_utils.Database) -> None:
+    """Recordings and summaries posted once per meeting and recording (bot/flows/recordings.py);
+    registration (bot/flows/registration.py): the meeting's settings and its registrants."""
+    db["meetings"].add_column("registration", str)
+    db["thread_posts"].create(
+        {"post_key": str, "meeting_id": int, "ts": str, "posted_at": float}, pk="post_key"
+    )
+    db["registrants"].create(
+        {
+            "meeting_id": int,
+            "slack_user_id": str,
+            "registrant_id": str,
+            "status": str,
+            "person_name": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("meeting_id", "slack_user_id"),
+    )
+    db.execute("CREATE INDEX registrants_by_id ON registrants(meeting_id, registrant_id)")
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

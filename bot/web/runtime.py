@@ -365,7 +365,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     with without_env("SLACK_BOT_TOKEN"):
         bolt = bolt_app(settings, slack_session, authorization, oauth)
     register_all(bolt, services)
-    live = LiveMeetings(settings, store, poster, calls=services.calls)
+    live = LiveMeetings(settings, store, poster, calls=services.calls, zoom=zoom)
     runtime = Runtime(
         settings, store, zoom, slack, services, bolt, live=live, authorization=authorization
     )

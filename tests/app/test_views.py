@@ -50,6 +50,9 @@ def test_modal_has_every_field_and_carries_its_metadata():
         "alt_hosts",
         "agenda",
         "options",
+        "registration",
+        "registration_each",
+        "registration_questions",
     }
     assert blocks["topic"]["element"]["initial_value"] == "Retro"
     assert blocks["start"]["element"]["type"] == "datetimepicker"

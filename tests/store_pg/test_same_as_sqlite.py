@@ -158,6 +158,27 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
     await rec("k4", "request", "command:K4")
     await rec("by requester", "meetings_by", "U1")
     await rec("by nobody", "meetings_by", "U404")
+    # posts made once in a thread; registrants (bot/flows/recordings.py, registration.py)
+    await rec("no thread post", "thread_post", "recording:81234567890:u1")
+    await rec("thread post", "record_thread_post", "recording:81234567890:u1", 81234567890, "1.2")
+    await rec("post again", "record_thread_post", "recording:81234567890:u1", 81234567890, "1.3")
+    await rec("thread post read", "thread_post", "recording:81234567890:u1")
+    await rec("no registrant", "registrant", 81234567890, "U1")
+    await rec(
+        "register",
+        "save_registrant",
+        81234567890,
+        "U1",
+        registrant_id="r1",
+        status="pending",
+        person_name="Ana",
+    )
+    await rec("approve", "save_registrant", 81234567890, "U1", status="approved")
+    await rec("registrant", "registrant", 81234567890, "U1")
+    await rec("registrant by id", "registrant_by_id", 81234567890, "r1")
+    await rec("no registrant by id", "registrant_by_id", 81234567890, "r2")
+    await rec("registration", "update_meeting", 81234567890, registration='{"approval_type":1}')
+    await rec("meeting with registration", "meeting", 81234567890)
     await rec("unsettled with a created one", "unsettled_creates", "me")
     # the outbox
     message = {"text": "Design review", "blocks": [{"type": "section"}]}

@@ -143,11 +143,42 @@ def test_participant_left_is_the_same_person_as_joined() -> None:
 
 
 def test_an_event_zoombot_does_not_handle_is_other() -> None:
-    event = parse_event(raw("recording.completed"))
+    body = json.loads(raw("recording.completed"))
+    body["event"] = "recording.transcript_completed"
+    event = parse_event(body)
     assert event.kind is EventKind.OTHER
-    assert event.event == "recording.completed"
+    assert event.event == "recording.transcript_completed"
     assert event.meeting is None  # not read: the app only acknowledges it
     assert event.raw["payload"]["object"]["topic"] == "Design review"
+
+
+def test_recording_completed_names_its_meeting_and_keeps_the_share_url_in_raw() -> None:
+    event = parse_event(raw("recording.completed"))
+    assert event.kind is EventKind.RECORDING_COMPLETED
+    assert event.meeting is not None and event.meeting.topic == "Design review"
+    assert isinstance(event.meeting_id, int)
+    assert event.raw["payload"]["object"]["recording_files"] == []
+
+
+def test_summary_completed_reads_the_meeting_prefixed_names() -> None:
+    event = parse_event(
+        {
+            "event": "meeting.summary_completed",
+            "event_ts": 1,
+            "payload": {
+                "account_id": "a",
+                "object": {
+                    "meeting_id": 81234567890,
+                    "meeting_uuid": "/ab//c==",
+                    "meeting_host_id": "h",
+                    "meeting_topic": "Retro",
+                },
+            },
+        }
+    )
+    assert event.kind is EventKind.SUMMARY_COMPLETED
+    assert event.meeting_id == 81234567890 and event.meeting is not None
+    assert event.meeting.uuid == "/ab//c==" and event.meeting.topic == "Retro"
 
 
 def test_an_unknown_event_needs_only_a_name() -> None:

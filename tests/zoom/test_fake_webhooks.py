@@ -278,7 +278,8 @@ def test_a_body_for_a_meeting_the_fake_does_not_hold(fake: FakeZoom) -> None:
     assert event.meeting is not None and event.meeting.topic == "Someone else's"
     assert event.participant is not None and event.participant.user_name == "Lin"
     assert event.participant.join_time is not None
-    assert parse_event(fake.event_body("recording.completed")).kind is EventKind.OTHER
+    assert parse_event(fake.event_body("recording.transcript_completed")).kind is EventKind.OTHER
+    assert parse_event(fake.event_body("recording.completed")).kind is EventKind.RECORDING_COMPLETED
 
 
 def test_lifecycle_calls_need_a_meeting_the_fake_holds(fake: FakeZoom) -> None:

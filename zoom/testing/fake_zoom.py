@@ -65,6 +65,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
+from zoom.testing import fake_registrants
 from zoom.testing.server import LoopbackServer
 from zoom.testing.user_grants import UserGrants
 from zoom.testing.websocket import EventSockets
@@ -74,6 +75,11 @@ MEETINGS = "/users/{userId}/meetings"
 USER = "/users/{userId}"
 USERS = "/users"
 MEETING = "/meetings/{meetingId}"
+SUMMARY = "/meetings/{meetingUUID}/meeting_summary"
+REGISTRANTS = "/meetings/{meetingId}/registrants"
+REGISTRANT = "/meetings/{meetingId}/registrants/{registrantId}"
+REGISTRANT_STATUS = "/meetings/{meetingId}/registrants/status"
+REGISTRANT_QUESTIONS = "/meetings/{meetingId}/registrants/questions"
 TOKEN = "/oauth/token"  # noqa: S105 - a route, not a secret
 AUTHORIZE = "/oauth/authorize"
 REVOKE = "/oauth/revoke"
@@ -88,9 +94,27 @@ _ROUTE_SCOPES = {
     ("DELETE", MEETING): ("meeting:write:admin", "meeting:write"),
     ("GET", USER): ("user:read:admin", "user:read"),
     ("GET", USERS): ("user:read:admin",),
+    ("GET", SUMMARY): ("meeting_summary:read:admin", "meeting_summary:read"),
+    ("POST", REGISTRANTS): ("meeting:write:admin", "meeting:write"),
+    ("GET", REGISTRANT): ("meeting:read:admin", "meeting:read"),
+    ("PUT", REGISTRANT_STATUS): ("meeting:write:admin", "meeting:write"),
+    ("PATCH", REGISTRANT_QUESTIONS): ("meeting:write:admin", "meeting:write"),
 }
 
+_V2 = r"^(?P<prefix>(?:/[^/]+)*/v2)"
 _API_ROUTES = (
+    # A meeting UUID may hold "/" (the path arrives decoded once): matched before the rest.
+    (re.compile(_V2 + r"/meetings/(?P<meetingUUID>.+)/meeting_summary/?$"), SUMMARY),
+    (re.compile(_V2 + r"/meetings/(?P<meetingId>[^/]+)/registrants/?$"), REGISTRANTS),
+    (re.compile(_V2 + r"/meetings/(?P<meetingId>[^/]+)/registrants/status/?$"), REGISTRANT_STATUS),
+    (
+        re.compile(_V2 + r"/meetings/(?P<meetingId>[^/]+)/registrants/questions/?$"),
+        REGISTRANT_QUESTIONS,
+    ),
+    (
+        re.compile(_V2 + r"/meetings/(?P<meetingId>[^/]+)/registrants/(?P<registrantId>[^/]+)/?$"),
+        REGISTRANT,
+    ),
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/(?P<userId>[^/]+)/meetings/?$"), MEETINGS),
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/(?P<userId>[^/]+)/?$"), USER),
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/meetings/(?P<meetingId>[^/]+)/?$"), MEETING),
@@ -283,6 +307,11 @@ class FakeZoom:
         self._sent: list[dict[str, Any]] = []
         # The user-managed OAuth app ("Connect your Zoom"): zoom/testing/user_grants.py.
         self.grants = UserGrants(self)
+        # Registration and summaries (zoom/testing/fake_registrants.py).
+        self._registrants: dict[int, dict[str, dict[str, Any]]] = {}  # id -> registrant id -> …
+        self._questions: dict[int, dict[str, Any]] = {}
+        self._summaries: dict[str, dict[str, Any]] = {}  # meeting instance uuid -> summary
+        self._recordings: dict[int, dict[str, Any]] = {}  # meeting id -> the last recording
         # Bumped by every reset: work scheduled with `acted_after` before it is dropped.
         self._generation = getattr(self, "_generation", 0) + 1
         self._late: set[asyncio.Task[None]] = getattr(self, "_late", set())
@@ -471,7 +500,7 @@ class FakeZoom:
         key = int(meeting_id) if meeting_id is not None and str(meeting_id).isdigit() else None
         held = self._meetings.get(key) if key is not None else None
         live = self._live.get(key) if key is not None else None
-        numeric_id = event in ("meeting.deleted", "meeting.updated")
+        numeric_id = event in ("meeting.deleted", "meeting.updated", "recording.completed")
 
         if held is not None:
             base: dict[str, Any] = {
@@ -626,6 +655,57 @@ class FakeZoom:
             self._live.pop(meeting["id"], None)
             self._participants.pop(meeting["id"], None)
             return body
+
+    def complete_recording(
+        self, meeting_id: int, *, passcode: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """The meeting's cloud recording is ready: the `recording.completed` body, with a
+        `share_url` and the recording's `password` (`passcode`, default a random one);
+        `fields` as for `event_body` (`event_ts`, …)."""
+        with self._lock:
+            meeting = self._held(meeting_id)
+            recording = fake_registrants.recording_fields(self, meeting, passcode)
+            return self._event_body("recording.completed", meeting["id"], {**recording, **fields})
+
+    def complete_summary(
+        self,
+        meeting_id: int,
+        *,
+        overview: str = "We agreed on the plan.",
+        next_steps: tuple[str, ...] = ("Ana sends the notes",),
+        details: tuple[tuple[str, str], ...] = (("Plan", "The plan, discussed."),),
+        uuid: str | None = None,
+        event_ts: int | None = None,
+    ) -> dict[str, Any]:
+        """An AI Companion summary of the meeting's last run (or of the run `uuid`) is ready:
+        `GET /meetings/{uuid}/meeting_summary` answers it from now, and the
+        `meeting.summary_completed` body is returned."""
+        with self._lock:
+            meeting = self._held(meeting_id)
+            run = uuid or (self._live.get(meeting["id"]) or {}).get("uuid") or meeting["uuid"]
+            obj = fake_registrants.summary_body(
+                self,
+                meeting,
+                run,
+                overview,
+                list(next_steps),
+                [{"label": label, "summary": text} for label, text in details],
+            )
+            return {
+                "event": "meeting.summary_completed",
+                "event_ts": int(event_ts or _now_ms()),
+                "payload": {"account_id": self.account_id, "object": obj},
+            }
+
+    def registrants(self, meeting_id: int) -> list[dict[str, Any]]:
+        """The meeting's registrants as the fake holds them (status, email, join_url…)."""
+        with self._lock:
+            return [dict(p) for p in self._registrants.get(int(meeting_id), {}).values()]
+
+    def registrant_questions(self, meeting_id: int) -> dict[str, Any] | None:
+        """The questions last set by `PATCH …/registrants/questions`, or None."""
+        with self._lock:
+            return self._questions.get(int(meeting_id))
 
     def _held(self, meeting_id: int | str) -> dict[str, Any]:
         meeting = self._meetings.get(int(meeting_id))
@@ -932,7 +1012,7 @@ class FakeZoom:
                 self._authorize(headers, method, route)
                 if params.get("userId") == "me":
                     params = {**params, "userId": self._token_user(headers)}
-            if method in ("POST", "PATCH"):
+            if method in ("POST", "PATCH", "PUT"):
                 if not isinstance(body, dict):
                     raise _ZoomFailure(400, 300, "Request Body should be a valid JSON object.")
             with self._lock:
@@ -1220,6 +1300,11 @@ class FakeZoom:
         ("GET", MEETING): _get_meeting,
         ("PATCH", MEETING): _update_meeting,
         ("DELETE", MEETING): _delete_meeting,
+        ("GET", SUMMARY): fake_registrants.get_summary,
+        ("POST", REGISTRANTS): fake_registrants.add_registrant,
+        ("GET", REGISTRANT): fake_registrants.get_registrant,
+        ("PUT", REGISTRANT_STATUS): fake_registrants.set_status,
+        ("PATCH", REGISTRANT_QUESTIONS): fake_registrants.set_questions,
     }
 
 
@@ -1303,6 +1388,10 @@ def _validate_meeting(body: dict[str, Any], *, creating: bool) -> None:
         recording = settings.get("auto_recording")
         if recording is not None and recording not in ("local", "cloud", "none"):
             raise _validation("settings.auto_recording", "Invalid field.")
+        if settings.get("approval_type", 2) not in (0, 1, 2):
+            raise _validation("settings.approval_type", "Invalid field.")
+        if settings.get("registration_type", 1) not in (1, 2, 3):
+            raise _validation("settings.registration_type", "Invalid field.")
 
 
 # What Zoom changes of one occurrence (`PATCH /meetings/{id}?occurrence_id=…`).
