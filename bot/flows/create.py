@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.errors import Refused
-from bot.flows import live
+from bot.flows import live, reminders
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, request_for, secured
 from bot.flows.services import STORE_ERRORS, Services
@@ -281,6 +281,10 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         show_passcode=prefs.post_passcode,
         now=created.now,
     )
+    # Its reminder's to-do, written before the post: scheduled once the post has its ts.
+    await reminders.plan(
+        services, meeting, prefs.reminder if ask.reminder is None else ask.reminder
+    )
     # The meeting exists: from here it is always announced (posting retries, and keeps it in
     # the outbox across restarts), or the requester gets the link privately.
     ref = new_reference()
@@ -329,6 +333,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         channel=ask.channel,
         response_url=ask.response_url,
     )
+    await reminders.after_post(services, meeting.id)
     return Outcome(OutcomeKind.POSTED, meeting_id=meeting.id, extra={"via": posted.via})
 
 

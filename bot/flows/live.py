@@ -120,6 +120,25 @@ class LiveMeetings:
             log.exception("zoom event %s for meeting %s failed", event.event, event.meeting_id)
             return
         log.info("zoom event %s meeting=%s: %s", event.event, event.meeting_id, outcome)
+        if not outcome.startswith("ignored"):
+            await self._reminders_follow(event)
+
+    async def _reminders_follow(self, event: ZoomEvent) -> None:
+        """A meeting deleted in Zoom loses its scheduled reminder; one moved (or one of its
+        occurrences deleted) gets it for its new next start (bot/flows/reminders.py). Run
+        after the meeting's lock is released; never raises."""
+        from bot.flows import reminders
+
+        if event.meeting_id is None or event.meeting is None:
+            return
+        try:
+            if event.kind is EventKind.MEETING_DELETED and not event.meeting.occurrence_ids:
+                await reminders.delete_reminders(self, event.meeting_id)
+            elif event.kind in (EventKind.MEETING_DELETED, EventKind.MEETING_UPDATED):
+                if await self.store.reminder(event.meeting_id) is not None:
+                    await reminders.reschedule_reminders(self, event.meeting_id)
+        except Exception:
+            log.exception("meeting %s: reminder not brought up to date", event.meeting_id)
 
     async def handle(self, event: ZoomEvent) -> str:
         """Apply one event; returns what happened (for the log line).

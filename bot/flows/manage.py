@@ -7,7 +7,7 @@ import logging
 import re
 
 from bot.errors import Refused
-from bot.flows import live
+from bot.flows import live, reminders
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import Services
 from bot.posting import PostFailed
@@ -168,6 +168,8 @@ async def cancel(
                 )
             except PostFailed as failure:
                 log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
+            # Its scheduled reminder goes too (never raises).
+            await reminders.delete_reminders(services, meeting_id)
         await services.poster.tell(
             requester,
             messages.cancelled_message(meeting_id, topic, already_gone=gone),

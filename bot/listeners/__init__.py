@@ -90,7 +90,7 @@ def listen(route: Callable[[Listener], Any], listener: Listener) -> None:
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach the services middleware and every listener zoombot has to `app`."""
-    from bot.listeners import actions, buttons, commands, home, modal, people, shortcuts
+    from bot.listeners import actions, buttons, commands, home, modal, people, reminders, shortcuts
 
     app.use(ProvideServices(services))
     commands.register(app)
@@ -100,6 +100,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     buttons.register(app)
     home.register(app)
     people.register(app)
+    reminders.register(app)
 
 
 def log_done(

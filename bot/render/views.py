@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.preferences import DURATIONS
+from bot.render import reminders
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
 from zoom.models import DAILY, MONTHLY, WEEKLY
 
@@ -70,6 +71,8 @@ class ModalDefaults:
     options: frozenset[str] = frozenset()
     # The recurrence read from the text; with it, `repeat` may be AS_READ.
     recurrence: Recurrence | None = None
+    # The reminder override the form opens with (None: the person's default).
+    reminder: int | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
         ),
         _input("agenda", "Agenda", agenda, optional=True),
         _input("options", "Options", options, optional=True),
+        reminders.modal_block(defaults.reminder),
     ]
     return {
         "type": "modal",

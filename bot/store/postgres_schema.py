@@ -185,6 +185,32 @@ async def v3_instances(conn: Any) -> None:
     )
 
 
+@migration
+async def v_reminders(conn: Any) -> None:
+    """The SQLite store's `v_reminders`: reminders, preferences.reminder_minutes,
+    participants.name."""
+    await conn.execute(
+        """
+        CREATE TABLE reminders (
+            meeting_id BIGINT PRIMARY KEY,
+            minutes BIGINT,
+            state TEXT,
+            channel TEXT,
+            scheduled_message_id TEXT,
+            post_at DOUBLE PRECISION,
+            starts_at TEXT COLLATE "C",
+            check_at DOUBLE PRECISION,
+            broadcast_done BIGINT,
+            last_error TEXT,
+            updated_at TEXT
+        );
+        CREATE INDEX reminders_due ON reminders (check_at) WHERE state != 'done';
+        ALTER TABLE preferences ADD COLUMN reminder_minutes BIGINT;
+        ALTER TABLE participants ADD COLUMN name TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -273,6 +299,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("participant_key", str),
         ("joined_at", str),
         ("left_at", str),
+        ("name", str),  # v_reminders
     ),
     "zoom_deliveries": (("delivery_key", str), ("received_at", float)),
     "preferences": (
@@ -280,6 +307,20 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("duration", int),
         ("waiting_room", int),
         ("post_passcode", int),
+        ("updated_at", str),
+        ("reminder_minutes", int),  # v_reminders
+    ),
+    "reminders": (
+        ("meeting_id", int),
+        ("minutes", int),
+        ("state", str),
+        ("channel", str),
+        ("scheduled_message_id", str),
+        ("post_at", float),
+        ("starts_at", str),
+        ("check_at", float),
+        ("broadcast_done", int),
+        ("last_error", str),
         ("updated_at", str),
     ),
 }

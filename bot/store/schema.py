@@ -22,6 +22,9 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    reminders      a meeting's reminder: minutes before, the Slack scheduled message and when
+                   to look at it again (bot/flows/reminders.py); also preferences.reminder_minutes
+                   and participants.name (who joined, for the ended message)
 """
 
 from __future__ import annotations
@@ -217,6 +220,32 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["secrets"].create({"name": str, "value": bytes, "created_at": str}, pk="name")
     db["health"].create({"id": int, "checked_at": float}, pk="id")
     db["health"].insert({"id": 1, "checked_at": 0.0})
+
+
+@migration
+def v_reminders(db: sqlite_utils.Database) -> None:
+    """Reminders before meetings (bot/flows/reminders.py): one row per meeting, the reminder
+    of its next start, scheduled in Slack (`chat.scheduleMessage`); a person's reminder
+    preference; and the name of who joined (the ended message says who came)."""
+    db["reminders"].create(
+        {
+            "meeting_id": int,
+            "minutes": int,  # before the start; 0 = off
+            "state": str,  # pending | scheduled | done
+            "channel": str,
+            "scheduled_message_id": str,
+            "post_at": float,  # epoch seconds the scheduled message posts at
+            "starts_at": str,  # UTC ISO start it reminds of
+            "check_at": float,  # epoch seconds the reminders pass next looks at it
+            "broadcast_done": int,  # the first reminder (also to the channel) was scheduled
+            "last_error": str,
+            "updated_at": str,
+        },
+        pk="meeting_id",
+    )
+    db.execute("CREATE INDEX reminders_due ON reminders(check_at) WHERE state != 'done'")
+    db["preferences"].add_column("reminder_minutes", int)
+    db["participants"].add_column("name", str)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

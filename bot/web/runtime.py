@@ -125,6 +125,7 @@ class Runtime:
     def start_reconcile(self) -> None:
         """Settle, in the background, the creates an earlier run started and did not see
         through (it died or its stop's grace ran out mid-create): see bot/flows/reconcile.py."""
+        from bot.flows import reminders
         from bot.flows.reconcile import Reconciler
 
         reconciler = Reconciler(self.services, after=self.settings.reconcile_after)
@@ -133,6 +134,9 @@ class Runtime:
             # Again and again: a create another instance left when it died is leased to
             # nobody once its lease lapses (the SQLite store: only an earlier run's).
             while True:
+                # Reminders an earlier run planned and did not schedule, a series' next one
+                # (bot/flows/reminders.py: never raises).
+                await reminders.keep_up(self.services)
                 with contextlib.suppress(StoreUnavailable):
                     await reconciler.run()
                 await asyncio.sleep(self.retake_every)
