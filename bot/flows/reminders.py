@@ -34,7 +34,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -63,6 +63,10 @@ WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
 AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
 STARTS_LOOKED_AT = 50  # how many of a series' next starts are looked through
+
+
+# The wall clock (epoch seconds); tests of the pass set another.
+clock: Callable[[], float] = time.time
 
 
 class ReminderState(StrEnum):
@@ -132,7 +136,7 @@ async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> None
             meeting.id,
             minutes=max(0, int(minutes)),
             state=ReminderState.PENDING if minutes > 0 else ReminderState.DONE,
-            check_at=time.time(),
+            check_at=clock(),
             broadcast_done=0,
         )
     except Exception:
@@ -154,7 +158,7 @@ async def keep_up(parts: HasStoreAndPoster, now: float | None = None) -> int:
     to a series' next start, or ended. Returns how many were looked at. Never raises for a
     store or Slack failure."""
     try:
-        due = await parts.store.due_reminders(time.time() if now is None else now)
+        due = await parts.store.due_reminders(clock() if now is None else now)
     except StoreUnavailable as error:
         log.warning("reminders not read: %s", error)
         return 0
@@ -183,7 +187,7 @@ async def reschedule_reminders(
             return "not a meeting zoombot made"
         minutes = await _preferred_minutes(parts, stored.get("requester"))
         await parts.store.save_reminder(
-            meeting_id, minutes=minutes, state=ReminderState.PENDING, check_at=time.time()
+            meeting_id, minutes=minutes, state=ReminderState.PENDING, check_at=clock()
         )
     elif int(row.get("minutes") or 0) > 0:
         await parts.store.save_reminder(meeting_id, state=ReminderState.PENDING)
@@ -226,7 +230,7 @@ async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:
     scheduled_id, channel = row.get("scheduled_message_id"), row.get("channel")
     if not scheduled_id or not channel:
         return False
-    if float(row.get("post_at") or 0) <= time.time():
+    if float(row.get("post_at") or 0) <= clock():
         return False  # posted already: Slack no longer has it
     try:
         await checked(
@@ -258,7 +262,7 @@ async def _sync_held(
     parts: HasStoreAndPoster, meeting_id: int, row: Mapping[str, Any], *, force: bool
 ) -> str:
     store = parts.store
-    now_s = time.time()
+    now_s = clock()
     now = datetime.fromtimestamp(now_s, UTC)
     stored = await store.meeting(meeting_id)
     minutes = int(row.get("minutes") or 0)
