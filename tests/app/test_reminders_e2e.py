@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.app.live_support import make_meeting
-from tests.conftest import wait_until_idle
 from tests.app.support import eventually, posts_to, wait_created
 from tests.app.test_app_home import home_action, published
 from tests.app.test_modal_e2e import in_a_day, open_modal
+from tests.conftest import wait_until_idle
 from tests.fakes.app_process import AppProcess
 from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer
 from tests.fakes.slack_requests import SlackSender, view_submission
