@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.posting import Poster, PostFailed
+from bot.render.followup import with_ended
 from bot.render.meeting import render_meeting
 from bot.settings import Settings
 from bot.store import Store
@@ -79,6 +80,8 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
         return False
     count = await store.participant_count(meeting_id)
     message = render_meeting(settings, meeting_from_row(row), row, count, datetime.now(UTC))
+    if row.get("status") == "ended":  # who joined, and the follow-up button
+        message = with_ended(message, row, await store.participant_names(meeting_id))
     await poster.update_message(row["channel"], row["message_ts"], message)
     return True
 
@@ -204,6 +207,8 @@ class LiveMeetings:
             if event.kind is EventKind.PARTICIPANT_JOINED:
                 when = iso(person.join_time or at)
                 await self.store.participant_joined(meeting_id, person.key, when)
+                if person.user_name:  # who joined, for the ended message
+                    await self.store.name_participant(meeting_id, person.key, person.user_name)
             else:
                 when = iso(person.leave_time or at)
                 await self.store.participant_left(meeting_id, person.key, when)

@@ -90,7 +90,17 @@ def listen(route: Callable[[Listener], Any], listener: Listener) -> None:
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach the services middleware and every listener zoombot has to `app`."""
-    from bot.listeners import actions, buttons, commands, home, modal, people, reminders, shortcuts
+    from bot.listeners import (
+        actions,
+        buttons,
+        commands,
+        followup,
+        home,
+        modal,
+        people,
+        reminders,
+        shortcuts,
+    )
 
     app.use(ProvideServices(services))
     commands.register(app)
@@ -101,6 +111,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     home.register(app)
     people.register(app)
     reminders.register(app)
+    followup.register(app)
 
 
 def log_done(
