@@ -414,6 +414,11 @@ alternative hosts, options)
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
+• Reminders: each scheduled meeting gets one in its thread 10 minutes before \
+(`/zoom tomorrow 3pm Review` → a reminder at 2:50pm); change it in my App Home tab \
+(off, 5, 10, 15, 30 min) or per meeting in `/zoom schedule`'s Reminder field
+• After a meeting ends, its message shows who joined and how long it ran, and \
+*Schedule a follow-up* opens the form filled in for a week later
 Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
 private confirmation says how each time was read. Every meeting gets a passcode and a \
 waiting room."""
