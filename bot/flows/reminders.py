@@ -279,7 +279,9 @@ async def _sync_held(
     channel = stored.get("channel")
     if not stored.get("message_ts") or not channel:
         made = parse_utc(stored.get("created_at"))
-        if made is not None and (now - made).total_seconds() > GIVE_UP_POST:
+        too_long = made is not None and (now - made).total_seconds() > GIVE_UP_POST
+        # Posted through a response_url (the bot is not in the channel): no thread to use.
+        if stored.get("state") == "posted" or too_long:
             await store.save_reminder(meeting_id, state=ReminderState.DONE)
             return "ended: the meeting's message was never posted where I can reply"
         await store.save_reminder(meeting_id, check_at=now_s + WAIT_FOR_POST)
