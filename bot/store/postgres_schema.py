@@ -186,8 +186,8 @@ async def v3_instances(conn: Any) -> None:
 
 
 @migration
-async def v_reminders(conn: Any) -> None:
-    """The SQLite store's `v_reminders`: reminders, preferences.reminder_minutes,
+async def v4_reminders(conn: Any) -> None:
+    """The SQLite store's `v8_reminders`: reminders, preferences.reminder_minutes,
     participants.name."""
     await conn.execute(
         """
@@ -299,7 +299,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("participant_key", str),
         ("joined_at", str),
         ("left_at", str),
-        ("name", str),  # v_reminders
+        ("name", str),  # v4_reminders
     ),
     "zoom_deliveries": (("delivery_key", str), ("received_at", float)),
     "preferences": (
@@ -308,7 +308,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("waiting_room", int),
         ("post_passcode", int),
         ("updated_at", str),
-        ("reminder_minutes", int),  # v_reminders
+        ("reminder_minutes", int),  # v4_reminders
     ),
     "reminders": (
         ("meeting_id", int),

@@ -22,7 +22,7 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
-    reminders      a meeting's reminder: minutes before, the Slack scheduled message and when
+    reminders      (v8) a meeting's reminder: minutes before, the Slack scheduled message and when
                    to look at it again (bot/flows/reminders.py); also preferences.reminder_minutes
                    and participants.name (who joined, for the ended message)
 """
@@ -223,7 +223,7 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def v_reminders(db: sqlite_utils.Database) -> None:
+def v8_reminders(db: sqlite_utils.Database) -> None:
     """Reminders before meetings (bot/flows/reminders.py): one row per meeting, the reminder
     of its next start, scheduled in Slack (`chat.scheduleMessage`); a person's reminder
     preference; and the name of who joined (the ended message says who came)."""
