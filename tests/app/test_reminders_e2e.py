@@ -201,3 +201,30 @@ def test_a_reminder_survives_a_restart_and_one_cut_short_is_scheduled_at_the_nex
         assert len(fake_slack.scheduled_messages()) == 3
     finally:
         process.stop()
+
+
+def test_a_reminder_scheduled_then_moved_then_deleted(app, sender, fake_slack, fake_zoom, person):
+    """The meeting moves in Zoom (`meeting.updated`; bot/flows/reminders.py's
+    `reschedule_reminders` is also the hook a move from Slack calls), then is cancelled."""
+    ana = person()
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "tomorrow 3pm Moving")
+    [first] = scheduled(fake_slack)
+    moved = (datetime.now(UTC) + timedelta(days=3)).replace(
+        hour=17, minute=30, second=0, microsecond=0
+    )
+    body = fake_zoom.event_body(
+        "meeting.updated", posted.meeting_id, start_time=moved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert fake_zoom.send_event(app.url + "/zoom/events", body).status_code == 200
+    want = int((moved - timedelta(minutes=10)).timestamp())
+
+    def moved_reminder() -> list[dict] | None:
+        found = fake_slack.scheduled_messages()
+        return found if [m["post_at"] for m in found] == [want] else None
+
+    [second] = eventually(moved_reminder, what="the reminder moved")
+    assert second["id"] != first["id"] and second["thread_ts"] == posted.ts
+    [deleted] = fake_slack.calls_to("chat.deleteScheduledMessage")
+    assert deleted.params["scheduled_message_id"] == first["id"]
+    sender.command(f"cancel {posted.meeting_id}", ana.slack_id)
+    eventually(lambda: fake_slack.scheduled_messages() == [], what="the reminder deleted")
