@@ -265,14 +265,10 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     if not meeting.password and passcode:
         meeting = dataclasses.replace(meeting, password=passcode)
     # With what the message is re-rendered from when Zoom says it started, ended, …
-    await record(
-        services,
-        ask,
-        meeting,
-        host,
-        request,
-        meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
-    )
+    columns = meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode)
+    if ask.people:  # for a follow-up's form (bot/flows/followup.py)
+        columns["people"] = json.dumps(list(ask.people))
+    await record(services, ask, meeting, host, request, columns)
     message = render_new(
         services.settings,
         meeting,

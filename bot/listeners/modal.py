@@ -64,6 +64,7 @@ async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltC
         response_url=response_url,
         response_url_until=until,
         reminder=reminder_views.modal_choice(view),
+        people=submission.alt_host_ids,
     )
     # Recorded before Bolt answers Slack (the form closes): never lost after that.
     work = await create.take(flows, ask, prepare=prepare)

@@ -5,6 +5,7 @@ Action id `schedule_followup` (value: the meeting id)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -71,10 +72,9 @@ def with_ended(
 def followup_defaults(
     row: Mapping[str, Any], names: Sequence[str], now: datetime, default_duration: int
 ) -> ModalDefaults:
-    """The follow-up form: the same topic, length, channel and options, a week after the
-    meeting's start (a series': the run that ended; another week at a time until it is
-    ahead of `now`), and an agenda naming
-    the meeting it follows and who joined it."""
+    """The follow-up form: the same topic, alternative hosts, length, channel and options, a
+    week after the meeting's start (a series': the run that ended; another week at a time
+    until it is ahead of `now`), and an agenda naming the meeting it follows and who joined."""
     # A one-off meeting's own (round) time; a series' run that just ended.
     scheduled = parse_utc(row.get("start_time"))
     ran = parse_utc(row.get("started_at"))
@@ -88,7 +88,12 @@ def followup_defaults(
     joined = [n for n in dict.fromkeys(names) if n]
     if joined:
         agenda += " Joined last time: " + ", ".join(joined[:30]) + "."
+    try:
+        people = json.loads(row.get("people") or "[]")
+    except ValueError:
+        people = []
     return ModalDefaults(
+        alt_hosts=tuple(p for p in people if isinstance(p, str))[:100],
         start=start,
         topic=topic[:200],
         duration=int(row.get("duration") or default_duration),

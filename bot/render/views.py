@@ -73,6 +73,8 @@ class ModalDefaults:
     recurrence: Recurrence | None = None
     # The reminder override the form opens with (None: the person's default).
     reminder: int | None = None
+    # The alternative hosts the form opens with (Slack user ids).
+    alt_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,11 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
         _input(
             "alt_hosts",
             "Alternative hosts",
-            {"type": "multi_users_select", "placeholder": _plain("People who can start it")},
+            {
+                "type": "multi_users_select",
+                "placeholder": _plain("People who can start it"),
+                **({"initial_users": list(defaults.alt_hosts)} if defaults.alt_hosts else {}),
+            },
             optional=True,
         ),
         _input("agenda", "Agenda", agenda, optional=True),

@@ -188,7 +188,7 @@ async def v3_instances(conn: Any) -> None:
 @migration
 async def v4_reminders(conn: Any) -> None:
     """The SQLite store's `v8_reminders`: reminders, preferences.reminder_minutes,
-    participants.name."""
+    participants.name, meetings.people."""
     await conn.execute(
         """
         CREATE TABLE reminders (
@@ -207,6 +207,7 @@ async def v4_reminders(conn: Any) -> None:
         CREATE INDEX reminders_due ON reminders (check_at) WHERE state != 'done';
         ALTER TABLE preferences ADD COLUMN reminder_minutes BIGINT;
         ALTER TABLE participants ADD COLUMN name TEXT;
+        ALTER TABLE meetings ADD COLUMN people TEXT;
         """
     )
 
@@ -253,6 +254,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("cancelled_by", str),
         ("cancelled_at", str),
         ("status_event_ts", int),
+        ("people", str),  # v4_reminders
     ),
     "requests": (
         ("key", str),

@@ -246,6 +246,7 @@ def v8_reminders(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX reminders_due ON reminders(check_at) WHERE state != 'done'")
     db["preferences"].add_column("reminder_minutes", int)
     db["participants"].add_column("name", str)
+    db["meetings"].add_column("people", str)  # JSON: Slack ids of its alternative hosts
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from tests.app.live_support import action_ids, make_meeting, wait_update
-from tests.app.support import wait_created
+from tests.app.live_support import Posted, action_ids, make_meeting, wait_update
+from tests.app.support import eventually, posts_to, wait_created
+from tests.app.test_modal_e2e import in_a_day, open_modal
+from tests.fakes.slack import DEFAULT_CHANNEL
 from tests.fakes.slack_requests import block_actions, view_submission
 
 
@@ -85,3 +87,39 @@ def test_a_follow_up_of_a_meeting_zoombot_forgot_is_a_private_sentence(
     fake_slack.wait_for(
         "chat.postEphemeral", lambda c: "no record of that meeting" in json.dumps(c.params)
     )
+
+
+def test_the_follow_up_keeps_the_alternative_hosts_chosen_in_the_form(
+    app, sender, fake_slack, fake_zoom, person
+):
+    ana, bo = person(), person()
+    view = open_modal(sender, fake_slack, ana.slack_id, "Planning")
+    payload = view_submission(
+        user=ana.slack_id,
+        view=view,
+        fill={
+            "topic": "Planning",
+            "start": in_a_day(),
+            "duration": "60",
+            "alt_hosts": [bo.slack_id],
+        },
+    )
+    assert sender.interactive(payload).status_code == 200
+    wait_created(fake_zoom)
+    meeting_id = int(next(iter(fake_zoom.meetings)))
+    post = eventually(lambda: posts_to(fake_slack, DEFAULT_CHANNEL), what="the post")[0]
+    eventually(  # the confirmation comes once the post's ts is stored
+        lambda: [r for r in fake_slack.responses() if "Created" in str(r.get("text"))],
+        what="the confirmation",
+    )
+    posted = Posted(meeting_id, DEFAULT_CHANNEL, post.answer["ts"], ana.slack_id)
+    end_with(fake_zoom, app.url + "/zoom/events", meeting_id, ["Bo"], 30)
+    ended = wait_update(fake_slack, posted, "Schedule a follow-up")
+    button = next(e for b in ended if b["type"] == "actions" for e in b["elements"])
+    opened = len(fake_slack.calls_to("views.open"))
+    click = block_actions(user=ana.slack_id, actions=[{**button, "block_id": "followup_actions"}])
+    assert sender.interactive(click).status_code == 200
+    eventually(lambda: len(fake_slack.calls_to("views.open")) > opened, what="the form")
+    blocks = {b.get("block_id"): b for b in fake_slack.last_view()["blocks"]}
+    assert blocks["alt_hosts"]["element"]["initial_users"] == [bo.slack_id]
+    assert blocks["duration"]["element"]["initial_option"]["value"] == "60"
