@@ -134,11 +134,11 @@ class Runtime:
             # Again and again: a create another instance left when it died is leased to
             # nobody once its lease lapses (the SQLite store: only an earlier run's).
             while True:
-                # Reminders an earlier run planned and did not schedule, a series' next one
-                # (bot/flows/reminders.py: never raises).
-                await reminders.keep_up(self.services)
                 with contextlib.suppress(StoreUnavailable):
                     await reconciler.run()
+                # Then reminders an earlier run planned and did not schedule, a series' next
+                # one (bot/flows/reminders.py: never raises): after telling people first.
+                await reminders.keep_up(self.services)
                 await asyncio.sleep(self.retake_every)
 
         self.reconcile_task = asyncio.create_task(again(), name="reconcile")

@@ -1194,7 +1194,12 @@ class FakeSlack:
             raise SlackError("time_in_past")
         if post_at > now + SCHEDULE_AHEAD:
             raise SlackError("time_too_far")
-        if len([m for m in self.scheduled.values() if m["channel"] == channel]) >= 30:
+        near = [
+            m
+            for m in self.scheduled.values()
+            if m["channel"] == channel and abs(m["post_at"] - post_at) < 300
+        ]
+        if len(near) >= 30:  # Slack: at most 30 in one channel within any 5 minutes
             raise SlackError("restricted_too_many")
         scheduled_id = new_id("Q", 10)
         message = {
