@@ -26,8 +26,8 @@ again. What callers may rely on:
 Each meeting's reminder is changed under its lock (this process's, then the store's), so
 the pass and a flow never schedule it twice. Callers must therefore NOT hold the meeting's
 `store.meeting_lock` (nor bot/flows/live.py's lock) when they call these: the locks are not
-reentrant. Call them after the block that updated the meeting. `services` needs only `.store` and `.poster`
-(bot/flows/live.py's LiveMeetings passes itself).
+reentrant. Call them after the block that updated the meeting. `services` needs only
+`.store` and `.poster` (bot/flows/live.py's LiveMeetings passes itself).
 """
 
 from __future__ import annotations

@@ -34,13 +34,19 @@ def joined_words(names: Sequence[str]) -> str:
 
 
 def ended_blocks(meeting_id: int, names: Sequence[str], lasted: str | None) -> list[dict[str, Any]]:
-    """What the ended message gains: who joined and how long it ran, and the follow-up
-    button."""
-    line = f":busts_in_silhouette: *Joined:* {joined_words(names)}"
+    """What the ended message gains: who joined and how long it ran (each when known: no
+    participant events may have come), and the follow-up button."""
+    parts = []
+    if any(n and n.strip() for n in names):
+        parts.append(f":busts_in_silhouette: *Joined:* {joined_words(names)}")
     if lasted:
-        line += f" · *Ran* {lasted}"
-    return [
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": line}]},
+        parts.append(f"*Ran* {lasted}")
+    blocks: list[dict[str, Any]] = []
+    if parts:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(parts)}]}
+        )
+    blocks.append(
         {
             "type": "actions",
             "block_id": "followup_actions",
@@ -52,8 +58,9 @@ def ended_blocks(meeting_id: int, names: Sequence[str], lasted: str | None) -> l
                     "value": str(meeting_id),
                 }
             ],
-        },
-    ]
+        }
+    )
+    return blocks
 
 
 def with_ended(
