@@ -14,6 +14,10 @@ from bot.settings import Settings
 
 # The default durations the Home tab offers (minutes).
 DURATIONS = (15, 30, 45, 60, 90, 120)
+# Reminders before a scheduled meeting (minutes; 0 = off) the Home tab and the modal offer,
+# and the default (bot/flows/reminders.py).
+REMINDERS = (0, 5, 10, 15, 30)
+DEFAULT_REMINDER = 10
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Preferences:
     waiting_room: bool
     post_passcode: bool
     own: frozenset[str] = frozenset()
+    # Minutes before a scheduled meeting its reminder is posted in the thread; 0 = off.
+    reminder: int = DEFAULT_REMINDER
 
 
 def preferences_from(settings: Settings, row: Mapping[str, Any] | None) -> Preferences:
@@ -39,6 +45,7 @@ def preferences_from(settings: Settings, row: Mapping[str, Any] | None) -> Prefe
     duration = row.get("duration")
     waiting_room = row.get("waiting_room")
     post_passcode = row.get("post_passcode")
+    reminder = row.get("reminder_minutes")
     return Preferences(
         duration=int(duration) if duration is not None else settings.default_duration,
         waiting_room=bool(waiting_room) if waiting_room is not None else settings.waiting_room,
@@ -46,4 +53,5 @@ def preferences_from(settings: Settings, row: Mapping[str, Any] | None) -> Prefe
             bool(post_passcode) if post_passcode is not None else settings.post_passcode
         ),
         own=own,
+        reminder=int(reminder) if reminder is not None else DEFAULT_REMINDER,
     )

@@ -70,6 +70,12 @@ class Ask:
     key_window: float | None = None
     # When `response_url` stops being valid (epoch seconds); None: 29 minutes from now.
     response_url_until: float | None = None
+    # Minutes before the start its reminder posts (the modal's override; 0 = none); None:
+    # the requester's preference (bot/flows/reminders.py).
+    reminder: int | None = None
+    # The Slack users chosen as alternative hosts (the modal), kept with the meeting for a
+    # follow-up (bot/flows/followup.py).
+    people: tuple[str, ...] = ()
 
 
 async def request_for(

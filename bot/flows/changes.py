@@ -7,7 +7,7 @@ requester, run the follow-up). A repeat of the same Slack request is caught by `
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -187,9 +187,16 @@ async def tell(
     await services.poster.tell(requester, message, channel=channel, response_url=response_url)
 
 
-async def run_followup(call: Any) -> None:
-    """A follow-up never undoes nor hides the change that was made: its failure is logged."""
-    try:
-        await call
-    except Exception:
-        log.exception("a follow-up of a move or skip failed")
+async def run_followup(services: Services, call: Coroutine[Any, Any, Any]) -> None:
+    """Run a follow-up (bot/flows/followups.py) in a task of its own, counted in flight: it
+    starts once the caller lets go of the meeting's locks (the reminders take them too, and
+    they are not reentrant), and never undoes nor hides the change that was made: its
+    failure is logged."""
+
+    async def run() -> None:
+        try:
+            await call
+        except Exception:
+            log.exception("a follow-up of a move or skip failed")
+
+    services.inflight.start(run(), name="followup")

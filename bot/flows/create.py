@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.errors import Refused
-from bot.flows import live, registration
+from bot.flows import live, registration, reminders
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, request_for, secured
 from bot.flows.services import CONNECT_FIRST, STORE_ERRORS, Services
@@ -273,17 +273,13 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     if not meeting.password and passcode:
         meeting = dataclasses.replace(meeting, password=passcode)
     # With what the message is re-rendered from when Zoom says it started, ended, …
-    await record(
-        services,
-        ask,
-        meeting,
-        host,
-        request,
-        {
-            **meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
-            **registration.columns(request),
-        },
-    )
+    columns = {
+        **meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+        **registration.columns(request),
+    }
+    if ask.people:  # for a follow-up's form (bot/flows/followup.py)
+        columns["people"] = json.dumps(list(ask.people))
+    await record(services, ask, meeting, host, request, columns)
     notes.extend(await registration.after_create(services, created))
     message = render_new(
         services.settings,
@@ -293,6 +289,10 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         show_passcode=prefs.post_passcode,
         now=created.now,
         register=bool(registration.columns(request)),
+    )
+    # Its reminder's to-do, written before the post: scheduled once the post has its ts.
+    await reminders.plan(
+        services, meeting, prefs.reminder if ask.reminder is None else ask.reminder
     )
     # The meeting exists: from here it is always announced (posting retries, and keeps it in
     # the outbox across restarts), or the requester gets the link privately.
@@ -342,6 +342,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         channel=ask.channel,
         response_url=ask.response_url,
     )
+    await reminders.after_post(services, meeting.id)
     if services.calls is not None and posted.ts:
         # After the post and the confirmation, never before them (bot/flows/calls.py).
         await services.calls.after_post(meeting.id)

@@ -1,6 +1,6 @@
-"""What else follows a meeting's move or cancellation (issue 15): the hook the move and skip
-flows call once the change is made in Zoom, stored and shown. Empty for now: the reminders
-(`chat.scheduleMessage`, branch `remind`) fill it to move or delete what they scheduled.
+"""What else follows a meeting's move or cancellation (issue 15): the hook the move, skip
+and cancel flows call once the change is made in Zoom, stored and shown: the meeting's
+scheduled reminder (bot/flows/reminders.py) follows its next start, or goes.
 
 Contract: called after the Zoom change succeeded and the store holds the new state (`meeting`
 is `meeting_from_row` of the updated row); never raises (a failure here must not undo or
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.flows import reminders
 from bot.flows.services import Services
 from zoom import Meeting
 
@@ -25,11 +26,15 @@ async def on_moved(
     """`meeting` now starts at `meeting.start_time` instead of `old_start`; with
     `occurrence_id`, only that occurrence of the series moved (to the start the store's
     `occurrence_changes` row for it says)."""
-    return None
+    await reminders.reschedule_reminders(services, meeting)
 
 
 async def on_cancelled(
     services: Services, meeting: Meeting, *, occurrence_id: str | None = None
 ) -> None:
-    """`meeting` was cancelled; with `occurrence_id`, only that occurrence was skipped."""
-    return None
+    """`meeting` was cancelled; with `occurrence_id`, only that occurrence was skipped (the
+    reminder then moves to the next start that is not skipped)."""
+    if occurrence_id is None:
+        await reminders.delete_reminders(services, meeting)
+    else:
+        await reminders.reschedule_reminders(services, meeting)

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from bot.flows import recordings
 from bot.posting import Poster, PostFailed
 from bot.render import move
+from bot.render.followup import with_ended
 from bot.render.meeting import render_meeting
 from bot.settings import Settings
 from bot.slack.workspaces import scope
@@ -112,6 +113,8 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
         changes,
         call_id=(call or {}).get("call_id"),
     )
+    if row.get("status") == "ended":  # who joined, and the follow-up button
+        message = with_ended(message, row, await store.participant_names(meeting_id))
     await poster.update_message(row["channel"], row["message_ts"], message)
     return True
 
@@ -162,6 +165,25 @@ class LiveMeetings:
             log.exception("zoom event %s for meeting %s failed", event.event, event.meeting_id)
             return
         log.info("zoom event %s meeting=%s: %s", event.event, event.meeting_id, outcome)
+        if not outcome.startswith("ignored"):
+            await self._reminders_follow(event)
+
+    async def _reminders_follow(self, event: ZoomEvent) -> None:
+        """A meeting deleted in Zoom loses its scheduled reminder; one moved (or one of its
+        occurrences deleted) gets it for its new next start (bot/flows/reminders.py). Run
+        after the meeting's lock is released; never raises."""
+        from bot.flows import reminders
+
+        if event.meeting_id is None or event.meeting is None:
+            return
+        try:
+            if event.kind is EventKind.MEETING_DELETED and not event.meeting.occurrence_ids:
+                await reminders.delete_reminders(self, event.meeting_id)
+            elif event.kind in (EventKind.MEETING_DELETED, EventKind.MEETING_UPDATED):
+                if await self.store.reminder(event.meeting_id) is not None:
+                    await reminders.reschedule_reminders(self, event.meeting_id)
+        except Exception:
+            log.exception("meeting %s: reminder not brought up to date", event.meeting_id)
 
     async def handle(self, event: ZoomEvent) -> str:
         """Apply one event; returns what happened (for the log line).
@@ -238,6 +260,8 @@ class LiveMeetings:
             if event.kind is EventKind.PARTICIPANT_JOINED:
                 when = iso(person.join_time or at)
                 await self.store.participant_joined(meeting_id, person.key, when)
+                if person.user_name:  # who joined, for the ended message
+                    await self.store.name_participant(meeting_id, person.key, person.user_name)
             else:
                 when = iso(person.leave_time or at)
                 await self.store.participant_left(meeting_id, person.key, when)

@@ -270,4 +270,6 @@ async def _cancelled_followup(services: Services, meeting_id: int) -> None:
 
     row = await services.store.meeting(meeting_id)
     if row is not None:
-        await changes.run_followup(followups.on_cancelled(services, meeting_from_row(row)))
+        await changes.run_followup(
+            services, followups.on_cancelled(services, meeting_from_row(row))
+        )

@@ -192,7 +192,7 @@ async def _move_meeting(
     else:
         answer = view.moved_message(moved, meeting.start_time, change.how)
     await tell(services, requester, answer, channel, response_url)
-    await run_followup(followups.on_moved(services, moved, meeting.start_time))
+    await run_followup(services, followups.on_moved(services, moved, meeting.start_time))
     return Outcome(OutcomeKind.MOVED, meeting_id=meeting.id)
 
 
@@ -264,9 +264,10 @@ async def _move_occurrence(
     answer = view.moved_message(shown, occurrence.start_time, change.how, occurrence=True)
     await tell(services, requester, answer, channel, response_url)
     await run_followup(
+        services,
         followups.on_moved(
             services, shown, occurrence.start_time, occurrence_id=occurrence.occurrence_id
-        )
+        ),
     )
     return Outcome(OutcomeKind.MOVED, "occurrence", meeting_id=meeting.id)
 

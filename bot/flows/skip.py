@@ -104,7 +104,7 @@ async def skip(
             followup = followups.on_cancelled(
                 services, meeting, occurrence_id=occurrence.occurrence_id
             )
-            await run_followup(followup)
+            await run_followup(services, followup)
             return Outcome(OutcomeKind.SKIPPED, meeting_id=meeting_id)
 
     return await guarded(services, requester, channel, response_url, work, sentences.SKIP)

@@ -90,7 +90,17 @@ def listen(route: Callable[[Listener], Any], listener: Listener) -> None:
 
 def register_all(app: AsyncApp, services: Services) -> None:
     """Attach the services middleware and every listener zoombot has to `app`."""
-    from bot.listeners import actions, buttons, commands, home, modal, people, shortcuts
+    from bot.listeners import (
+        actions,
+        buttons,
+        commands,
+        followup,
+        home,
+        modal,
+        people,
+        reminders,
+        shortcuts,
+    )
     from bot.listeners import registration as registering
 
     app.use(ProvideServices(services))
@@ -100,6 +110,8 @@ def register_all(app: AsyncApp, services: Services) -> None:
     actions.register(app)
     buttons.register(app)
     home.register(app)
+    reminders.register(app)
+    followup.register(app)
     people.register(app)
     from bot.listeners import move  # issue 15: Reschedule, Skip one…
 

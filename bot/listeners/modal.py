@@ -18,6 +18,7 @@ from bot.flows import create, modal
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, ModalAsk
 from bot.listeners import after_ack, clock, listen, log_done, payload, services
+from bot.render import reminders as reminder_views
 from bot.render import views
 
 
@@ -64,6 +65,8 @@ async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltC
         channel=submission.channel,
         response_url=response_url,
         response_url_until=until,
+        reminder=reminder_views.modal_choice(view),
+        people=submission.alt_host_ids,
     )
     # Recorded before Bolt answers Slack (the form closes): never lost after that.
     work = await create.take(flows, ask, prepare=prepare)

@@ -4,7 +4,7 @@
 ahead (or live); `home_view(...)` renders the Home tab for `views.publish`. Action ids:
 `cancel_meeting` (value: meeting id; with a confirmation), `join_meeting` (a link),
 `pref_duration` (static_select, value: minutes), `pref_options` (checkboxes, values
-`waiting_room` and `post_passcode`).
+`waiting_room` and `post_passcode`), `pref_reminder` (static_select, bot/render/reminders.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.preferences import DURATIONS, Preferences
-from bot.render import messages
+from bot.render import messages, reminders
 from bot.render.meeting import next_starts
 from bot.render.messages import RECURRING_TYPES
 from bot.store.rows import meeting_from_row
@@ -191,6 +191,7 @@ def home_view(
             "accessory": checkboxes,
         }
     )
+    blocks.append(reminders.home_block(prefs.reminder))
     blocks.append(
         _context(
             "Where you have not chosen, your workspace's defaults apply. Changes apply to the "

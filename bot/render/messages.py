@@ -437,6 +437,11 @@ also `/zoom move 812 3456 7890 to same time next week`
 • `/zoom skip standup dec 24` — skip one meeting of a series (a word of its topic, or its \
 ID); or press *Skip one…* on its message
 • `/zoom move 812 3456 7890 on dec 24 to 11am` — move one meeting of a series
+• Reminders: each scheduled meeting gets one in its thread 10 minutes before \
+(`/zoom tomorrow 3pm Review` → a reminder at 2:50pm); change it in my App Home tab \
+(off, 5, 10, 15, 30 min) or per meeting in `/zoom schedule`'s Reminder field
+• After a meeting ends, its message shows who joined and how long it ran, and \
+*Schedule a follow-up* opens the form filled in for a week later
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings

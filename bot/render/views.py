@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.preferences import DURATIONS
-from bot.render import registration
+from bot.render import registration, reminders
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
 from zoom.models import DAILY, MONTHLY, WEEKLY
 
@@ -71,6 +71,10 @@ class ModalDefaults:
     options: frozenset[str] = frozenset()
     # The recurrence read from the text; with it, `repeat` may be AS_READ.
     recurrence: Recurrence | None = None
+    # The reminder override the form opens with (None: the person's default).
+    reminder: int | None = None
+    # The alternative hosts the form opens with (Slack user ids).
+    alt_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,11 +234,16 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
         _input(
             "alt_hosts",
             "Alternative hosts",
-            {"type": "multi_users_select", "placeholder": _plain("People who can start it")},
+            {
+                "type": "multi_users_select",
+                "placeholder": _plain("People who can start it"),
+                **({"initial_users": list(defaults.alt_hosts)} if defaults.alt_hosts else {}),
+            },
             optional=True,
         ),
         _input("agenda", "Agenda", agenda, optional=True),
         _input("options", "Options", options, optional=True),
+        reminders.modal_block(defaults.reminder),
         *registration.modal_blocks(),
     ]
     return {

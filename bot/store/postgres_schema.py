@@ -312,6 +312,33 @@ async def v8_thread_posts_and_registrants(conn: Any) -> None:
     )
 
 
+@migration
+async def v9_reminders(conn: Any) -> None:
+    """The SQLite store's `v8_reminders`: reminders, preferences.reminder_minutes,
+    participants.name, meetings.people."""
+    await conn.execute(
+        """
+        CREATE TABLE reminders (
+            meeting_id BIGINT PRIMARY KEY,
+            minutes BIGINT,
+            state TEXT,
+            channel TEXT,
+            scheduled_message_id TEXT,
+            post_at DOUBLE PRECISION,
+            starts_at TEXT COLLATE "C",
+            check_at DOUBLE PRECISION,
+            broadcast_done BIGINT,
+            last_error TEXT,
+            updated_at TEXT
+        );
+        CREATE INDEX reminders_due ON reminders (check_at) WHERE state != 'done';
+        ALTER TABLE preferences ADD COLUMN reminder_minutes BIGINT;
+        ALTER TABLE participants ADD COLUMN name TEXT;
+        ALTER TABLE meetings ADD COLUMN people TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -356,6 +383,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("status_event_ts", int),
         ("workspace", str),
         ("registration", str),
+        ("people", str),  # v9_reminders
     ),
     "requests": (
         ("key", str),
@@ -404,6 +432,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("participant_key", str),
         ("joined_at", str),
         ("left_at", str),
+        ("name", str),  # v4_reminders
     ),
     "zoom_deliveries": (("delivery_key", str), ("received_at", float)),
     "preferences": (
@@ -411,6 +440,20 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("duration", int),
         ("waiting_room", int),
         ("post_passcode", int),
+        ("updated_at", str),
+        ("reminder_minutes", int),  # v4_reminders
+    ),
+    "reminders": (
+        ("meeting_id", int),
+        ("minutes", int),
+        ("state", str),
+        ("channel", str),
+        ("scheduled_message_id", str),
+        ("post_at", float),
+        ("starts_at", str),
+        ("check_at", float),
+        ("broadcast_done", int),
+        ("last_error", str),
         ("updated_at", str),
     ),
     "zoom_connections": (

@@ -22,6 +22,9 @@ Tables:
     participants   who is in a live meeting, by Zoom's participant key (v3)
     zoom_deliveries  Zoom webhook deliveries already handled, by delivery key (v3)
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
+    reminders      (v13) a meeting's reminder: minutes before, the Slack scheduled message and when
+                   to look at it again (bot/flows/reminders.py); also preferences.reminder_minutes
+                   and participants.name (who joined, for the ended message)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
     thread_posts   what zoombot posted once in a meeting's thread (a recording, a summary),
@@ -349,6 +352,33 @@ def v12_thread_posts_and_registrants(db: sqlite_utils.Database) -> None:
         pk=("meeting_id", "slack_user_id"),
     )
     db.execute("CREATE INDEX registrants_by_id ON registrants(meeting_id, registrant_id)")
+
+
+@migration
+def v13_reminders(db: sqlite_utils.Database) -> None:
+    """Reminders before meetings (bot/flows/reminders.py): one row per meeting, the reminder
+    of its next start, scheduled in Slack (`chat.scheduleMessage`); a person's reminder
+    preference; and the name of who joined (the ended message says who came)."""
+    db["reminders"].create(
+        {
+            "meeting_id": int,
+            "minutes": int,  # before the start; 0 = off
+            "state": str,  # pending | scheduled | done
+            "channel": str,
+            "scheduled_message_id": str,
+            "post_at": float,  # epoch seconds the scheduled message posts at
+            "starts_at": str,  # UTC ISO start it reminds of
+            "check_at": float,  # epoch seconds the reminders pass next looks at it
+            "broadcast_done": int,  # the first reminder (also to the channel) was scheduled
+            "last_error": str,
+            "updated_at": str,
+        },
+        pk="meeting_id",
+    )
+    db.execute("CREATE INDEX reminders_due ON reminders(check_at) WHERE state != 'done'")
+    db["preferences"].add_column("reminder_minutes", int)
+    db["participants"].add_column("name", str)
+    db["meetings"].add_column("people", str)  # JSON: Slack ids of its alternative hosts
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

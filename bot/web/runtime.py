@@ -127,6 +127,7 @@ class Runtime:
     def start_reconcile(self) -> None:
         """Settle, in the background, the creates an earlier run started and did not see
         through (it died or its stop's grace ran out mid-create): see bot/flows/reconcile.py."""
+        from bot.flows import reminders
         from bot.flows.reconcile import Reconciler
 
         reconciler = Reconciler(self.services, after=self.settings.reconcile_after)
@@ -137,6 +138,9 @@ class Runtime:
             while True:
                 with contextlib.suppress(StoreUnavailable):
                     await reconciler.run()
+                # Then reminders an earlier run planned and did not schedule, a series' next
+                # one (bot/flows/reminders.py: never raises): after telling people first.
+                await reminders.keep_up(self.services)
                 await asyncio.sleep(self.retake_every)
 
         self.reconcile_task = asyncio.create_task(again(), name="reconcile")

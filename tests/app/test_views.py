@@ -50,6 +50,7 @@ def test_modal_has_every_field_and_carries_its_metadata():
         "alt_hosts",
         "agenda",
         "options",
+        "reminder",  # bot/render/reminders.py: the per-meeting override
         "registration",
         "registration_each",
         "registration_questions",

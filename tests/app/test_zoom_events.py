@@ -105,8 +105,9 @@ def test_ended_shows_how_long_it_lasted_and_the_join_button_goes(
     )
     ended = wait_update(fake_slack, posted, "*Ended*")
     assert "lasted 42 minutes" in json.dumps(ended)
-    assert action_ids(ended) == []
-    assert action_ids(current_blocks(fake_slack, posted)) == []
+    # Only the follow-up button stays (tests/app/test_followup_e2e.py).
+    assert action_ids(ended) == ["schedule_followup"]
+    assert action_ids(current_blocks(fake_slack, posted)) == ["schedule_followup"]
 
 
 def test_deleted_in_zoom_shows_cancelled(sender, fake_slack, fake_zoom, person, events_url):

@@ -70,6 +70,7 @@ RESPONSE_URL_LIFETIME = 30 * 60.0
 MAX_TEXT = 40_000
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+SCHEDULE_AHEAD = 120 * 86400.0  # chat.scheduleMessage: at most 120 days ahead
 
 # Slack's request-URL payloads carry ids of this shape; anything goes in the fake, but realistic
 # ids catch code that assumes a length or a prefix.
@@ -412,6 +413,9 @@ class FakeSlack:
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
             "chat.getPermalink": self._chat_get_permalink,
+            "chat.scheduleMessage": self._chat_schedule_message,
+            "chat.deleteScheduledMessage": self._chat_delete_scheduled_message,
+            "chat.scheduledMessages.list": self._chat_scheduled_messages_list,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_push,
@@ -478,6 +482,8 @@ class FakeSlack:
         self.members: dict[str, set[str]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.ephemerals: list[dict[str, Any]] = []
+        # chat.scheduleMessage: scheduled_message_id -> {channel, post_at, text, blocks, ...}
+        self.scheduled: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
         self._view_stacks: dict[str, list[str]] = {}  # root view id -> stack of view ids
@@ -1220,6 +1226,94 @@ class FakeSlack:
             raise SlackError("cant_delete_message")
         del self.messages[(message["channel"], message["ts"])]
         return {"channel": message["channel"], "ts": message["ts"]}
+
+    def _chat_schedule_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Slack's chat.scheduleMessage: `post_at` (epoch seconds) must be in the future
+        (`time_in_past`) and at most 120 days ahead (`time_too_far`)."""
+        channel = self._writable_channel(params.get("channel"))
+        self._message_errors(params)
+        try:
+            post_at = int(float(str(params.get("post_at"))))
+        except ValueError:
+            raise SlackError("invalid_time") from None
+        now = time.time()
+        if post_at <= now:
+            raise SlackError("time_in_past")
+        if post_at > now + SCHEDULE_AHEAD:
+            raise SlackError("time_too_far")
+        near = [
+            m
+            for m in self.scheduled.values()
+            if m["channel"] == channel and abs(m["post_at"] - post_at) < 300
+        ]
+        if len(near) >= 30:  # Slack: at most 30 in one channel within any 5 minutes
+            raise SlackError("restricted_too_many")
+        scheduled_id = new_id("Q", 10)
+        message = {
+            "id": scheduled_id,
+            "channel": channel,
+            "post_at": post_at,
+            "date_created": int(now),
+            "text": params.get("text") or "",
+        }
+        for key in ("blocks", "thread_ts", "reply_broadcast", "metadata"):
+            if params.get(key) is not None:
+                message[key] = params[key]
+        self.scheduled[scheduled_id] = message
+        public = {
+            "type": "delayed_message",
+            "text": message["text"],
+            "bot_id": self.bot_id,
+            "team": self.team_id,
+            "user": self.bot_user_id,
+        }
+        return {
+            "channel": channel,
+            "scheduled_message_id": scheduled_id,
+            "post_at": post_at,
+            "message": public,
+        }
+
+    def _chat_delete_scheduled_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel") or "")
+        if channel not in self.channels:
+            raise SlackError("channel_not_found")
+        scheduled_id = str(params.get("scheduled_message_id") or "")
+        message = self.scheduled.get(scheduled_id)
+        if message is None or message["channel"] != channel:
+            raise SlackError("invalid_scheduled_message_id")
+        del self.scheduled[scheduled_id]
+        return {}
+
+    def _chat_scheduled_messages_list(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = params.get("channel")
+        listed = [
+            {
+                "id": m["id"],
+                "channel_id": m["channel"],
+                "post_at": m["post_at"],
+                "date_created": m["date_created"],
+                "text": m["text"],
+            }
+            for m in sorted(self.scheduled.values(), key=lambda m: m["post_at"])
+            if not channel or m["channel"] == channel
+        ]
+        return {"scheduled_messages": listed, "response_metadata": {"next_cursor": ""}}
+
+    def scheduled_messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The messages scheduled and not yet deleted (or posted), the soonest first."""
+        with self._lock:
+            return [
+                dict(m)
+                for m in sorted(self.scheduled.values(), key=lambda m: m["post_at"])
+                if channel is None or m["channel"] == channel
+            ]
+
+    def post_scheduled(self, scheduled_id: str) -> dict[str, Any]:
+        """Post a scheduled message now, as Slack does at its `post_at` (tests don't wait)."""
+        with self._lock:
+            message = self.scheduled.pop(scheduled_id)
+            return self._store_message(message["channel"], message)
 
     def _chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel") or "")

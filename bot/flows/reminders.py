@@ -1,0 +1,376 @@
+"""Reminders before scheduled meetings, scheduled in Slack (`chat.scheduleMessage`), so they
+post even while zoombot is down or restarting.
+
+One `reminders` row per meeting (bot/store): `minutes` before each start (0 = off), the
+Slack `scheduled_message_id` of the next start's reminder, its `post_at`, and `check_at`:
+when the reminders pass (`keep_up`, run at start and then every half minute) looks at it
+again. What callers may rely on:
+
+- `plan(services, meeting, minutes)` writes the row (state `pending`) BEFORE the meeting's
+  message is posted; `after_post(services, meeting_id)` schedules it once the post has its
+  ts (the reminder goes in that thread). If the process dies in between, the next start's
+  pass schedules it: the row is the durable to-do. Neither ever raises: a failure is a log
+  line and never breaks the post.
+- The first reminder of a meeting is also shown in the channel (`reply_broadcast`); a
+  series' later ones only in the thread. For a series, once a reminder's time has passed
+  the pass schedules the next start's (Slack schedules at most 120 days ahead: a later one
+  waits, `time_too_far` is retried the next day; a time already passed, `time_in_past`,
+  moves on to the next start, or for a one-off meeting ends it).
+- `delete_reminders(services, meeting)` deletes the scheduled message
+  (`chat.deleteScheduledMessage`; one already posted or gone is fine) and ends the row: the
+  cancel paths call it (bot/flows/manage.py, and a Zoom `meeting.deleted`).
+- `reschedule_reminders(services, meeting)` replaces the scheduled message with one for the
+  meeting's stored (new) start: call it after a move has updated the meeting's row.
+  `meeting` is a meeting id, a stored row or a `zoom.Meeting`.
+
+Each meeting's reminder is changed under its lock (this process's, then the store's), so
+the pass and a flow never schedule it twice. Callers must therefore NOT hold the meeting's
+`store.meeting_lock` (nor bot/flows/live.py's lock) when they call these: the locks are not
+reentrant. Call them after the block that updated the meeting. `services` needs only
+`.store` and `.poster` (bot/flows/live.py's LiveMeetings passes itself).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.errors import StoreUnavailable
+from bot.posting import Poster, PostFailed
+from bot.render.meeting import next_starts
+from bot.render.messages import RECURRING_TYPES
+from bot.render.reminders import reminder_message
+from bot.slack.failures import checked
+from bot.store import Store
+from bot.store.rows import iso, meeting_from_row
+from bot.times import parse_utc
+from zoom import INSTANT, Meeting
+
+log = logging.getLogger("zoombot.reminders")
+
+# A reminder whose time is closer than this is not scheduled (Slack refuses a post_at in the
+# past, and one a few seconds ahead may be by the time Slack reads it).
+MIN_LEAD = 60.0
+# Slack schedules at most 120 days ahead; a day is kept in hand.
+SLACK_AHEAD = timedelta(days=120)
+AHEAD = SLACK_AHEAD - timedelta(days=1)
+RETRY_AFTER = 300.0  # a failure that may pass (Slack down, rate limited)
+WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a minute
+GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
+AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
+STARTS_LOOKED_AT = 50  # how many of a series' next starts are looked through
+
+
+# The wall clock (epoch seconds); tests of the pass set another.
+clock: Callable[[], float] = time.time
+
+
+class ReminderState(StrEnum):
+    PENDING = "pending"  # to schedule (or reschedule) when `check_at` comes
+    SCHEDULED = "scheduled"  # in Slack; looked at again after it posted
+    DONE = "done"  # nothing more to remind of
+
+
+class HasStoreAndPoster(Protocol):
+    store: Store
+    poster: Poster
+
+
+_held: dict[int, tuple[asyncio.Lock, int]] = {}  # meeting id -> (lock, holders and waiters)
+
+
+@contextlib.asynccontextmanager
+async def _lock(parts: HasStoreAndPoster, meeting_id: int) -> AsyncIterator[None]:
+    lock, users = _held.get(meeting_id, (asyncio.Lock(), 0))
+    _held[meeting_id] = (lock, users + 1)
+    try:
+        async with lock, parts.store.meeting_lock(meeting_id):
+            yield
+    finally:
+        lock, users = _held[meeting_id]
+        if users <= 1:
+            del _held[meeting_id]
+        else:
+            _held[meeting_id] = (lock, users - 1)
+
+
+def meeting_id_of(meeting: int | str | Mapping[str, Any] | Meeting) -> int:
+    """The Zoom id of a meeting given as an id, a stored row or a `zoom.Meeting`."""
+    if isinstance(meeting, Mapping):
+        return int(meeting["zoom_id"])
+    if isinstance(meeting, Meeting):
+        return int(meeting.id)
+    return int(meeting)
+
+
+def next_reminder(
+    meeting: Meeting, minutes: int, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """(start, post_at) of the next start whose reminder can still be scheduled (its time at
+    least MIN_LEAD ahead of `now`), or None."""
+    if minutes <= 0 or meeting.type == INSTANT:
+        return None
+    lead = timedelta(minutes=minutes)
+    earliest = now + timedelta(seconds=MIN_LEAD) + lead
+    if meeting.type in RECURRING_TYPES:
+        starts = next_starts(meeting, earliest, STARTS_LOOKED_AT)
+    else:
+        starts = [meeting.start_time] if meeting.start_time is not None else []
+    for start in starts:
+        if start >= earliest:
+            return start, start - lead
+    return None
+
+
+async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> None:
+    """Write the meeting's reminder to-do before its message is posted (see the module
+    docstring). Instant meetings get none. Never raises."""
+    if meeting.type == INSTANT:
+        return
+    try:
+        await parts.store.save_reminder(
+            meeting.id,
+            minutes=max(0, int(minutes)),
+            state=ReminderState.PENDING if minutes > 0 else ReminderState.DONE,
+            check_at=clock(),
+            broadcast_done=0,
+        )
+    except Exception:
+        log.exception("meeting %s: reminder not planned", meeting.id)
+
+
+async def after_post(parts: HasStoreAndPoster, meeting_id: int) -> None:
+    """Schedule the meeting's reminder now that its message is posted. Never raises (the
+    reminders pass tries again what failed here)."""
+    try:
+        outcome = await sync(parts, meeting_id)
+        log.info("meeting %s reminder: %s", meeting_id, outcome)
+    except Exception:
+        log.exception("meeting %s: reminder not scheduled (the next pass tries again)", meeting_id)
+
+
+async def keep_up(parts: HasStoreAndPoster, now: float | None = None) -> int:
+    """The reminders pass: every reminder whose `check_at` has come is scheduled, moved on
+    to a series' next start, or ended. Returns how many were looked at. Never raises for a
+    store or Slack failure."""
+    try:
+        due = await parts.store.due_reminders(clock() if now is None else now)
+    except StoreUnavailable as error:
+        log.warning("reminders not read: %s", error)
+        return 0
+    for row in due:
+        meeting_id = int(row["meeting_id"])
+        try:
+            outcome = await sync(parts, meeting_id)
+        except Exception:
+            log.exception("meeting %s: reminder pass failed", meeting_id)
+            continue
+        log.info("meeting %s reminder: %s", meeting_id, outcome)
+    return len(due)
+
+
+async def reschedule_reminders(
+    parts: HasStoreAndPoster, meeting: int | str | Mapping[str, Any] | Meeting
+) -> str:
+    """The meeting moved (its stored row already says where): replace its scheduled
+    reminder with one for its next start. A meeting without a reminder row gets one from its
+    requester's preference. Returns what was done; never raises for Slack."""
+    meeting_id = meeting_id_of(meeting)
+    row = await parts.store.reminder(meeting_id)
+    if row is None:
+        stored = await parts.store.meeting(meeting_id)
+        if stored is None:
+            return "not a meeting zoombot made"
+        minutes = await _preferred_minutes(parts, stored.get("requester"))
+        await parts.store.save_reminder(
+            meeting_id, minutes=minutes, state=ReminderState.PENDING, check_at=clock()
+        )
+    elif int(row.get("minutes") or 0) > 0:
+        await parts.store.save_reminder(meeting_id, state=ReminderState.PENDING)
+    return await sync(parts, meeting_id, force=True)
+
+
+async def delete_reminders(
+    parts: HasStoreAndPoster, meeting: int | str | Mapping[str, Any] | Meeting
+) -> bool:
+    """The meeting is cancelled: delete its scheduled reminder in Slack and end the row.
+    True when a scheduled message was deleted. Never raises for Slack or the store."""
+    meeting_id = meeting_id_of(meeting)
+    try:
+        async with _lock(parts, meeting_id):
+            row = await parts.store.reminder(meeting_id)
+            if row is None:
+                return False
+            deleted = await _unschedule(parts, row)
+            await parts.store.save_reminder(
+                meeting_id, state=ReminderState.DONE, scheduled_message_id=None
+            )
+            return deleted
+    except StoreUnavailable as error:
+        log.warning("meeting %s: reminder not deleted: %s", meeting_id, error)
+        return False
+
+
+async def _preferred_minutes(parts: HasStoreAndPoster, requester: str | None) -> int:
+    from bot.preferences import DEFAULT_REMINDER
+
+    if not requester:
+        return DEFAULT_REMINDER
+    prefs = await parts.store.preferences(requester)
+    value = (prefs or {}).get("reminder_minutes")
+    return int(value) if value is not None else DEFAULT_REMINDER
+
+
+async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:
+    """Delete the row's scheduled message if it has not posted yet. True if deleted."""
+    scheduled_id, channel = row.get("scheduled_message_id"), row.get("channel")
+    if not scheduled_id or not channel:
+        return False
+    if float(row.get("post_at") or 0) <= clock():
+        return False  # posted already: Slack no longer has it
+    try:
+        await checked(
+            parts.poster.slack.chat_deleteScheduledMessage(
+                channel=channel, scheduled_message_id=scheduled_id
+            )
+        )
+    except PostFailed as failure:
+        # invalid_scheduled_message_id: posted or deleted already. Anything else: the
+        # reminder may still post; said in the log.
+        level = logging.INFO if failure.code == "invalid_scheduled_message_id" else logging.WARNING
+        log.log(level, "meeting %s: scheduled reminder not deleted: %s", row["meeting_id"], failure)
+        return False
+    return True
+
+
+async def sync(parts: HasStoreAndPoster, meeting_id: int, *, force: bool = False) -> str:
+    """Bring the meeting's reminder in line with its stored row: scheduled for its next start,
+    or ended. `force` replaces a scheduled one even for the same time (the text may have
+    changed). Returns what was done (for the log line)."""
+    async with _lock(parts, meeting_id):
+        row = await parts.store.reminder(meeting_id)
+        if row is None or row.get("state") == ReminderState.DONE:
+            return "none"
+        return await _sync_held(parts, meeting_id, row, force=force)
+
+
+async def _sync_held(
+    parts: HasStoreAndPoster, meeting_id: int, row: Mapping[str, Any], *, force: bool
+) -> str:
+    store = parts.store
+    now_s = clock()
+    now = datetime.fromtimestamp(now_s, UTC)
+    stored = await store.meeting(meeting_id)
+    minutes = int(row.get("minutes") or 0)
+    if (
+        stored is None
+        or minutes <= 0
+        or stored.get("status") == "cancelled"
+        or stored.get("state") == "cancelled"
+    ):
+        await _unschedule(parts, row)
+        await store.save_reminder(meeting_id, state=ReminderState.DONE, scheduled_message_id=None)
+        return "ended (off, cancelled or unknown)"
+    thread = stored.get("thread_ts") or stored.get("message_ts")
+    channel = stored.get("channel")
+    if not stored.get("message_ts") or not channel:
+        made = parse_utc(stored.get("created_at"))
+        too_long = made is not None and (now - made).total_seconds() > GIVE_UP_POST
+        # Posted through a response_url (the bot is not in the channel): no thread to use.
+        if stored.get("state") == "posted" or too_long:
+            await store.save_reminder(meeting_id, state=ReminderState.DONE)
+            return "ended: the meeting's message was never posted where I can reply"
+        await store.save_reminder(meeting_id, check_at=now_s + WAIT_FOR_POST)
+        return "waiting for the meeting's message"
+    meeting = meeting_from_row(stored)
+    target = next_reminder(meeting, minutes, now)
+    if target is None:
+        await _unschedule(parts, row)
+        await store.save_reminder(meeting_id, state=ReminderState.DONE, scheduled_message_id=None)
+        return "ended: no start ahead to remind of"
+    start, post_at = target
+    same = (
+        row.get("scheduled_message_id")
+        and row.get("state") == ReminderState.SCHEDULED
+        and abs(float(row.get("post_at") or 0) - post_at.timestamp()) < 1
+    )
+    if same and not force:
+        await store.save_reminder(meeting_id, check_at=post_at.timestamp() + AFTER_POST_AT)
+        return "already scheduled"
+    await _unschedule(parts, row)
+    if post_at > now + AHEAD:
+        await store.save_reminder(
+            meeting_id,
+            state=ReminderState.PENDING,
+            scheduled_message_id=None,
+            starts_at=iso(start),
+            post_at=post_at.timestamp(),
+            check_at=(post_at - AHEAD).timestamp() + 3600,
+        )
+        return "pending: more than 120 days ahead"
+    show = bool(stored.get("show_passcode"))
+    message = reminder_message(meeting, start, minutes, show_passcode=show)
+    broadcast = not row.get("broadcast_done")
+    try:
+        answer = await checked(
+            parts.poster.slack.chat_scheduleMessage(
+                channel=channel,
+                post_at=int(post_at.timestamp()),
+                text=message["text"],
+                blocks=message["blocks"],
+                thread_ts=thread,
+                reply_broadcast=broadcast,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        )
+    except PostFailed as failure:
+        return await _failed(parts, meeting_id, failure, now_s)
+    data = answer.data if isinstance(answer.data, dict) else {}
+    await store.save_reminder(
+        meeting_id,
+        state=ReminderState.SCHEDULED,
+        channel=str(data.get("channel") or channel),
+        scheduled_message_id=str(data.get("scheduled_message_id") or ""),
+        post_at=float(int(post_at.timestamp())),
+        starts_at=iso(start),
+        check_at=post_at.timestamp() + AFTER_POST_AT,
+        broadcast_done=1,
+        last_error=None,
+    )
+    return f"scheduled for {iso(post_at)}" + (" (also to the channel)" if broadcast else "")
+
+
+async def _failed(
+    parts: HasStoreAndPoster, meeting_id: int, failure: PostFailed, now_s: float
+) -> str:
+    """Slack refused to schedule: when to look again, or the end of it."""
+    code = failure.code or ""
+    if code == "time_in_past":
+        # The clocks differ or it took long: the next look picks the next start, if any.
+        check_at, state = now_s + MIN_LEAD, ReminderState.PENDING
+    elif code == "time_too_far":
+        check_at, state = now_s + 86400.0, ReminderState.PENDING
+    elif failure.retryable:
+        check_at, state = now_s + (failure.retry_after or RETRY_AFTER), ReminderState.PENDING
+    else:
+        # not_in_channel, channel_not_found, is_archived, invalid_auth…: for good.
+        check_at, state = now_s, ReminderState.DONE
+    await parts.store.save_reminder(
+        meeting_id,
+        state=state,
+        scheduled_message_id=None,
+        check_at=check_at,
+        last_error=failure.error[:200],
+    )
+    level = logging.INFO if state is ReminderState.PENDING else logging.WARNING
+    log.log(level, "meeting %s: Slack refused the reminder: %s", meeting_id, failure.error)
+    return f"not scheduled ({failure.error}); " + (
+        "trying again later" if state is ReminderState.PENDING else "given up"
+    )

@@ -1,0 +1,137 @@
+"""The reminders pass (bot/flows/reminders.py) against the fake Slack over HTTP, in process
+with the clock moved: a series' next reminder once one has posted (in the thread only),
+one too far ahead waits, Slack's `time_in_past` and a lost channel."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.flows import reminders
+from bot.posting import Poster
+from bot.store import SQLiteStore
+from bot.store.rows import iso, meeting_from_row, recurrence_json
+from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer
+from zoom import Recurrence
+from zoom.models import DAILY
+
+MEETING = 81234567890
+
+
+@dataclass
+class Parts:
+    store: SQLiteStore
+    poster: Poster
+
+
+@pytest.fixture
+async def parts(fake_slack, tmp_path: Path):
+    store = SQLiteStore(tmp_path / "zoombot.db")
+    slack = AsyncWebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url, timeout=5)
+    async with aiohttp.ClientSession() as http:
+        yield Parts(store, Poster(slack, http, store=store))
+    store.close()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [time.time()]
+    monkeypatch.setattr(reminders, "clock", lambda: now[0])
+    return now
+
+
+async def record(parts: Parts, start: datetime, *, daily: bool) -> None:
+    await parts.store.record_meeting(
+        {
+            "zoom_id": MEETING,
+            "topic": "Standup",
+            "type": 8 if daily else 2,
+            "start_time": iso(start),
+            "duration": 15,
+            "timezone": "UTC",
+            "recurrence": recurrence_json(
+                Recurrence(type=DAILY, repeat_interval=1, end_times=10) if daily else None
+            ),
+            "requester": "U0ANA",
+            "channel": DEFAULT_CHANNEL,
+            "message_ts": "1790000000.000100",
+            "join_url": f"https://zoom.example/j/{MEETING}",
+        }
+    )
+
+
+async def test_a_series_gets_the_next_starts_reminder_once_one_has_posted(fake_slack, parts, clock):
+    first = (datetime.now(UTC) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    await record(parts, first, daily=True)
+    meeting = meeting_from_row(await parts.store.meeting(MEETING))
+    await reminders.plan(parts, meeting, 10)
+    await reminders.after_post(parts, MEETING)
+    [one] = fake_slack.scheduled_messages()
+    assert one["post_at"] == int((first - timedelta(minutes=10)).timestamp())
+    assert one["reply_broadcast"] is True and one["thread_ts"] == "1790000000.000100"
+    assert await reminders.keep_up(parts) == 0  # nothing due yet
+    fake_slack.post_scheduled(one["id"])  # Slack posts it at its time
+    clock[0] = one["post_at"] + reminders.AFTER_POST_AT + 1
+    assert await reminders.keep_up(parts) == 1
+    [two] = fake_slack.scheduled_messages()
+    assert two["post_at"] == int((first + timedelta(days=1, minutes=-10)).timestamp())
+    assert two["reply_broadcast"] is False  # later ones only in the thread
+    assert fake_slack.calls_to("chat.deleteScheduledMessage") == []  # the posted one is gone
+
+
+async def test_a_reminder_more_than_120_days_ahead_waits(fake_slack, parts, clock):
+    start = datetime.now(UTC) + timedelta(days=200)
+    await record(parts, start, daily=False)
+    meeting = meeting_from_row(await parts.store.meeting(MEETING))
+    await reminders.plan(parts, meeting, 10)
+    await reminders.after_post(parts, MEETING)
+    assert fake_slack.calls_to("chat.scheduleMessage") == []
+    row = await parts.store.reminder(MEETING)
+    assert row["state"] == "pending"
+    assert row["check_at"] < (start - timedelta(days=100)).timestamp()
+
+
+async def test_slack_saying_time_in_past_is_tried_again_and_a_lost_channel_ends_it(
+    fake_slack, parts, clock
+):
+    start = datetime.now(UTC) + timedelta(hours=2)
+    await record(parts, start, daily=False)
+    meeting = meeting_from_row(await parts.store.meeting(MEETING))
+    await reminders.plan(parts, meeting, 10)
+    fake_slack.script(
+        "chat.scheduleMessage", SlackAnswer(body={"ok": False, "error": "time_in_past"})
+    )
+    await reminders.after_post(parts, MEETING)
+    row = await parts.store.reminder(MEETING)
+    assert row["state"] == "pending" and row["last_error"] == "time_in_past"
+    clock[0] += reminders.MIN_LEAD + 1
+    fake_slack.script(
+        "chat.scheduleMessage", SlackAnswer(body={"ok": False, "error": "channel_not_found"})
+    )
+    assert await reminders.keep_up(parts) == 1
+    assert (await parts.store.reminder(MEETING))["state"] == "done"
+    assert fake_slack.scheduled_messages() == []
+
+
+async def test_delete_and_reschedule(fake_slack, parts, clock):
+    start = datetime.now(UTC) + timedelta(hours=3)
+    await record(parts, start, daily=False)
+    meeting = meeting_from_row(await parts.store.meeting(MEETING))
+    await reminders.plan(parts, meeting, 15)
+    await reminders.after_post(parts, MEETING)
+    [one] = fake_slack.scheduled_messages()
+    # Moved an hour later (the mover updates the row, then calls the hook).
+    await parts.store.update_meeting(MEETING, start_time=iso(start + timedelta(hours=1)))
+    await reminders.reschedule_reminders(parts, {"zoom_id": MEETING})
+    [two] = fake_slack.scheduled_messages()
+    assert two["id"] != one["id"]
+    assert two["post_at"] == int((start + timedelta(minutes=45)).timestamp())
+    assert await reminders.delete_reminders(parts, MEETING) is True
+    assert fake_slack.scheduled_messages() == []
+    assert await reminders.delete_reminders(parts, MEETING) is False  # twice is fine
