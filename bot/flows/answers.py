@@ -56,6 +56,10 @@ class OutcomeKind(StrEnum):
     HOME_PUBLISHED = "home published"
     HOME_NOT_PUBLISHED = "home not published"
     PROFILE_UPDATED = "profile updated"
+    JOIN_POSTED = "join posted"  # /zoom join (bot/flows/join.py)
+    ROOM_POSTED = "personal room posted"  # /zoom me
+    ASKED = "asked about hours"  # outside someone's working hours (bot/flows/people.py)
+    SLOTS = "slots offered"
 
 
 @dataclass

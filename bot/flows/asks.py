@@ -68,6 +68,10 @@ class Ask:
     key_window: float | None = None
     # When `response_url` stops being valid (epoch seconds); None: 29 minutes from now.
     response_url_until: float | None = None
+    # Slack ids of the people the request invited (mentioned in the channel message), and
+    # notes for the private confirmation (each person's local time): bot/flows/people.py.
+    invited: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 async def request_for(

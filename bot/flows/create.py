@@ -147,6 +147,7 @@ async def create(services: Services, ask: Ask) -> Outcome:
     now = services.clock()
     profile = await services.hosts.profile(ask.requester)
     request, guesses, notes = await request_for(services, ask, profile, now)
+    notes = [*ask.notes, *notes]
     starts = request.starts_at()
     if request.type != INSTANT and starts is not None and starts < now - timedelta(minutes=1):
         raise Refused(
@@ -271,7 +272,10 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         meeting,
         host,
         request,
-        meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+        {
+            **meeting_columns(meeting, host_name=host.name, show_passcode=prefs.post_passcode),
+            **({"invited": " ".join(ask.invited)} if ask.invited else {}),
+        },
     )
     message = render_new(
         services.settings,
@@ -280,6 +284,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         requester_id=ask.requester,
         show_passcode=prefs.post_passcode,
         now=created.now,
+        invited=ask.invited,
     )
     # The meeting exists: from here it is always announced (posting retries, and keeps it in
     # the outbox across restarts), or the requester gets the link privately.

@@ -100,6 +100,9 @@ def register_all(app: AsyncApp, services: Services) -> None:
     buttons.register(app)
     home.register(app)
     people.register(app)
+    from bot.listeners import people_time
+
+    people_time.register(app)
 
 
 def log_done(

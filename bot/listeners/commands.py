@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.flows import create, manage, modal
+from bot.flows import create, join, manage, modal, people
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, TextAsk
 from bot.flows.manage import parse_meeting_id
@@ -31,6 +31,10 @@ def subcommand(text: str) -> tuple[str | None, str]:
     if sub == "cancel" and parse_meeting_id(rest) is not None:
         return sub, rest
     if sub in {"help", "list", "whoami", "cancel"} and not mentions_time(rest):
+        return sub, rest
+    if sub == "join" and (join.parse_target(rest) is not None or not mentions_time(rest)):
+        return sub, rest
+    if sub == "me" and not rest:
         return sub, rest
     if sub == "link":
         # What follows must start with a mention (`<@U…>`, `<!here>`) or an email (typed, or
@@ -73,9 +77,16 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
             logged("command:schedule", user, channel, started, clock(), outcome),
         )
         return
-    if sub in {"list", "cancel", "link", "whoami"}:
+    if sub in {"list", "cancel", "link", "whoami", "join", "me"} or (
+        sub is None and text.lower() in {"", "now"} and await join.uses_personal_room(flows, user)
+    ):
         await ack()
-        if sub == "list":
+        if sub == "join":
+            outcome = join.post_join(flows, user, rest, channel, response_url)
+        elif sub in {"me", None}:
+            sub = sub or "now"
+            outcome = join.post_personal_room(flows, user, channel, response_url)
+        elif sub == "list":
             outcome = manage.list_meetings(flows, user, response_url, channel)
         elif sub == "cancel":
             outcome = manage.cancel(flows, user, rest, response_url, channel)
@@ -91,6 +102,21 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         return
 
     await ack(text=CREATING)
+    if people.has_mentions(text):
+        # Named people: their local times, and a question first if outside their hours.
+        words, invited = people.split_mentions(text)
+        ask = Ask(
+            requester=user,
+            key=f"command:{body.get('trigger_id') or started}",
+            kind="command",
+            channel=channel,
+            what=TextAsk(words),
+            response_url=response_url,
+            invited=people.invited_of(user, invited),
+        )
+        work = await people.take(flows, ask)
+        after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
+        return
     ask = Ask(
         requester=user,
         key=f"command:{body.get('trigger_id') or started}",

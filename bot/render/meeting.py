@@ -58,8 +58,9 @@ def render_new(
     requester_id: str,
     show_passcode: bool,
     now: datetime,
+    invited: tuple[str, ...] = (),
 ) -> messages.Message:
-    """The first post of a meeting just created."""
+    """The first post of a meeting just created (`invited`: Slack ids it mentions)."""
     return messages.meeting_message(
         meeting,
         host_name=host_name,
@@ -67,6 +68,7 @@ def render_new(
         show_passcode=show_passcode,
         calendar=calendar_links(settings, meeting, show_passcode=show_passcode),
         next_starts=next_starts(meeting, now),
+        invited=invited,
     )
 
 
@@ -88,4 +90,5 @@ def render_meeting(
         state=state_from_row(row, participants),
         calendar=calendar_links(settings, meeting, show_passcode=show),
         next_starts=next_starts(meeting, now),
+        invited=tuple((row.get("invited") or "").split()),
     )

@@ -288,6 +288,7 @@ def meeting_message(
     state: LiveState | None = None,
     calendar: CalendarLinks | None = None,
     next_starts: Sequence[datetime] = (),
+    invited: Sequence[str] = (),
 ) -> Message:
     """The one message posted in the channel about a meeting, in every state it goes
     through (posted, live, ended, cancelled): it is re-rendered from the store on each change.
@@ -325,6 +326,11 @@ def meeting_message(
     if status:
         blocks.append(_context(status))
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]})
+    if invited:
+        # Slack user ids only (`U…`/`W…`): a mention of a person, never @channel or @here.
+        ids = [u for u in invited if re.fullmatch(r"[UW][A-Z0-9]{2,20}", u)]
+        if ids:
+            blocks.append(_context("With " + " ".join(f"<@{u}>" for u in ids)))
     if open_:
         buttons = [
             _button(

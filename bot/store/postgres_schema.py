@@ -185,6 +185,19 @@ async def v3_instances(conn: Any) -> None:
     )
 
 
+@migration
+async def v4_people(conn: Any) -> None:
+    """The SQLite store's v8: personal-room and working-hours preferences, invited people."""
+    await conn.execute(
+        """
+        ALTER TABLE preferences ADD COLUMN use_pmi BIGINT;
+        ALTER TABLE preferences ADD COLUMN work_start TEXT;
+        ALTER TABLE preferences ADD COLUMN work_end TEXT;
+        ALTER TABLE meetings ADD COLUMN invited TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -227,6 +240,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("cancelled_by", str),
         ("cancelled_at", str),
         ("status_event_ts", int),
+        ("invited", str),
     ),
     "requests": (
         ("key", str),
@@ -281,6 +295,9 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("waiting_room", int),
         ("post_passcode", int),
         ("updated_at", str),
+        ("use_pmi", int),
+        ("work_start", str),
+        ("work_end", str),
     ),
 }
 

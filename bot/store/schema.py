@@ -22,6 +22,7 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    (v8: preferences.use_pmi, work_start, work_end; meetings.invited)
 """
 
 from __future__ import annotations
@@ -217,6 +218,17 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["secrets"].create({"name": str, "value": bytes, "created_at": str}, pk="name")
     db["health"].create({"id": int, "checked_at": float}, pk="id")
     db["health"].insert({"id": 1, "checked_at": 0.0})
+
+
+@migration
+def v8_people(db: sqlite_utils.Database) -> None:
+    """Everyone's own time (issue 16): a person's choice to use their personal meeting room
+    for instant meetings and their working hours ("HH:MM", NULL: 09:00–18:00), and the Slack
+    ids a meeting invited (space-separated), which its message mentions on every re-render."""
+    preferences = db["preferences"]
+    for name, kind in (("use_pmi", int), ("work_start", str), ("work_end", str)):
+        preferences.add_column(name, kind)
+    db["meetings"].add_column("invited", str)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)
