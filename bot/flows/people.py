@@ -256,7 +256,9 @@ async def offer_slots(
             reason = explain_no_slots(start, duration, people, not_before=now)
             await services.poster.tell(
                 requester,
-                render.no_slots_message(reason or "No time fits everyone in the next days."),
+                render.no_slots_message(
+                    reason or "No time fits everyone in the next days.", pending
+                ),
                 channel=channel,
                 response_url=response_url,
             )

@@ -202,10 +202,24 @@ def slots_message(pending: Pending, slots: Sequence[tuple[datetime, str]]) -> Me
     }
 
 
-def no_slots_message(reason: str) -> Message:
-    return messages.note_message(
-        messages.escape(reason) + " Create it anyway, or pick another time."
-    )
+def no_slots_message(reason: str, pending: Pending) -> Message:
+    """Nothing fits everyone: why (`explain_no_slots`), and Create anyway again."""
+    text = messages.escape(reason) + " Create it at the time asked anyway, or pick another time."
+    return {
+        "text": text,
+        "blocks": [
+            _section(text),
+            {
+                "type": "actions",
+                "block_id": "people_no_slots",
+                "elements": [
+                    _button(
+                        CREATE_ANYWAY, "Create anyway", style="primary", value=pending.to_value()
+                    )
+                ],
+            },
+        ],
+    }
 
 
 def _clock(when: datetime) -> str:
