@@ -19,6 +19,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,13 +29,14 @@ from slack_sdk.errors import SlackApiError
 from bot.flows import create
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, ModalAsk, request_for
+from bot.flows.create import Prepare
 from bot.flows.services import STORE_ERRORS, Services
 from bot.identities import SlackProfile
 from bot.posting import TRANSPORT_ERRORS
 from bot.render import people as render
 from bot.render.people import Pending
 from bot.slots import Person, WorkingHours, describe, explain_no_slots, find_slots, local_times
-from zoom import SCHEDULED, MeetingRequest
+from zoom import SCHEDULED, MeetingRequest, MeetingSettings
 
 log = logging.getLogger("zoombot.people")
 
@@ -85,11 +87,22 @@ async def working_hours(services: Services, user: str, zone: str) -> WorkingHour
         return WorkingHours(zone)
 
 
+@dataclass
+class People:
+    """The requester (first) and the invited people Slack knows, as `Person`s with their
+    zones and hours; `known` the Slack ids of those it knows (the ones to mention); `notes`
+    about people left out of the hours (no zone in Slack)."""
+
+    persons: list[Person]
+    known: tuple[str, ...]
+    notes: list[str]
+
+
 async def people_of(
     services: Services, requester: SlackProfile, invited: tuple[str, ...]
-) -> tuple[list[Person], list[str]]:
-    """The requester (first) and the invited people as `Person`s with their zones and hours,
-    and notes about those left out (no zone in Slack, Slack did not say)."""
+) -> People:
+    """`People` for a request by `requester` naming `invited`. Someone Slack does not know
+    (or will not say), a deactivated account or a bot is left out, and not mentioned."""
     people = [
         Person(
             "you",
@@ -98,27 +111,33 @@ async def people_of(
         )
     ]
     notes: list[str] = []
+    known: list[str] = []
     for user in invited:
         try:
             profile = await services.hosts.profile(user)
         except (SlackApiError, *TRANSPORT_ERRORS, *STORE_ERRORS):
-            notes.append("Slack did not tell me one person's time zone; they are left out.")
             continue
+        if profile.deleted or profile.is_bot:
+            continue
+        known.append(user)
         if profile.tz is None:
             notes.append(f"{profile.label} has no time zone in Slack; left out of the hours.")
             continue
         hours = await working_hours(services, user, profile.tz)
         people.append(Person(profile.label, profile.tz, hours))
-    return people, notes
+    return People(people, tuple(known), notes)
 
 
 def invited_of(requester: str, ids: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(u for u in ids if u != requester)[:MAX_INVITED]
 
 
-async def take(services: Services, ask: Ask) -> Coroutine[Any, Any, Outcome]:
+async def take(
+    services: Services, ask: Ask, *, prepare: Prepare | None = None
+) -> Coroutine[Any, Any, Outcome]:
     """As `create.take` (claim `ask.key` before the ack, "already created" for a repeat),
-    for an ask that names people; returns the work to run after the ack."""
+    for an ask that names people; returns the work to run after the ack. `prepare`
+    completes the ask after the ack (the modal's)."""
     details = {
         "kind": ask.kind,
         "requester": ask.requester,
@@ -139,28 +158,32 @@ async def take(services: Services, ask: Ask) -> Coroutine[Any, Any, Outcome]:
         )
     if earlier is not None:
         return create.repeated(services, ask, earlier)
-    return decide(services, ask)
+    return decide(services, ask, prepare)
 
 
-async def decide(services: Services, ask: Ask) -> Outcome:
+async def decide(services: Services, ask: Ask, prepare: Prepare | None = None) -> Outcome:
     """Read the request; create it at once when it suits everyone (with their local times
     in the confirmation), else ask the requester privately first."""
 
     async def work() -> Outcome:
+        nonlocal ask
+        if prepare is not None:
+            ask = await prepare(ask)
         now = services.clock()
         profile = await services.hosts.profile(ask.requester)
         request, _, _ = await request_for(services, ask, profile, now)
         start = request.starts_at()
-        if start is None or not ask.invited:
+        people = await people_of(services, profile, ask.invited)
+        ask = dataclasses.replace(ask, invited=people.known)
+        if start is None or len(people.persons) < 2:
             return await create.claimed(services, ask)
-        people, notes = await people_of(services, profile, ask.invited)
         duration = timedelta(minutes=request.duration or 60)
-        times = local_times(start, duration, people)
+        times = local_times(start, duration, people.persons)
         line = describe(times)
         if request.type != SCHEDULED or all(t.inside for t in times) or start < now:
             # A repeating meeting's hours are not weighed (only its first start is shown);
             # a start in the past is the create flow's refusal to give.
-            noted = dataclasses.replace(ask, notes=(LOCAL_TIMES + line, *notes))
+            noted = dataclasses.replace(ask, notes=(LOCAL_TIMES + line, *people.notes))
             return await create.claimed(services, noted)
         pending = Pending(
             key=ask.key,
@@ -171,6 +194,8 @@ async def decide(services: Services, ask: Ask) -> Outcome:
             invited=ask.invited,
             channel=ask.channel,
             thread_ts=ask.thread_ts,
+            agenda=request.agenda,
+            settings=dataclasses.asdict(request.settings) if request.settings else None,
         )
         await services.poster.tell(
             ask.requester,
@@ -199,12 +224,19 @@ def pending_request(pending: Pending, start: datetime | None = None) -> MeetingR
     """The Zoom request of a pending meeting (at `start` if given), in the requester's zone."""
     zone = ZoneInfo(pending.zone)
     local = (start or datetime.fromisoformat(pending.start)).astimezone(zone)
+    settings = None
+    if pending.settings:
+        chosen = dict(pending.settings)
+        chosen["alternative_hosts"] = tuple(chosen.get("alternative_hosts") or ())
+        settings = MeetingSettings(**chosen)
     return MeetingRequest(
         topic=pending.topic or "Zoom meeting",
         type=SCHEDULED,
         start_time=local.replace(tzinfo=None).isoformat(timespec="seconds"),
         timezone=pending.zone,
         duration=pending.minutes,
+        agenda=pending.agenda,
+        settings=settings,
     )
 
 
@@ -226,10 +258,10 @@ async def take_pending(
 
     async def with_local_times(ask: Ask) -> Ask:
         profile = await services.hosts.profile(requester)
-        people, notes = await people_of(services, profile, pending.invited)
+        people = await people_of(services, profile, pending.invited)
         start = datetime.fromisoformat(pending.start)
-        line = describe(local_times(start, timedelta(minutes=pending.minutes), people))
-        return dataclasses.replace(ask, notes=(LOCAL_TIMES + line, *notes))
+        line = describe(local_times(start, timedelta(minutes=pending.minutes), people.persons))
+        return dataclasses.replace(ask, notes=(LOCAL_TIMES + line, *people.notes))
 
     return await create.take(services, ask, prepare=with_local_times)
 
@@ -246,7 +278,7 @@ async def offer_slots(
 
     async def work() -> Outcome:
         profile = await services.hosts.profile(requester)
-        people, _ = await people_of(services, profile, pending.invited)
+        people = (await people_of(services, profile, pending.invited)).persons
         zone = ZoneInfo(pending.zone)
         start = datetime.fromisoformat(pending.start).astimezone(zone)
         duration = timedelta(minutes=pending.minutes)

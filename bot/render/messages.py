@@ -420,6 +420,11 @@ alternative hosts, options)
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
+• `/zoom tomorrow 3pm Design review with @kenji @ana` — everyone's local time; asks first \
+if it is outside someone's working hours
+• `/zoom join 812 3456 7890` or `/zoom join <Zoom link>` — post a join card for an \
+existing meeting
+• `/zoom me` — post your personal meeting room
 Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
 private confirmation says how each time was read. Every meeting gets a passcode and a \
 waiting room."""

@@ -13,7 +13,8 @@ Button values are app-written JSON (`Pending.to_value`), never shown. User text 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -47,11 +48,14 @@ class Pending:
     invited: tuple[str, ...]
     channel: str | None
     thread_ts: str | None = None
+    agenda: str | None = None  # the modal's
+    settings: dict[str, Any] | None = None  # the modal's options (`MeetingSettings` fields)
 
     def to_value(self) -> str:
         data = asdict(self)
         value = json.dumps(data, separators=(",", ":"))
-        if len(value) > MAX_VALUE:  # only a very long topic can do this
+        if len(value) > MAX_VALUE:  # a long agenda (kept to 2000 by Slack) does not fit
+            data["agenda"] = None
             data["topic"] = self.topic[:200]
             value = json.dumps(data, separators=(",", ":"))
         return value
@@ -70,12 +74,27 @@ class Pending:
                 invited=tuple(str(u) for u in data.get("invited") or ()),
                 channel=data.get("channel"),
                 thread_ts=data.get("thread_ts"),
+                agenda=data.get("agenda"),
+                settings=data.get("settings") if isinstance(data.get("settings"), dict) else None,
             )
         except (ValueError, KeyError, TypeError):
             return None
 
     def at(self, start: datetime) -> Pending:
         return replace(self, start=start.isoformat())
+
+
+def invited_from_view(view: Mapping[str, Any]) -> tuple[str, ...]:
+    """The Slack ids picked in the modal's "Invite" field (block `invite`), in order."""
+    values = (view.get("state") or {}).get("values") or {}
+    block = values.get("invite") if isinstance(values, dict) else None
+    users: list[Any] = []
+    if isinstance(block, dict):
+        for element in block.values():
+            if isinstance(element, dict) and isinstance(element.get("selected_users"), list):
+                users = element["selected_users"]
+    ids = (u for u in users if isinstance(u, str) and re.fullmatch(r"[UW][A-Z0-9]{2,20}", u))
+    return tuple(dict.fromkeys(ids))
 
 
 def _section(text: str) -> dict[str, Any]:

@@ -230,6 +230,12 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
             {"type": "multi_users_select", "placeholder": _plain("People who can start it")},
             optional=True,
         ),
+        _input(
+            "invite",
+            "Invite",
+            {"type": "multi_users_select", "placeholder": _plain("Mentioned, with their time")},
+            optional=True,
+        ),
         _input("agenda", "Agenda", agenda, optional=True),
         _input("options", "Options", options, optional=True),
     ]

@@ -145,3 +145,52 @@ def test_find_a_time_offers_slots_that_fit_everyone_and_one_creates(
     again = press(sender, fake_slack, ana.slack_id, slots[1])
     fake_slack.wait_for_response(again, lambda b: "already" in b.get("text", "").lower())
     assert len(creates(fake_zoom)) == 1
+
+
+def next_weekday_at(zone: str, hour: int) -> datetime:
+    """The next Monday-to-Friday (after today) at `hour`:00 in `zone`."""
+    from zoneinfo import ZoneInfo
+
+    day = datetime.now(ZoneInfo(zone)) + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def test_the_modal_invite_field_asks_and_keeps_the_forms_options(
+    sender, fake_slack, fake_zoom, person
+):
+    from tests.fakes.slack_requests import view_submission
+
+    ana, bo = person(tz="America/Denver"), person()
+    kenji = person(tz="Asia/Tokyo", display_name="Kenji")
+    sender.command("schedule", ana.slack_id)
+    fake_slack.wait_for("views.open")
+    view = fake_slack.last_view()
+    assert any(b.get("block_id") == "invite" for b in view["blocks"])
+    start = next_weekday_at("America/Denver", 15)
+    payload = view_submission(
+        user=ana.slack_id,
+        view=view,
+        fill={
+            "topic": "Board prep",
+            "start": int(start.timestamp()),
+            "duration": "45",
+            "alt_hosts": [bo.slack_id],
+            "invite": [kenji.slack_id],
+            "options": ["waiting_room", "mute_upon_entry"],
+        },
+    )
+    assert sender.interactive(payload).status_code == 200
+    question = fake_slack.wait_for_response(None, lambda b: "working hours" in b.get("text", ""))
+    assert "for Kenji (Tokyo)" in json.dumps(question, ensure_ascii=False)
+    assert not creates(fake_zoom)
+    done = press(sender, fake_slack, ana.slack_id, buttons(question)["people_create_anyway"])
+    [create] = wait_created(fake_zoom)
+    assert create.body["topic"] == "Board prep" and create.body["duration"] == 45
+    assert create.body["settings"]["alternative_hosts"] == bo.email
+    assert create.body["settings"]["mute_upon_entry"] is True
+    assert create.body["start_time"] == start.strftime("%Y-%m-%dT%H:%M:00")
+    fake_slack.wait_for_response(done, lambda b: "Created" in b.get("text", ""))
+    post = eventually(lambda: posts_to(fake_slack, DEFAULT_CHANNEL), what="the post")[0]
+    assert f"<@{kenji.slack_id}>" in json.dumps(post.params)
