@@ -107,3 +107,19 @@ def test_join_without_a_target_says_how(sender, fake_slack, person):
     answer = fake_slack.wait_for_response(sender.last_response_url)
     assert "/zoom join 812 3456 7890" in json.dumps(answer)
     assert not posts_to(fake_slack, DEFAULT_CHANNEL)
+
+
+def test_the_host_joining_their_own_meeting_gets_the_passcode_as_for_created_ones(
+    sender, fake_slack, fake_zoom, person
+):
+    ana = person()
+    posted = make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "tomorrow 5pm Mine")
+    meeting = fake_zoom.meetings[posted.meeting_id]
+    before = len(posts_to(fake_slack, DEFAULT_CHANNEL))
+    sender.command(f"join {posted.meeting_id}", ana.slack_id)
+    post = eventually(lambda: posts_to(fake_slack, DEFAULT_CHANNEL)[before:], what="the join card")[
+        0
+    ]
+    body = json.dumps(post.params)
+    # The workspace shows passcodes in the channel (the default), and Ana hosts it.
+    assert meeting["password"] in body and meeting["join_url"] in body

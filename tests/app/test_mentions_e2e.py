@@ -194,3 +194,45 @@ def test_the_modal_invite_field_asks_and_keeps_the_forms_options(
     fake_slack.wait_for_response(done, lambda b: "Created" in b.get("text", ""))
     post = eventually(lambda: posts_to(fake_slack, DEFAULT_CHANNEL), what="the post")[0]
     assert f"<@{kenji.slack_id}>" in json.dumps(post.params)
+
+
+def choose_hours(sender, user: str, action_id: str, hhmm: str) -> None:
+    option = {"text": {"type": "plain_text", "text": hhmm}, "value": hhmm}
+    payload = block_actions(
+        user=user,
+        actions=[
+            {
+                "type": "static_select",
+                "action_id": action_id,
+                "block_id": f"{action_id}_block",
+                "selected_option": option,
+            }
+        ],
+        view={"id": "V0HOME", "type": "home"},
+    )
+    assert sender.interactive(payload).status_code == 200
+
+
+def test_someones_own_working_hours_from_the_home_tab_count(sender, fake_slack, fake_zoom, person):
+    ana = person(tz="America/Denver")
+    kenji = person(tz="Asia/Tokyo", display_name="Kenji")
+    # Kenji works from 6 AM: a Denver afternoon (his early morning) then suits him.
+    choose_hours(sender, kenji.slack_id, "pref_work_start", "06:00")
+    eventually(
+        lambda: any(
+            '"06:00"' in json.dumps(c.params) and kenji.slack_id in json.dumps(c.params)
+            for c in fake_slack.calls_to("views.publish")
+        ),
+        what="Kenji's Home tab with his hours",
+    )
+    start = next_weekday_at("America/Denver", 15)
+    while start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Tokyo")).weekday() >= 5:
+        start += timedelta(days=1)
+    when = f"{start:%B} {start.day} 3pm"
+    sender.command(f"{when} sync for 30 min with <@{kenji.slack_id}>", ana.slack_id)
+    wait_created(fake_zoom)
+    confirmation = fake_slack.wait_for_response(
+        sender.last_response_url, lambda b: "Created" in b.get("text", "")
+    )
+    text = json.dumps(confirmation, ensure_ascii=False)
+    assert "for Kenji (Tokyo)" in text and "outside" not in text
