@@ -23,7 +23,7 @@ from bot.logs import add_secrets
 from bot.posting import PostFailed
 from bot.render import messages
 from bot.render import people as render
-from zoom import Meeting, ZoomError
+from zoom import Meeting, ZoomAuthError, ZoomError
 
 log = logging.getLogger("zoombot.join")
 
@@ -114,8 +114,10 @@ async def post_join(
         try:
             meeting = await services.zoom.get_meeting(target.meeting_id)
         except ZoomError as error:
-            # Not in this account, or the app may not read it: a plain card.
-            log.info("join %s: not looked up (%s)", target.meeting_id, type(error).__name__)
+            # Not in this account, or the app may not read it: a plain card. Credentials or
+            # scopes Zoom refused are the operator's to fix: said louder.
+            level = logging.WARNING if isinstance(error, ZoomAuthError) else logging.INFO
+            log.log(level, "join %s: not looked up (%s)", target.meeting_id, type(error).__name__)
         notes: list[str] = []
         passcode: str | None = None
         join_url = target.join_url()

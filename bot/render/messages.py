@@ -367,6 +367,9 @@ def meeting_message(
     else:
         live = " (live now)" if state.status == "live" else ""
         text = f"Zoom meeting: {topic} ({when_words(meeting)}){live}. Join: {meeting.join_url}"
+        if invited and not cancelled:
+            people = [u for u in invited if re.fullmatch(r"[UW][A-Z0-9]{2,20}", u)]
+            text += "".join(f" <@{u}>" for u in people)
     return {"text": text, "blocks": blocks}
 
 

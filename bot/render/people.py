@@ -264,6 +264,20 @@ def home_blocks(*, use_pmi: bool, work_start: str, work_end: str) -> list[dict[s
         checkbox["initial_options"] = [option]
     starts = sorted({*HOURS, work_start})
     ends = sorted({*HOURS[1:], "23:59", work_end})
+    warning = []
+    if work_start >= work_end:
+        warning = [
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": ":warning: Your working hours end before they start, so "
+                        "9:00 AM–6:00 PM counts until you change them.",
+                    }
+                ],
+            }
+        ]
     return [
         {
             "type": "section",
@@ -296,6 +310,7 @@ def home_blocks(*, use_pmi: bool, work_start: str, work_end: str) -> list[dict[s
                 "initial_option": _time_option(work_end),
             },
         },
+        *warning,
     ]
 
 
