@@ -154,7 +154,12 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
         show_passcode=0,
     )
     await rec("updated", "meeting", 81234567890)
-    await rec("record created", "record_created", {**meeting, "zoom_id": 81234567891}, "command:K4")
+    await rec(
+        "record created",
+        "record_created",
+        {**meeting, "zoom_id": 81234567891, "invited": "U2 U3"},
+        "command:K4",
+    )
     await rec("k4", "request", "command:K4")
     await rec("by requester", "meetings_by", "U1")
     await rec("by nobody", "meetings_by", "U404")
@@ -236,6 +241,7 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
     await rec("set duration", "set_preferences", "U1", duration=45)
     await rec("set more", "set_preferences", "U1", waiting_room=True, post_passcode=False)
     await rec("preferences", "preferences", "U1")
+    await rec("people", "set_preferences", "U1", use_pmi=True, work_start="06:00", work_end="17:00")
     return seen
 
 
