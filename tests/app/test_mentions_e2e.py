@@ -236,3 +236,23 @@ def test_someones_own_working_hours_from_the_home_tab_count(sender, fake_slack, 
     )
     text = json.dumps(confirmation, ensure_ascii=False)
     assert "for Kenji (Tokyo)" in text and "outside" not in text
+
+
+def test_the_invited_stay_mentioned_when_the_message_is_updated(
+    app, sender, fake_slack, fake_zoom, person
+):
+    from tests.app.live_support import make_meeting, wait_update
+
+    ana = person(tz="America/Denver")
+    bo = person(tz="America/Chicago", display_name="Bo")
+    start = next_weekday_at("America/Denver", 10)
+    posted = make_meeting(
+        sender,
+        fake_slack,
+        fake_zoom,
+        ana.slack_id,
+        f"{start:%B} {start.day} 10am review with <@{bo.slack_id}>",
+    )
+    fake_zoom.send_event(app.url + "/zoom/events", fake_zoom.start_meeting(posted.meeting_id))
+    blocks = wait_update(fake_slack, posted, "Live")
+    assert f"<@{bo.slack_id}>" in json.dumps(blocks)
