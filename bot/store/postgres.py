@@ -43,6 +43,7 @@ import asyncpg
 
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
+from bot.store.connections import PostgresConnections
 from bot.store.postgres_schema import COLUMNS, MIGRATIONS, Migration
 from bot.store.protocol import HOST_MAPPING_CHANNEL
 
@@ -148,7 +149,7 @@ def _guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]
     return wrap
 
 
-class PostgresStore:
+class PostgresStore(PostgresConnections):
     """The store on PostgreSQL. Open with `await PostgresStore.open(url)`; `await close()`."""
 
     def __init__(

@@ -186,8 +186,35 @@ async def v3_instances(conn: Any) -> None:
 
 
 @migration
-async def v4_people(conn: Any) -> None:
-    """The SQLite store's v8: personal-room and working-hours preferences, invited people."""
+async def v4_zoom_connections(conn: Any) -> None:
+    """ "Connect your Zoom": connected people and authorizations under way (SQLite's v8)."""
+    await conn.execute(
+        """
+        CREATE TABLE zoom_connections (
+            slack_user_id TEXT PRIMARY KEY,
+            zoom_user_id TEXT,
+            zoom_email TEXT,
+            zoom_name TEXT,
+            access_token TEXT,
+            refresh_token TEXT,
+            expires_at DOUBLE PRECISION,
+            connected_at TEXT
+        );
+        CREATE INDEX zoom_connections_zoom_user ON zoom_connections (zoom_user_id);
+        CREATE TABLE oauth_states (
+            state TEXT PRIMARY KEY,
+            slack_user_id TEXT,
+            code_verifier TEXT,
+            channel TEXT,
+            expires_at DOUBLE PRECISION
+        );
+        """
+    )
+
+
+@migration
+async def v5_people(conn: Any) -> None:
+    """The SQLite store's v9: personal-room and working-hours preferences, invited people."""
     await conn.execute(
         """
         ALTER TABLE preferences ADD COLUMN use_pmi BIGINT;
@@ -298,6 +325,23 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("use_pmi", int),
         ("work_start", str),
         ("work_end", str),
+    ),
+    "zoom_connections": (
+        ("slack_user_id", str),
+        ("zoom_user_id", str),
+        ("zoom_email", str),
+        ("zoom_name", str),
+        ("access_token", str),
+        ("refresh_token", str),
+        ("expires_at", float),
+        ("connected_at", str),
+    ),
+    "oauth_states": (
+        ("state", str),
+        ("slack_user_id", str),
+        ("code_verifier", str),
+        ("channel", str),
+        ("expires_at", float),
     ),
 }
 

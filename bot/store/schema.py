@@ -22,7 +22,9 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
-    (v8: preferences.use_pmi, work_start, work_end; meetings.invited)
+    zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
+    oauth_states   "Connect your Zoom" authorizations under way (v8)
+    (v9: preferences.use_pmi, work_start, work_end; meetings.invited)
 """
 
 from __future__ import annotations
@@ -221,7 +223,38 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def v8_people(db: sqlite_utils.Database) -> None:
+def v8_zoom_connections(db: sqlite_utils.Database) -> None:
+    """ "Connect your Zoom": each connected person's Zoom user and tokens (encrypted with
+    ZOOMBOT_SECRET_KEY, bot/secretbox.py), and the authorizations under way (state → who
+    asked, PKCE verifier encrypted, expiry in epoch seconds)."""
+    db["zoom_connections"].create(
+        {
+            "slack_user_id": str,
+            "zoom_user_id": str,
+            "zoom_email": str,
+            "zoom_name": str,
+            "access_token": str,
+            "refresh_token": str,
+            "expires_at": float,
+            "connected_at": str,
+        },
+        pk="slack_user_id",
+    )
+    db["zoom_connections"].create_index(["zoom_user_id"])
+    db["oauth_states"].create(
+        {
+            "state": str,
+            "slack_user_id": str,
+            "code_verifier": str,
+            "channel": str,
+            "expires_at": float,
+        },
+        pk="state",
+    )
+
+
+@migration
+def v9_people(db: sqlite_utils.Database) -> None:
     """Everyone's own time (issue 16): a person's choice to use their personal meeting room
     for instant meetings and their working hours ("HH:MM", NULL: 09:00–18:00), and the Slack
     ids a meeting invited (space-separated), which its message mentions on every re-render."""

@@ -31,6 +31,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.errors import StoreRefused, StoreUnavailable
+from bot.store.connections import SQLiteConnections
 from bot.store.local import LocalShare
 from bot.store.lock import LockHeld, ProcessLock
 from bot.store.protocol import HOST_MAPPING_CHANNEL, Row
@@ -159,7 +160,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-class SQLiteStore(LocalShare):
+class SQLiteStore(LocalShare, SQLiteConnections):
     """The store on the SQLite file at `path` (or ":memory:"). Opening takes the file's
     process lock, migrates the schema and checks a write works; it raises StoreRefused
     (with a sentence naming DATABASE_URL) if any of that fails. `close()` when done."""
