@@ -19,11 +19,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 from bot.errors import Refused
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import STORE_ERRORS, Services
+from bot.identities import FoundBy
 from bot.logs import add_secrets
 from bot.posting import PostFailed
 from bot.render import messages
 from bot.render import people as render
-from zoom import Meeting, ZoomAuthError, ZoomError
+from zoom import Meeting, ZoomAuthError, ZoomClient, ZoomError
 
 log = logging.getLogger("zoombot.join")
 
@@ -89,9 +90,23 @@ def parse_target(text: str) -> Target | None:
 
 
 async def _own_zoom_ids(services: Services, requester: str) -> set[str]:
-    """The requester's own Zoom user id and email (lower case), if they have one."""
+    """The requester's own Zoom user ids and emails (lower case): the account app's user
+    for them and the account they connected themselves, where there is one."""
+    ids: set[str] = set()
     user = (await services.hosts.own_zoom_user(requester)).user
-    return {user.id.lower(), user.email.lower()} if user else set()
+    if user is not None:
+        ids |= {user.id.lower(), user.email.lower()}
+    connection = await services.accounts.connection(requester) if services.accounts else None
+    if connection is not None:
+        ids |= {connection.zoom_user_id.lower(), connection.zoom_email.lower()}
+    return ids
+
+
+async def _lookup_client(services: Services, requester: str) -> ZoomClient | None:
+    """Who may look a meeting up: the account app, else the requester's connected Zoom."""
+    if services.zoom is not None:
+        return services.zoom
+    return await services.accounts.client(requester) if services.accounts else None
 
 
 async def post_join(
@@ -111,8 +126,9 @@ async def post_join(
         if not channel:
             raise Refused("Type `/zoom join` in the channel to post the meeting in.", "no channel")
         meeting: Meeting | None = None
+        client = await _lookup_client(services, requester)
         try:
-            meeting = await services.zoom.get_meeting(target.meeting_id)
+            meeting = await client.get_meeting(target.meeting_id) if client else None
         except ZoomError as error:
             # Not in this account, or the app may not read it: a plain card. Credentials or
             # scopes Zoom refused are the operator's to fix: said louder.
@@ -204,16 +220,21 @@ async def post_personal_room(
     """`/zoom me`: post the requester's personal meeting room (PMI) link from Zoom."""
 
     async def work() -> Outcome:
-        own = (await services.hosts.own_zoom_user(requester)).user
-        if own is None:
-            raise Refused(
-                "You have no Zoom account of your own, so no personal room. Type "
-                "`/zoom link you@company.com` to use yours.",
-                "no own zoom user",
-            )
         if not channel:
             raise Refused("Type `/zoom me` in the channel to post your room in.", "no channel")
-        user = await services.zoom.get_user(own.id)
+        if await services.connected_host(requester) is not None:
+            # Their own connected Zoom: its user is "me".
+            user = await (await services.zoom_for(FoundBy.CONNECTED, requester)).get_user("me")
+        else:
+            client = await services.zoom_for(None, requester)  # none: "connect first"
+            own = (await services.hosts.own_zoom_user(requester)).user
+            if own is None:
+                raise Refused(
+                    "You have no Zoom account of your own, so no personal room. Type "
+                    "`/zoom link you@company.com` to use yours.",
+                    "no own zoom user",
+                )
+            user = await client.get_user(own.id)
         url = user.personal_meeting_url or (f"https://zoom.us/j/{user.pmi}" if user.pmi else "")
         add_secrets(*parse_qs(urlsplit(url).query).get("pwd", []))
         if not url.startswith("https://"):

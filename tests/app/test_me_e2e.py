@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.app.support import creates, eventually, posts_to, wait_created
+from tests.app.test_connect_zoom_e2e import oauth_only_app  # noqa: F401 - a fixture
 from tests.fakes.slack import DEFAULT_CHANNEL
 from tests.fakes.slack_requests import block_actions
 from tests.openapi import validate_response
@@ -86,3 +87,38 @@ def test_the_home_preference_makes_now_post_the_personal_room(
     sender.command("now", ana.slack_id)
     [create] = wait_created(fake_zoom)
     assert create.body["type"] == 1
+
+
+def test_with_only_connected_accounts_me_and_join_use_the_persons_own_zoom(
+    oauth_only_app,  # noqa: F811 - the fixture imported above
+    fake_slack,
+    fake_zoom,
+    person,
+) -> None:
+    """No account app (issue 14's "Connect your Zoom" alone): `/zoom me` asks Zoom as the
+    person (`GET /users/me`), and `/zoom join` looks their meeting up with their token."""
+    from tests.app.test_connect_zoom_e2e import connect, said_to
+    from tests.fakes.slack_requests import SlackSender
+
+    dee = person(zoom=False)
+    user = fake_zoom.add_user("dee@example.net")
+    with SlackSender(oauth_only_app.url, fake_slack.signing_secret, fake=fake_slack) as slack:
+        slack.command("me", dee.slack_id)
+        said_to(fake_slack, dee.slack_id, "connect")
+        connect(slack, fake_slack, fake_zoom, dee.slack_id, "dee@example.net")
+        slack.command("me", dee.slack_id)
+        body = json.dumps(room_post(fake_slack, user["pmi"]).params)
+        assert user["personal_meeting_url"].split("?")[0] in body
+        slack.command("tomorrow 3pm Own review", dee.slack_id)
+        [made] = eventually(lambda: list(fake_zoom.meetings.values()), what="the meeting")
+        before = len(posts_to(fake_slack, DEFAULT_CHANNEL))
+        slack.command(f"join {made['id']}", dee.slack_id)
+        card = eventually(
+            lambda: [
+                p
+                for p in posts_to(fake_slack, DEFAULT_CHANNEL)[before:]
+                if "/zoom join" in json.dumps(p.params)
+            ],
+            what="the join card",
+        )[0]
+        assert "Own review" in json.dumps(card.params)
