@@ -95,10 +95,10 @@ async def _own_zoom_ids(services: Services, requester: str) -> set[str]:
     ids: set[str] = set()
     user = (await services.hosts.own_zoom_user(requester)).user
     if user is not None:
-        ids |= {user.id.lower(), user.email.lower()}
+        ids |= {user.id.lower(), user.email.lower()} - {""}
     connection = await services.accounts.connection(requester) if services.accounts else None
     if connection is not None:
-        ids |= {connection.zoom_user_id.lower(), connection.zoom_email.lower()}
+        ids |= {connection.zoom_user_id.lower(), connection.zoom_email.lower()} - {""}
     return ids
 
 
@@ -141,7 +141,7 @@ async def post_join(
             add_secrets(meeting.password, meeting.start_url)
             hosts = await _own_zoom_ids(services, requester)
             host_of = {(meeting.host_id or "").lower(), (meeting.host_email or "").lower()}
-            if hosts & host_of and meeting.password:
+            if hosts & (host_of - {""}) and meeting.password:
                 # Theirs: as for the meetings zoombot creates (the preference decides).
                 if (await services.preferences(requester)).post_passcode:
                     join_url, passcode = meeting.join_url or join_url, meeting.password
@@ -159,12 +159,13 @@ async def post_join(
         posted = await _post(services, requester, channel, response_url, card)
         if posted:
             notes.insert(0, f"Posted the join card in <#{channel}>.")
-        await services.poster.tell(
-            requester,
-            messages.note_message("\n".join(notes)),
-            channel=channel,
-            response_url=response_url,
-        )
+        if notes:  # not posted: `_post` gave them the card already
+            await services.poster.tell(
+                requester,
+                messages.note_message("\n".join(notes)),
+                channel=channel,
+                response_url=response_url,
+            )
         return Outcome(
             OutcomeKind.JOIN_POSTED if posted else OutcomeKind.FAILED,
             "looked up" if meeting else "plain",
