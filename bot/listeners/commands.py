@@ -65,13 +65,15 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         return
     if sub == "schedule":
         await ack()
+        words, invited = people.split_mentions(rest)  # the mentioned fill the Invite field
         outcome = modal.open_modal(
             flows,
             trigger_id=body.get("trigger_id") or "",
             requester=user,
-            text=rest,
+            text=words,
             channel=channel,
             response_url=response_url,
+            invited=people.invited_of(user, invited),
         )
         after_ack(
             context,

@@ -70,6 +70,8 @@ class ModalDefaults:
     options: frozenset[str] = frozenset()
     # The recurrence read from the text; with it, `repeat` may be AS_READ.
     recurrence: Recurrence | None = None
+    # Slack ids the text mentioned (`/zoom schedule … with @ana`): the Invite field's.
+    invited: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,11 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
         _input(
             "invite",
             "Invite",
-            {"type": "multi_users_select", "placeholder": _plain("Mentioned, with their time")},
+            {
+                "type": "multi_users_select",
+                "placeholder": _plain("Mentioned, with their time"),
+                **({"initial_users": list(defaults.invited)} if defaults.invited else {}),
+            },
             optional=True,
         ),
         _input("agenda", "Agenda", agenda, optional=True),

@@ -256,3 +256,16 @@ def test_the_invited_stay_mentioned_when_the_message_is_updated(
     fake_zoom.send_event(app.url + "/zoom/events", fake_zoom.start_meeting(posted.meeting_id))
     blocks = wait_update(fake_slack, posted, "Live")
     assert f"<@{bo.slack_id}>" in json.dumps(blocks)
+
+
+def test_schedule_with_mentions_fills_the_invite_field_not_the_topic(
+    sender, fake_slack, fake_zoom, person
+):
+    ana = person(tz="America/Denver")
+    kenji = person(tz="Asia/Tokyo", display_name="Kenji")
+    sender.command(f"schedule friday 2pm retro with <@{kenji.slack_id}|kenji>", ana.slack_id)
+    call = fake_slack.wait_for("views.open")
+    blocks = {b.get("block_id"): b for b in call.params["view"]["blocks"]}
+    assert blocks["topic"]["element"]["initial_value"] == "retro"
+    assert blocks["invite"]["element"]["initial_users"] == [kenji.slack_id]
+    assert not creates(fake_zoom)
