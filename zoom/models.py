@@ -254,6 +254,8 @@ class ZoomUser:
     type: int = 1
     status: str = "active"
     timezone: str | None = None
+    pmi: int | None = None  # the personal meeting ID
+    personal_meeting_url: str | None = None  # the personal room's join link
 
     @property
     def is_active(self) -> bool:
@@ -269,4 +271,6 @@ class ZoomUser:
             type=int(data.get("type", 1)),
             status=str(data.get("status") or "active"),
             timezone=data.get("timezone"),
+            pmi=int(data["pmi"]) if data.get("pmi") else None,
+            personal_meeting_url=data.get("personal_meeting_url") or None,
         )

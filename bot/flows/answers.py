@@ -60,6 +60,10 @@ class OutcomeKind(StrEnum):
     CONNECT_LINK = "connect link sent"
     CONNECTED = "connected"
     DISCONNECTED = "disconnected"
+    JOIN_POSTED = "join posted"  # /zoom join (bot/flows/join.py)
+    ROOM_POSTED = "personal room posted"  # /zoom me
+    ASKED = "asked about hours"  # outside someone's working hours (bot/flows/people.py)
+    SLOTS = "slots offered"
     MOVED = "moved"
     SKIPPED = "skipped"
     UNCHANGED = "unchanged"

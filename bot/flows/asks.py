@@ -68,6 +68,10 @@ class Ask:
     response_url: str | None = None
     thread_ts: str | None = None
     key_window: float | None = None
+    # Slack ids of the people the request invited (mentioned in the channel message), and
+    # notes for the private confirmation (each person's local time): bot/flows/people.py.
+    invited: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     # When `response_url` stops being valid (epoch seconds); None: 29 minutes from now.
     response_url_until: float | None = None
     # Minutes before the start its reminder posts (the modal's override; 0 = none); None:

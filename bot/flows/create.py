@@ -149,6 +149,7 @@ async def create(services: Services, ask: Ask) -> Outcome:
     now = services.clock()
     profile = await services.hosts.profile(ask.requester)
     request, guesses, notes = await request_for(services, ask, profile, now)
+    notes = [*ask.notes, *notes]
     starts = request.starts_at()
     if request.type != INSTANT and starts is not None and starts < now - timedelta(minutes=1):
         raise Refused(
@@ -279,6 +280,8 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     }
     if ask.people:  # for a follow-up's form (bot/flows/followup.py)
         columns["people"] = json.dumps(list(ask.people))
+    if ask.invited:  # mentioned in the message, and kept through its updates
+        columns["invited"] = " ".join(ask.invited)
     await record(services, ask, meeting, host, request, columns)
     notes.extend(await registration.after_create(services, created))
     message = render_new(
@@ -287,6 +290,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         host_name=host.name,
         requester_id=ask.requester,
         show_passcode=prefs.post_passcode,
+        invited=ask.invited,
         now=created.now,
         register=bool(registration.columns(request)),
     )

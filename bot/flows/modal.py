@@ -73,9 +73,11 @@ async def open_modal(
     text: str = "",
     channel: str | None,
     response_url: str | None = None,
+    invited: tuple[str, ...] = (),
 ) -> Outcome:
     """Open the scheduling modal at once (the trigger lives 3 s), then refine it with the
-    requester's zone if it was not cached. Guests are refused when known in time."""
+    requester's zone if it was not cached. Guests are refused when known in time.
+    `invited` (Slack ids) fills the Invite field."""
     settings, hosts = services.settings, services.hosts
     now = services.clock()
     text = messages.clean_text(messages.plain_text(text))
@@ -100,6 +102,7 @@ async def open_modal(
     tz = cached.tz if cached else None
     prefs = await services.preferences(requester)
     defaults, zone = modal_defaults(services, text, tz, now, channel, prefs)
+    defaults = dataclasses.replace(defaults, invited=invited)
     metadata = {"channel": channel, "response_url": response_url, "tz": zone}
     if response_url:
         # The command's response_url lives 30 minutes from now, whenever the form is sent.
@@ -125,6 +128,7 @@ async def open_modal(
         return Outcome(OutcomeKind.MODAL_OPENED)
     if profile.tz and profile.tz != zone:
         defaults, zone = modal_defaults(services, text, profile.tz, now, channel, prefs)
+        defaults = dataclasses.replace(defaults, invited=invited)
         metadata["tz"] = zone
         view = opened.get("view") or {}
         await services.poster.update_view(

@@ -98,6 +98,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
         home,
         modal,
         people,
+        people_time,
         reminders,
         shortcuts,
     )
@@ -110,6 +111,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     actions.register(app)
     buttons.register(app)
     home.register(app)
+    people_time.register(app)
     reminders.register(app)
     followup.register(app)
     people.register(app)

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.flows import connect, create, manage, modal, move
+from bot.flows import connect, create, join, manage, modal, move, people
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, TextAsk
 from bot.flows.manage import parse_meeting_id
@@ -35,6 +35,10 @@ def subcommand(text: str) -> tuple[str | None, str]:
     if sub in {"help", "list", "whoami", "cancel", "connect", "disconnect"} and not mentions_time(
         rest
     ):
+        return sub, rest
+    if sub == "join" and (join.parse_target(rest) is not None or not mentions_time(rest)):
+        return sub, rest
+    if sub == "me" and not rest:
         return sub, rest
     if sub in MOVE_WORDS and split_command(sub, rest) is not None:
         return sub, rest  # `/zoom move last to thu 3pm`, `push last 30 min`, `skip standup dec 24`
@@ -65,13 +69,15 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         return
     if sub == "schedule":
         await ack()
+        words, invited = people.split_mentions(rest)  # the mentioned fill the Invite field
         outcome = modal.open_modal(
             flows,
             trigger_id=body.get("trigger_id") or "",
             requester=user,
-            text=rest,
+            text=words,
             channel=channel,
             response_url=response_url,
+            invited=people.invited_of(user, invited),
         )
         after_ack(
             context,
@@ -89,9 +95,16 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
             logged(f"command:{sub}", user, channel, started, clock(), outcome),
         )
         return
-    if sub in {"list", "cancel", "link", "whoami", "connect", "disconnect"}:
+    if sub in {"list", "cancel", "link", "whoami", "connect", "disconnect", "join", "me"} or (
+        sub is None and text.lower() in {"", "now"} and await join.uses_personal_room(flows, user)
+    ):
         await ack()
-        if sub == "list":
+        if sub == "join":
+            outcome = join.post_join(flows, user, rest, channel, response_url)
+        elif sub in {"me", None}:
+            sub = sub or "now"
+            outcome = join.post_personal_room(flows, user, channel, response_url)
+        elif sub == "list":
             outcome = manage.list_meetings(flows, user, response_url, channel)
         elif sub == "cancel":
             outcome = manage.cancel(flows, user, rest, response_url, channel)
@@ -111,6 +124,21 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         return
 
     await ack(text=CREATING)
+    if people.has_mentions(text):
+        # Named people: their local times, and a question first if outside their hours.
+        words, invited = people.split_mentions(text)
+        ask = Ask(
+            requester=user,
+            key=f"command:{body.get('trigger_id') or started}",
+            kind="command",
+            channel=channel,
+            what=TextAsk(words),
+            response_url=response_url,
+            invited=people.invited_of(user, invited),
+        )
+        work = await people.take(flows, ask)
+        after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
+        return
     ask = Ask(
         requester=user,
         key=f"command:{body.get('trigger_id') or started}",

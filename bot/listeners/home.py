@@ -17,6 +17,7 @@ from bot.listeners import after_ack, clock, listen, log_done, logged, payload, s
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
 from bot.render import home
+from bot.render import people as people_render
 from zoom import ZoomError
 
 log = logging.getLogger("zoombot.home")
@@ -52,6 +53,7 @@ async def publish_home(flows: Services, user: str) -> Outcome:
         now=now,
         host_unknown=host_unknown,
     )
+    view["blocks"] += await people_home_blocks(flows, user)
     try:
         await flows.poster.publish_home(user, view)
     except PostFailed as failure:
@@ -130,6 +132,16 @@ async def options_chosen(
         log_done("action:pref_options", user, None, started, acked, outcome)
 
     after_ack(context, "options_chosen", work())
+
+
+async def people_home_blocks(flows: Services, user: str) -> list[dict[str, Any]]:
+    """Issue 16's preferences (personal room, working hours), after the others."""
+    row = await flows.store.preferences(user) or {}
+    return people_render.home_blocks(
+        use_pmi=bool(row.get("use_pmi")),
+        work_start=row.get("work_start") or "09:00",
+        work_end=row.get("work_end") or "18:00",
+    )
 
 
 def register(app: AsyncApp) -> None:

@@ -14,12 +14,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.flows import create, modal
+from bot.flows import create, modal, people
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, ModalAsk
 from bot.listeners import after_ack, clock, listen, log_done, payload, services
 from bot.render import reminders as reminder_views
 from bot.render import views
+from bot.render.people import invited_from_view
 
 
 async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -69,7 +70,13 @@ async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltC
         people=submission.alt_host_ids,
     )
     # Recorded before Bolt answers Slack (the form closes): never lost after that.
-    work = await create.take(flows, ask, prepare=prepare)
+    invited = people.invited_of(user, invited_from_view(view))
+    if invited:
+        # Invited people: their local times, and a question first if outside their hours.
+        ask = dataclasses.replace(ask, invited=invited)
+        work = await people.take(flows, ask, prepare=prepare)
+    else:
+        work = await create.take(flows, ask, prepare=prepare)
 
     async def logged_work() -> None:
         outcome = await work

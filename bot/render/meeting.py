@@ -60,13 +60,16 @@ def render_new(
     show_passcode: bool,
     now: datetime,
     register: bool = False,
+    invited: tuple[str, ...] = (),
 ) -> messages.Message:
-    """The first post of a meeting just created (`register`: it requires registration)."""
+    """The first post of a meeting just created (`register`: it requires registration;
+    `invited`: Slack ids it mentions)."""
     return messages.meeting_message(
         meeting,
         host_name=host_name,
         requester_id=requester_id,
         show_passcode=show_passcode,
+        invited=invited,
         calendar=calendar_links(settings, meeting, show_passcode=show_passcode),
         **move.decorations(meeting, move.Changes(), now),
         register=register,
@@ -89,6 +92,7 @@ def render_meeting(
     show = bool(row.get("show_passcode")) if row.get("show_passcode") is not None else False
     message = messages.meeting_message(
         meeting,
+        invited=tuple((row.get("invited") or "").split()),
         host_name=row.get("host_name") or row.get("host_email") or "Zoom",
         requester_id=row.get("requester") or "",
         show_passcode=show,

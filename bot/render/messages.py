@@ -288,6 +288,7 @@ def meeting_message(
     state: LiveState | None = None,
     calendar: CalendarLinks | None = None,
     next_starts: Sequence[datetime] = (),
+    invited: Sequence[str] = (),
     skipped: Collection[datetime] = (),
     moved_from: datetime | None = None,
     extra_buttons: Sequence[dict[str, Any]] = (),
@@ -340,6 +341,11 @@ def meeting_message(
     if moved_from is not None and not cancelled and moved_from != meeting.start_time:
         blocks.append(_context(f":arrow_right_hook: Moved from ~{date_token(moved_from)}~"))
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]})
+    if invited:
+        # Slack user ids only (`U…`/`W…`): a mention of a person, never @channel or @here.
+        ids = [u for u in invited if re.fullmatch(r"[UW][A-Z0-9]{2,20}", u)]
+        if ids:
+            blocks.append(_context("With " + " ".join(f"<@{u}>" for u in ids)))
     if open_:
         buttons = [
             _button("register_meeting", "Register", style="primary", value=str(meeting.id))
@@ -376,6 +382,9 @@ def meeting_message(
         text = f"Zoom meeting cancelled: {topic}."
     elif state.status == "ended" and not recurring:
         text = f"Zoom meeting ended: {topic}."
+        if invited and not cancelled:
+            people = [u for u in invited if re.fullmatch(r"[UW][A-Z0-9]{2,20}", u)]
+            text += "".join(f" <@{u}>" for u in people)
     else:
         live = " (live now)" if state.status == "live" else ""
         join = "Register to join" if register else f"Join: {meeting.join_url}"
@@ -445,6 +454,11 @@ ID); or press *Skip one…* on its message
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
+• `/zoom tomorrow 3pm Design review with @kenji @ana` — everyone's local time; asks first \
+if it is outside someone's working hours
+• `/zoom join 812 3456 7890` or `/zoom join <Zoom link>` — post a join card for an \
+existing meeting
+• `/zoom me` — post your personal meeting room
 • `/zoom connect` — host your meetings on your own Zoom account (where an admin set it \
 up); `/zoom disconnect` — stop
 • `/zoom schedule Town hall` — then *Require registration*: people press *Register* and \

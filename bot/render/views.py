@@ -70,6 +70,8 @@ class ModalDefaults:
     agenda: str = ""
     options: frozenset[str] = frozenset()
     # The recurrence read from the text; with it, `repeat` may be AS_READ.
+    # Slack ids the text mentioned (`/zoom schedule … with @ana`): the Invite field's.
+    invited: tuple[str, ...] = ()
     recurrence: Recurrence | None = None
     # The reminder override the form opens with (None: the person's default).
     reminder: int | None = None
@@ -238,6 +240,16 @@ def schedule_modal(defaults: ModalDefaults, metadata: dict[str, Any]) -> dict[st
                 "type": "multi_users_select",
                 "placeholder": _plain("People who can start it"),
                 **({"initial_users": list(defaults.alt_hosts)} if defaults.alt_hosts else {}),
+            },
+            optional=True,
+        ),
+        _input(
+            "invite",
+            "Invite",
+            {
+                "type": "multi_users_select",
+                "placeholder": _plain("Mentioned, with their time"),
+                **({"initial_users": list(defaults.invited)} if defaults.invited else {}),
             },
             optional=True,
         ),

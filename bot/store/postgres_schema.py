@@ -339,6 +339,19 @@ async def v9_reminders(conn: Any) -> None:
     )
 
 
+@migration
+async def v10_people(conn: Any) -> None:
+    """The SQLite store's v9: personal-room and working-hours preferences, invited people."""
+    await conn.execute(
+        """
+        ALTER TABLE preferences ADD COLUMN use_pmi BIGINT;
+        ALTER TABLE preferences ADD COLUMN work_start TEXT;
+        ALTER TABLE preferences ADD COLUMN work_end TEXT;
+        ALTER TABLE meetings ADD COLUMN invited TEXT;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -384,6 +397,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("workspace", str),
         ("registration", str),
         ("people", str),  # v9_reminders
+        ("invited", str),  # v10_people
     ),
     "requests": (
         ("key", str),
@@ -432,7 +446,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("participant_key", str),
         ("joined_at", str),
         ("left_at", str),
-        ("name", str),  # v4_reminders
+        ("name", str),  # v9_reminders
     ),
     "zoom_deliveries": (("delivery_key", str), ("received_at", float)),
     "preferences": (
@@ -441,7 +455,10 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("waiting_room", int),
         ("post_passcode", int),
         ("updated_at", str),
-        ("reminder_minutes", int),  # v4_reminders
+        ("reminder_minutes", int),  # v9_reminders
+        ("use_pmi", int),  # v10_people
+        ("work_start", str),
+        ("work_end", str),
     ),
     "reminders": (
         ("meeting_id", int),

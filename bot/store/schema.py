@@ -24,6 +24,7 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     reminders      (v13) a meeting's reminder: minutes before, the Slack scheduled message and when
                    to look at it again (bot/flows/reminders.py); also preferences.reminder_minutes
+    (v9: preferences.use_pmi, work_start, work_end; meetings.invited)
                    and participants.name (who joined, for the ended message)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
@@ -379,6 +380,17 @@ def v13_reminders(db: sqlite_utils.Database) -> None:
     db["preferences"].add_column("reminder_minutes", int)
     db["participants"].add_column("name", str)
     db["meetings"].add_column("people", str)  # JSON: Slack ids of its alternative hosts
+
+
+@migration
+def v14_people(db: sqlite_utils.Database) -> None:
+    """Everyone's own time (issue 16): a person's choice to use their personal meeting room
+    for instant meetings and their working hours ("HH:MM", NULL: 09:00–18:00), and the Slack
+    ids a meeting invited (space-separated), which its message mentions on every re-render."""
+    preferences = db["preferences"]
+    for name, kind in (("use_pmi", int), ("work_start", str), ("work_end", str)):
+        preferences.add_column(name, kind)
+    db["meetings"].add_column("invited", str)
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

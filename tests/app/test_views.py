@@ -48,6 +48,7 @@ def test_modal_has_every_field_and_carries_its_metadata():
         "repeat",
         "channel",
         "alt_hosts",
+        "invite",
         "agenda",
         "options",
         "reminder",  # bot/render/reminders.py: the per-meeting override

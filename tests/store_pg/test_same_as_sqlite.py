@@ -154,7 +154,12 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
         show_passcode=0,
     )
     await rec("updated", "meeting", 81234567890)
-    await rec("record created", "record_created", {**meeting, "zoom_id": 81234567891}, "command:K4")
+    await rec(
+        "record created",
+        "record_created",
+        {**meeting, "zoom_id": 81234567891, "invited": "U2 U3"},
+        "command:K4",
+    )
     await rec("k4", "request", "command:K4")
     await rec("by requester", "meetings_by", "U1")
     await rec("by nobody", "meetings_by", "U404")
@@ -236,6 +241,7 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
     await rec("posted unknown", "outbox_posted", 999, channel=None, ts=None, via="x", attempts=1)
     await rec("failed", "outbox_failed", second, error="channel_not_found", attempts=3)
     await rec("failed entry", "outbox_entry", second)
+    await rec("people", "set_preferences", "U1", use_pmi=True, work_start="06:00", work_end="17:00")
     await rec("failed request", "request", "command:K3")
     await rec("all entries", "outbox_entries")
     # live meetings

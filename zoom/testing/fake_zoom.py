@@ -372,6 +372,8 @@ class FakeZoom:
     ) -> dict[str, Any]:
         """Add a Zoom user to the account and return it as `GET /users/{userId}` answers."""
         user_id = id or base64.urlsafe_b64encode(secrets.token_bytes(16)).decode()[:22]
+        pmi = int("8" + _digits(9))
+        pmi_pwd = secrets.token_urlsafe(24).replace("-", "a").replace("_", "b")
         user = {
             "id": user_id,
             "first_name": first_name,
@@ -380,8 +382,9 @@ class FakeZoom:
             "email": email,
             "type": type,
             "role_name": "Member",
-            "pmi": int("8" + _digits(9)),
+            "pmi": pmi,
             "use_pmi": False,
+            "personal_meeting_url": f"https://us06web.zoom.us/j/{pmi}?pwd={pmi_pwd}",
             "timezone": timezone or "",
             "verified": 1,
             "dept": "",
