@@ -35,9 +35,10 @@ import os
 import secrets as _secrets
 import socket
 import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import asyncpg
 
@@ -52,9 +53,29 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 LEASE_SECONDS = 60.0
+# `notify`'s channel for changed preferences (payload: the Slack user id), and how many
+# users' preferences an instance keeps at most.
+PREFERENCES_CHANNEL = "zoombot_preferences"
+PREFERENCES_KEPT = 10_000
 
 _TYPES = {table: dict(columns) for table, columns in COLUMNS.items()}
 _SELECT = {table: ", ".join(f'"{c}"' for c, _ in columns) for table, columns in COLUMNS.items()}
+
+# Connections that took a session-level advisory lock (`migrate`): asyncpg's full reset
+# (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`) runs on their release only.
+_NEEDS_RESET: weakref.WeakSet[asyncpg.Connection] = weakref.WeakSet()
+
+
+async def _release_cheaply(conn: asyncpg.Connection) -> None:
+    """The pools' reset at release. The store's statements leave no session state behind
+    (no session locks but `migrate`'s, no cursors, no LISTEN on pool connections, no SET),
+    so asyncpg's default reset query, one more round trip for every call the store makes,
+    is sent only for a connection `migrate` marked. (An open transaction is still rolled
+    back: asyncpg does that before calling this.)"""
+    if conn in _NEEDS_RESET:
+        _NEEDS_RESET.discard(conn)
+        await conn.execute(conn.get_reset_query())
+
 
 # Errors that mean "the database could not do it"; anything else is a bug of ours.
 _DB_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
@@ -177,6 +198,11 @@ class PostgresStore:
         self._listen_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        # Preferences read on every command, kept here once this instance listens for their
+        # changes (`PREFERENCES_CHANNEL`); `_prefs_generation` moves on each invalidation,
+        # so a read that overlapped one is not kept.
+        self._prefs: dict[str, dict[str, Any] | None] | None = None
+        self._prefs_generation = 0
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r}, owner={self.owner!r})"
@@ -190,7 +216,7 @@ class PostgresStore:
         lease: float = LEASE_SECONDS,
         clock: Callable[[], float] = time.time,
         min_size: int = 1,
-        max_size: int = 10,
+        max_size: int = 20,
         lock_connections: int = 4,
         server_settings: dict[str, str] | None = None,
         connect_timeout: float = 10.0,
@@ -199,6 +225,13 @@ class PostgresStore:
     ) -> PostgresStore:
         """Connect, migrate (serialised across instances) and return the store.
 
+        Commits do not wait for the WAL's flush to disk (`synchronous_commit = off`, unless
+        the URL says otherwise, e.g. `?synchronous_commit=on`): as the SQLite store's
+        `synchronous = NORMAL`, a commit survives the app's crash (PostgreSQL has it), and a
+        crash of the database server or its machine may lose the last fraction of a second
+        of commits but never leaves the database inconsistent. It saves a disk flush on
+        every store write (each command makes five).
+
         `owner` names this instance (its leases, `application_name`); `lease` is how long a
         taken outbox entry or unsettled create stays this instance's without news from it.
         `lock_connections` is the size of the separate pool `meeting_lock` holds its locks
@@ -206,7 +239,10 @@ class PostgresStore:
         every connection (e.g. `{"search_path": "zb_test"}`). Raises StoreUnavailable."""
         add_secrets(urlsplit(url).password)
         owner = owner or f"{socket.gethostname()}-{os.getpid()}-{_secrets.token_hex(3)}"
-        settings = {"application_name": f"zoombot {owner}"[:63], **(server_settings or {})}
+        settings = {"application_name": f"zoombot {owner}"[:63]}
+        if "synchronous_commit" not in dict(parse_qsl(urlsplit(url).query)):
+            settings["synchronous_commit"] = "off"
+        settings.update(server_settings or {})
         connect_args: dict[str, Any] = {
             "dsn": url,
             "server_settings": settings,
@@ -217,10 +253,13 @@ class PostgresStore:
         lock_pool: asyncpg.Pool | None = None
         try:
             pool = await asyncpg.create_pool(
-                min_size=min(min_size, max_size), max_size=max_size, **connect_args
+                min_size=min(min_size, max_size),
+                max_size=max_size,
+                reset=_release_cheaply,
+                **connect_args,
             )
             lock_pool = await asyncpg.create_pool(
-                min_size=0, max_size=lock_connections, **connect_args
+                min_size=0, max_size=lock_connections, reset=_release_cheaply, **connect_args
             )
         except (*_DB_ERRORS, ValueError) as error:
             for opened in (pool, lock_pool):
@@ -250,7 +289,25 @@ class PostgresStore:
             await store.close()
             raise
         log.info("store: PostgreSQL at %s, schema version %d", store.url, version)
+        await store._keep_preferences()
         return store
+
+    async def _keep_preferences(self) -> None:
+        """Keep preferences in this process from now on, if changes can be heard."""
+        try:
+            await self.listen(PREFERENCES_CHANNEL, self._preferences_changed)
+        except StoreUnavailable:
+            return  # (logged) every read asks the database, as before
+        self._prefs = {}
+
+    def _preferences_changed(self, slack_user_id: str | None) -> None:
+        """A notification: `slack_user_id`'s preferences changed (None: anyone's may have)."""
+        self._prefs_generation += 1
+        if self._prefs is not None:
+            if slack_user_id is None:
+                self._prefs.clear()
+            else:
+                self._prefs.pop(slack_user_id, None)
 
     def _failure(self, action: str, error: BaseException) -> str:
         """The sentence for a failed call, logged once (the password never in it)."""
@@ -280,6 +337,9 @@ class PostgresStore:
         steps = list(MIGRATIONS if migrations is None else migrations)
         async with self._pool.acquire() as conn:
             key = "hashtextextended('zoombot:migrate:' || COALESCE(current_schema(), ''), 0)"
+            # Released with the full reset, whatever happens below (the pool hands out a
+            # proxy; its reset is given the connection itself).
+            _NEEDS_RESET.add(getattr(conn, "_con", None) or conn)
             await conn.execute(f"SELECT pg_advisory_lock({key})", timeout=600)
             try:
                 if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
@@ -408,18 +468,21 @@ class PostgresStore:
     @_guarded("save a host mapping", write=True)
     async def set_host_mapping(self, slack_user_id: str, zoom_email: str, set_by: str) -> dict:
         """Save the mapping and notify `HOST_MAPPING_CHANNEL` (payload: the Slack user id)
-        in the same transaction, so every instance's listeners hear of it once committed."""
+        in the same statement, so every instance's listeners hear of it once committed."""
         row = {
             "slack_user_id": slack_user_id,
             "zoom_email": zoom_email,
             "set_by": set_by,
             "set_at": _now_iso(),
         }
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                self._upsert_sql("host_mappings", row, "slack_user_id"), *row.values()
-            )
-            await conn.execute("SELECT pg_notify($1, $2)", HOST_MAPPING_CHANNEL, slack_user_id)
+        n = len(row)
+        await self._pool.execute(
+            f"WITH saved AS ({self._upsert_sql('host_mappings', row, 'slack_user_id')})"
+            f" SELECT pg_notify(${n + 1}, ${n + 2})",
+            *row.values(),
+            HOST_MAPPING_CHANNEL,
+            slack_user_id,
+        )
         return row
 
     # -- caches ----------------------------------------------------------------------------
@@ -589,13 +652,17 @@ class PostgresStore:
         transaction."""
         row = {"state": "created", "created_at": _now_iso(), **row}
         stored = _coerce("meetings", row)
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(self._upsert_sql("meetings", stored, "zoom_id"), *stored.values())
-            await conn.execute(
-                "UPDATE requests SET state = 'created', meeting_id = $2 WHERE key = $1",
-                request_key,
-                stored["zoom_id"],
-            )
+        key_mark = f"${len(stored) + 1}"
+        zoom_id_mark = f"${list(stored).index('zoom_id') + 1}"
+        # One statement (one round trip, one transaction): the upsert runs as a data-modifying
+        # WITH, which PostgreSQL always runs to completion.
+        await self._pool.execute(
+            f"WITH m AS ({self._upsert_sql('meetings', stored, 'zoom_id')})"  # noqa: S608
+            f" UPDATE requests SET state = 'created', meeting_id = {zoom_id_mark}::bigint"
+            f" WHERE key = {key_mark}",
+            *stored.values(),
+            request_key,
+        )
         return row
 
     @_guarded("update the meeting", write=True)
@@ -733,21 +800,49 @@ class PostgresStore:
 
     # -- preferences -----------------------------------------------------------------------
 
-    @_guarded("read the preferences", write=False)
     async def preferences(self, slack_user_id: str) -> dict[str, Any] | None:
-        """The user's saved preferences (a column is None where they chose nothing)."""
+        """The user's saved preferences (a column is None where they chose nothing). Kept in
+        this process after the first read, until a `set_preferences` of any instance says
+        they changed (`PREFERENCES_CHANNEL`): a command reads them twice, and they rarely
+        change."""
+        kept = self._prefs
+        if kept is not None and slack_user_id in kept:
+            row = kept[slack_user_id]
+            return dict(row) if row is not None else None
+        generation = self._prefs_generation
+        row = await self._read_preferences(slack_user_id)
+        if kept is not None and generation == self._prefs_generation:
+            if len(kept) >= PREFERENCES_KEPT:
+                kept.clear()
+            kept[slack_user_id] = dict(row) if row is not None else None
+        return row
+
+    @_guarded("read the preferences", write=False)
+    async def _read_preferences(self, slack_user_id: str) -> dict[str, Any] | None:
         return await self._one("preferences", "slack_user_id = $1", slack_user_id)
 
     @_guarded("save the preferences", write=True)
     async def set_preferences(self, slack_user_id: str, **changes: Any) -> dict[str, Any]:
-        """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
+        """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1), and
+        notify `PREFERENCES_CHANNEL` in the same statement."""
         row = _coerce(
             "preferences", {"slack_user_id": slack_user_id, **changes, "updated_at": _now_iso()}
         )
+        self._preferences_changed(slack_user_id)
+        n = len(row)
+        cols = ", ".join(f'saved."{c}"' for c, _ in COLUMNS["preferences"])
+        upsert = self._upsert_sql("preferences", row, "slack_user_id", returning=True)
         saved = await self._pool.fetchrow(
-            self._upsert_sql("preferences", row, "slack_user_id", returning=True), *row.values()
+            f"WITH saved AS ({upsert})"  # noqa: S608 - our names
+            f" SELECT {cols}, pg_notify(${n + 1}, ${n + 2}) AS notified FROM saved",
+            *row.values(),
+            PREFERENCES_CHANNEL,
+            slack_user_id,
         )
-        return dict(saved)
+        self._preferences_changed(slack_user_id)
+        saved = dict(saved)
+        del saved["notified"]
+        return saved
 
     # -- the outbox ------------------------------------------------------------------------
 
@@ -821,52 +916,38 @@ class PostgresStore:
     async def outbox_posted(
         self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
     ) -> None:
-        """Mark the entry posted and its meeting and request with it, in one transaction."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "UPDATE outbox SET state = 'posted', posted_channel = $2, posted_ts = $3,"
-                " via = $4, attempts = $5, lease_until = NULL WHERE id = $1"
-                " RETURNING meeting_id, request_key",
-                int(entry_id),
-                channel,
-                ts,
-                via,
-                int(attempts),
-            )
-            if row is None:
-                return
-            meeting_id, request_key = row
-            await conn.execute(
-                "UPDATE meetings SET state = 'posted', message_ts = $1,"
-                " channel = COALESCE($2, channel) WHERE zoom_id = $3",
-                ts,
-                channel,
-                meeting_id,
-            )
-            if request_key:
-                await conn.execute(
-                    "UPDATE requests SET state = 'posted', meeting_id = $1 WHERE key = $2",
-                    meeting_id,
-                    request_key,
-                )
+        """Mark the entry posted and its meeting and request with it, in one statement."""
+        await self._pool.execute(
+            "WITH o AS (UPDATE outbox SET state = 'posted', posted_channel = $2,"
+            " posted_ts = $3, via = $4, attempts = $5, lease_until = NULL WHERE id = $1"
+            " RETURNING meeting_id, request_key),"
+            " m AS (UPDATE meetings SET state = 'posted', message_ts = $3,"
+            " channel = COALESCE($2, meetings.channel)"
+            " FROM o WHERE meetings.zoom_id = o.meeting_id)"
+            " UPDATE requests SET state = 'posted', meeting_id = o.meeting_id FROM o"
+            " WHERE o.request_key IS NOT NULL AND o.request_key <> ''"
+            " AND requests.key = o.request_key",
+            int(entry_id),
+            channel,
+            ts,
+            via,
+            int(attempts),
+        )
 
     @_guarded("record the failure", write=True)
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
-        """Give up on the entry: it will not be tried again. Its request says `not_posted`."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "UPDATE outbox SET state = 'failed', last_error = $2, attempts = $3,"
-                " lease_until = NULL WHERE id = $1 RETURNING meeting_id, request_key",
-                int(entry_id),
-                error,
-                int(attempts),
-            )
-            if row and row[1]:
-                await conn.execute(
-                    "UPDATE requests SET state = 'not_posted', meeting_id = $1 WHERE key = $2",
-                    row[0],
-                    row[1],
-                )
+        """Give up on the entry: it will not be tried again. Its request says `not_posted`.
+        One statement."""
+        await self._pool.execute(
+            "WITH o AS (UPDATE outbox SET state = 'failed', last_error = $2, attempts = $3,"
+            " lease_until = NULL WHERE id = $1 RETURNING meeting_id, request_key)"
+            " UPDATE requests SET state = 'not_posted', meeting_id = o.meeting_id FROM o"
+            " WHERE o.request_key IS NOT NULL AND o.request_key <> ''"
+            " AND requests.key = o.request_key",
+            int(entry_id),
+            error,
+            int(attempts),
+        )
 
     @_guarded("take over the outbox", write=True)
     async def take_pending_outbox(self, owner: str) -> list[dict[str, Any]]:

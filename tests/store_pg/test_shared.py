@@ -308,3 +308,21 @@ async def test_a_live_owners_rows_are_never_taken_a_dead_ones_once_stale_a_stopp
     await b.heartbeat("other")
     assert [e["id"] for e in await a.take_pending_outbox("third")] == [entries["slow"]]
     assert [r["key"] for r in await a.unsettled_creates("third")] == ["command:c0"]
+
+
+async def test_preferences_kept_by_an_instance_follow_a_change_made_by_another(open_pg):
+    a, b = await open_pg(owner="a"), await open_pg(owner="b")
+    assert await b.preferences("U1") is None  # read once: b keeps it from here on
+    await a.set_preferences("U1", duration=45)
+    assert (await a.preferences("U1"))["duration"] == 45  # the writer never reads its old
+    await eventually(
+        lambda: _duration(b, "U1", 45), what="the other instance reading the new preferences"
+    )
+    await b.set_preferences("U1", duration=15)
+    assert (await b.preferences("U1"))["duration"] == 15
+    await eventually(lambda: _duration(a, "U1", 15), what="the first instance hearing it back")
+
+
+async def _duration(store, user: str, expected: int) -> bool:  # type: ignore[no-untyped-def]
+    row = await store.preferences(user)
+    return row is not None and row["duration"] == expected
