@@ -285,11 +285,16 @@ class PostgresStore:
         )
         try:
             version = await store.migrate(migrations)
+            if migrations is None:  # (a test's partial schema may lack these tables)
+                await store._keep_preferences()
+                # Alive from the start: the claims this store records are its instance's.
+                # (A database that cannot be written says so at `check_writable`.)
+                with contextlib.suppress(StoreUnavailable):
+                    await store.heartbeat(store.owner)
         except BaseException:
             await store.close()
             raise
         log.info("store: PostgreSQL at %s, schema version %d", store.url, version)
-        await store._keep_preferences()
         return store
 
     async def _keep_preferences(self) -> None:
@@ -539,7 +544,8 @@ class PostgresStore:
 
         One statement decides, atomically across instances: it inserts the claim, or takes
         over an earlier one that was refused or failed (or is older than `window`), or does
-        nothing. Only when it did nothing is the earlier row read (a second statement)."""
+        nothing. Only when it did nothing is the earlier row read (a second statement).
+        The claim records this store's owner (`claim_owner`, see `unstarted_claims`)."""
         extra = _coerce("requests", dict(details or {}))  # unknown columns: ValueError
         names = "".join(f', "{c}"' for c in extra)
         marks = "".join(f", ${i}" for i in range(4, 4 + len(extra)))
@@ -547,11 +553,14 @@ class PostgresStore:
         async with self._pool.acquire() as conn:
             won = await conn.fetchval(
                 "INSERT INTO requests (key, meeting_id, state, created_at,"  # noqa: S608
-                f" create_started_at, create_owner, lease_owner, lease_until{names})"
-                f" VALUES ($1, NULL, 'claimed', $2, NULL, NULL, NULL, NULL{marks})"
+                " create_started_at, create_owner, lease_owner, lease_until,"
+                f" claim_owner{names})"
+                f" VALUES ($1, NULL, 'claimed', $2, NULL, NULL, NULL, NULL, ${4 + len(extra)}"
+                f"{marks})"
                 " ON CONFLICT (key) DO UPDATE SET meeting_id = NULL, state = 'claimed',"
                 " created_at = excluded.created_at, create_started_at = NULL,"
-                f" create_owner = NULL, lease_owner = NULL, lease_until = NULL{sets}"
+                " create_owner = NULL, lease_owner = NULL, lease_until = NULL,"
+                f" claim_owner = excluded.claim_owner{sets}"
                 " WHERE requests.state IN ('refused', 'failed')"
                 " OR ($3::float8 IS NOT NULL AND excluded.created_at - requests.created_at >= $3)"
                 " RETURNING true",
@@ -559,6 +568,7 @@ class PostgresStore:
                 float(self._clock()),
                 None if window is None else float(window),
                 *extra.values(),
+                self.owner,
             )
             if won:
                 return None
@@ -617,15 +627,24 @@ class PostgresStore:
 
     @_guarded("read the unstarted requests", write=True)
     async def unstarted_claims(self, before: float) -> list[dict[str, Any]]:
-        """Requests still `claimed` with no create started, claimed before `before` and at
-        least a lease ago (other instances may be working on newer ones), oldest first,
-        leased to this store's owner so that one instance tells each requester."""
+        """Requests still `claimed` with no create started whose instance is gone, oldest
+        first, leased to this store's owner so that one instance tells each requester.
+
+        A claim records its instance (`claim_owner`); it is taken by the heartbeat rules of
+        the outbox: never while that instance's heartbeat is under a lease old, however old
+        the claim (a slow create is not "nothing was made"); once it is older, or gone (a
+        clean stop), whenever it was made. Never this store's own. A claim that names no
+        instance (made before v4) is taken when claimed before `before` and at least a
+        lease ago."""
         now = float(self._clock())
         cutoff = min(float(before), now - float(self.lease))
         cols = ", ".join(f'r."{c}"' for c, _ in COLUMNS["requests"])
         rows = await self._pool.fetch(
             "WITH taken AS (SELECT key FROM requests"  # noqa: S608 - our names
-            " WHERE state = 'claimed' AND create_started_at IS NULL AND created_at < $3"
+            " WHERE state = 'claimed' AND create_started_at IS NULL"
+            " AND ((claim_owner IS NULL AND created_at < $3)"
+            "   OR (claim_owner IS NOT NULL AND claim_owner <> $1"
+            f"     AND NOT {_live('claim_owner', '$2', '$4')}))"
             " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1)"
             " ORDER BY created_at FOR UPDATE OF requests SKIP LOCKED)"
             " UPDATE requests r SET lease_owner = $1, lease_until = $2 + $4::float8"
@@ -987,11 +1006,15 @@ class PostgresStore:
         """Say `owner` is alive (every few seconds, bot/web/runtime.py): while its heartbeat
         is under a lease old, the outbox entries and creates it owns are never taken, however
         slow its work; once older (a dead instance), they are when their leases lapse too;
-        at once when its row is gone with its leases (a clean stop, `release_leases`)."""
+        at once when its row is gone with its leases (a clean stop, `release_leases`).
+        This store's own owner (the one its claims record) beats with it: both name this
+        instance."""
         await self._pool.execute(
-            "INSERT INTO instances (owner, heartbeat_at) VALUES ($1, $2)"
+            "INSERT INTO instances (owner, heartbeat_at)"
+            " SELECT DISTINCT unnest(ARRAY[$1, $2]::text[]), $3::float8"
             " ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at",
             owner,
+            self.owner,
             float(self._clock()),
         )
 
@@ -999,10 +1022,13 @@ class PostgresStore:
     async def release_leases(self, owner: str) -> int:
         """Give up `owner`'s leases now (a stopping instance, after its grace): its pending
         outbox entries and unsettled creates are another instance's to take at once, not
-        when the leases would have lapsed. Returns how many were released. PostgreSQL
+        when the leases would have lapsed; so are this store's claims (`unstarted_claims`).
+        Returns how many were released. PostgreSQL
         only; the embedded store has no leases."""
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("DELETE FROM instances WHERE owner = $1", owner)
+            await conn.execute(
+                "DELETE FROM instances WHERE owner = $1 OR owner = $2", owner, self.owner
+            )
             posts = await conn.fetchval(
                 "WITH released AS (UPDATE outbox SET lease_until = NULL"
                 " WHERE owner = $1 AND state = 'pending' AND lease_until IS NOT NULL"
