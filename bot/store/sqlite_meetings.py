@@ -1,0 +1,131 @@
+"""The SQLite store's meetings and what Zoom's events record about them (deliveries,
+participants), mixed into `SQLiteStore`."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from typing import Any
+
+from bot.store.common import now_iso
+from bot.store.protocol import Row
+
+# A requester's meetings, the last asked for first (`/zoom cancel last`).
+MEETINGS_LATEST_FIRST = (
+    "SELECT * FROM meetings WHERE requester = ?"
+    " ORDER BY COALESCE((SELECT r.created_at FROM requests r"
+    "   WHERE r.key = meetings.request_key), 0) DESC, created_at DESC"
+)
+
+
+class SQLiteMeetings:
+    """Meeting rows, Zoom deliveries and participants on the store's connection."""
+
+    # -- meetings ------------------------------------------------------------------------
+
+    async def record_meeting(self, row: Row) -> Row:
+        """Insert (or replace) a meeting row; `zoom_id` is the key. Sets created_at, state."""
+        await asyncio.sleep(0)
+        row = {"state": "created", "created_at": now_iso(), **row}
+        with self._writing():
+            self._upsert("meetings", row, "zoom_id")
+        return row
+
+    async def record_created(self, row: Row, request_key: str) -> Row:
+        """Record a meeting Zoom made and settle its request as `created`, in one transaction."""
+        await asyncio.sleep(0)
+        row = {"state": "created", "created_at": now_iso(), **row}
+        with self._writing():
+            self._upsert("meetings", row, "zoom_id")
+            self._update(
+                "requests", "key", request_key, {"state": "created", "meeting_id": row["zoom_id"]}
+            )
+        return row
+
+    async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
+        await asyncio.sleep(0)
+        with self._writing():
+            self._update("meetings", "zoom_id", zoom_id, changes)
+
+    async def meeting(self, zoom_id: int) -> Row | None:
+        """The meeting row, or None."""
+        await asyncio.sleep(0)
+        try:
+            return self._one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+
+    async def meetings_by(self, requester: str, *, latest_first: bool = False) -> list[Row]:
+        """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
+        first (by its request's clock, finer than the row's)."""
+        await asyncio.sleep(0)
+        try:
+            if latest_first:
+                return self._all(MEETINGS_LATEST_FIRST, [requester])
+            return self._all(
+                "SELECT * FROM meetings WHERE requester = ? ORDER BY created_at", [requester]
+            )
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+
+    # -- live meetings (Zoom events) -----------------------------------------------------
+
+    async def first_delivery(self, delivery_key: str) -> bool:
+        """Record a Zoom delivery. True the first time this key is seen, False for a repeat."""
+        await asyncio.sleep(0)
+        with self._writing() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO zoom_deliveries (delivery_key, received_at) VALUES (?, ?)",
+                [delivery_key, self._clock()],
+            )
+        return cursor.rowcount == 1
+
+    async def participant_joined(self, meeting_id: int, key: str, at: str) -> None:
+        """`key` is in. A join older than a leave already recorded for `key` changes nothing
+        (Zoom may deliver a leave before its join)."""
+        await asyncio.sleep(0)
+        with self._writing():
+            row = self._one(
+                "SELECT left_at FROM participants WHERE meeting_id = ? AND participant_key = ?",
+                [meeting_id, key],
+            )
+            if row and row["left_at"] and row["left_at"] >= at:
+                return
+            self._upsert(
+                "participants",
+                {
+                    "meeting_id": meeting_id,
+                    "participant_key": key,
+                    "joined_at": at,
+                    "left_at": None,
+                },
+                ("meeting_id", "participant_key"),
+            )
+
+    async def participant_left(self, meeting_id: int, key: str, at: str) -> None:
+        await asyncio.sleep(0)
+        with self._writing():
+            self._upsert(
+                "participants",
+                {"meeting_id": meeting_id, "participant_key": key, "left_at": at},
+                ("meeting_id", "participant_key"),
+            )
+
+    async def participant_count(self, meeting_id: int) -> int:
+        """How many are in: joined and not left since."""
+        await asyncio.sleep(0)
+        try:
+            conn = self.db.conn
+            row = conn.execute(
+                "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND left_at IS NULL",
+                [meeting_id],
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+        return int(row[0])
+
+    async def forget_participants(self, meeting_id: int) -> None:
+        """A new start of the meeting: nobody is in yet."""
+        await asyncio.sleep(0)
+        with self._writing() as conn:
+            conn.execute("DELETE FROM participants WHERE meeting_id = ?", [meeting_id])
