@@ -228,6 +228,23 @@ class SQLiteStore(SQLitePeople, SQLiteMeetings, SQLiteOutbox, LocalShare):
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    async def _read_one(self, sql: str, args: Sequence[Any]) -> Row | None:
+        """`_one` as a store read: the loop takes a turn first; a failure is
+        StoreUnavailable."""
+        await asyncio.sleep(0)
+        try:
+            return self._one(sql, args)
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+
+    async def _read_all(self, sql: str, args: Sequence[Any]) -> list[Row]:
+        """`_all` as a store read (see `_read_one`)."""
+        await asyncio.sleep(0)
+        try:
+            return self._all(sql, args)
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+
     def _upsert(self, table: str, row: Row, pk: str | tuple[str, ...]) -> None:
         """Insert `row`, or update only the columns it names where `pk` exists already."""
         keys = (pk,) if isinstance(pk, str) else pk

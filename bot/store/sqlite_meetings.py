@@ -4,7 +4,6 @@ participants), mixed into `SQLiteStore`."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from typing import Any
 
 from bot.store.common import now_iso
@@ -49,24 +48,16 @@ class SQLiteMeetings:
 
     async def meeting(self, zoom_id: int) -> Row | None:
         """The meeting row, or None."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        return await self._read_one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
 
     async def meetings_by(self, requester: str, *, latest_first: bool = False) -> list[Row]:
         """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
         first (by its request's clock, finer than the row's)."""
-        await asyncio.sleep(0)
-        try:
-            if latest_first:
-                return self._all(MEETINGS_LATEST_FIRST, [requester])
-            return self._all(
-                "SELECT * FROM meetings WHERE requester = ? ORDER BY created_at", [requester]
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        if latest_first:
+            return await self._read_all(MEETINGS_LATEST_FIRST, [requester])
+        return await self._read_all(
+            "SELECT * FROM meetings WHERE requester = ? ORDER BY created_at", [requester]
+        )
 
     # -- live meetings (Zoom events) -----------------------------------------------------
 
@@ -113,16 +104,11 @@ class SQLiteMeetings:
 
     async def participant_count(self, meeting_id: int) -> int:
         """How many are in: joined and not left since."""
-        await asyncio.sleep(0)
-        try:
-            conn = self.db.conn
-            row = conn.execute(
-                "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND left_at IS NULL",
-                [meeting_id],
-            ).fetchone()
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        return int(row[0])
+        row = await self._read_one(
+            "SELECT COUNT(*) AS n FROM participants WHERE meeting_id = ? AND left_at IS NULL",
+            [meeting_id],
+        )
+        return int(row["n"]) if row else 0
 
     async def forget_participants(self, meeting_id: int) -> None:
         """A new start of the meeting: nobody is in yet."""

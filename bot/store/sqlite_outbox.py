@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 
 from bot.store.common import outbox_row
 from bot.store.protocol import Row
@@ -35,25 +34,17 @@ class SQLiteOutbox:
     async def outbox_entry(self, entry_id: int) -> Row | None:
         """The entry with its JSON decoded, retry state included (attempts,
         next_attempt_at, last_error), or None."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one("SELECT * FROM outbox WHERE id = ?", [entry_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        row = await self._read_one("SELECT * FROM outbox WHERE id = ?", [entry_id])
         return outbox_row(row) if row else None
 
     async def outbox_stats(self) -> tuple[int, float]:
         """(pending entries, age in seconds of the oldest pending one, 0 when none): what
         GET /metrics shows of the outbox."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one(
-                "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox"
-                " WHERE state = 'pending'",
-                [],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        row = await self._read_one(
+            "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox"
+            " WHERE state = 'pending'",
+            [],
+        )
         depth = int(row["depth"]) if row else 0
         oldest = row["oldest"] if row else None
         return depth, max(0.0, self._clock() - float(oldest)) if oldest is not None else 0.0
@@ -61,15 +52,12 @@ class SQLiteOutbox:
     async def outbox_entries(self, *, meeting_id: int | None = None) -> list[Row]:
         """Every outbox entry (of one meeting, if given), oldest first."""
         await asyncio.sleep(0)
-        try:
-            if meeting_id is None:
-                rows = self._all("SELECT * FROM outbox ORDER BY id", [])
-            else:
-                rows = self._all(
-                    "SELECT * FROM outbox WHERE meeting_id = ? ORDER BY id", [meeting_id]
-                )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        if meeting_id is None:
+            rows = await self._read_all("SELECT * FROM outbox ORDER BY id", [])
+        else:
+            rows = await self._read_all(
+                "SELECT * FROM outbox WHERE meeting_id = ? ORDER BY id", [meeting_id]
+            )
         return [outbox_row(r) for r in rows]
 
     async def outbox_attempted(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from typing import Any
 
 from bot.store.common import now_iso
@@ -18,11 +17,9 @@ class SQLitePeople:
     # -- host mappings -------------------------------------------------------------------
 
     async def host_mapping(self, slack_user_id: str) -> Row | None:
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM host_mappings WHERE slack_user_id = ?", [slack_user_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        return await self._read_one(
+            "SELECT * FROM host_mappings WHERE slack_user_id = ?", [slack_user_id]
+        )
 
     async def set_host_mapping(self, slack_user_id: str, zoom_email: str, set_by: str) -> Row:
         await asyncio.sleep(0)
@@ -41,11 +38,9 @@ class SQLitePeople:
 
     async def cached_slack_user(self, user_id: str, max_age: float) -> Row | None:
         """The users.info `user` object if fetched less than `max_age` seconds ago."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one("SELECT profile, fetched_at FROM slack_users WHERE id = ?", [user_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        row = await self._read_one(
+            "SELECT profile, fetched_at FROM slack_users WHERE id = ?", [user_id]
+        )
         if row is None or self._clock() - row["fetched_at"] > max_age:
             return None
         return json.loads(row["profile"])
@@ -58,13 +53,9 @@ class SQLitePeople:
 
     async def cached_zoom_user(self, email: str, max_age: float) -> tuple[bool, Row | None]:
         """(hit, user). A hit with user None means Zoom said there is no such user."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one(
-                "SELECT user, fetched_at FROM zoom_users WHERE email = ?", [email.lower()]
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        row = await self._read_one(
+            "SELECT user, fetched_at FROM zoom_users WHERE email = ?", [email.lower()]
+        )
         if row is None or self._clock() - row["fetched_at"] > max_age:
             return False, None
         raw = row["user"]
@@ -89,11 +80,9 @@ class SQLitePeople:
 
     async def preferences(self, slack_user_id: str) -> Row | None:
         """The user's saved preferences (a column is None where they chose nothing)."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM preferences WHERE slack_user_id = ?", [slack_user_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        return await self._read_one(
+            "SELECT * FROM preferences WHERE slack_user_id = ?", [slack_user_id]
+        )
 
     async def set_preferences(self, slack_user_id: str, **changes: Any) -> Row:
         """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
