@@ -9,7 +9,9 @@
     │                         to the log (bot/flows/answers.py turns it into the answer)
     ├── PostFailed            a Slack Web API call or response_url post failed
     │                         (bot/slack/failures.py)
-    └── SettingsError         settings missing or malformed at start (bot/settings.py)
+    ├── SettingsError         settings missing or malformed at start (bot/settings.py)
+    └── BoxError              a stored token cannot be opened with ZOOMBOT_SECRET_KEY
+                              (bot/secretbox.py)
 
 Each carries `sentence`: what an operator or requester is told, in one sentence.
 """

@@ -117,7 +117,7 @@ class HostFinder:
         self,
         store: Store,
         slack: AsyncWebClient,
-        zoom: ZoomClient,
+        zoom: ZoomClient | None,  # None: no account app (people connect their own Zoom)
         settings: Settings,
         directory: ZoomDirectory | None = None,
     ) -> None:
@@ -193,8 +193,12 @@ class HostFinder:
         return await self._fetch_profile(user_id)
 
     async def zoom_user(self, email: str, *, fresh: bool = False) -> ZoomUser | None:
-        """The Zoom user with this email, or None if Zoom has none. Other Zoom errors raise."""
+        """The Zoom user with this email, or None if Zoom has none (or there is no account
+        app to ask). Other Zoom errors raise."""
         email = email.strip().lower()
+        zoom = self.zoom
+        if zoom is None:
+            return None
         if not fresh:
             hit, known = self._memo.get(f"zoom:{email}")
             if hit:
@@ -217,7 +221,7 @@ class HostFinder:
 
         async def fetch() -> ZoomUser | None:
             try:
-                user = await self.zoom.get_user(email)
+                user = await zoom.get_user(email)
             except UserNotFound:
                 await self.store.cache_zoom_user(email, None)
                 self._memo.put(f"zoom:{email}", None, NO_ZOOM_USER_MAX_AGE)
@@ -239,7 +243,10 @@ class HostFinder:
 
     async def own_zoom_user(self, user_id: str) -> ZoomIdentity:
         """The requester's own Zoom user (mapping, else Slack email), how it was found, and
-        the mapping row if there is one. Never the default host."""
+        the mapping row if there is one. Never the default host; nobody without an account
+        app."""
+        if self.zoom is None:
+            return ZoomIdentity()
         # Mappings change only through `link` in this process, which forgets the memo.
         hit, mapping = self._memo.get(f"map:{user_id}")
         if not hit:

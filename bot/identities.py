@@ -70,6 +70,7 @@ class FoundBy(StrEnum):
     MAPPING = "mapping"  # an admin's (or the person's own) `/zoom link`
     SLACK_EMAIL = "slack_email"  # the Slack email is an active Zoom user
     DEFAULT_HOST = "default_host"  # ZOOMBOT_DEFAULT_HOST hosts on the requester's behalf
+    CONNECTED = "connected"  # their own Zoom account, connected with `/zoom connect`
 
 
 @dataclass(frozen=True)

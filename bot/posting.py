@@ -57,6 +57,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.render.messages import named
 from bot.slack.failures import (
     RAW_TRANSPORT_ERRORS,
     TRANSIENT,
@@ -197,6 +198,8 @@ class Poster:
         self.retry = retry or RetryPolicy()
         self.response_url_timeout = response_url_timeout
         self.clock = clock
+        # The slash command's name in what is said privately (ZOOMBOT_COMMAND).
+        self.command = "/zoom"
         # Marks the outbox entries this process delivers; others' pending ones are taken over.
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
 
@@ -294,6 +297,7 @@ class Poster:
         self, response_url: str, message: dict[str, Any], *, in_channel: bool = False
     ) -> None:
         """POST `message` to a response_url. Raises PostFailed."""
+        message = named(message, self.command)
         body = {
             "response_type": "in_channel" if in_channel else "ephemeral",
             "replace_original": False,
@@ -333,6 +337,7 @@ class Poster:
         in `channel` (the person must be in it), then a DM from the bot (`chat.postMessage`
         to the user's id opens the app's Messages tab). A response_url that expired, was used
         up or answers 404 therefore still reaches the person."""
+        message = named(message, self.command)
         if response_url:
             try:
                 await self.respond(response_url, message)

@@ -7,6 +7,7 @@ and where to get it. Everything else reads the one `Settings` object.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,13 @@ WHERE = {
     "ZOOM_CLIENT_SECRET": "Zoom App Marketplace → your Server-to-Server OAuth app → "
     "App Credentials",
     "ZOOM_WEBHOOK_SECRET_TOKEN": "Zoom App Marketplace → your app → Feature → Secret Token",
+    "ZOOM_OAUTH_CLIENT_ID": "Zoom App Marketplace → your General (user-managed) OAuth app → "
+    "App Credentials",
+    "ZOOM_OAUTH_CLIENT_SECRET": "Zoom App Marketplace → your General (user-managed) OAuth app "
+    "→ App Credentials",
+    "ZOOMBOT_SECRET_KEY": "any long random string you keep secret, such as the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`; it encrypts the Zoom "
+    "tokens zoombot keeps, so changing it disconnects everyone",
     "ZOOM_WS_SUBSCRIPTION_ID": "Zoom App Marketplace → your Server-to-Server OAuth app → "
     "Feature → Event Subscriptions, method WebSockets: the subscription id in its endpoint URL",
 }
@@ -96,6 +104,27 @@ class Settings:
     zoom_ws_subscription_id: str | None = None
     zoom_ws_url: str = DEFAULT_ZOOM_WS_URL
 
+    # The slash command's name (ZOOMBOT_COMMAND): `/zoom` unless Zoom's own app has it.
+    command: str = "/zoom"
+
+    # "Connect your Zoom" (README): a user-managed Zoom OAuth app, the key that encrypts the
+    # tokens at rest, and that app's event Secret Token (app_deauthorized) when it differs.
+    zoom_oauth_client_id: str | None = None
+    zoom_oauth_client_secret: str | None = field(default=None, repr=False)
+    zoom_oauth_webhook_secret_token: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+
+    @property
+    def account_app(self) -> bool:
+        """Whether the Server-to-Server app is set up (it may be left out when people
+        connect their own Zoom accounts instead)."""
+        return bool(self.zoom_account_id)
+
+    @property
+    def connect_mode(self) -> bool:
+        """Whether people may connect their own Zoom accounts (`/zoom connect`)."""
+        return bool(self.zoom_oauth_client_id)
+
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
@@ -116,8 +145,26 @@ class Settings:
             self.zoom_webhook_secret_token,
             urlsplit(self.database_url).password,
             self.metrics_token,
+            self.zoom_oauth_client_secret,
+            self.zoom_oauth_webhook_secret_token,
+            self.secret_key,
         )
         return tuple(v for v in values if v)
+
+
+COMMAND_NAME = re.compile(r"^/[a-z0-9][a-z0-9_-]{0,30}$")
+
+
+def command_name(env: Mapping[str, str], problems: list[str]) -> str:
+    """ZOOMBOT_COMMAND, checked as Slack checks a command's name (default `/zoom`)."""
+    value = (env.get("ZOOMBOT_COMMAND") or "").strip() or "/zoom"
+    if not COMMAND_NAME.match(value):
+        problems.append(
+            "ZOOMBOT_COMMAND must be a slash command such as /zoom or /meet (a slash, then up "
+            f"to 32 lower-case letters, digits, - or _), not {value!r}."
+        )
+        return "/zoom"
+    return value
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -246,6 +293,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     zoom_ws_url = text("ZOOM_WS_URL", default=DEFAULT_ZOOM_WS_URL) or DEFAULT_ZOOM_WS_URL
     if zoom_events not in {"webhook", "websocket"}:
         problems.append(f"ZOOM_EVENTS must be webhook or websocket, not {zoom_events!r}.")
+    elif zoom_events == "websocket" and not (env.get("ZOOM_ACCOUNT_ID") or "").strip():
+        problems.append(
+            "ZOOM_EVENTS=websocket needs the Server-to-Server app (ZOOM_ACCOUNT_ID, "
+            "ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET): Zoom's event WebSocket is one of its features."
+        )
     elif zoom_events == "websocket" and not subscription:
         problems.append(
             "ZOOM_EVENTS=websocket needs ZOOM_WS_SUBSCRIPTION_ID. Get it from "
@@ -254,14 +306,45 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not zoom_ws_url.startswith(("ws://", "wss://")):
         problems.append(f"ZOOM_WS_URL must be a ws(s):// URL, not {zoom_ws_url!r}.")
 
+    command = command_name(env, problems)
+    oauth_client_id = text("ZOOM_OAUTH_CLIENT_ID")
+    # The account app (Server-to-Server OAuth) is needed unless people connect their own
+    # Zoom accounts; then it is optional, but all three of its values or none.
+    account_names = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
+    account_given = any((env.get(name) or "").strip() for name in account_names)
+    account_required = account_given or not oauth_client_id
+    oauth_client_secret = text("ZOOM_OAUTH_CLIENT_SECRET")
+    secret_key = text("ZOOMBOT_SECRET_KEY")
+    if oauth_client_id or oauth_client_secret:
+        for name, value in (
+            ("ZOOM_OAUTH_CLIENT_ID", oauth_client_id),
+            ("ZOOM_OAUTH_CLIENT_SECRET", oauth_client_secret),
+            ("ZOOMBOT_SECRET_KEY", secret_key),
+        ):
+            if not value:
+                problems.append(
+                    f'{name} is needed for "Connect your Zoom" (ZOOM_OAUTH_CLIENT_ID is set).'
+                    f" Get it from {WHERE[name]}."
+                )
+        if secret_key and len(secret_key) < 16:
+            problems.append(
+                f"ZOOMBOT_SECRET_KEY is too short to be a key. Use {WHERE['ZOOMBOT_SECRET_KEY']}."
+            )
+        if public_url is None:
+            problems.append(
+                'ZOOMBOT_PUBLIC_URL is needed for "Connect your Zoom": Zoom sends people back'
+                " to ZOOMBOT_PUBLIC_URL/zoom/oauth/callback (add that URL to the Zoom app's"
+                " redirect URLs)."
+            )
+
     settings = Settings(
         slack_bot_token=bot_token,
         slack_signing_secret=signing_secret,
         slack_app_token=app_token,
         slack_api_url=slack_api_url,
-        zoom_account_id=text("ZOOM_ACCOUNT_ID", required=True) or "",
-        zoom_client_id=text("ZOOM_CLIENT_ID", required=True) or "",
-        zoom_client_secret=text("ZOOM_CLIENT_SECRET", required=True) or "",
+        zoom_account_id=text("ZOOM_ACCOUNT_ID", required=account_required) or "",
+        zoom_client_id=text("ZOOM_CLIENT_ID", required=account_required) or "",
+        zoom_client_secret=text("ZOOM_CLIENT_SECRET", required=account_required) or "",
         zoom_api_url=url("ZOOM_API_URL", DEFAULT_ZOOM_API_URL).rstrip("/"),
         zoom_oauth_url=url("ZOOM_OAUTH_URL", DEFAULT_ZOOM_OAUTH_URL),
         zoom_webhook_secret_token=text("ZOOM_WEBHOOK_SECRET_TOKEN"),
@@ -288,6 +371,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         zoom_events=zoom_events,
         zoom_ws_subscription_id=subscription,
         zoom_ws_url=zoom_ws_url,
+        command=command,
+        zoom_oauth_client_id=oauth_client_id,
+        zoom_oauth_client_secret=oauth_client_secret,
+        zoom_oauth_webhook_secret_token=text("ZOOM_OAUTH_WEBHOOK_SECRET_TOKEN"),
+        secret_key=secret_key,
     )
     if problems:
         raise SettingsError(problems)

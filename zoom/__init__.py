@@ -10,6 +10,7 @@ from zoom.client import ZoomClient
 from zoom.errors import (
     CreateUnconfirmed,
     DailyLimitReached,
+    GrantRevoked,
     MeetingNotFound,
     MeetingUnreadable,
     UserNotFound,
@@ -34,17 +35,20 @@ from zoom.models import (
     Recurrence,
     ZoomUser,
 )
+from zoom.user_oauth import Authorization, UserTokens, ZoomUserOAuth
 
 __all__ = [
     "INSTANT",
     "RECURRING",
     "RECURRING_NO_FIXED_TIME",
     "SCHEDULED",
+    "Authorization",
     "BadEvent",
     "CreateUnconfirmed",
     "DailyLimitReached",
     "EventKind",
     "EventMeeting",
+    "GrantRevoked",
     "Meeting",
     "MeetingNotFound",
     "MeetingRequest",
@@ -55,6 +59,7 @@ __all__ = [
     "Participant",
     "Recurrence",
     "UserNotFound",
+    "UserTokens",
     "ZoomAuthError",
     "ZoomClient",
     "ZoomError",
@@ -63,6 +68,7 @@ __all__ = [
     "ZoomRateLimited",
     "ZoomUnavailable",
     "ZoomUser",
+    "ZoomUserOAuth",
     "ZoomValidationError",
     "parse_event",
 ]

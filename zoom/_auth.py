@@ -88,11 +88,15 @@ class TokenSource:
     async def _fetch(self, fetch: Callable[[], Awaitable[httpx.Response]]) -> str:
         try:
             response = await fetch()
-            token, lifetime = _read_token(response)
+            token, lifetime = await self._accept(response)
             self._token, self._expires_at = token, self._clock() + lifetime
             return token
         finally:
             self._fetching = None
+
+    async def _accept(self, response: httpx.Response) -> tuple[str, float]:
+        """The token and its lifetime from the token endpoint's answer, or its error."""
+        return _read_token(response)
 
     async def request(self, http_timeout: float | None = None) -> httpx.Response:
         """Send the token request once: Basic client auth and the account_credentials grant.

@@ -52,7 +52,8 @@ class ZoomClient:
     that create's meeting. `settle_delay`: how long a create waits, after a failure Zoom may
     have acted on, before it looks (shortened to fit the deadline). Every call takes
     `deadline`: seconds from now the caller can wait in total (default: no limit but
-    `timeout` per request).
+    `timeout` per request). `tokens`: where access tokens come from instead of the account's
+    credentials (a connected user's: `ZoomUserOAuth.client_for`).
     """
 
     def __init__(
@@ -74,6 +75,7 @@ class ZoomClient:
         settle_delay: float = 1.5,
         page_size: int = 300,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        tokens: TokenSource | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url
@@ -92,7 +94,9 @@ class ZoomClient:
             transport=default_transport(),
             headers={"User-Agent": "zoombot"},
         )
-        self._tokens = TokenSource(self._http, oauth_url, account_id, client_id, client_secret)
+        self._tokens = tokens or TokenSource(
+            self._http, oauth_url, account_id, client_id, client_secret
+        )
         self._caller = Caller(self._http, self._tokens, self.api_url, self, sleep)
         self._creator = Creator(self._caller, self)
 

@@ -2,6 +2,7 @@
 
     ZoomError                      status, code, message, tracking_id
     ├── ZoomAuthError              credentials refused, app deactivated, missing_scopes
+    │   └── GrantRevoked           a user's OAuth grant is gone: they must connect again
     ├── ZoomNotFound
     │   ├── UserNotFound           Zoom code 1001
     │   └── MeetingNotFound        Zoom code 3001
@@ -59,6 +60,11 @@ class ZoomAuthError(ZoomError):
     def __init__(self, message: str, *, missing_scopes: tuple[str, ...] = (), **kw: Any) -> None:
         super().__init__(message, **kw)
         self.missing_scopes = missing_scopes
+
+
+class GrantRevoked(ZoomAuthError):
+    """Zoom refused a connected user's refresh token (they revoked the app or removed it):
+    the user has to connect again."""
 
 
 class ZoomNotFound(ZoomError):

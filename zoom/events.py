@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     MEETING_UPDATED = "meeting.updated"
     PARTICIPANT_JOINED = "meeting.participant_joined"
     PARTICIPANT_LEFT = "meeting.participant_left"
+    APP_DEAUTHORIZED = "app_deauthorized"  # a user removed a user-managed OAuth app
     OTHER = "other"
 
 

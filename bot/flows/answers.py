@@ -19,8 +19,9 @@ from bot.identities import SlackProfile
 from bot.logs import new_reference
 from bot.posting import TRANSPORT_ERRORS
 from bot.render import messages, sentences
+from bot.render.connect import GRANT_REVOKED
 from bot.slack.failures import slack_failure
-from zoom import ZoomAuthError, ZoomError
+from zoom import GrantRevoked, ZoomAuthError, ZoomError
 
 log = logging.getLogger("zoombot.scheduling")
 
@@ -56,6 +57,9 @@ class OutcomeKind(StrEnum):
     HOME_PUBLISHED = "home published"
     HOME_NOT_PUBLISHED = "home not published"
     PROFILE_UPDATED = "profile updated"
+    CONNECT_LINK = "connect link sent"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
 
 
 @dataclass
@@ -141,6 +145,18 @@ async def guarded(
             requester,
             refusal.sentence,
             refusal.reason,
+            channel=channel,
+            response_url=response_url,
+        )
+    except GrantRevoked:
+        # Their own connected Zoom refused us for good: forget it, and say how to reconnect.
+        if services.accounts is not None:
+            await services.accounts.drop(requester)
+        return await refuse(
+            services,
+            requester,
+            GRANT_REVOKED,
+            "zoom grant revoked",
             channel=channel,
             response_url=response_url,
         )

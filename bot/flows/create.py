@@ -21,7 +21,7 @@ from bot.errors import Refused
 from bot.flows import live
 from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
 from bot.flows.asks import Ask, request_for, secured
-from bot.flows.services import STORE_ERRORS, Services
+from bot.flows.services import CONNECT_FIRST, STORE_ERRORS, Services
 from bot.identities import Host
 from bot.logs import add_secrets, new_reference
 from bot.posting import Delivery, PostFailed
@@ -156,7 +156,13 @@ async def create(services: Services, ask: Ask) -> Outcome:
         )
     if not ask.channel:
         raise Refused("Pick a channel to post the meeting in.", "no channel")
-    host = await services.hosts.find_host(ask.requester)
+    # Their own connected Zoom first, then the account's user by mapping or email, then the
+    # default host.
+    host = await services.connected_host(ask.requester) or await services.hosts.find_host(
+        ask.requester
+    )
+    if host is None and services.zoom is None:
+        raise Refused(CONNECT_FIRST, "not connected")
     if host is None:
         raise Refused(sentences.NO_HOST, "no host")
     prefs = await services.preferences(ask.requester)
@@ -166,11 +172,10 @@ async def create(services: Services, ask: Ask) -> Outcome:
     add_secrets(request.password)
     # Written before Zoom is called: if this process dies or is stopped mid-create, the next
     # start finds the meeting (or learns there is none) and tells the person.
+    zoom = await services.zoom_for(host.found_by, ask.requester)
     await services.store.note_create_started(ask.key, create_intent(services, ask, host, request))
     try:
-        meeting = await services.zoom.create_meeting(
-            host.user_id, request, deadline=CREATE_DEADLINE
-        )
+        meeting = await zoom.create_meeting(host.user_id, request, deadline=CREATE_DEADLINE)
     except UserNotFound:
         # What was known of the host is out of date (they left Zoom since it was read): the
         # next request asks Zoom again rather than failing the same way for an hour.

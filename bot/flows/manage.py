@@ -13,7 +13,7 @@ from bot.flows.services import Services
 from bot.posting import PostFailed
 from bot.render import home, messages, sentences
 from bot.store.rows import iso, meeting_from_row
-from zoom import MeetingNotFound
+from zoom import MeetingNotFound, ZoomUser
 
 log = logging.getLogger("zoombot.scheduling")
 
@@ -21,6 +21,8 @@ MEETING_ID = re.compile(r"^\d{9,12}$")
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 MAILTO = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
 LAST = ("last", "latest", "the last one", "my last meeting")
+
+NOT_YOURS = "Only the person who created this meeting or its host can cancel it."
 
 
 def parse_meeting_id(text: str) -> int | None:
@@ -49,10 +51,16 @@ async def list_meetings(
     account of their own)."""
 
     async def work() -> Outcome:
+        connected = await services.connected_host(requester)
         user = (await services.hosts.own_zoom_user(requester)).user
-        if user is None:
+        if connected is not None:
+            zoom = await services.zoom_for(connected.found_by, requester)
+            user = ZoomUser(id="me", email=connected.email)
+        elif user is None:
             return await _list_from_store(services, requester, response_url, channel)
-        meetings = await services.zoom.list_upcoming_meetings(user.id)
+        else:
+            zoom = await services.zoom_for(None, requester)
+        meetings = await zoom.list_upcoming_meetings(user.id)
         await services.poster.tell(
             requester,
             messages.meetings_list_message(meetings, host_email=user.email),
@@ -132,6 +140,8 @@ async def cancel(
         if row and (row.get("status") == "cancelled" or row.get("state") == "cancelled"):
             raise Refused("That meeting is already cancelled.", "already cancelled")
         if not (row and row.get("requester") == requester):
+            if services.zoom is None:  # no account app: only the creator may cancel
+                raise Refused(NOT_YOURS, "not yours")
             meeting = await services.zoom.get_meeting(meeting_id)
             topic = meeting.topic
             user = (await services.hosts.own_zoom_user(requester)).user
@@ -140,13 +150,11 @@ async def cancel(
                 or (meeting.host_email or "").lower() == user.email.lower()
             )
             if not hosts_it:
-                raise Refused(
-                    "Only the person who created this meeting or its host can cancel it.",
-                    "not yours",
-                )
+                raise Refused(NOT_YOURS, "not yours")
         gone = False
+        zoom = await services.zoom_for_meeting(row.get("host_zoom_id") if row else None, requester)
         try:
-            await services.zoom.delete_meeting(meeting_id)
+            await zoom.delete_meeting(meeting_id)
         except MeetingNotFound:
             if not row:
                 raise
@@ -217,6 +225,13 @@ async def whoami(
     """Tell the requester which Zoom user hosts their meetings, and how it was found."""
 
     async def work() -> Outcome:
+        connected = await services.connected_host(requester)
+        if connected is not None:
+            message = messages.whoami_message(email=connected.email, found_by=connected.found_by)
+            await services.poster.tell(
+                requester, message, channel=channel, response_url=response_url
+            )
+            return Outcome(OutcomeKind.WHOAMI, str(connected.found_by))
         own = await services.hosts.own_zoom_user(requester)
         found_by = own.found_by
         if own.user is None:

@@ -168,12 +168,15 @@ class Reconciler:
             if pause:
                 await self.sleep(pause)
             try:
+                zoom = await self.services.zoom_for(
+                    current.get("host_found_by"), current["requester"]
+                )
                 if current.get("meeting_id"):
-                    meeting = await self.services.zoom.get_meeting(
+                    meeting = await zoom.get_meeting(
                         int(current["meeting_id"]), deadline=LOOKUP_DEADLINE
                     )
                 else:
-                    meeting = await self.services.zoom.find_created_meeting(
+                    meeting = await zoom.find_created_meeting(
                         host_id, request, started, deadline=LOOKUP_DEADLINE
                     )
             except ZoomNotFound:

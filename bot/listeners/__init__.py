@@ -93,7 +93,7 @@ def register_all(app: AsyncApp, services: Services) -> None:
     from bot.listeners import actions, buttons, commands, home, modal, people, shortcuts
 
     app.use(ProvideServices(services))
-    commands.register(app)
+    commands.register(app, services.settings.command)
     shortcuts.register(app)
     modal.register(app)
     actions.register(app)

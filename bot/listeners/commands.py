@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.flows import create, manage, modal
+from bot.flows import connect, create, manage, modal
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, TextAsk
 from bot.flows.manage import parse_meeting_id
@@ -30,7 +30,9 @@ def subcommand(text: str) -> tuple[str | None, str]:
         return sub, rest
     if sub == "cancel" and parse_meeting_id(rest) is not None:
         return sub, rest
-    if sub in {"help", "list", "whoami", "cancel"} and not mentions_time(rest):
+    if sub in {"help", "list", "whoami", "cancel", "connect", "disconnect"} and not mentions_time(
+        rest
+    ):
         return sub, rest
     if sub == "link":
         # What follows must start with a mention (`<@U…>`, `<!here>`) or an email (typed, or
@@ -54,7 +56,7 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
     sub, rest = subcommand(text)
 
     if sub == "help":
-        await ack(**messages.help_message())
+        await ack(**messages.help_message(flows.settings.command))
         log_done("command:help", user, channel, started, clock(), Outcome(OutcomeKind.HELP))
         return
     if sub == "schedule":
@@ -73,7 +75,7 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
             logged("command:schedule", user, channel, started, clock(), outcome),
         )
         return
-    if sub in {"list", "cancel", "link", "whoami"}:
+    if sub in {"list", "cancel", "link", "whoami", "connect", "disconnect"}:
         await ack()
         if sub == "list":
             outcome = manage.list_meetings(flows, user, response_url, channel)
@@ -81,6 +83,10 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
             outcome = manage.cancel(flows, user, rest, response_url, channel)
         elif sub == "link":
             outcome = manage.link(flows, user, rest, response_url, channel)
+        elif sub == "connect":
+            outcome = connect.connect(flows, user, response_url, channel)
+        elif sub == "disconnect":
+            outcome = connect.disconnect(flows, user, response_url, channel)
         else:
             outcome = manage.whoami(flows, user, response_url, channel)
         after_ack(
@@ -104,5 +110,6 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
     after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
 
 
-def register(app: AsyncApp) -> None:
-    listen(app.command("/zoom"), zoom_command)
+def register(app: AsyncApp, command: str = "/zoom") -> None:
+    """`command`: the slash command's name (ZOOMBOT_COMMAND)."""
+    listen(app.command(command), zoom_command)

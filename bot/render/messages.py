@@ -414,13 +414,40 @@ alternative hosts, options)
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings
+• `/zoom connect` — host your meetings on your own Zoom account (where an admin set it \
+up); `/zoom disconnect` — stop
 Times are read in English, in your Slack time zone (or the one you name: `3pm PT`); the \
 private confirmation says how each time was read. Every meeting gets a passcode and a \
 waiting room."""
 
 
-def help_message() -> Message:
-    return {"text": "How to use /zoom", "blocks": [_section(HELP)]}
+def help_message(command: str = "/zoom") -> Message:
+    return named({"text": "How to use /zoom", "blocks": [_section(HELP)]}, command)
+
+
+_COMMAND = re.compile(r"(?<![\w/])/zoom(?![\w-])")
+
+
+def named(message: Message, command: str) -> Message:
+    """`message` with the slash command called `command` wherever it says `/zoom` (a
+    workspace where Zoom's own app owns `/zoom` names zoombot's otherwise: ZOOMBOT_COMMAND)."""
+    if command == "/zoom":
+        return message
+
+    def rename(value: Any) -> Any:
+        if isinstance(value, str):
+            return _COMMAND.sub(command, value)
+        if isinstance(value, list):
+            return [rename(item) for item in value]
+        if isinstance(value, dict):
+            return {k: rename(v) if k in _RENAMED else v for k, v in value.items()}
+        return value
+
+    return rename(message)
+
+
+# The keys whose values are words people read (not ids, URLs or values sent back to us).
+_RENAMED = frozenset({"text", "blocks", "elements", "fields", "title", "accessory", "fallback"})
 
 
 def meetings_list_message(meetings: Iterable[Meeting], *, host_email: str) -> Message:
@@ -458,6 +485,7 @@ FOUND_BY = {
     "mapping": "linked with `/zoom link`",
     "slack_email": "your Slack email, which is a Zoom user",
     "default_host": "the workspace's default host (you are named in the agenda)",
+    "connected": "your own Zoom account, connected with `/zoom connect`",
 }
 
 

@@ -54,6 +54,7 @@ import asyncpg
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
 from bot.store.common import Callbacks
+from bot.store.connections import PostgresConnections
 from bot.store.postgres_base import (
     COLUMN_LIST,
     DB_ERRORS,
@@ -87,7 +88,12 @@ LEASE_SECONDS = 60.0
 
 
 class PostgresStore(
-    PostgresPeople, PostgresRequests, PostgresMeetings, PostgresOutbox, PostgresListening
+    PostgresPeople,
+    PostgresRequests,
+    PostgresMeetings,
+    PostgresOutbox,
+    PostgresListening,
+    PostgresConnections,
 ):
     """The store on PostgreSQL. Open with `await PostgresStore.open(url)`; `await close()`."""
 

@@ -186,7 +186,34 @@ async def v3_instances(conn: Any) -> None:
 
 
 @migration
-async def v4_claim_owner(conn: Any) -> None:
+async def v4_zoom_connections(conn: Any) -> None:
+    """ "Connect your Zoom": connected people and authorizations under way (SQLite's v8)."""
+    await conn.execute(
+        """
+        CREATE TABLE zoom_connections (
+            slack_user_id TEXT PRIMARY KEY,
+            zoom_user_id TEXT,
+            zoom_email TEXT,
+            zoom_name TEXT,
+            access_token TEXT,
+            refresh_token TEXT,
+            expires_at DOUBLE PRECISION,
+            connected_at TEXT
+        );
+        CREATE INDEX zoom_connections_zoom_user ON zoom_connections (zoom_user_id);
+        CREATE TABLE oauth_states (
+            state TEXT PRIMARY KEY,
+            slack_user_id TEXT,
+            code_verifier TEXT,
+            channel TEXT,
+            expires_at DOUBLE PRECISION
+        );
+        """
+    )
+
+
+@migration
+async def v5_claim_owner(conn: Any) -> None:
     """The instance that claimed a request (`claim_request`): its claims are settled as
     "nothing was made" (`unstarted_claims`) only once it is gone, by the heartbeat rules
     of the outbox, not because they are old."""
@@ -289,6 +316,23 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("waiting_room", int),
         ("post_passcode", int),
         ("updated_at", str),
+    ),
+    "zoom_connections": (
+        ("slack_user_id", str),
+        ("zoom_user_id", str),
+        ("zoom_email", str),
+        ("zoom_name", str),
+        ("access_token", str),
+        ("refresh_token", str),
+        ("expires_at", float),
+        ("connected_at", str),
+    ),
+    "oauth_states": (
+        ("state", str),
+        ("slack_user_id", str),
+        ("code_verifier", str),
+        ("channel", str),
+        ("expires_at", float),
     ),
 }
 

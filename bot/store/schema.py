@@ -22,6 +22,8 @@ Tables:
     preferences    a Slack user's defaults: duration, waiting room, passcode in channel (v3)
     secrets        keys the app generates for itself (the calendar links' key), by name (v7)
     health         one row the writability check updates (v7)
+    zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
+    oauth_states   "Connect your Zoom" authorizations under way (v8)
 """
 
 from __future__ import annotations
@@ -217,6 +219,37 @@ def v7_secrets_and_health(db: sqlite_utils.Database) -> None:
     db["secrets"].create({"name": str, "value": bytes, "created_at": str}, pk="name")
     db["health"].create({"id": int, "checked_at": float}, pk="id")
     db["health"].insert({"id": 1, "checked_at": 0.0})
+
+
+@migration
+def v8_zoom_connections(db: sqlite_utils.Database) -> None:
+    """ "Connect your Zoom": each connected person's Zoom user and tokens (encrypted with
+    ZOOMBOT_SECRET_KEY, bot/secretbox.py), and the authorizations under way (state → who
+    asked, PKCE verifier encrypted, expiry in epoch seconds)."""
+    db["zoom_connections"].create(
+        {
+            "slack_user_id": str,
+            "zoom_user_id": str,
+            "zoom_email": str,
+            "zoom_name": str,
+            "access_token": str,
+            "refresh_token": str,
+            "expires_at": float,
+            "connected_at": str,
+        },
+        pk="slack_user_id",
+    )
+    db["zoom_connections"].create_index(["zoom_user_id"])
+    db["oauth_states"].create(
+        {
+            "state": str,
+            "slack_user_id": str,
+            "code_verifier": str,
+            "channel": str,
+            "expires_at": float,
+        },
+        pk="state",
+    )
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -32,6 +32,7 @@ from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.store import Store
 from bot.web.tweaks import SlackAuthorization, settle_garbage_collector
+from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient, ZoomError
 from zoom.errors import ZoomAuthError
 from zoom.websocket import EventSocket
@@ -54,7 +55,7 @@ class Runtime:
 
     settings: Settings
     store: Store
-    zoom: ZoomClient
+    zoom: ZoomClient | None  # None: no account app (only people's own connected accounts)
     slack: AsyncWebClient
     services: Services
     bolt: AsyncApp
@@ -198,6 +199,9 @@ class Runtime:
         """Fetch a token, so that `zoom_state` says whether Zoom's credentials work: "ok";
         "bad credentials: …" when Zoom refused them (not asked again); "zoom unreachable: …"
         while Zoom cannot be reached (asked again after 1 s, doubling up to 60 s)."""
+        if self.zoom is None:
+            self.zoom_state = "not used"  # no account app: people connect their own
+            return
         failures = 0
         while True:
             try:
@@ -251,14 +255,19 @@ class Runtime:
                 settings.host,
                 settings.metrics_port,
             )
-        if settings.zoom_events == "websocket" and self.zoom_socket_task is None:
+        zoom = self.zoom
+        if (
+            settings.zoom_events == "websocket"
+            and zoom is not None
+            and self.zoom_socket_task is None
+        ):
             assert settings.zoom_ws_subscription_id is not None  # checked by load_settings
             self.zoom_socket = EventSocket(
                 settings.zoom_ws_url,
                 settings.zoom_ws_subscription_id,
-                lambda: self.zoom.access_token(deadline=30),
+                lambda: zoom.access_token(deadline=30),
                 self._zoom_event,
-                forget=self.zoom.forget_token,
+                forget=zoom.forget_token,
                 on_connect=self._zoom_socket_connected,
             )
             self.zoom_socket_task = asyncio.create_task(self.zoom_socket.run(), name="zoom-ws")
@@ -292,7 +301,10 @@ class Runtime:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        await self.zoom.aclose()
+        if self.zoom is not None:
+            await self.zoom.aclose()
+        if self.services.accounts is not None:
+            await self.services.accounts.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()
         if self.heartbeat_task is not None and not self.heartbeat_task.done():
@@ -308,13 +320,18 @@ class Runtime:
 
 def build_runtime(settings: Settings, store: Store) -> Runtime:
     """Build the clients, the flow and the Bolt app on an open `store` (no network yet)."""
-    zoom = ZoomClient(
-        settings.zoom_account_id,
-        settings.zoom_client_id,
-        settings.zoom_client_secret,
-        api_url=settings.zoom_api_url,
-        oauth_url=settings.zoom_oauth_url,
-        timeout=settings.zoom_timeout,
+    # The account app; None when only people's own connected Zoom accounts are set up.
+    zoom = (
+        ZoomClient(
+            settings.zoom_account_id,
+            settings.zoom_client_id,
+            settings.zoom_client_secret,
+            api_url=settings.zoom_api_url,
+            oauth_url=settings.zoom_oauth_url,
+            timeout=settings.zoom_timeout,
+        )
+        if settings.account_app
+        else None
     )
     # One pooled session for every call to Slack, Web API and response_url alike: without it
     # slack_sdk opens a new aiohttp session (and TCP connection) per call.
@@ -330,9 +347,13 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         session=slack_session,
         retry_handlers=retry_handlers(),  # what is re-sent blindly: bot/slack/failures.py
     )
-    hosts = HostFinder(store, slack, zoom, settings, directory=ZoomDirectory(zoom))
+    directory = ZoomDirectory(zoom) if zoom is not None else None
+    hosts = HostFinder(store, slack, zoom, settings, directory=directory)
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
+    poster.command = settings.command
     services = Services(settings, store, hosts, zoom, poster)
+    if settings.connect_mode:
+        services.accounts = ZoomAccounts.from_settings(settings, store)
     authorization = SlackAuthorization(slack)
     with _without_env("SLACK_BOT_TOKEN"):
         bolt = _bolt_app(settings, slack_session, authorization)

@@ -14,6 +14,7 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.flows import connect
 from bot.web.runtime import Runtime
 from zoom import BadEvent, EventKind, parse_event
 from zoom.webhooks import url_validation_response, verify_signature
@@ -23,8 +24,14 @@ log = logging.getLogger("zoombot.live")
 
 async def zoom_events(request: Request) -> Response:
     runtime: Runtime = request.state.runtime
-    secret = runtime.settings.zoom_webhook_secret_token
-    if not secret:
+    settings = runtime.settings
+    # The account app's Secret Token, and the "Connect your Zoom" app's when it has its own.
+    secrets = [
+        s
+        for s in (settings.zoom_webhook_secret_token, settings.zoom_oauth_webhook_secret_token)
+        if s
+    ]
+    if not secrets:
         log.warning(
             "a Zoom event arrived at /zoom/events but ZOOM_WEBHOOK_SECRET_TOKEN is not set;"
             " set it to the Secret Token of your Zoom app (Feature → Event Subscriptions)"
@@ -33,7 +40,8 @@ async def zoom_events(request: Request) -> Response:
     body = await request.body()
     timestamp = request.headers.get("x-zm-request-timestamp", "")
     signature = request.headers.get("x-zm-signature", "")
-    if not verify_signature(secret, body, timestamp, signature):
+    secret = next((s for s in secrets if verify_signature(s, body, timestamp, signature)), None)
+    if secret is None:
         log.warning("refused a Zoom event: signature missing, wrong or stale")
         return JSONResponse({"error": "bad signature"}, status_code=401)
     try:
@@ -47,5 +55,12 @@ async def zoom_events(request: Request) -> Response:
         return JSONResponse(url_validation_response(secret, event.plain_token))
     if not runtime.ready or runtime.live is None:
         return JSONResponse({"error": "starting"}, status_code=503)
+    if event.kind is EventKind.APP_DEAUTHORIZED:
+        user_id = (event.raw.get("payload") or {}).get("user_id")
+        runtime.services.inflight.start(
+            connect.deauthorized(runtime.services, user_id if isinstance(user_id, str) else None),
+            name="zoom:app_deauthorized",
+        )
+        return JSONResponse({})
     runtime.live.accept(event)
     return JSONResponse({})

@@ -362,7 +362,7 @@ async def test_a_claim_that_names_no_instance_keeps_the_time_rule(open_pg, pg_sc
     a = await open_pg(clock=clock, owner="a", lease=2)
     assert await a.claim_request("command:old") is None
     await pg_schema.admin.execute(
-        f'UPDATE "{pg_schema.name}".requests SET claim_owner = NULL'  # a row from before v4
+        f'UPDATE "{pg_schema.name}".requests SET claim_owner = NULL'  # a row from before v5
     )
     assert await a.unstarted_claims(before=clock() + 100) == []  # not a lease old yet
     clock.now += 3

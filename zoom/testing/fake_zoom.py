@@ -61,6 +61,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import httpx
 
 from zoom.testing.server import LoopbackServer
+from zoom.testing.user_grants import UserGrants
 from zoom.testing.websocket import EventSockets
 from zoom.webhooks import sign
 
@@ -69,6 +70,8 @@ USER = "/users/{userId}"
 USERS = "/users"
 MEETING = "/meetings/{meetingId}"
 TOKEN = "/oauth/token"  # noqa: S105 - a route, not a secret
+AUTHORIZE = "/oauth/authorize"
+REVOKE = "/oauth/revoke"
 
 DEFAULT_SCOPES = ("meeting:read:admin", "meeting:write:admin", "user:read:admin")
 # What each route needs, as Zoom's classic scopes; a token without one gets code 4711.
@@ -89,6 +92,10 @@ _API_ROUTES = (
     (re.compile(r"^(?P<prefix>(?:/[^/]+)*/v2)/users/?$"), USERS),
 )
 _TOKEN_PATH = re.compile(r"^(?:/[^/]+)*/oauth/token/?$")
+_OAUTH_PATHS = (
+    (re.compile(r"^(?:/[^/]+)*/oauth/authorize/?$"), AUTHORIZE),
+    (re.compile(r"^(?:/[^/]+)*/oauth/revoke/?$"), REVOKE),
+)
 
 _START_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$")
 _PASSWORD = re.compile(r"^[A-Za-z0-9@\-_*]{1,10}$")
@@ -265,6 +272,8 @@ class FakeZoom:
         self._instances: dict[int, int] = {}  # meeting id -> times started
         self._participants: dict[int, dict[str, dict[str, Any]]] = {}  # id -> name -> person
         self._sent: list[dict[str, Any]] = []
+        # The user-managed OAuth app ("Connect your Zoom"): zoom/testing/user_grants.py.
+        self.grants = UserGrants(self)
         # Bumped by every reset: work scheduled with `acted_after` before it is dropped.
         self._generation = getattr(self, "_generation", 0) + 1
         self._late: set[asyncio.Task[None]] = getattr(self, "_late", set())
@@ -833,6 +842,9 @@ class FakeZoom:
     def _route(path: str) -> tuple[str | None, dict[str, str]]:
         if _TOKEN_PATH.match(path):
             return TOKEN, {}
+        for pattern, route in _OAUTH_PATHS:
+            if pattern.match(path):
+                return route, {}
         for pattern, route in _API_ROUTES:
             match = pattern.match(path)
             if match:
@@ -893,6 +905,15 @@ class FakeZoom:
         try:
             if route == TOKEN:
                 return self._token(method, headers, body, query)
+            if route == AUTHORIZE:
+                with self._lock:
+                    status, extra, answer = self.grants.authorize(query)
+                return _Reply(status, answer, extra)
+            if route == REVOKE:
+                form = {**query, **(body if isinstance(body, dict) else {})}
+                with self._lock:
+                    status, answer = self.grants.revoke(form, _basic_client(headers))
+                return _Reply(status, answer)
             if route is None:
                 raise _ZoomFailure(404, 404, "The requested resource was not found.")
             handler = self._HANDLERS.get((method, route))
@@ -900,6 +921,8 @@ class FakeZoom:
                 raise _ZoomFailure(405, 405, f"Method {method} not allowed.")
             with self._lock:
                 self._authorize(headers, method, route)
+                if params.get("userId") == "me":
+                    params = {**params, "userId": self._token_user(headers)}
             if method in ("POST", "PATCH"):
                 if not isinstance(body, dict):
                     raise _ZoomFailure(400, 300, "Request Body should be a valid JSON object.")
@@ -914,14 +937,11 @@ class FakeZoom:
         if method != "POST":
             raise _ZoomFailure(405, 405, "Method not allowed.")
         form = {**query, **(body if isinstance(body, dict) else {})}
-        auth = headers.get("authorization", "")
-        client_id = client_secret = None
-        if auth.lower().startswith("basic "):
-            try:
-                decoded = base64.b64decode(auth[6:].strip()).decode()
-                client_id, _, client_secret = decoded.partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                pass
+        client_id, client_secret = _basic_client(headers)
+        if form.get("grant_type") in ("authorization_code", "refresh_token"):
+            with self._lock:
+                status, answer = self.grants.token(form, (client_id, client_secret))
+            return _Reply(status, answer)
         if client_id != self.client_id or client_secret != self.client_secret:
             return _Reply(
                 401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
@@ -967,6 +987,14 @@ class FakeZoom:
                 4711,
                 f"Invalid access token, does not contain scopes:[{', '.join(needed)}].",
             )
+
+    def _token_user(self, headers: dict[str, str]) -> str:
+        """The Zoom user a user-level token acts for ("me"); an account token has none."""
+        token = headers.get("authorization", "")[7:].strip()
+        user_id = self.grants.access.get(token)
+        if user_id is None:
+            raise _ZoomFailure(400, 1001, "User does not exist: me.")
+        return user_id
 
     def _find_user(self, key: str) -> dict[str, Any] | None:
         if key in self._users:
@@ -1165,6 +1193,18 @@ class FakeZoom:
 
 
 # -- Zoom's rules, as plain functions ------------------------------------------------------
+
+
+def _basic_client(headers: dict[str, str]) -> tuple[str | None, str | None]:
+    """The client id and secret of an `Authorization: Basic …` header, else (None, None)."""
+    auth = headers.get("authorization", "")
+    if auth.lower().startswith("basic "):
+        try:
+            client_id, _, client_secret = base64.b64decode(auth[6:].strip()).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None, None
+        return client_id, client_secret
+    return None, None
 
 
 def _zone_name(name: Any) -> str | None:
