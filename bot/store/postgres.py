@@ -102,6 +102,7 @@ class PostgresStore(
         pool: asyncpg.Pool,
         lock_pool: asyncpg.Pool,
         *,
+        ack_pool: asyncpg.Pool | None = None,
         url: str,
         owner: str,
         lease: float,
@@ -110,6 +111,7 @@ class PostgresStore(
     ) -> None:
         self._pool = pool
         self._lock_pool = lock_pool
+        self._ack_pool = ack_pool or pool
         self.url = safe_url(url)
         self.backend = "postgresql"
         self.owner = owner
@@ -143,6 +145,7 @@ class PostgresStore(
         min_size: int = 1,
         max_size: int = 20,
         lock_connections: int = 4,
+        ack_connections: int = 4,
         server_settings: dict[str, str] | None = None,
         connect_timeout: float = 10.0,
         command_timeout: float = 10.0,
@@ -160,8 +163,11 @@ class PostgresStore(
         `owner` names this instance (its leases, `application_name`); `lease` is how long a
         taken outbox entry or unsettled create stays this instance's without news from it.
         `lock_connections` is the size of the separate pool `meeting_lock` holds its locks
-        on (so lock holders never starve the store's own calls). `server_settings` go to
-        every connection (e.g. `{"search_path": "zb_test"}`). Raises StoreUnavailable."""
+        on (so lock holders never starve the store's own calls); `ack_connections` that of
+        the pool `claim_request` alone uses: a command's claim is what its acknowledgement
+        waits for, and there it never queues behind the work of commands already acked.
+        `server_settings` go to every connection (e.g. `{"search_path": "zb_test"}`).
+        Raises StoreUnavailable."""
         add_secrets(urlsplit(url).password)
         owner = owner or f"{socket.gethostname()}-{os.getpid()}-{_secrets.token_hex(3)}"
         settings = {"application_name": f"zoombot {owner}"[:63]}
@@ -176,6 +182,7 @@ class PostgresStore(
         }
         pool: asyncpg.Pool | None = None
         lock_pool: asyncpg.Pool | None = None
+        ack_pool: asyncpg.Pool | None = None
         try:
             pool = await asyncpg.create_pool(
                 min_size=min(min_size, max_size),
@@ -186,8 +193,14 @@ class PostgresStore(
             lock_pool = await asyncpg.create_pool(
                 min_size=0, max_size=lock_connections, reset=release_cheaply, **connect_args
             )
+            ack_pool = await asyncpg.create_pool(
+                min_size=min(1, ack_connections),
+                max_size=ack_connections,
+                reset=release_cheaply,
+                **connect_args,
+            )
         except (*DB_ERRORS, ValueError) as error:
-            for opened in (pool, lock_pool):
+            for opened in (pool, lock_pool, ack_pool):
                 if opened is not None:
                     await opened.close()
             text = str(error)
@@ -202,6 +215,7 @@ class PostgresStore(
         store = cls(
             pool,
             lock_pool,
+            ack_pool=ack_pool,
             url=url,
             owner=owner,
             lease=lease,
@@ -284,7 +298,7 @@ class PostgresStore(
         await self.close()
 
     async def close(self) -> None:
-        """Close the listener connection and both pools (waiting for calls in progress)."""
+        """Close the listener connection and the pools (waiting for calls in progress)."""
         self._closing = True
         for task in list(self._tasks):
             task.cancel()
@@ -294,6 +308,8 @@ class PostgresStore(
                 await self._listener.close(timeout=5)
             self._listener = None
         await self._lock_pool.close()
+        if self._ack_pool is not self._pool:
+            await self._ack_pool.close()
         await self._pool.close()
 
     # -- health and secrets ----------------------------------------------------------------

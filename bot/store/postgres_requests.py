@@ -37,7 +37,7 @@ class PostgresRequests:
         names = "".join(f', "{c}"' for c in extra)
         marks = "".join(f", ${i}" for i in range(4, 4 + len(extra)))
         sets = "".join(f', "{c}" = excluded."{c}"' for c in extra)
-        async with self._pool.acquire() as conn:
+        async with self._ack_pool.acquire() as conn:  # what Slack's ack waits for
             won = await conn.fetchval(
                 "INSERT INTO requests (key, meeting_id, state, created_at,"  # noqa: S608
                 " create_started_at, create_owner, lease_owner, lease_until,"
