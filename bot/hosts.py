@@ -279,7 +279,11 @@ class HostFinder:
         return None
 
     def is_admin(self, profile: SlackProfile) -> bool:
-        """Workspace admins and owners, and the Slack ids in ZOOMBOT_ADMINS."""
+        """Workspace admins and owners, and the Slack ids in ZOOMBOT_ADMINS. Serving several
+        workspaces, only ZOOMBOT_ADMINS: another workspace's admin must not point its people
+        at users of this deployment's Zoom account."""
+        if self.settings.several_workspaces:
+            return profile.id in self.settings.admins
         return profile.is_admin or profile.is_owner or profile.id in self.settings.admins
 
     async def link(self, requester: str, target: str, email: str) -> LinkResult:

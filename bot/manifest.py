@@ -3,8 +3,8 @@ api.slack.com/apps → Create New App → From a manifest.
 
 Needs no Slack token (the manifest comes before them): it reads ZOOMBOT_COMMAND,
 ZOOMBOT_PUBLIC_URL and SLACK_APP_TOKEN from the environment (and `.env`). Socket Mode unless
-a public URL is set and no app-level token; in HTTP mode every request URL is
-ZOOMBOT_PUBLIC_URL + /slack/events. The file's comments are kept.
+a public URL is set and no app-level token; every URL (request URLs, the OAuth redirect)
+is on ZOOMBOT_PUBLIC_URL when it is set. The file's comments are kept.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.settings import command_name, read_dotenv
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "manifest.yml"
-PLACEHOLDER = "https://example.com/slack/events"
+PLACEHOLDER = "https://example.com/"  # every URL in manifest.yml starts with it
 
 
 class ManifestError(ValueError):
@@ -42,7 +42,7 @@ def render_manifest(template: str, env: Mapping[str, str]) -> str:
         text,
     )
     if public_url:
-        text = text.replace(PLACEHOLDER, public_url + "/slack/events")
+        text = text.replace(PLACEHOLDER, public_url + "/")
     return text
 
 

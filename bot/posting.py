@@ -66,6 +66,9 @@ from bot.slack.failures import (
     retry_after_of,
     slack_failure,
 )
+from bot.slack.installations import WorkspaceGone
+from bot.slack.workspaces import current as current_workspace
+from bot.slack.workspaces import current_key, scope
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -105,12 +108,24 @@ class LoggedWebClient(AsyncWebClient):
     `zoombot.slack`: `slack <method> <result> <ms>ms`, the same as
     `extra={"slack_call": {method, result, duration_ms}}` (result: `ok`, Slack's error code,
     or the failure's type). Never a parameter or an answer's body (bot/metrics.py counts them).
+
+    With `bot_tokens` set (several workspaces) and no token of its own, each call carries the
+    bot token of the workspace the running work is for (bot/slack/workspaces.py); work for
+    no workspace, or one that uninstalled zoombot, is `PostFailed("workspace_gone")`.
     """
+
+    bot_tokens: Any = None  # bot.slack.installations.BotTokens
 
     async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
         started = time.monotonic()
         result = "ok"
         try:
+            if self.bot_tokens is not None and not self.token:
+                token = await self._workspace_token()
+                kwargs["headers"] = {
+                    **(kwargs.get("headers") or {}),
+                    "Authorization": f"Bearer {token}",
+                }
             return await super().api_call(api_method, **kwargs)
         except SlackApiError as error:
             data = getattr(error.response, "data", None)  # a text answer is no dict
@@ -133,6 +148,15 @@ class LoggedWebClient(AsyncWebClient):
                 fields["duration_ms"],
                 extra={"slack_call": fields},
             )
+
+    async def _workspace_token(self) -> str:
+        workspace = current_workspace.get()
+        if workspace is None:
+            raise PostFailed("workspace_gone", code="workspace_gone")
+        try:
+            return await self.bot_tokens.bot_token(workspace)
+        except WorkspaceGone:
+            raise PostFailed("workspace_gone", code="workspace_gone") from None
 
 
 @dataclass(frozen=True)
@@ -393,6 +417,7 @@ class Poster:
             "next_attempt_at": now,
             "expires_at": now + self.retry.post_for,
             "owner": self.owner,
+            "workspace": current_key(),
         }
         if self.store is not None:
             entry["id"] = await self.store.add_to_outbox(entry)
@@ -410,9 +435,10 @@ class Poster:
 
         async def one(entry: dict[str, Any]) -> None:
             async with gate:
-                # The earlier run may have been stopped (SIGKILL) inside chat.postMessage,
-                # before it could write the attempt down: its outcome is unknown.
-                await self._deliver_entry(entry, taken_over=True)
+                with scope(entry.get("workspace")):
+                    # The earlier run may have been stopped (SIGKILL) inside chat.postMessage,
+                    # before it could write the attempt down: its outcome is unknown.
+                    await self._deliver_entry(entry, taken_over=True)
 
         await asyncio.gather(*(one(e) for e in entries))
         return len(entries)

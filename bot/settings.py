@@ -1,4 +1,6 @@
 """Configuration, read once at start from the environment (and `.env`), and checked there.
+Long because every setting is read and checked in one function, so one start names every
+problem at once, and the settings that depend on each other are checked side by side.
 
 A missing or malformed setting stops the app with a sentence that names the variable
 and where to get it. Everything else reads the one `Settings` object.
@@ -25,6 +27,9 @@ WHERE = {
     "SLACK_BOT_TOKEN": "Slack app settings → OAuth & Permissions → Bot User OAuth Token (xoxb-…)",
     "SLACK_SIGNING_SECRET": "Slack app settings → Basic Information → App Credentials → "
     "Signing Secret",
+    "SLACK_CLIENT_ID": "Slack app settings → Basic Information → App Credentials → Client ID",
+    "SLACK_CLIENT_SECRET": "Slack app settings → Basic Information → App Credentials → "
+    "Client Secret",
     "SLACK_APP_TOKEN": "Slack app settings → Basic Information → App-Level Tokens, with the "
     "connections:write scope (xapp-…)",
     "ZOOM_ACCOUNT_ID": "Zoom App Marketplace → your Server-to-Server OAuth app → App Credentials",
@@ -104,6 +109,11 @@ class Settings:
     zoom_ws_subscription_id: str | None = None
     zoom_ws_url: str = DEFAULT_ZOOM_WS_URL
 
+    # Several workspaces (README "Distribute to other workspaces"): Slack OAuth installs,
+    # each workspace's bot token in the store; SLACK_BOT_TOKEN is then not set.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
+
     # The slash command's name (ZOOMBOT_COMMAND): `/zoom` unless Zoom's own app has it.
     command: str = "/zoom"
 
@@ -113,6 +123,17 @@ class Settings:
     zoom_oauth_client_secret: str | None = field(default=None, repr=False)
     zoom_oauth_webhook_secret_token: str | None = field(default=None, repr=False)
     secret_key: str | None = field(default=None, repr=False)
+
+    @property
+    def several_workspaces(self) -> bool:
+        """Whether workspaces install zoombot through Slack OAuth (no SLACK_BOT_TOKEN)."""
+        return bool(self.slack_client_id) and not self.slack_bot_token
+
+    @property
+    def slack_authorize_url(self) -> str:
+        """Slack's "allow this app" page, on the host of SLACK_API_URL."""
+        parts = urlsplit(self.slack_api_url)
+        return f"{parts.scheme}://{parts.netloc}/oauth/v2/authorize"
 
     @property
     def account_app(self) -> bool:
@@ -140,6 +161,7 @@ class Settings:
         values = (
             self.slack_bot_token,
             self.slack_signing_secret,
+            self.slack_client_secret,
             self.slack_app_token,
             self.zoom_client_secret,
             self.zoom_webhook_secret_token,
@@ -237,7 +259,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         return value
 
     app_token = text("SLACK_APP_TOKEN")
-    bot_token = text("SLACK_BOT_TOKEN", required=True) or ""
+    slack_client_id = text("SLACK_CLIENT_ID")
+    slack_client_secret = text("SLACK_CLIENT_SECRET")
+    # Several workspaces (Slack OAuth) when a client id is set and no bot token.
+    several = bool(slack_client_id) and not (env.get("SLACK_BOT_TOKEN") or "").strip()
+    bot_token = text("SLACK_BOT_TOKEN", required=not several) or ""
+    if several:
+        for name, value in (
+            ("SLACK_CLIENT_SECRET", slack_client_secret),
+            ("ZOOMBOT_SECRET_KEY", text("ZOOMBOT_SECRET_KEY")),
+            ("ZOOMBOT_PUBLIC_URL", text("ZOOMBOT_PUBLIC_URL")),
+        ):
+            if not value:
+                where = WHERE.get(name) or (
+                    "the address where Slack sends people back after they install "
+                    "(ZOOMBOT_PUBLIC_URL/slack/oauth_redirect)"
+                )
+                problems.append(
+                    f"{name} is needed to install zoombot in several workspaces "
+                    f"(SLACK_CLIENT_ID is set, SLACK_BOT_TOKEN is not). Get it from {where}."
+                )
     if bot_token and not bot_token.startswith("xoxb-"):
         problems.append(
             f"SLACK_BOT_TOKEN must be a bot token starting with xoxb-. "
@@ -249,7 +290,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"Get it from {WHERE['SLACK_APP_TOKEN']}."
         )
     # Socket Mode needs no signing secret: Slack's requests arrive over our own websocket.
-    signing_secret = text("SLACK_SIGNING_SECRET", required=not app_token) or ""
+    signing_secret = text("SLACK_SIGNING_SECRET", required=several or not app_token) or ""
 
     slack_api_url = url("SLACK_API_URL", DEFAULT_SLACK_API_URL)
     if not slack_api_url.endswith("/"):
@@ -372,6 +413,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         zoom_ws_subscription_id=subscription,
         zoom_ws_url=zoom_ws_url,
         command=command,
+        slack_client_id=slack_client_id,
+        slack_client_secret=slack_client_secret,
         zoom_oauth_client_id=oauth_client_id,
         zoom_oauth_client_secret=oauth_client_secret,
         zoom_oauth_webhook_secret_token=text("ZOOM_OAUTH_WEBHOOK_SECRET_TOKEN"),

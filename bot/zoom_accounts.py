@@ -20,6 +20,7 @@ from bot.errors import Refused
 from bot.logs import add_secrets
 from bot.secretbox import BoxError, SecretBox
 from bot.settings import Settings
+from bot.slack.workspaces import current_key
 from bot.store import Store
 from zoom import UserTokens, ZoomClient, ZoomError, ZoomUserOAuth
 
@@ -37,6 +38,7 @@ class Connection:
     zoom_user_id: str
     zoom_email: str
     zoom_name: str
+    workspace: str | None = None  # its key (several workspaces)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Pending:
 
     slack_user_id: str
     channel: str | None
+    workspace: str | None = None  # its key (several workspaces)
 
 
 class ZoomAccounts:
@@ -96,6 +99,7 @@ class ZoomAccounts:
                 "code_verifier": self._box.seal(grant.code_verifier),
                 "channel": channel,
                 "expires_at": self._clock() + STATE_TTL,
+                "workspace": current_key(),
             }
         )
         return grant.url
@@ -110,13 +114,13 @@ class ZoomAccounts:
                 "for a new one.",
                 "stale state",
             )
-        pending = Pending(row["slack_user_id"], row.get("channel"))
+        pending = Pending(row["slack_user_id"], row.get("channel"), row.get("workspace"))
         tokens = await self.oauth.exchange(code, self._box.open(row["code_verifier"]))
         add_secrets(tokens.access_token, tokens.refresh_token)
         client = self.oauth.client_for(tokens, self._saver(pending.slack_user_id))
         me = await client.get_user("me")
         connection = Connection(
-            pending.slack_user_id, me.id, me.email, _display_name(me) or me.email
+            pending.slack_user_id, me.id, me.email, _display_name(me) or me.email, pending.workspace
         )
         await self._store.save_zoom_connection(
             {
@@ -128,6 +132,7 @@ class ZoomAccounts:
                 "refresh_token": self._box.seal(tokens.refresh_token),
                 "expires_at": tokens.expires_at,
                 "connected_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "workspace": pending.workspace,
             }
         )
         self._clients.pop(pending.slack_user_id, None)
@@ -220,7 +225,11 @@ class ZoomAccounts:
 
 def _connection(row: dict) -> Connection:
     return Connection(
-        row["slack_user_id"], row["zoom_user_id"], row["zoom_email"], row["zoom_name"]
+        row["slack_user_id"],
+        row["zoom_user_id"],
+        row["zoom_email"],
+        row["zoom_name"],
+        row.get("workspace"),
     )
 
 

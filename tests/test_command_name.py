@@ -123,3 +123,17 @@ def test_the_app_answers_the_command_by_its_name(app_env, fake_slack, fake_zoom,
             assert "/meet tomorrow 3pm" in helped.text and "`/zoom" not in helped.text
             slack.command("Standup", ana.slack_id, command="/meet")
             eventually(lambda: posts_to(fake_slack, DEFAULT_CHANNEL), what="the meeting posted")
+
+
+def test_the_manifest_redirect_url_follows_the_public_address():
+    out = yaml.safe_load(
+        render_manifest(TEMPLATE, {"ZOOMBOT_PUBLIC_URL": "https://zb.example.org"})
+    )
+    assert out["oauth_config"]["redirect_urls"] == ["https://zb.example.org/slack/oauth_redirect"]
+
+
+def test_the_scopes_asked_at_install_are_the_manifests():
+    from bot.slack.oauth import BOT_SCOPES
+
+    manifest = yaml.safe_load(TEMPLATE)
+    assert set(BOT_SCOPES) == set(manifest["oauth_config"]["scopes"]["bot"])

@@ -80,3 +80,48 @@ def test_half_an_account_app_is_refused_even_with_connect():
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", **CONNECT}
     with pytest.raises(SettingsError, match="ZOOM_CLIENT_SECRET is not set"):
         load_settings({**env, "ZOOM_ACCOUNT_ID": "a", "ZOOM_CLIENT_ID": "c"})
+
+
+SEVERAL = {
+    "SLACK_CLIENT_ID": "1111.2222",
+    "SLACK_CLIENT_SECRET": "slack-client-secret-xyz",
+    "SLACK_SIGNING_SECRET": "s",
+    "ZOOMBOT_SECRET_KEY": "a-long-enough-secret-key",
+    "ZOOMBOT_PUBLIC_URL": "https://zoombot.example.com",
+    "ZOOM_ACCOUNT_ID": "a",
+    "ZOOM_CLIENT_ID": "c",
+    "ZOOM_CLIENT_SECRET": "z",
+}
+
+
+def test_several_workspaces_need_no_bot_token_and_keep_the_client_secret_secret():
+    settings = load_settings(SEVERAL)
+    assert settings.several_workspaces and not settings.slack_bot_token
+    assert "slack-client-secret-xyz" in settings.secrets
+    assert "slack-client-secret-xyz" not in repr(settings)
+    assert settings.slack_authorize_url == "https://slack.com/oauth/v2/authorize"
+    # A bot token set: one workspace, as before.
+    assert not load_settings({**SEVERAL, "SLACK_BOT_TOKEN": "xoxb-1"}).several_workspaces
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["SLACK_CLIENT_SECRET", "ZOOMBOT_SECRET_KEY", "ZOOMBOT_PUBLIC_URL", "SLACK_SIGNING_SECRET"],
+)
+def test_several_workspaces_name_what_is_missing(missing):
+    env = dict(SEVERAL)
+    del env[missing]
+    with pytest.raises(SettingsError, match=missing):
+        load_settings(env)
+
+
+def test_serving_several_workspaces_only_zoombot_admins_are_admins():
+    from bot.hosts import HostFinder
+    from bot.identities import SlackProfile
+
+    boss = SlackProfile(id="UBOSS", is_admin=True, is_owner=True)
+    mine = SlackProfile(id="UMINE")
+    several = HostFinder(None, None, None, load_settings({**SEVERAL, "ZOOMBOT_ADMINS": "UMINE"}))
+    assert not several.is_admin(boss) and several.is_admin(mine)
+    one = HostFinder(None, None, None, load_settings({**SEVERAL, "SLACK_BOT_TOKEN": "xoxb-1"}))
+    assert one.is_admin(boss)

@@ -22,6 +22,7 @@ What a caller may rely on:
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import datetime
 
@@ -39,6 +40,16 @@ DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
 
 USER = "/users/{userId}"
+_OCCURRENCE_ID = re.compile(r"^[0-9]{1,20}$")
+
+
+def _occurrence(occurrence_id: str | None) -> dict[str, str] | None:
+    """The `occurrence_id` query parameter (Zoom's are digits), or None for the whole meeting."""
+    if occurrence_id is None:
+        return None
+    if not _OCCURRENCE_ID.match(str(occurrence_id)):
+        raise ValueError("an occurrence_id is digits")
+    return {"occurrence_id": str(occurrence_id)}
 
 
 class ZoomClient:
@@ -123,26 +134,38 @@ class ZoomClient:
         return Meeting.from_json(response.json())
 
     async def update_meeting(
-        self, meeting_id: int, changes: MeetingRequest | dict, *, deadline: float | None = None
+        self,
+        meeting_id: int,
+        changes: MeetingRequest | dict,
+        *,
+        occurrence_id: str | None = None,
+        deadline: float | None = None,
     ) -> None:
-        """Change the fields in `changes` (a `MeetingRequest` sends every field it sets).
-        Counts toward the host's daily limit. Raises `MeetingNotFound`, `ZoomValidationError`."""
+        """Change the fields in `changes` (a `MeetingRequest` sends every field it sets);
+        with `occurrence_id`, only that occurrence of a series (Zoom then takes only
+        `start_time`, `duration`, `timezone`, `agenda` and some settings). Counts toward the
+        host's daily limit. Raises `MeetingNotFound`, `ZoomValidationError`."""
         body = zoom_body(changes) if isinstance(changes, MeetingRequest) else dict(changes)
         await self._caller.call(
             "PATCH",
             MEETING,
             f"/meetings/{int(meeting_id)}",
+            params=_occurrence(occurrence_id),
             json=body,
             budget=self._budget(deadline),
         )
 
-    async def delete_meeting(self, meeting_id: int, *, deadline: float | None = None) -> None:
-        """Delete the meeting. Raises `MeetingNotFound` if Zoom has no such meeting (but not
-        when an earlier attempt that timed out turns out to have deleted it)."""
+    async def delete_meeting(
+        self, meeting_id: int, *, occurrence_id: str | None = None, deadline: float | None = None
+    ) -> None:
+        """Delete the meeting, or with `occurrence_id` only that occurrence of a series.
+        Raises `MeetingNotFound` if Zoom has no such meeting (but not when an earlier attempt
+        that timed out turns out to have deleted it)."""
         await self._caller.call(
             "DELETE",
             MEETING,
             f"/meetings/{int(meeting_id)}",
+            params=_occurrence(occurrence_id),
             budget=self._budget(deadline),
             gone_is_done=True,
         )

@@ -60,6 +60,9 @@ class OutcomeKind(StrEnum):
     CONNECT_LINK = "connect link sent"
     CONNECTED = "connected"
     DISCONNECTED = "disconnected"
+    MOVED = "moved"
+    SKIPPED = "skipped"
+    UNCHANGED = "unchanged"
 
 
 @dataclass

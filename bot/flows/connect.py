@@ -10,6 +10,7 @@ from bot.errors import Refused, StoreUnavailable
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import Services
 from bot.render import connect as say
+from bot.slack.workspaces import scope
 from zoom import ZoomError
 
 log = logging.getLogger("zoombot.accounts")
@@ -86,11 +87,12 @@ async def finish(
             "Zoom did not connect your account",
             "Zoom refused or did not answer. Type /zoom connect in Slack to try again.",
         )
-    await services.poster.tell(
-        pending.slack_user_id,
-        say.connected_message(connection.zoom_email, connection.zoom_name),
-        channel=pending.channel,
-    )
+    with scope(pending.workspace):
+        await services.poster.tell(
+            pending.slack_user_id,
+            say.connected_message(connection.zoom_email, connection.zoom_name),
+            channel=pending.channel,
+        )
     return 200, say.callback_page(
         "Connected",
         f"Your meetings are now hosted by {connection.zoom_email}. You can close this tab "
@@ -109,7 +111,8 @@ async def deauthorized(services: Services, zoom_user_id: str | None) -> int:
             "forgot %s's Zoom connection: Zoom says the app was removed",
             connection.slack_user_id,
         )
-        await services.poster.tell(
-            connection.slack_user_id, say.deauthorized_message(connection.zoom_email)
-        )
+        with scope(connection.workspace):
+            await services.poster.tell(
+                connection.slack_user_id, say.deauthorized_message(connection.zoom_email)
+            )
     return len(forgotten)

@@ -28,6 +28,7 @@ from bot.posting import Delivery, PostFailed
 from bot.preferences import Preferences
 from bot.render import messages, sentences
 from bot.render.meeting import render_new
+from bot.slack.workspaces import current_key
 from bot.store.rows import iso, meeting_columns
 from zoom import INSTANT, Meeting, MeetingRequest, UserNotFound
 
@@ -79,6 +80,7 @@ async def take(
         "channel": ask.channel,
         "thread_ts": ask.thread_ts,
         "response_url": ask.response_url,
+        "workspace": current_key(),
     }
     try:
         earlier = await services.store.claim_request(
@@ -254,6 +256,7 @@ def create_intent(
         "request": json.dumps(bare.to_json()),
         "create_started_at": iso(datetime.now(UTC)),
         "create_owner": services.poster.owner,
+        "workspace": current_key(),
     }
 
 
@@ -374,6 +377,7 @@ async def record(
         "thread_ts": ask.thread_ts,
         "request_key": ask.key,
         "join_url": meeting.join_url,
+        "workspace": current_key(),
         **(columns or {}),
     }
     await services.store.record_created(row, ask.key)

@@ -22,8 +22,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.posting import Poster, PostFailed
+from bot.render import move
 from bot.render.meeting import render_meeting
 from bot.settings import Settings
+from bot.slack.workspaces import scope
 from bot.store import Store
 from bot.store.rows import iso, meeting_from_row, occurrences_json, recurrence_json
 from bot.times import parse_utc
@@ -78,7 +80,10 @@ async def _refresh_held(store: Store, poster: Poster, settings: Settings, meetin
     if row is None or not row.get("message_ts") or not row.get("channel"):
         return False
     count = await store.participant_count(meeting_id)
-    message = render_meeting(settings, meeting_from_row(row), row, count, datetime.now(UTC))
+    changes = move.changes_from(await store.occurrence_changes(meeting_id))
+    message = render_meeting(
+        settings, meeting_from_row(row), row, count, datetime.now(UTC), changes
+    )
     await poster.update_message(row["channel"], row["message_ts"], message)
     return True
 
@@ -136,20 +141,25 @@ class LiveMeetings:
             row = await self.store.meeting(meeting_id)
             if row is None:
                 return "ignored: not a meeting zoombot created"
-            if not await self.store.first_delivery(event.delivery_key):
-                return "ignored: repeated delivery"
-            status_event = _is_status_event(event)
-            if status_event and _older(event, row):
-                return "ignored: older than the status already shown"
-            changes = await self._apply(event, row)
-            if changes is None:
-                return "no change"
-            if status_event and event.event_ts is not None:
-                changes["status_event_ts"] = event.event_ts
-            if changes:
-                await self.store.update_meeting(meeting_id, **changes)
-            updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
-            return "message updated" if updated else "stored (no message to update)"
+            with scope(row.get("workspace")):
+                return await self._handle_held(event, meeting_id, row)
+
+    async def _handle_held(self, event: ZoomEvent, meeting_id: int, row: Mapping[str, Any]) -> str:
+        """`handle` for a meeting zoombot holds, its locks held, as work for its workspace."""
+        if not await self.store.first_delivery(event.delivery_key):
+            return "ignored: repeated delivery"
+        status_event = _is_status_event(event)
+        if status_event and _older(event, row):
+            return "ignored: older than the status already shown"
+        changes = await self._apply(event, row)
+        if changes is None:
+            return "no change"
+        if status_event and event.event_ts is not None:
+            changes["status_event_ts"] = event.event_ts
+        if changes:
+            await self.store.update_meeting(meeting_id, **changes)
+        updated = await _refresh_held(self.store, self.poster, self.settings, meeting_id)
+        return "message updated" if updated else "stored (no message to update)"
 
     async def _apply(self, event: ZoomEvent, row: Mapping[str, Any]) -> dict[str, Any] | None:
         """The row changes an event makes, or None when it changes nothing visible."""
@@ -223,12 +233,37 @@ class LiveMeetings:
         changed = event.raw.get("payload", {}).get("object", {})
         if isinstance(changed.get("recurrence"), dict):
             changes["recurrence"] = recurrence_json(Recurrence.from_json(changed["recurrence"]))
-        if isinstance(changed.get("occurrences"), list):
+        merged = _some_occurrences(row, changed, changes)
+        if merged is not None:
+            # Some occurrences changed (moved one by one, issue 15): Zoom names only those; the
+            # series' own start and length are not what its object's start_time says then.
+            changes.pop("start_time", None)
+            changes.pop("duration", None)
+            changes["occurrences"] = merged
+        elif isinstance(changed.get("occurrences"), list):
             listed = tuple(Occurrence.from_json(o) for o in changed["occurrences"])
             changes["occurrences"] = occurrences_json(listed)
         elif row.get("occurrences") and ({"start_time", "recurrence", "timezone"} & set(changes)):
             changes["occurrences"] = None
         return changes or None
+
+
+def _some_occurrences(
+    row: Mapping[str, Any], changed: Mapping[str, Any], changes: Mapping[str, Any]
+) -> str | None:
+    """The stored occurrences with those `changed` names updated, when it names fewer than
+    are stored, all of them stored, and the recurrence did not change; else None."""
+    named = changed.get("occurrences")
+    stored = json.loads(row.get("occurrences") or "[]")
+    if not isinstance(named, list) or "recurrence" in changes or len(named) >= len(stored):
+        return None
+    by_id = {str(o.get("occurrence_id")): o for o in named if isinstance(o, dict)}
+    if not by_id or not set(by_id) <= {str(o.get("occurrence_id")) for o in stored}:
+        return None
+    kept = tuple(
+        Occurrence.from_json({**o, **by_id.get(str(o.get("occurrence_id")), {})}) for o in stored
+    )
+    return occurrences_json(kept)
 
 
 STATUS_EVENTS = (EventKind.MEETING_STARTED, EventKind.MEETING_ENDED, EventKind.MEETING_DELETED)

@@ -12,6 +12,7 @@ from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import Services
 from bot.posting import PostFailed
 from bot.render import home, messages, sentences
+from bot.slack.workspaces import in_this_workspace
 from bot.store.rows import iso, meeting_from_row
 from zoom import MeetingNotFound, ZoomUser
 
@@ -136,6 +137,13 @@ async def cancel(
                 "bad meeting id",
             )
         row = await services.store.meeting(meeting_id)
+        if row is not None and not in_this_workspace(row):
+            # Another workspace's meeting: as if zoombot had none (it never says whose).
+            raise Refused(
+                f"zoombot has no meeting {messages.format_meeting_id(meeting_id)} of yours "
+                "(`/zoom list` shows yours).",
+                "another workspace's meeting",
+            )
         topic = row.get("topic") if row else None
         if row and (row.get("status") == "cancelled" or row.get("state") == "cancelled"):
             raise Refused("That meeting is already cancelled.", "already cancelled")
@@ -176,6 +184,7 @@ async def cancel(
                 )
             except PostFailed as failure:
                 log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
+            await _cancelled_followup(services, meeting_id)
         await services.poster.tell(
             requester,
             messages.cancelled_message(meeting_id, topic, already_gone=gone),
@@ -251,3 +260,12 @@ async def whoami(
         return Outcome(OutcomeKind.WHOAMI, str(found_by or "none"))
 
     return await guarded(services, requester, channel, response_url, work)
+
+
+async def _cancelled_followup(services: Services, meeting_id: int) -> None:
+    """`followups.on_cancelled` (issue 15: what was scheduled for the meeting goes too)."""
+    from bot.flows import changes, followups
+
+    row = await services.store.meeting(meeting_id)
+    if row is not None:
+        await changes.run_followup(followups.on_cancelled(services, meeting_from_row(row)))

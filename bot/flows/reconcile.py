@@ -46,6 +46,7 @@ from bot.flows.services import STORE_ERRORS, Services
 from bot.identities import FoundBy, Host
 from bot.logs import new_reference
 from bot.render import messages
+from bot.slack.workspaces import scope
 from zoom import INSTANT, MeetingRequest, ZoomError, ZoomNotFound
 
 log = logging.getLogger("zoombot.reconcile")
@@ -102,7 +103,8 @@ class Reconciler:
         async def one(row: dict[str, Any], settle: Callable[[dict[str, Any]], Any]) -> None:
             async with gate:
                 try:
-                    outcome = await settle(row)
+                    with scope(row.get("workspace")):
+                        outcome = await settle(row)
                     # (bot/metrics.py counts these by outcome)
                     log.info(
                         "request %s reconciled: %s",

@@ -100,6 +100,9 @@ def register_all(app: AsyncApp, services: Services) -> None:
     buttons.register(app)
     home.register(app)
     people.register(app)
+    from bot.listeners import move  # issue 15: Reschedule, Skip one…
+
+    move.register(app)
 
 
 def log_done(

@@ -7,15 +7,17 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.flows import connect, create, manage, modal
+from bot.flows import connect, create, manage, modal, move
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, TextAsk
 from bot.flows.manage import parse_meeting_id
 from bot.listeners import after_ack, clock, listen, log_done, logged, services
 from bot.reading import mentions_time
+from bot.reading.moves import split_command
 from bot.render import messages
 
 CREATING = "Creating your Zoom meeting…"
+MOVE_WORDS = ("move", "reschedule", "push", "delay", "postpone", "skip")  # bot/flows/move.py
 
 
 def subcommand(text: str) -> tuple[str | None, str]:
@@ -34,6 +36,8 @@ def subcommand(text: str) -> tuple[str | None, str]:
         rest
     ):
         return sub, rest
+    if sub in MOVE_WORDS and split_command(sub, rest) is not None:
+        return sub, rest  # `/zoom move last to thu 3pm`, `push last 30 min`, `skip standup dec 24`
     if sub == "link":
         # What follows must start with a mention (`<@U…>`, `<!here>`) or an email (typed, or
         # as Slack's `<mailto:…>`): `/zoom link up with Bo` is a meeting.
@@ -73,6 +77,16 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
             context,
             "zoom_command",
             logged("command:schedule", user, channel, started, clock(), outcome),
+        )
+        return
+    if sub in MOVE_WORDS:
+        await ack()
+        key = f"command:{body.get('trigger_id') or started}"
+        outcome = move.command(flows, user, sub, rest, response_url, channel, key)
+        after_ack(
+            context,
+            "zoom_command",
+            logged(f"command:{sub}", user, channel, started, clock(), outcome),
         )
         return
     if sub in {"list", "cancel", "link", "whoami", "connect", "disconnect"}:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.render import calendar, messages
+from bot.render import calendar, messages, move
 from bot.render.links import calendar_links
 from bot.render.messages import RECURRING_TYPES
 from bot.settings import Settings
@@ -66,7 +66,7 @@ def render_new(
         requester_id=requester_id,
         show_passcode=show_passcode,
         calendar=calendar_links(settings, meeting, show_passcode=show_passcode),
-        next_starts=next_starts(meeting, now),
+        **move.decorations(meeting, move.Changes(), now),
     )
 
 
@@ -76,9 +76,10 @@ def render_meeting(
     row: Mapping[str, Any],
     participants: int | None,
     now: datetime,
+    changes: move.Changes | None = None,
 ) -> messages.Message:
     """The channel message for a stored meeting (`meeting` is `meeting_from_row(row)`) in its
-    stored state; `participants` is shown only while live."""
+    stored state; `participants` is shown only while live; `changes`: its moves and skips."""
     show = bool(row.get("show_passcode")) if row.get("show_passcode") is not None else False
     return messages.meeting_message(
         meeting,
@@ -87,5 +88,5 @@ def render_meeting(
         show_passcode=show,
         state=state_from_row(row, participants),
         calendar=calendar_links(settings, meeting, show_passcode=show),
-        next_starts=next_starts(meeting, now),
+        **move.decorations(meeting, changes or move.Changes(), now),
     )

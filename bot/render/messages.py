@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -288,6 +288,9 @@ def meeting_message(
     state: LiveState | None = None,
     calendar: CalendarLinks | None = None,
     next_starts: Sequence[datetime] = (),
+    skipped: Collection[datetime] = (),
+    moved_from: datetime | None = None,
+    extra_buttons: Sequence[dict[str, Any]] = (),
 ) -> Message:
     """The one message posted in the channel about a meeting, in every state it goes
     through (posted, live, ended, cancelled): it is re-rendered from the store on each change.
@@ -298,7 +301,8 @@ def meeting_message(
     that is not cancelled): Join, the `calendar` links given, Cancel (with a confirmation).
     Never the start_url; never the passcode when `show_passcode` is False, neither as such
     nor inside the join URL (its `pwd` parameter is dropped). The calendar links are the
-    caller's: build them without it then.
+    caller's: build them without it then. `skipped` of `next_starts` are struck through;
+    `moved_from` adds "Moved from …"; `extra_buttons` go before Cancel (bot/render/move.py).
     """
     meeting = shown_meeting(meeting, show_passcode=show_passcode)
     state = state or LiveState()
@@ -314,7 +318,13 @@ def meeting_message(
     if repeats:
         fields.append(f"*Repeats*\n{repeats}")
     if next_starts and not cancelled:
-        fields.append("*Next*\n" + "\n".join(date_token(s) for s in next_starts[:5]))
+        fields.append(
+            "*Next*\n"
+            + "\n".join(
+                f"~{date_token(s)}~ skipped" if s in skipped else date_token(s)
+                for s in next_starts[:5]
+            )
+        )
     fields.append(f"*Host*\n{escape(host_name)}")
     fields.append(f"*Meeting ID*\n{format_meeting_id(meeting.id)}")
     if show_passcode and meeting.password and not cancelled:
@@ -324,6 +334,8 @@ def meeting_message(
     status = _status_line(state, recurring)
     if status:
         blocks.append(_context(status))
+    if moved_from is not None and not cancelled and moved_from != meeting.start_time:
+        blocks.append(_context(f":arrow_right_hook: Moved from ~{date_token(moved_from)}~"))
     blocks.append({"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]})
     if open_:
         buttons = [
@@ -343,6 +355,7 @@ def meeting_message(
         ):
             if url and len(url) <= MAX_BUTTON_URL:
                 buttons.append(_button(action_id, label, url=url, value=str(meeting.id)))
+        buttons.extend(extra_buttons)
         buttons.append(
             _button(
                 "cancel_meeting",
@@ -411,6 +424,13 @@ alternative hosts, options)
 • `/zoom list` — your upcoming meetings
 • `/zoom cancel 812 3456 7890` — cancel a meeting you created or host; \
 `/zoom cancel last` — the last one you made
+• `/zoom move last to thu 3pm` — move a meeting (its ID, or `last`: your latest here); \
+also `/zoom move 812 3456 7890 to same time next week`
+• `/zoom push last 30 min` — push it later; or press *Reschedule* on its message \
+(`Thu 3pm`, `push 30 min`, `tomorrow same time`, `45 min` for a new length)
+• `/zoom skip standup dec 24` — skip one meeting of a series (a word of its topic, or its \
+ID); or press *Skip one…* on its message
+• `/zoom move 812 3456 7890 on dec 24 to 11am` — move one meeting of a series
 • `/zoom link you@company.com` — use this Zoom account to host your meetings
 • `/zoom link @someone them@company.com` — (admins) set it for someone else
 • `/zoom whoami` — which Zoom account hosts your meetings

@@ -61,6 +61,12 @@ NOT_DONE_CLAUSE = {
     CANCEL: "the meeting was not cancelled",
     LIST: "I could not list your meetings",
 }
+# Moving and skipping (issue 15, bot/flows/move.py).
+MOVE, SKIP = "move", "skip"
+NOT_DONE[MOVE] = "The meeting was not moved."
+NOT_DONE[SKIP] = "Nothing was skipped."
+NOT_DONE_CLAUSE[MOVE] = "the meeting was not moved"
+NOT_DONE_CLAUSE[SKIP] = "nothing was skipped"
 
 
 def _user_not_found(error: ZoomError, tz: str, now: datetime, op: str) -> str:

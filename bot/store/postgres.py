@@ -55,6 +55,7 @@ from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
 from bot.store.common import Callbacks
 from bot.store.connections import PostgresConnections
+from bot.store.installations import PostgresInstallations
 from bot.store.postgres_base import (
     COLUMN_LIST,
     DB_ERRORS,
@@ -94,6 +95,7 @@ class PostgresStore(
     PostgresOutbox,
     PostgresListening,
     PostgresConnections,
+    PostgresInstallations,
 ):
     """The store on PostgreSQL. Open with `await PostgresStore.open(url)`; `await close()`."""
 

@@ -143,6 +143,47 @@ class PostgresMeetings:
         """A new start of the meeting: nobody is in yet."""
         await self._pool.execute("DELETE FROM participants WHERE meeting_id = $1", int(meeting_id))
 
+    @guarded("read the meeting's changes", write=False)
+    async def occurrence_changes(self, meeting_id: int) -> list[dict[str, Any]]:
+        """The meeting's moves and skips (occurrence_id "" = the whole meeting)."""
+        rows = await self._pool.fetch(
+            f"SELECT {COLUMN_LIST['occurrence_changes']} FROM occurrence_changes"  # noqa: S608
+            ' WHERE meeting_id = $1 ORDER BY occurrence_id COLLATE "C"',
+            int(meeting_id),
+        )
+        return [dict(r) for r in rows]
+
+    @guarded("record the change", write=True)
+    async def change_occurrence(
+        self,
+        meeting_id: int,
+        occurrence_id: str,
+        *,
+        kind: str,
+        original_start: str | None,
+        new_start: str | None,
+        new_duration: int | None,
+        changed_by: str,
+        changed_at: str,
+    ) -> None:
+        """Record a move or a skip; a later one replaces it but keeps `original_start`."""
+        await self._pool.execute(
+            "INSERT INTO occurrence_changes (meeting_id, occurrence_id, kind, original_start,"
+            " new_start, new_duration, changed_by, changed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (meeting_id, occurrence_id) DO UPDATE SET kind = excluded.kind,"
+            " new_start = excluded.new_start, new_duration = excluded.new_duration,"
+            " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            int(meeting_id),
+            str(occurrence_id),
+            kind,
+            original_start,
+            new_start,
+            None if new_duration is None else int(new_duration),
+            changed_by,
+            changed_at,
+        )
+
     @contextlib.asynccontextmanager
     async def meeting_lock(self, meeting_id: int, *, wait: float = 30.0) -> AsyncIterator[None]:
         """Hold the meeting's lock, across every instance on this database, for the block.

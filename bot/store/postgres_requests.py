@@ -111,7 +111,7 @@ class PostgresRequests:
         the outbox: never while that instance's heartbeat is under a lease old, however old
         the claim (a slow create is not "nothing was made"); once it is older, or gone (a
         clean stop), whenever it was made. Never this store's own. A claim that names no
-        instance (made before v5) is taken when claimed before `before` and at least a
+        instance (made before v7) is taken when claimed before `before` and at least a
         lease ago."""
         # $1 the taker, $2 now, $3 the lease, $4 the cutoff for claims naming no instance.
         cutoff = min(float(before), float(self._clock()) - float(self.lease))

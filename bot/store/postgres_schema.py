@@ -1,4 +1,6 @@
 """The PostgreSQL store's schema: its migrations, and the columns callers see.
+Long because it is the schema's whole history: every migration ever shipped, in order
+(append-only), and the columns of each table.
 
 Migrations are small decorated functions, applied in order by `bot.store.postgres` under a
 PostgreSQL advisory lock (one instance migrates, the others wait and then find it done) and
@@ -213,7 +215,60 @@ async def v4_zoom_connections(conn: Any) -> None:
 
 
 @migration
-async def v5_claim_owner(conn: Any) -> None:
+async def v5_slack_installations(conn: Any) -> None:
+    """Several workspaces (Slack OAuth): installations, install states, and the workspace of
+    each request, meeting and outbox entry (SQLite's v9)."""
+    await conn.execute(
+        """
+        CREATE TABLE slack_installations (
+            workspace TEXT PRIMARY KEY,
+            enterprise_id TEXT,
+            team_id TEXT,
+            is_enterprise_install INTEGER,
+            bot_token TEXT,
+            bot_refresh_token TEXT,
+            bot_token_expires_at BIGINT,
+            bot_id TEXT,
+            bot_user_id TEXT,
+            bot_scopes TEXT,
+            installation TEXT,
+            installed_at DOUBLE PRECISION
+        );
+        CREATE TABLE slack_oauth_states (
+            state TEXT PRIMARY KEY,
+            expires_at DOUBLE PRECISION
+        );
+        ALTER TABLE requests ADD COLUMN workspace TEXT;
+        ALTER TABLE meetings ADD COLUMN workspace TEXT;
+        ALTER TABLE outbox ADD COLUMN workspace TEXT;
+        ALTER TABLE zoom_connections ADD COLUMN workspace TEXT;
+        ALTER TABLE oauth_states ADD COLUMN workspace TEXT;
+        """
+    )
+
+
+@migration
+async def v6_occurrence_changes(conn: Any) -> None:
+    """What was moved or skipped from Slack (issue 15), as SQLite's v10."""
+    await conn.execute(
+        """
+        CREATE TABLE occurrence_changes (
+            meeting_id BIGINT,
+            occurrence_id TEXT,
+            kind TEXT,
+            original_start TEXT,
+            new_start TEXT,
+            new_duration BIGINT,
+            changed_by TEXT,
+            changed_at TEXT,
+            PRIMARY KEY (meeting_id, occurrence_id)
+        );
+        """
+    )
+
+
+@migration
+async def v7_claim_owner(conn: Any) -> None:
     """The instance that claimed a request (`claim_request`): its claims are settled as
     "nothing was made" (`unstarted_claims`) only once it is gone, by the heartbeat rules
     of the outbox, not because they are old."""
@@ -262,6 +317,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("cancelled_by", str),
         ("cancelled_at", str),
         ("status_event_ts", int),
+        ("workspace", str),
     ),
     "requests": (
         ("key", str),
@@ -280,6 +336,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("request", str),
         ("create_started_at", str),
         ("create_owner", str),
+        ("workspace", str),
     ),
     "outbox": (
         ("id", int),
@@ -302,6 +359,7 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("posted_channel", str),
         ("posted_ts", str),
         ("via", str),
+        ("workspace", str),
     ),
     "participants": (
         ("meeting_id", int),
@@ -326,13 +384,40 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
         ("refresh_token", str),
         ("expires_at", float),
         ("connected_at", str),
+        ("workspace", str),
     ),
+    "slack_installations": (
+        ("workspace", str),
+        ("enterprise_id", str),
+        ("team_id", str),
+        ("is_enterprise_install", int),
+        ("bot_token", str),
+        ("bot_refresh_token", str),
+        ("bot_token_expires_at", int),
+        ("bot_id", str),
+        ("bot_user_id", str),
+        ("bot_scopes", str),
+        ("installation", str),
+        ("installed_at", float),
+    ),
+    "slack_oauth_states": (("state", str), ("expires_at", float)),
     "oauth_states": (
         ("state", str),
         ("slack_user_id", str),
         ("code_verifier", str),
         ("channel", str),
         ("expires_at", float),
+        ("workspace", str),
+    ),
+    "occurrence_changes": (
+        ("meeting_id", int),
+        ("occurrence_id", str),
+        ("kind", str),
+        ("original_start", str),
+        ("new_start", str),
+        ("new_duration", int),
+        ("changed_by", str),
+        ("changed_at", str),
     ),
 }
 

@@ -1,4 +1,6 @@
 """The store's schema: every migration, in order, and `migrate()` that applies them.
+Long because it is the schema's whole history: every migration ever shipped, in order
+(append-only).
 
 A migration is a small function decorated with `@migration`; the n-th one registered takes
 the database from version n - 1 to n (SQLite's `user_version`). Append; never edit a shipped
@@ -24,6 +26,9 @@ Tables:
     health         one row the writability check updates (v7)
     zoom_connections  a person's own Zoom account and its tokens, encrypted (v8)
     oauth_states   "Connect your Zoom" authorizations under way (v8)
+    slack_installations  each workspace that installed zoombot through Slack OAuth (v9)
+    slack_oauth_states   Slack install flows under way (v9)
+    occurrence_changes  a meeting or one occurrence moved or skipped from Slack (v10)
 """
 
 from __future__ import annotations
@@ -249,6 +254,53 @@ def v8_zoom_connections(db: sqlite_utils.Database) -> None:
             "expires_at": float,
         },
         pk="state",
+    )
+
+
+@migration
+def v9_slack_installations(db: sqlite_utils.Database) -> None:
+    """Several workspaces (Slack OAuth): each installation (bot token sealed with
+    ZOOMBOT_SECRET_KEY) by its workspace key, the install flow's states, and the workspace
+    of each request, meeting and outbox entry (NULL: the one workspace of SLACK_BOT_TOKEN)."""
+    db["slack_installations"].create(
+        {
+            "workspace": str,
+            "enterprise_id": str,
+            "team_id": str,
+            "is_enterprise_install": int,
+            "bot_token": str,
+            "bot_refresh_token": str,
+            "bot_token_expires_at": int,
+            "bot_id": str,
+            "bot_user_id": str,
+            "bot_scopes": str,
+            "installation": str,
+            "installed_at": float,
+        },
+        pk="workspace",
+    )
+    db["slack_oauth_states"].create({"state": str, "expires_at": float}, pk="state")
+    for table in ("requests", "meetings", "outbox", "zoom_connections", "oauth_states"):
+        db[table].add_column("workspace", str)
+
+
+@migration
+def v10_occurrence_changes(db: sqlite_utils.Database) -> None:
+    """What was moved or skipped of a meeting from Slack (issue 15): one row per meeting and
+    occurrence (`occurrence_id` "" = the whole meeting), with its start before the first
+    change (`original_start`, for "moved from …"), the new start and length, who and when."""
+    db["occurrence_changes"].create(
+        {
+            "meeting_id": int,
+            "occurrence_id": str,
+            "kind": str,  # moved | skipped
+            "original_start": str,
+            "new_start": str,
+            "new_duration": int,
+            "changed_by": str,
+            "changed_at": str,
+        },
+        pk=("meeting_id", "occurrence_id"),
     )
 
 

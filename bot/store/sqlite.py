@@ -36,6 +36,7 @@ import sqlite_utils
 from bot.errors import StoreRefused, StoreUnavailable
 from bot.store.common import now_iso
 from bot.store.connections import SQLiteConnections
+from bot.store.installations import SQLiteInstallations
 from bot.store.local import LocalShare
 from bot.store.lock import LockHeld, ProcessLock
 from bot.store.protocol import Row
@@ -101,7 +102,14 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-class SQLiteStore(SQLitePeople, SQLiteMeetings, SQLiteOutbox, SQLiteConnections, LocalShare):
+class SQLiteStore(
+    SQLitePeople,
+    SQLiteMeetings,
+    SQLiteOutbox,
+    SQLiteConnections,
+    SQLiteInstallations,
+    LocalShare,
+):
     """The store on the SQLite file at `path` (or ":memory:"). Opening takes the file's
     process lock, migrates the schema and checks a write works; it raises StoreRefused
     (with a sentence naming DATABASE_URL) if any of that fails. `close()` when done."""

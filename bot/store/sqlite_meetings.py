@@ -16,6 +16,15 @@ MEETINGS_LATEST_FIRST = (
     "   WHERE r.key = meetings.request_key), 0) DESC, created_at DESC"
 )
 
+# A move or skip; a later one keeps the first `original_start` ("moved from …").
+CHANGE_OCCURRENCE = (
+    "INSERT INTO occurrence_changes (meeting_id, occurrence_id, kind, original_start,"
+    " new_start, new_duration, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (meeting_id, occurrence_id) DO UPDATE SET kind = excluded.kind,"
+    " new_start = excluded.new_start, new_duration = excluded.new_duration,"
+    " changed_by = excluded.changed_by, changed_at = excluded.changed_at"
+)
+
 
 class SQLiteMeetings:
     """Meeting rows, Zoom deliveries and participants on the store's connection."""
@@ -115,3 +124,30 @@ class SQLiteMeetings:
         await asyncio.sleep(0)
         with self._writing() as conn:
             conn.execute("DELETE FROM participants WHERE meeting_id = ?", [meeting_id])
+
+    # -- moves and skips -----------------------------------------------------------------
+
+    async def occurrence_changes(self, meeting_id: int) -> list[Row]:
+        """The meeting's moves and skips (occurrence_id "" = the whole meeting)."""
+        return await self._read_all(
+            "SELECT * FROM occurrence_changes WHERE meeting_id = ? ORDER BY occurrence_id",
+            [meeting_id],
+        )
+
+    async def change_occurrence(
+        self,
+        meeting_id: int,
+        occurrence_id: str,
+        *,
+        kind: str,
+        original_start: str | None,
+        new_start: str | None,
+        new_duration: int | None,
+        changed_by: str,
+        changed_at: str,
+    ) -> None:
+        """Record a move or a skip; a later one replaces it but keeps `original_start`."""
+        await asyncio.sleep(0)
+        values = [meeting_id, occurrence_id, kind, original_start, new_start, new_duration]
+        with self._writing() as conn:
+            conn.execute(CHANGE_OCCURRENCE, [*values, changed_by, changed_at])

@@ -3,8 +3,8 @@ is yielded by the lifespan; nothing is global.
 
 `build_http_app(settings, stopping)`: HTTP mode. The lifespan builds the runtime, warms it
 and drains the outbox in the background, and at shutdown lets acknowledged work finish, then
-closes it. Routes: /slack/events, /zoom/events, /zoom/oauth/callback, /calendar/{id}.ics,
-/healthz, /readyz, /metrics (bot/web/ops.py).
+closes it. Routes: /slack/events, /slack/install, /slack/oauth_redirect, /zoom/events,
+/zoom/oauth/callback, /calendar/{id}.ics, /healthz, /readyz, /metrics (bot/web/ops.py).
 `build_zoom_port_app(runtime)`: Socket Mode's small HTTP app on PORT (no /slack/events),
 over a runtime the caller owns.
 Setting `stopping` (an asyncio.Event) makes /slack/events answer 503 from then on.
@@ -28,6 +28,7 @@ from bot.web.health import WriteCheck, healthz
 from bot.web.ops import metrics_on_port, readyz
 from bot.web.runtime import Runtime, build_runtime
 from bot.web.slack import slack_events
+from bot.web.slack_oauth import slack_install, slack_oauth_redirect
 from bot.web.zoom import zoom_events
 from bot.web.zoom_oauth import zoom_oauth_callback
 
@@ -46,6 +47,8 @@ SHARED_ROUTES = [
     Route("/zoom/events", zoom_events, methods=["POST"]),
     Route("/calendar/{meeting_id:int}.ics", calendar_file, methods=["GET"]),
     Route("/zoom/oauth/callback", zoom_oauth_callback, methods=["GET"]),
+    Route("/slack/install", slack_install, methods=["GET"]),
+    Route("/slack/oauth_redirect", slack_oauth_redirect, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
     Route("/metrics", metrics_on_port, methods=["GET"]),  # 404 without ZOOMBOT_METRICS_TOKEN

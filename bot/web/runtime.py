@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +29,9 @@ from bot.metrics import Metrics, MetricsLogHandler
 from bot.posting import LoggedWebClient, Poster
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
+from bot.slack.oauth import build_oauth
 from bot.store import Store
+from bot.web.bolt import bolt_app, plain_client, without_env
 from bot.web.tweaks import SlackAuthorization, settle_garbage_collector
 from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient, ZoomError
@@ -341,7 +342,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         timeout=aiohttp.ClientTimeout(total=settings.slack_timeout),
     )
     slack = LoggedWebClient(
-        token=settings.slack_bot_token,
+        token=settings.slack_bot_token or None,  # several workspaces: each call's own
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # aiohttp takes floats
         session=slack_session,
@@ -354,9 +355,15 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
     services = Services(settings, store, hosts, zoom, poster)
     if settings.connect_mode:
         services.accounts = ZoomAccounts.from_settings(settings, store)
-    authorization = SlackAuthorization(slack)
-    with _without_env("SLACK_BOT_TOKEN"):
-        bolt = _bolt_app(settings, slack_session, authorization)
+    oauth = None
+    authorization: SlackAuthorization | None = None
+    if settings.several_workspaces:
+        oauth = build_oauth(settings, store, plain_client(settings, slack_session))
+        slack.bot_tokens = oauth.tokens
+    else:
+        authorization = SlackAuthorization(slack)
+    with without_env("SLACK_BOT_TOKEN"):
+        bolt = bolt_app(settings, slack_session, authorization, oauth)
     register_all(bolt, services)
     live = LiveMeetings(settings, store, poster)
     runtime = Runtime(
@@ -368,38 +375,3 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         runtime.metrics = Metrics()
         runtime.metrics_handler = install(runtime.metrics)
     return runtime
-
-
-@contextlib.contextmanager
-def _without_env(name: str) -> Iterator[None]:
-    """`name` out of os.environ for the block. Bolt's AsyncApp reads SLACK_BOT_TOKEN from
-    the environment when given no token, and then warns that, with `client` given, the token
-    "will be unused": zoombot gives it the token through `authorize` instead."""
-    value = os.environ.pop(name, None)
-    try:
-        yield
-    finally:
-        if value is not None:
-            os.environ[name] = value
-
-
-def _bolt_app(
-    settings: Settings, slack_session: aiohttp.ClientSession, authorization: SlackAuthorization
-) -> AsyncApp:
-    return AsyncApp(
-        # Bolt's own client has no token: each request's client gets the bot token from
-        # `authorize` (bot/web/tweaks.py), which asks Slack `auth.test` once, at start.
-        client=LoggedWebClient(
-            base_url=settings.slack_api_url,
-            timeout=settings.slack_timeout,  # type: ignore[arg-type]
-            session=slack_session,
-            retry_handlers=retry_handlers(),
-        ),
-        authorize=authorization,
-        signing_secret=settings.slack_signing_secret,
-        # Ack first, work after: every listener acks and hands its after-the-ack work to
-        # `after_ack` (bot/listeners), which runs it in a task of its own counted in flight;
-        # Bolt answers Slack as soon as the listener returns.
-        process_before_response=True,
-        logger=logging.getLogger("zoombot.bolt"),
-    )

@@ -39,7 +39,7 @@ class BlockingStore:
 
 def stub_services(store: object) -> Services:
     return Services(
-        settings=SimpleNamespace(),  # type: ignore[arg-type]
+        settings=SimpleNamespace(command="/zoom"),  # type: ignore[arg-type]
         store=store,  # type: ignore[arg-type]
         hosts=SimpleNamespace(),  # type: ignore[arg-type]
         zoom=SimpleNamespace(),  # type: ignore[arg-type]

@@ -26,6 +26,8 @@ Everything here is for tests and benchmarks; nothing in the app imports it.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import secrets
 import string
@@ -46,6 +48,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.slack_oauth import Workspace, Workspaces
 from zoom.testing.server import LoopbackServer
 
 TEAM_ID = "T0ZOOMBOT"
@@ -414,6 +417,7 @@ class FakeSlack:
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "apps.connections.open": self._apps_connections_open,
+            "oauth.v2.access": lambda params: {},  # answered by `workspaces`, before tokens
         }
         self._clear()
 
@@ -471,6 +475,10 @@ class FakeSlack:
         self._response_urls: dict[str, dict[str, Any]] = {}
         self._scripts: dict[str, deque[SlackAnswer]] = {}
         self._slow: dict[str, tuple[float, float]] = {}  # method -> (until, delay)
+        # Workspaces that installed the app through OAuth (tests/fakes/slack_oauth.py), and
+        # the one whose token the call being answered carries (None: the default token).
+        self.workspaces = Workspaces(self)
+        self.calling_workspace: Workspace | None = None
         self.add_channel(DEFAULT_CHANNEL, name=DEFAULT_CHANNEL_NAME)
 
     # -- state set-up ----------------------------------------------------------------------
@@ -917,6 +925,7 @@ class FakeSlack:
             routes=[
                 Route("/api/{method}", self._web_api, methods=["GET", "POST"]),
                 Route("/commands/{rest:path}", self._response_url, methods=["POST"]),
+                Route("/oauth/v2/authorize", self._oauth_authorize, methods=["GET"]),
             ]
         )
 
@@ -974,17 +983,31 @@ class FakeSlack:
                 return {"ok": False, "error": "not_allowed_token_type"}
             if token != self.app_token:
                 return {"ok": False, "error": "invalid_auth"}
-        elif method != "api.test":
+        elif method == "oauth.v2.access":
+            with self._lock:
+                return self.workspaces.oauth_v2_access(params, _basic(headers))
+        workspace = None
+        if method not in ("api.test", "apps.connections.open"):
             if not token:
                 return {"ok": False, "error": "not_authed"}
             if token != self.bot_token:
-                return {"ok": False, "error": "invalid_auth"}
+                with self._lock:
+                    workspace = self.workspaces.workspace_of(token)
+                if workspace == "expired":
+                    return {"ok": False, "error": "token_expired"}
+                if workspace is None:
+                    return {"ok": False, "error": "invalid_auth"}
         try:
             with self._lock:
+                self.calling_workspace = workspace
                 body = handler(params)
         except SlackError as e:
             return {"ok": False, "error": e.error, **e.extra}
         return {"ok": True, **body}
+
+    async def _oauth_authorize(self, request: Request) -> Response:
+        status, headers = self.workspaces.authorize_page(dict(request.query_params))
+        return Response(status_code=status, headers=headers)
 
     async def _response_url(self, request: Request) -> Response:
         path = request.url.path
@@ -1082,6 +1105,19 @@ class FakeSlack:
         return {"args": {k: v for k, v in params.items() if k != "token"}}
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        workspace = self.calling_workspace
+        if workspace is not None:
+            return {
+                "url": f"https://{workspace.team_id.lower()}.slack.com/",
+                "team": workspace.name,
+                "user": "zoombot",
+                "team_id": workspace.team_id,
+                "enterprise_id": workspace.enterprise_id,
+                "user_id": workspace.bot_user_id,
+                "bot_id": workspace.bot_id,
+                "app_id": self.api_app_id,
+                "is_enterprise_install": workspace.org_install,
+            }
         return {
             "url": f"https://{self.team_domain}.slack.com/",
             "team": "Zoombot Test",
@@ -1449,3 +1485,15 @@ def _scripted_response(answer: SlackAnswer) -> Response:
 def _short(data: Any, limit: int = 160) -> str:
     text = json.dumps(data, default=str, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _basic(headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """The client id and secret of an `Authorization: Basic …` header, if there is one."""
+    auth = headers.get("authorization", "")
+    if not auth.lower().startswith("basic "):
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(auth[6:].strip()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return client_id, secret

@@ -236,6 +236,27 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
     await rec("set duration", "set_preferences", "U1", duration=45)
     await rec("set more", "set_preferences", "U1", waiting_room=True, post_passcode=False)
     await rec("preferences", "preferences", "U1")
+    # moves and skips (issue 15): a later change keeps the first original start
+    await rec("no changes", "occurrence_changes", 42)
+    change = {"changed_by": "U1", "changed_at": "2031-03-01T10:00:00+00:00"}
+    await rec(
+        "move meeting", "change_occurrence", 42, "", kind="moved",
+        original_start="2031-03-04T15:00:00+00:00", new_start="2031-03-04T16:00:00+00:00",
+        new_duration=30, **change,
+    )  # fmt: skip
+    await rec(
+        "move again", "change_occurrence", 42, "", kind="moved",
+        original_start="2031-03-04T16:00:00+00:00", new_start="2031-03-05T09:00:00+00:00",
+        new_duration=45, **change,
+    )  # fmt: skip
+    await rec(
+        "skip one", "change_occurrence", 42, "1930000000000", kind="skipped",
+        original_start="2031-03-06T09:00:00+00:00", new_start=None, new_duration=None, **change,
+    )  # fmt: skip
+    changes = await rec("changes", "occurrence_changes", 42)
+    assert [c["occurrence_id"] for c in changes] == ["", "1930000000000"]
+    assert changes[0]["original_start"] == "2031-03-04T15:00:00+00:00"
+    assert changes[0]["new_duration"] == 45
     return seen
 
 

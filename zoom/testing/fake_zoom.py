@@ -27,6 +27,11 @@ It also sends Zoom's webhooks, signed as Zoom signs them, to a URL you give it:
     fake.end_meeting(meeting_id); fake.cancel_meeting(meeting_id)  # meeting.ended / .deleted
     fake.event_body("meeting.updated", meeting_id, topic="New")    # any event, Zoom's shape
 
+One occurrence of a series: `PATCH /meetings/{id}?occurrence_id=…` changes its start and
+length (other fields are refused, as Zoom refuses them), `DELETE` with `occurrence_id` marks
+it "deleted" (a second time is 3000 "Invalid occurrence_id."), and `GET /meetings/{id}` lists
+the occurrences as they now are.
+
 Routes are named by their template, without the `/v2` prefix: `/users/{userId}/meetings`,
 `/users/{userId}`, `/users` (the user list), `/meetings/{meetingId}`, and `/oauth/token` for
 the token endpoint. The API
@@ -245,6 +250,10 @@ class FakeZoom:
         self.webhook_secret = webhook_secret
         self._initial_webhook_secret = webhook_secret
         self.latency: float = 0.0
+        # Checks a PATCH body beyond the fake's own rules, e.g. against Zoom's OpenAPI document
+        # (tests/openapi.py): called with the operationId and the body; raising refuses it
+        # as Zoom does (400, code 300). Tests set it; `reset()` leaves it.
+        self.body_check: Callable[[str, Any], None] | None = None
         self._lock = threading.Lock()
 
         # A plain coroutine function, so uvicorn sees an ASGI 3 app (a bound method looks like
@@ -1104,7 +1113,22 @@ class FakeZoom:
     def _update_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
         meeting = self._meeting_or_404(params["meetingId"])
         _validate_meeting(body, creating=False)
+        if self.body_check is not None:
+            try:
+                self.body_check("meetingUpdate", body)
+            except Exception as problem:  # whatever the checker raises: Zoom's 300
+                raise _validation("body", str(problem).splitlines()[0][:200]) from None
         user = self._users.get(meeting["host_id"]) or {"id": meeting["host_id"]}
+        if "occurrence_id" in query:
+            occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
+            _validate_occurrence_update(body)
+            self._spend_daily(user, "Update a meeting")
+            if "start_time" in body:
+                tz = _zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
+                occurrence["start_time"] = _utc_text(_to_utc(body["start_time"], tz))
+            if "duration" in body:
+                occurrence["duration"] = body["duration"]
+            return _Reply(204)
         self._spend_daily(user, "Update a meeting")
         for key, value in body.items():
             if key == "settings":
@@ -1124,6 +1148,13 @@ class FakeZoom:
     # DELETE /meetings/{meetingId}
     def _delete_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
         meeting = self._meeting_or_404(params["meetingId"])
+        if "occurrence_id" in query:
+            # Zoom keeps a deleted occurrence in the series, marked "deleted".
+            occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
+            if occurrence.get("status") == "deleted":
+                raise _ZoomFailure(400, 3000, "Invalid occurrence_id.")
+            occurrence["status"] = "deleted"
+            return _Reply(204)
         del self._meetings[meeting["id"]]
         return _Reply(204)
 
@@ -1272,6 +1303,24 @@ def _validate_meeting(body: dict[str, Any], *, creating: bool) -> None:
         recording = settings.get("auto_recording")
         if recording is not None and recording not in ("local", "cloud", "none"):
             raise _validation("settings.auto_recording", "Invalid field.")
+
+
+# What Zoom changes of one occurrence (`PATCH /meetings/{id}?occurrence_id=…`).
+_OCCURRENCE_FIELDS = frozenset({"start_time", "duration", "timezone", "agenda", "settings"})
+
+
+def _occurrence_or_400(meeting: dict[str, Any], occurrence_id: str) -> dict[str, Any]:
+    for occurrence in meeting.get("occurrences") or ():
+        if str(occurrence.get("occurrence_id")) == str(occurrence_id):
+            return occurrence
+    raise _ZoomFailure(400, 3000, "Invalid occurrence_id.")
+
+
+def _validate_occurrence_update(body: dict[str, Any]) -> None:
+    """Zoom takes only some fields for one occurrence; the rest are the series'."""
+    for key in body:
+        if key not in _OCCURRENCE_FIELDS:
+            raise _validation(key, "Can not update this field for an occurrence.")
 
 
 def _validate_recurrence(recurrence: Any) -> None:
