@@ -41,7 +41,7 @@ from bot.store.local import LocalShare
 from bot.store.lock import LockHeld, ProcessLock
 from bot.store.protocol import Row
 from bot.store.schema import Migration, migrate
-from bot.store.sqlite_file import PROBLEMS, Checkpointer, problem_of
+from bot.store.sqlite_file import PROBLEMS, Checkpointer, SQLiteReads, problem_of
 from bot.store.sqlite_meetings import SQLiteMeetings
 from bot.store.sqlite_outbox import SQLiteOutbox
 from bot.store.sqlite_people import SQLitePeople
@@ -103,6 +103,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 class SQLiteStore(
+    SQLiteReads,
     SQLitePeople,
     SQLiteMeetings,
     SQLiteOutbox,
@@ -236,23 +237,6 @@ class SQLiteStore(
         cursor = self.db.conn.execute(sql, args)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    async def _read_one(self, sql: str, args: Sequence[Any]) -> Row | None:
-        """`_one` as a store read: the loop takes a turn first; a failure is
-        StoreUnavailable."""
-        await asyncio.sleep(0)
-        try:
-            return self._one(sql, args)
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def _read_all(self, sql: str, args: Sequence[Any]) -> list[Row]:
-        """`_all` as a store read (see `_read_one`)."""
-        await asyncio.sleep(0)
-        try:
-            return self._all(sql, args)
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
 
     def _upsert(self, table: str, row: Row, pk: str | tuple[str, ...]) -> None:
         """Insert `row`, or update only the columns it names where `pk` exists already."""

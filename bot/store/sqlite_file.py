@@ -1,11 +1,17 @@
-"""The SQLite file: what its errors mean to an operator (`problem_of`), and the thread that
-copies its write-ahead log into it (`Checkpointer`)."""
+"""The SQLite file: what its errors mean to an operator (`problem_of`), the thread that
+copies its write-ahead log into it (`Checkpointer`), and how a store read runs on it
+(`SQLiteReads`, mixed into `SQLiteStore`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
+from collections.abc import Sequence
+from typing import Any
+
+from bot.store.protocol import Row
 
 log = logging.getLogger("zoombot.store")
 
@@ -66,3 +72,26 @@ class Checkpointer:
         whatever is left)."""
         self._stopping.set()
         self._thread.join()
+
+
+class SQLiteReads:
+    """Reads as store calls: the loop takes a turn first (the store calls spread along a
+    flow are where its long pieces are cut); a failure is StoreUnavailable. Uses the
+    store's `_one`, `_all` and `_unreadable`."""
+
+    async def _read_one(self, sql: str, args: Sequence[Any]) -> Row | None:
+        """`_one` as a store read: the loop takes a turn first; a failure is
+        StoreUnavailable."""
+        await asyncio.sleep(0)
+        try:
+            return self._one(sql, args)
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
+
+    async def _read_all(self, sql: str, args: Sequence[Any]) -> list[Row]:
+        """`_all` as a store read (see `_read_one`)."""
+        await asyncio.sleep(0)
+        try:
+            return self._all(sql, args)
+        except sqlite3.Error as error:
+            raise self._unreadable(error) from error
