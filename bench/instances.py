@@ -1,6 +1,9 @@
-"""Two zoombot instances on one PostgreSQL database, one SIGKILLed mid-burst and restarted.
+"""Two zoombot instances on one PostgreSQL database, one SIGKILLed mid-burst and restarted;
+or, with `--load`, the load goals of bench/load.py held by several instances together.
 
     python bench/instances.py [--commands 60] [--kill-at 20] [--postgres-url URL]
+    python bench/instances.py --load [--instances 2] [--commands 300] [--concurrency 30]
+                              [--rounds 2] [--postgres-url URL]
 
 Commands go round-robin to the two instances (from one sender, in order); at `--kill-at`
 the first instance is SIGKILLed (whatever it is doing) and started again after the burst.
@@ -9,6 +12,11 @@ and posted (an instant one cannot be found; its requester is told nobody has its
 Prints: commands sent, acknowledged, answered, meetings made (and made twice), meetings
 posted, channel posts sent twice. A fresh database `zb_bench_<random>` is made on the
 server's `postgres` database and dropped after.
+
+`--load`: bench/load.py's burst (`--commands` scheduled meetings, `--concurrency` at a time,
+Zoom 200 ms and Slack 50 ms away) sent round-robin to `--instances` apps on one fresh
+database, on this machine; prints load.py's figures (app CPU summed over the instances,
+peak RSS the largest one's).
 """
 
 from __future__ import annotations
@@ -27,6 +35,9 @@ import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load as load_bench
 
 from tests.fakes.app_process import AppProcess, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack, new_id
@@ -39,6 +50,20 @@ async def _admin(url: str, sql: str) -> None:
     conn = await asyncpg.connect(_with(url, database="postgres"), timeout=5)
     try:
         await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def _statements(url: str, database: str) -> int:
+    """Transactions committed or rolled back in `database` so far (pg_stat_database)."""
+    conn = await asyncpg.connect(url, timeout=5)
+    try:
+        return int(
+            await conn.fetchval(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1",
+                database,
+            )
+        )
     finally:
         await conn.close()
 
@@ -57,7 +82,15 @@ def main() -> int:
     parser.add_argument("--commands", type=int, default=60)
     parser.add_argument("--kill-at", type=int, default=20)
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--load", action="store_true", help="the load goals, round-robin")
+    parser.add_argument("--instances", type=int, default=2, help="with --load")
+    parser.add_argument("--concurrency", type=int, default=30, help="with --load")
+    parser.add_argument("--rounds", type=int, default=2, help="with --load")
     args = parser.parse_args()
+    if args.load:
+        if args.commands == 60:
+            args.commands = 300  # load.py's burst unless told otherwise
+        return load(args)
     name = f"zb_bench_{secrets.token_hex(4)}"
     asyncio.run(_admin(args.postgres_url, f'CREATE DATABASE "{name}"'))
     database = _with(args.postgres_url, database=name)
@@ -122,6 +155,101 @@ def main() -> int:
         print(f"posts sent twice             {sum(1 for n in posted().values() if n > 1)}")
         return 0
     finally:
+        for app in apps:
+            app.stop()
+        slack.stop()
+        zoom.stop()
+        asyncio.run(_admin(args.postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def load(args: argparse.Namespace) -> int:
+    """`--load`: fire load.py's rounds round-robin at `--instances` apps on one database."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    args.users, args.zoom_latency, args.slack_latency = 30, 0.2, 0.05
+    name = f"zb_bench_{secrets.token_hex(4)}"
+    asyncio.run(_admin(args.postgres_url, f'CREATE DATABASE "{name}"'))
+    slack, zoom = FakeSlack().start(), FakeZoom().start()
+    sender = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    apps: list[AppProcess] = []
+    try:
+        env = make_app_env(
+            slack,
+            zoom,
+            Path(tempfile.mkdtemp(prefix="zoombot-instances-")),
+            DATABASE_URL=_with(args.postgres_url, database=name),
+            LOG_LEVEL="INFO",
+        )
+        people = []
+        for i in range(args.users):
+            slack_id, email = new_id("U"), f"bench.user{i}@example.com"
+            slack.add_user(slack_id, name=f"bench.user{i}", email=email, tz="America/Denver")
+            zoom.add_user(email, first_name="B", last_name=f"U{i}", timezone="America/Denver")
+            people.append(slack_id)
+        zoom.latency, slack.latency = args.zoom_latency, args.slack_latency
+        sender.submit(int).result()
+        apps = [AppProcess(env).start(timeout=60) for _ in range(args.instances)]
+        print(f"{args.instances} instances on one PostgreSQL database, round-robin")
+        for round_number in range(args.rounds):
+            commands = [
+                load_bench.Command(
+                    n=round_number * args.commands + i + 1,
+                    user=people[i % args.concurrency % len(people)],
+                    response_url=slack.new_response_url(),
+                )
+                for i in range(args.commands)
+            ]
+            statements_before = asyncio.run(_statements(args.postgres_url, name))
+            cpu_before = [load_bench.process_cpu_seconds(a.pid) for a in apps]
+            harness_before = time.process_time()
+            commands, sender_cpu = sender.submit(
+                load_bench.fire_and_time,
+                commands,
+                [a.events_url for a in apps],
+                slack.signing_secret,
+                args.concurrency,
+                args.users,
+            ).result()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                load_bench.match_posts(commands, slack, zoom)
+                if all(c.posted for c in commands if c.in_time):
+                    break
+                time.sleep(0.05)
+            load_bench.match_posts(commands, slack, zoom)
+            for app in apps:
+                load_bench.wait_until_idle(app, deadline)
+            time.sleep(1.5)  # PostgreSQL publishes its counts at most once a second
+            statements = asyncio.run(_statements(args.postgres_url, name)) - statements_before
+            app_cpu = sum(
+                load_bench.process_cpu_seconds(a.pid) - before
+                for a, before in zip(apps, cpu_before, strict=True)
+            )
+            numbers = {c.n for c in commands}
+            meetings = sum(
+                1
+                for m in list(zoom.meetings.values())
+                if (found := load_bench._NUMBER.search(str(m.get("topic", ""))))
+                and int(found.group(1)) in numbers
+            )
+            if args.rounds > 1:
+                print(f"\nround {round_number + 1} of {args.rounds}")
+            load_bench.report(
+                args,
+                commands,
+                meetings,
+                max(a.peak_rss_kib() for a in apps) / 1024,
+                max(a.ready_seconds or float("nan") for a in apps),
+                time.process_time() - harness_before + sender_cpu,
+                app_cpu,
+            )
+            # Each statement the store sends outside a transaction is a transaction of its
+            # own: with none inside one on the command path, this is its round trips.
+            print(f"  database transactions per command {statements / len(commands):8.1f}")
+        return 0
+    finally:
+        sender.shutdown()
         for app in apps:
             app.stop()
         slack.stop()

@@ -81,9 +81,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def fire(
-    commands: list[Command], events_url: str, secret: str, concurrency: int, users: int
+    commands: list[Command], events_url: str | list[str], secret: str, concurrency: int, users: int
 ) -> None:
-    """Each of `concurrency` workers sends its user's commands one after another."""
+    """Each of `concurrency` workers sends its user's commands one after another; given
+    several apps' URLs, command N goes to app N modulo their number (round-robin)."""
+    urls = [events_url] if isinstance(events_url, str) else list(events_url)
     # aiohttp rather than httpx: httpcore's pool scans its connections on every request,
     # which would put the load generator's own overhead into the app's ack latency.
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -101,7 +103,9 @@ async def fire(
             command.sent = time.monotonic()
             try:
                 async with http.post(
-                    events_url, data=body.encode(), headers=signed_headers(secret, body)
+                    urls[command.n % len(urls)],
+                    data=body.encode(),
+                    headers=signed_headers(secret, body),
                 ) as answer:
                     await answer.read()
                     command.status = answer.status
@@ -117,7 +121,7 @@ async def fire(
 
 
 def fire_and_time(
-    commands: list[Command], events_url: str, secret: str, concurrency: int, users: int
+    commands: list[Command], events_url: str | list[str], secret: str, concurrency: int, users: int
 ) -> tuple[list[Command], float]:
     """`fire` in the sender process: the commands with their timings, and the CPU it used.
 

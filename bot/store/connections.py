@@ -11,7 +11,6 @@ The store keeps what it is given: encrypting the tokens is bot/secretbox.py's, i
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -24,25 +23,18 @@ T = TypeVar("T")
 
 
 class SQLiteConnections:
-    """The connection tables on the SQLite store (uses its `_one`, `_upsert`, `_writing`)."""
+    """The connection tables on the SQLite store (uses its `_read_one`, `_read_all`, `_one`,
+    `_upsert`, `_writing`)."""
 
     async def zoom_connection(self: Any, slack_user_id: str) -> Row | None:
-        await asyncio.sleep(0)
-        try:
-            return self._one(
-                "SELECT * FROM zoom_connections WHERE slack_user_id = ?", [slack_user_id]
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        return await self._read_one(
+            "SELECT * FROM zoom_connections WHERE slack_user_id = ?", [slack_user_id]
+        )
 
     async def zoom_connections_of(self: Any, zoom_user_id: str) -> list[Row]:
-        await asyncio.sleep(0)
-        try:
-            return self._all(
-                "SELECT * FROM zoom_connections WHERE zoom_user_id = ?", [zoom_user_id]
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
+        return await self._read_all(
+            "SELECT * FROM zoom_connections WHERE zoom_user_id = ?", [zoom_user_id]
+        )
 
     async def save_zoom_connection(self: Any, row: Row) -> None:
         await asyncio.sleep(0)
@@ -79,7 +71,7 @@ class PostgresConnections:
 
     async def _guard(self: Any, action: str, write: bool, work: Awaitable[T]) -> T:
         """`work`'s result; a database failure is StoreUnavailable, as the store's own
-        methods turn it (`_guarded` in bot/store/postgres.py)."""
+        methods turn it (`guarded` in bot/store/postgres_base.py)."""
         try:
             result = await work
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:

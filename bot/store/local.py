@@ -10,24 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
-import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
-log = logging.getLogger("zoombot.store")
+from bot.store.common import Callback, Callbacks
 
 
 class LocalShare:
     """Mixin: in-process `meeting_lock`, `listen`/`unlisten`/`notify`, `release_leases`."""
 
     _meeting_locks: dict[int, tuple[asyncio.Lock, int]]
-    _local_listeners: dict[str, list[Callable[[str | None], Any]]]
+    _local_listeners: Callbacks
 
     def _share_init(self) -> None:
         self._meeting_locks = {}
-        self._local_listeners = {}
-        self._local_tasks: set[asyncio.Task[Any]] = set()
+        self._local_listeners = Callbacks()
 
     @contextlib.asynccontextmanager
     async def meeting_lock(self, meeting_id: int, *, wait: float = 30.0) -> AsyncIterator[None]:
@@ -53,25 +49,14 @@ class LocalShare:
     async def heartbeat(self, owner: str) -> None:
         """Nothing to record: one process serves the embedded store."""
 
-    async def listen(self, channel: str, callback: Callable[[str | None], Any]) -> None:
+    async def listen(self, channel: str, callback: Callback) -> None:
         """Call `callback(payload)` for each `notify(channel, …)` of this process."""
-        self._local_listeners.setdefault(channel, []).append(callback)
+        self._local_listeners.add(channel, callback)
 
-    async def unlisten(self, channel: str, callback: Callable[[str | None], Any]) -> None:
+    async def unlisten(self, channel: str, callback: Callback) -> None:
         """Stop calling `callback` for `channel`."""
-        callbacks = self._local_listeners.get(channel, [])
-        if callback in callbacks:
-            callbacks.remove(callback)
+        self._local_listeners.remove(channel, callback)
 
     async def notify(self, channel: str, payload: str = "") -> None:
         """Call this process's callbacks listening on `channel` with `payload`."""
-        for callback in list(self._local_listeners.get(channel, [])):
-            try:
-                result = callback(payload)
-            except Exception:
-                log.exception("store: a listener of %s failed", channel)
-                continue
-            if inspect.isawaitable(result):
-                task = asyncio.ensure_future(result)
-                self._local_tasks.add(task)
-                task.add_done_callback(self._local_tasks.discard)
+        self._local_listeners.call(channel, payload)

@@ -11,7 +11,8 @@ the URL's password is never in a log line or an exception's text.
 
 What a shared database adds (docstrings of each say more):
 - `claim_request` decides with one atomic statement: of instances claiming one key at
-  once, exactly one gets None.
+  once, exactly one gets None. The claim names its instance; `unstarted_claims` settles
+  only claims whose instance is gone (heartbeats, as the outbox).
 - `take_pending_outbox` and `unsettled_creates` take leases (`FOR UPDATE SKIP LOCKED`, an
   owner and an expiry `lease` seconds on, by the store's clock): an entry is worked by one
   instance at a time, and one whose instance died is taken over once its lease runs out.
@@ -20,137 +21,88 @@ What a shared database adds (docstrings of each say more):
   outbox's `next_attempt_at` already is: keep the instances' clocks in step (NTP).
 - `meeting_lock(meeting_id)` serialises one meeting's Zoom events across instances.
 - `listen`/`notify` carry cache invalidations (`set_host_mapping` notifies
-  `HOST_MAPPING_CHANNEL` itself, in its own transaction).
+  `HOST_MAPPING_CHANNEL` itself, in the same statement; `set_preferences` notifies
+  `PREFERENCES_CHANNEL`, which empties every instance's kept preferences of that user).
+
+Cheap per command (bench/instances.py --load prints the database transactions per
+command): every call is one round trip, a write that touches several tables is one
+statement (data-modifying WITH), the pools skip asyncpg's reset query on release, and
+commits do not wait for the disk (see `open`).
+
+Here: opening, migrating, closing, health and secrets, and the small SQL helpers. The
+methods are mixed in from one module per table group: postgres_requests.py (claims and
+create intents), postgres_outbox.py (the outbox, leases, heartbeats), postgres_meetings.py
+(meetings, Zoom's events, the meeting lock), postgres_people.py (host mappings, caches,
+preferences), postgres_listen.py (LISTEN/NOTIFY); postgres_base.py has what they share.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import inspect
-import json
 import logging
 import os
 import secrets as _secrets
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, ParamSpec, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import asyncpg
 
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
+from bot.store.common import Callbacks
 from bot.store.connections import PostgresConnections
 from bot.store.installations import PostgresInstallations
-from bot.store.postgres_schema import COLUMNS, MIGRATIONS, Migration
+from bot.store.postgres_base import (
+    COLUMN_LIST,
+    DB_ERRORS,
+    NEEDS_RESET,
+    coerce,
+    guarded,
+    record_dict,
+    release_cheaply,
+    safe_url,
+)
+from bot.store.postgres_calls import PostgresCalls
+from bot.store.postgres_listen import PostgresListening
+from bot.store.postgres_meetings import PostgresMeetings
+from bot.store.postgres_outbox import PostgresOutbox
+from bot.store.postgres_people import PREFERENCES_CHANNEL, PostgresPeople
+from bot.store.postgres_registration import PostgresRegistration
+from bot.store.postgres_reminders import PostgresReminders
+from bot.store.postgres_requests import PostgresRequests
+from bot.store.postgres_schema import MIGRATIONS, Migration
 from bot.store.protocol import HOST_MAPPING_CHANNEL
+
+__all__ = [
+    "HOST_MAPPING_CHANNEL",
+    "LEASE_SECONDS",
+    "PREFERENCES_CHANNEL",
+    "PostgresStore",
+    "safe_url",
+]
 
 log = logging.getLogger("zoombot.store")
 
-P = ParamSpec("P")
-T = TypeVar("T")
 
 LEASE_SECONDS = 60.0
 
-_TYPES = {table: dict(columns) for table, columns in COLUMNS.items()}
-_SELECT = {table: ", ".join(f'"{c}"' for c, _ in columns) for table, columns in COLUMNS.items()}
 
-# Errors that mean "the database could not do it"; anything else is a bug of ours.
-_DB_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
-
-
-def safe_url(url: str) -> str:
-    """`url` with its password replaced by `***` (for logs, errors and skip reasons)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(a database URL that could not be read)"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
-
-
-def _live(column: str, now: str, lease: str) -> str:
-    """SQL: the instance named in `column` heartbeat within a lease of `now`."""
-    return (
-        f"EXISTS (SELECT 1 FROM instances i WHERE i.owner = {column}"  # noqa: S608 - ours
-        f" AND i.heartbeat_at > {now} - {lease}::float8)"
-    )
-
-
-def _now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def _coerce(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """`row`'s values as SQLite's column affinity would have stored them (an int for a
-    boolean, text for a number given to a text column). Unknown columns are a ValueError,
-    which also keeps every name that reaches SQL one of ours."""
-    types = _TYPES[table]
-    out: dict[str, Any] = {}
-    for name, value in row.items():
-        kind = types.get(name)
-        if kind is None:
-            raise ValueError(f"{table} has no column {name!r}")
-        if value is not None and type(value) is not kind:
-            if kind is str:
-                value = str(int(value)) if isinstance(value, bool) else str(value)
-            elif kind is int and (
-                isinstance(value, bool) or (isinstance(value, float) and value.is_integer())
-            ):
-                value = int(value)
-            elif kind is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-                value = int(value)
-            elif kind is float and isinstance(value, int | str):
-                value = float(value)
-        out[name] = value
-    return out
-
-
-def _row(record: asyncpg.Record | None) -> dict[str, Any] | None:
-    return dict(record) if record is not None else None
-
-
-def _outbox_row(row: dict[str, Any]) -> dict[str, Any]:
-    """An outbox row with its JSON columns decoded (as bot/store.py does)."""
-    row = dict(row)
-    for key in ("message", "fallback"):
-        row[key] = json.loads(row[key]) if row.get(key) else None
-    return row
-
-
-def _guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]], Any]:
-    """Turn a database failure inside the method into StoreUnavailable("The database could
-    not <action> …"), logged once; a write's failure also sets `write_problem`."""
-
-    def wrap(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-        @functools.wraps(method)
-        async def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
-            store = args[0]
-            try:
-                result = await method(*args, **kwargs)
-            except ValueError:
-                raise  # our bug (a bad argument), not the database's
-            except _DB_ERRORS as error:
-                sentence = store._failure(action, error)
-                if write:
-                    store.write_problem = sentence
-                raise StoreUnavailable(sentence) from error
-            if write and store.write_problem is not None:
-                store.write_problem = None
-            return result
-
-        return guarded
-
-    return wrap
-
-
-class PostgresStore(PostgresConnections, PostgresInstallations):
+class PostgresStore(
+    PostgresPeople,
+    PostgresRequests,
+    PostgresMeetings,
+    PostgresOutbox,
+    PostgresListening,
+    PostgresConnections,
+    PostgresInstallations,
+    PostgresCalls,
+    PostgresReminders,
+    PostgresRegistration,
+):
     """The store on PostgreSQL. Open with `await PostgresStore.open(url)`; `await close()`."""
 
     def __init__(
@@ -158,6 +110,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         pool: asyncpg.Pool,
         lock_pool: asyncpg.Pool,
         *,
+        ack_pool: asyncpg.Pool | None = None,
         url: str,
         owner: str,
         lease: float,
@@ -166,6 +119,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
     ) -> None:
         self._pool = pool
         self._lock_pool = lock_pool
+        self._ack_pool = ack_pool or pool
         self.url = safe_url(url)
         self.backend = "postgresql"
         self.owner = owner
@@ -175,10 +129,15 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         self._password = urlsplit(url).password
         self.write_problem: str | None = None
         self._listener: asyncpg.Connection | None = None
-        self._listeners: dict[str, list[Callable[[str | None], Any]]] = {}
+        self._listeners = Callbacks()
         self._listen_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        # Preferences read on every command, kept here once this instance listens for their
+        # changes (`PREFERENCES_CHANNEL`); `_prefs_generation` moves on each invalidation,
+        # so a read that overlapped one is not kept.
+        self._prefs: dict[str, dict[str, Any] | None] | None = None
+        self._prefs_generation = 0
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r}, owner={self.owner!r})"
@@ -192,8 +151,9 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         lease: float = LEASE_SECONDS,
         clock: Callable[[], float] = time.time,
         min_size: int = 1,
-        max_size: int = 10,
+        max_size: int = 20,
         lock_connections: int = 4,
+        ack_connections: int = 4,
         server_settings: dict[str, str] | None = None,
         connect_timeout: float = 10.0,
         command_timeout: float = 10.0,
@@ -201,14 +161,27 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
     ) -> PostgresStore:
         """Connect, migrate (serialised across instances) and return the store.
 
+        Commits do not wait for the WAL's flush to disk (`synchronous_commit = off`, unless
+        the URL says otherwise, e.g. `?synchronous_commit=on`): as the SQLite store's
+        `synchronous = NORMAL`, a commit survives the app's crash (PostgreSQL has it), and a
+        crash of the database server or its machine may lose the last fraction of a second
+        of commits but never leaves the database inconsistent. It saves a disk flush on
+        every store write (each command makes five).
+
         `owner` names this instance (its leases, `application_name`); `lease` is how long a
         taken outbox entry or unsettled create stays this instance's without news from it.
         `lock_connections` is the size of the separate pool `meeting_lock` holds its locks
-        on (so lock holders never starve the store's own calls). `server_settings` go to
-        every connection (e.g. `{"search_path": "zb_test"}`). Raises StoreUnavailable."""
+        on (so lock holders never starve the store's own calls); `ack_connections` that of
+        the pool `claim_request` alone uses: a command's claim is what its acknowledgement
+        waits for, and there it never queues behind the work of commands already acked.
+        `server_settings` go to every connection (e.g. `{"search_path": "zb_test"}`).
+        Raises StoreUnavailable."""
         add_secrets(urlsplit(url).password)
         owner = owner or f"{socket.gethostname()}-{os.getpid()}-{_secrets.token_hex(3)}"
-        settings = {"application_name": f"zoombot {owner}"[:63], **(server_settings or {})}
+        settings = {"application_name": f"zoombot {owner}"[:63]}
+        if "synchronous_commit" not in dict(parse_qsl(urlsplit(url).query)):
+            settings["synchronous_commit"] = "off"
+        settings.update(server_settings or {})
         connect_args: dict[str, Any] = {
             "dsn": url,
             "server_settings": settings,
@@ -217,15 +190,25 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         }
         pool: asyncpg.Pool | None = None
         lock_pool: asyncpg.Pool | None = None
+        ack_pool: asyncpg.Pool | None = None
         try:
             pool = await asyncpg.create_pool(
-                min_size=min(min_size, max_size), max_size=max_size, **connect_args
+                min_size=min(min_size, max_size),
+                max_size=max_size,
+                reset=release_cheaply,
+                **connect_args,
             )
             lock_pool = await asyncpg.create_pool(
-                min_size=0, max_size=lock_connections, **connect_args
+                min_size=0, max_size=lock_connections, reset=release_cheaply, **connect_args
             )
-        except (*_DB_ERRORS, ValueError) as error:
-            for opened in (pool, lock_pool):
+            ack_pool = await asyncpg.create_pool(
+                min_size=min(1, ack_connections),
+                max_size=ack_connections,
+                reset=release_cheaply,
+                **connect_args,
+            )
+        except (*DB_ERRORS, ValueError) as error:
+            for opened in (pool, lock_pool, ack_pool):
                 if opened is not None:
                     await opened.close()
             text = str(error)
@@ -240,6 +223,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         store = cls(
             pool,
             lock_pool,
+            ack_pool=ack_pool,
             url=url,
             owner=owner,
             lease=lease,
@@ -248,6 +232,12 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         )
         try:
             version = await store.migrate(migrations)
+            if migrations is None:  # (a test's partial schema may lack these tables)
+                await store._keep_preferences()
+                # Alive from the start: the claims this store records are its instance's.
+                # (A database that cannot be written says so at `check_writable`.)
+                with contextlib.suppress(StoreUnavailable):
+                    await store.heartbeat(store.owner)
         except BaseException:
             await store.close()
             raise
@@ -265,7 +255,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         )
         return sentence
 
-    @_guarded("read the passcodes", write=False)
+    @guarded("read the passcodes", write=False)
     async def meeting_passcodes(self) -> list[str]:
         """Every stored meeting's passcode (for the log redaction at start)."""
         rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
@@ -273,7 +263,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
 
     # -- the one place that applies the schema ---------------------------------------------
 
-    @_guarded("apply the schema", write=True)
+    @guarded("apply the schema", write=True)
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
         """Apply the migrations not applied yet, each in a transaction with its record in
         `schema_migrations`, holding an advisory lock (per schema) while doing so: a second
@@ -282,6 +272,9 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         steps = list(MIGRATIONS if migrations is None else migrations)
         async with self._pool.acquire() as conn:
             key = "hashtextextended('zoombot:migrate:' || COALESCE(current_schema(), ''), 0)"
+            # Released with the full reset, whatever happens below (the pool hands out a
+            # proxy; its reset is given the connection itself).
+            NEEDS_RESET.add(getattr(conn, "_con", None) or conn)
             await conn.execute(f"SELECT pg_advisory_lock({key})", timeout=600)
             try:
                 if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
@@ -313,15 +306,18 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         await self.close()
 
     async def close(self) -> None:
-        """Close the listener connection and both pools (waiting for calls in progress)."""
+        """Close the listener connection and the pools (waiting for calls in progress)."""
         self._closing = True
         for task in list(self._tasks):
             task.cancel()
+        self._listeners.cancel()
         if self._listener is not None:
-            with contextlib.suppress(*_DB_ERRORS):
+            with contextlib.suppress(*DB_ERRORS):
                 await self._listener.close(timeout=5)
             self._listener = None
         await self._lock_pool.close()
+        if self._ack_pool is not self._pool:
+            await self._ack_pool.close()
         await self._pool.close()
 
     # -- health and secrets ----------------------------------------------------------------
@@ -335,7 +331,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
             return error.sentence
         return None
 
-    @_guarded("be written", write=True)
+    @guarded("be written", write=True)
     async def _write_health(self) -> None:
         await self._pool.execute(
             "INSERT INTO store_health (id, checked_at, checked_by) VALUES (1, $1, $2)"
@@ -345,7 +341,7 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
             self.owner,
         )
 
-    @_guarded("read or write a secret", write=True)
+    @guarded("read or write a secret", write=True)
     async def secret(self, name: str, *, size: int = 32) -> bytes:
         """The secret called `name`: `size` random bytes generated the first time any
         instance asks, and the same bytes for every instance ever after."""
@@ -365,9 +361,9 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
     # -- small helpers ---------------------------------------------------------------------
 
     async def _one(self, table: str, where: str, *args: Any) -> dict[str, Any] | None:
-        return _row(
+        return record_dict(
             await self._pool.fetchrow(
-                f"SELECT {_SELECT[table]} FROM {table} WHERE {where}",  # noqa: S608 - our names
+                f"SELECT {COLUMN_LIST[table]} FROM {table} WHERE {where}",  # noqa: S608 - our names
                 *args,
             )
         )
@@ -375,8 +371,8 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
     async def _update(self, table: str, pk: str, key: Any, changes: dict[str, Any]) -> None:
         if not changes:
             return
-        changes = _coerce(table, changes)
-        key = _coerce(table, {pk: key})[pk]
+        changes = coerce(table, changes)
+        key = coerce(table, {pk: key})[pk]
         sets = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(changes, start=2))
         await self._pool.execute(
             f'UPDATE {table} SET {sets} WHERE "{pk}" = $1',  # noqa: S608 - our names
@@ -391,810 +387,12 @@ class PostgresStore(PostgresConnections, PostgresInstallations):
         marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != pk)
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        tail = f" RETURNING {_SELECT[table]}" if returning else ""
+        tail = f" RETURNING {COLUMN_LIST[table]}" if returning else ""
         return (
             f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our names
             f' ON CONFLICT ("{pk}") {action}{tail}'
         )
 
     async def _upsert(self, table: str, row: dict[str, Any], pk: str) -> None:
-        row = _coerce(table, row)
+        row = coerce(table, row)
         await self._pool.execute(self._upsert_sql(table, row, pk), *row.values())
-
-    # -- host mappings ---------------------------------------------------------------------
-
-    @_guarded("read a host mapping", write=False)
-    async def host_mapping(self, slack_user_id: str) -> dict[str, Any] | None:
-        return await self._one("host_mappings", "slack_user_id = $1", slack_user_id)
-
-    @_guarded("save a host mapping", write=True)
-    async def set_host_mapping(self, slack_user_id: str, zoom_email: str, set_by: str) -> dict:
-        """Save the mapping and notify `HOST_MAPPING_CHANNEL` (payload: the Slack user id)
-        in the same transaction, so every instance's listeners hear of it once committed."""
-        row = {
-            "slack_user_id": slack_user_id,
-            "zoom_email": zoom_email,
-            "set_by": set_by,
-            "set_at": _now_iso(),
-        }
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                self._upsert_sql("host_mappings", row, "slack_user_id"), *row.values()
-            )
-            await conn.execute("SELECT pg_notify($1, $2)", HOST_MAPPING_CHANNEL, slack_user_id)
-        return row
-
-    # -- caches ----------------------------------------------------------------------------
-
-    @_guarded("read the Slack profile cache", write=False)
-    async def cached_slack_user(self, user_id: str, max_age: float) -> dict[str, Any] | None:
-        """The users.info `user` object if fetched less than `max_age` seconds ago."""
-        row = await self._pool.fetchrow(
-            "SELECT profile, fetched_at FROM slack_users WHERE id = $1", user_id
-        )
-        if row is None or self._clock() - row["fetched_at"] > max_age:
-            return None
-        return json.loads(row["profile"])
-
-    @_guarded("write the Slack profile cache", write=True)
-    async def cache_slack_user(self, user_id: str, user: dict[str, Any]) -> None:
-        row = {"id": user_id, "profile": json.dumps(user), "fetched_at": self._clock()}
-        await self._upsert("slack_users", row, "id")
-
-    @_guarded("read the Zoom user cache", write=False)
-    async def cached_zoom_user(self, email: str, max_age: float) -> tuple[bool, dict | None]:
-        """(hit, user). A hit with user None means Zoom said there is no such user."""
-        row = await self._pool.fetchrow(
-            'SELECT "user", fetched_at FROM zoom_users WHERE email = $1', email.lower()
-        )
-        if row is None or self._clock() - row["fetched_at"] > max_age:
-            return False, None
-        raw = row["user"]
-        return True, (json.loads(raw) if raw else None)
-
-    @_guarded("write the Zoom user cache", write=True)
-    async def cache_zoom_user(self, email: str, user: dict[str, Any] | None) -> None:
-        row = {
-            "email": email.lower(),
-            "user": json.dumps(user) if user is not None else None,
-            "fetched_at": self._clock(),
-        }
-        await self._upsert("zoom_users", row, "email")
-
-    @_guarded("write the Zoom user cache", write=True)
-    async def forget_zoom_user(self, email: str) -> None:
-        await self._pool.execute("DELETE FROM zoom_users WHERE email = $1", email.lower())
-
-    # -- idempotency -----------------------------------------------------------------------
-
-    @_guarded("record the request", write=True)
-    async def claim_request(
-        self, key: str, *, window: float | None = None, details: dict[str, Any] | None = None
-    ) -> dict[str, Any] | None:
-        """Record `key` before Slack is acknowledged. Returns None if this caller now owns it,
-        or the earlier row if the same key was claimed before (within `window` seconds, if
-        set). `details` (kind, requester, channel, thread_ts, response_url) go in the same
-        statement.
-
-        One statement decides, atomically across instances: it inserts the claim, or takes
-        over an earlier one that was refused or failed (or is older than `window`), or does
-        nothing. Only when it did nothing is the earlier row read (a second statement)."""
-        extra = _coerce("requests", dict(details or {}))  # unknown columns: ValueError
-        names = "".join(f', "{c}"' for c in extra)
-        marks = "".join(f", ${i}" for i in range(4, 4 + len(extra)))
-        sets = "".join(f', "{c}" = excluded."{c}"' for c in extra)
-        async with self._pool.acquire() as conn:
-            won = await conn.fetchval(
-                "INSERT INTO requests (key, meeting_id, state, created_at,"  # noqa: S608
-                f" create_started_at, create_owner, lease_owner, lease_until{names})"
-                f" VALUES ($1, NULL, 'claimed', $2, NULL, NULL, NULL, NULL{marks})"
-                " ON CONFLICT (key) DO UPDATE SET meeting_id = NULL, state = 'claimed',"
-                " created_at = excluded.created_at, create_started_at = NULL,"
-                f" create_owner = NULL, lease_owner = NULL, lease_until = NULL{sets}"
-                " WHERE requests.state IN ('refused', 'failed')"
-                " OR ($3::float8 IS NOT NULL AND excluded.created_at - requests.created_at >= $3)"
-                " RETURNING true",
-                key,
-                float(self._clock()),
-                None if window is None else float(window),
-                *extra.values(),
-            )
-            if won:
-                return None
-            return _row(
-                await conn.fetchrow(
-                    f"SELECT {_SELECT['requests']} FROM requests WHERE key = $1",  # noqa: S608
-                    key,
-                )
-            )
-
-    @_guarded("settle the request", write=True)
-    async def settle_request(self, key: str, *, state: str, meeting_id: int | None = None) -> None:
-        await self._update("requests", "key", key, {"state": state, "meeting_id": meeting_id})
-
-    @_guarded("read the request", write=False)
-    async def request(self, key: str) -> dict[str, Any] | None:
-        return await self._one("requests", "key = $1", key)
-
-    @_guarded("record the create", write=True)
-    async def note_create_started(self, key: str, intent: dict[str, Any]) -> None:
-        """Record, on the claimed request `key`, what a later start needs to find the meeting
-        Zoom may make and to tell the person (the v4 columns). Call right before Zoom is."""
-        await self._update("requests", "key", key, intent)
-
-    @_guarded("read the unsettled creates", write=True)
-    async def unsettled_creates(self, owner: str) -> list[dict[str, Any]]:
-        """Creates another process than `owner` started and did not see through (requests
-        still `claimed` with no meeting; `created` ones whose meeting never reached the
-        outbox), oldest first, leased to `owner` for `lease` seconds.
-
-        Rows another instance holds a live lease on are not returned; rows `owner` holds
-        are (again, the lease renewed), so a second call by the same instance sees what the
-        first took. A lease lapses on its own: the create is then anyone's to settle."""
-        now = float(self._clock())
-        cols = ", ".join(f'r."{c}"' for c, _ in COLUMNS["requests"])
-        rows = await self._pool.fetch(
-            "WITH taken AS (SELECT key FROM requests"  # noqa: S608 - our names
-            " WHERE state IN ('claimed', 'created') AND create_started_at IS NOT NULL"
-            " AND (create_owner IS NULL OR create_owner <> $1)"
-            " AND ((state = 'claimed' AND meeting_id IS NULL)"
-            "   OR (state = 'created' AND meeting_id IS NOT NULL AND NOT EXISTS"
-            "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
-            f" AND NOT {_live('create_owner', '$2', '$3')}"
-            f" AND (lease_owner = $1 OR NOT {_live('lease_owner', '$2', '$3')})"
-            " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1)"
-            " ORDER BY create_started_at FOR UPDATE OF requests SKIP LOCKED)"
-            " UPDATE requests r SET lease_owner = $1, lease_until = $2 + $3::float8"
-            f" FROM taken WHERE r.key = taken.key RETURNING {cols}",
-            owner,
-            now,
-            float(self.lease),
-        )
-        found = [dict(r) for r in rows]
-        found.sort(key=lambda r: r["create_started_at"])
-        return found
-
-    @_guarded("read the unstarted requests", write=True)
-    async def unstarted_claims(self, before: float) -> list[dict[str, Any]]:
-        """Requests still `claimed` with no create started, claimed before `before` and at
-        least a lease ago (other instances may be working on newer ones), oldest first,
-        leased to this store's owner so that one instance tells each requester."""
-        now = float(self._clock())
-        cutoff = min(float(before), now - float(self.lease))
-        cols = ", ".join(f'r."{c}"' for c, _ in COLUMNS["requests"])
-        rows = await self._pool.fetch(
-            "WITH taken AS (SELECT key FROM requests"  # noqa: S608 - our names
-            " WHERE state = 'claimed' AND create_started_at IS NULL AND created_at < $3"
-            " AND (lease_until IS NULL OR lease_until <= $2 OR lease_owner = $1)"
-            " ORDER BY created_at FOR UPDATE OF requests SKIP LOCKED)"
-            " UPDATE requests r SET lease_owner = $1, lease_until = $2 + $4::float8"
-            f" FROM taken WHERE r.key = taken.key RETURNING {cols}",
-            self.owner,
-            now,
-            cutoff,
-            float(self.lease),
-        )
-        return sorted((dict(r) for r in rows), key=lambda r: r["created_at"])
-
-    # -- meetings --------------------------------------------------------------------------
-
-    @_guarded("record the meeting", write=True)
-    async def record_meeting(self, row: dict[str, Any]) -> dict[str, Any]:
-        """Insert (or replace) a meeting row; `zoom_id` is the key. Sets created_at, state."""
-        row = {"state": "created", "created_at": _now_iso(), **row}
-        await self._upsert("meetings", row, "zoom_id")
-        return row
-
-    @_guarded("record the meeting", write=True)
-    async def record_created(self, row: dict[str, Any], request_key: str) -> dict[str, Any]:
-        """Record a meeting Zoom made and settle its request as `created`, in one
-        transaction."""
-        row = {"state": "created", "created_at": _now_iso(), **row}
-        stored = _coerce("meetings", row)
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute(self._upsert_sql("meetings", stored, "zoom_id"), *stored.values())
-            await conn.execute(
-                "UPDATE requests SET state = 'created', meeting_id = $2 WHERE key = $1",
-                request_key,
-                stored["zoom_id"],
-            )
-        return row
-
-    @_guarded("update the meeting", write=True)
-    async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
-        await self._update("meetings", "zoom_id", zoom_id, changes)
-
-    @_guarded("read the meeting", write=False)
-    async def meeting(self, zoom_id: int) -> dict[str, Any] | None:
-        """The meeting row, or None. Its passcode is known to the log redaction from here on."""
-        row = await self._one("meetings", "zoom_id = $1", int(zoom_id))
-        if row:
-            add_secrets(row.get("passcode"))
-        return row
-
-    @_guarded("read the meetings", write=False)
-    async def meetings_by(
-        self, requester: str, *, latest_first: bool = False
-    ) -> list[dict[str, Any]]:
-        """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
-        first (by its request's clock). Passcodes learned, as `meeting`."""
-        order = (
-            " ORDER BY COALESCE((SELECT r.created_at FROM requests r"
-            " WHERE r.key = meetings.request_key), 0) DESC, created_at DESC, zoom_id DESC"
-            if latest_first
-            else " ORDER BY created_at, zoom_id"
-        )
-        rows = [
-            dict(r)
-            for r in await self._pool.fetch(
-                f"SELECT {_SELECT['meetings']} FROM meetings WHERE requester = $1"  # noqa: S608
-                + order,
-                requester,
-            )
-        ]
-        add_secrets(*(r.get("passcode") for r in rows))
-        return rows
-
-    # -- live meetings (Zoom events) -------------------------------------------------------
-
-    @_guarded("record the Zoom delivery", write=True)
-    async def first_delivery(self, delivery_key: str) -> bool:
-        """Record a Zoom delivery. True the first time this key is seen (by any instance),
-        False for a repeat."""
-        status = await self._pool.execute(
-            "INSERT INTO zoom_deliveries (delivery_key, received_at) VALUES ($1, $2)"
-            " ON CONFLICT (delivery_key) DO NOTHING",
-            delivery_key,
-            float(self._clock()),
-        )
-        return status == "INSERT 0 1"
-
-    @_guarded("record the participant", write=True)
-    async def participant_joined(self, meeting_id: int, key: str, at: str) -> None:
-        """`key` is in. A join older than a leave already recorded for `key` changes nothing
-        (Zoom may deliver a leave before its join). One statement."""
-        await self._pool.execute(
-            "INSERT INTO participants (meeting_id, participant_key, joined_at, left_at)"
-            " VALUES ($1, $2, $3, NULL)"
-            " ON CONFLICT (meeting_id, participant_key) DO UPDATE"
-            " SET joined_at = excluded.joined_at, left_at = NULL"
-            " WHERE participants.left_at IS NULL OR participants.left_at = ''"
-            " OR participants.left_at < excluded.joined_at",
-            int(meeting_id),
-            key,
-            at,
-        )
-
-    @_guarded("record the participant", write=True)
-    async def participant_left(self, meeting_id: int, key: str, at: str) -> None:
-        await self._pool.execute(
-            "INSERT INTO participants (meeting_id, participant_key, left_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT (meeting_id, participant_key) DO UPDATE SET left_at = excluded.left_at",
-            int(meeting_id),
-            key,
-            at,
-        )
-
-    @_guarded("count the participants", write=False)
-    async def participant_count(self, meeting_id: int) -> int:
-        """How many are in: joined and not left since."""
-        count = await self._pool.fetchval(
-            "SELECT COUNT(*) FROM participants WHERE meeting_id = $1 AND left_at IS NULL",
-            int(meeting_id),
-        )
-        return int(count)
-
-    @_guarded("forget the participants", write=True)
-    async def forget_participants(self, meeting_id: int) -> None:
-        """A new start of the meeting: nobody is in yet."""
-        await self._pool.execute("DELETE FROM participants WHERE meeting_id = $1", int(meeting_id))
-
-    @_guarded("read the meeting's changes", write=False)
-    async def occurrence_changes(self, meeting_id: int) -> list[dict[str, Any]]:
-        """The meeting's moves and skips (occurrence_id "" = the whole meeting)."""
-        rows = await self._pool.fetch(
-            f"SELECT {_SELECT['occurrence_changes']} FROM occurrence_changes"  # noqa: S608
-            ' WHERE meeting_id = $1 ORDER BY occurrence_id COLLATE "C"',
-            int(meeting_id),
-        )
-        return [dict(r) for r in rows]
-
-    @_guarded("record the change", write=True)
-    async def change_occurrence(
-        self,
-        meeting_id: int,
-        occurrence_id: str,
-        *,
-        kind: str,
-        original_start: str | None,
-        new_start: str | None,
-        new_duration: int | None,
-        changed_by: str,
-        changed_at: str,
-    ) -> None:
-        """Record a move or a skip; a later one replaces it but keeps `original_start`."""
-        await self._pool.execute(
-            "INSERT INTO occurrence_changes (meeting_id, occurrence_id, kind, original_start,"
-            " new_start, new_duration, changed_by, changed_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            " ON CONFLICT (meeting_id, occurrence_id) DO UPDATE SET kind = excluded.kind,"
-            " new_start = excluded.new_start, new_duration = excluded.new_duration,"
-            " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
-            int(meeting_id),
-            str(occurrence_id),
-            kind,
-            original_start,
-            new_start,
-            None if new_duration is None else int(new_duration),
-            changed_by,
-            changed_at,
-        )
-
-    # -- Slack Calls -----------------------------------------------------------------------
-
-    @_guarded("read the Slack call", write=False)
-    async def slack_call(self, meeting_id: int) -> dict[str, Any] | None:
-        """The meeting's Slack Call row, or None."""
-        return await self._one("slack_calls", "meeting_id = $1", int(meeting_id))
-
-    @_guarded("record the Slack call", write=True)
-    async def record_slack_call(
-        self, meeting_id: int, call_id: str, external_id: str, at: str
-    ) -> None:
-        """The meeting's (new) call: replaces an earlier one, `runs` + 1, not ended."""
-        await self._pool.execute(
-            "INSERT INTO slack_calls"
-            " (meeting_id, call_id, external_id, runs, registered_at, ended_at)"
-            " VALUES ($1, $2, $3, 1, $4, NULL)"
-            " ON CONFLICT (meeting_id) DO UPDATE SET call_id = excluded.call_id,"
-            " external_id = excluded.external_id, runs = COALESCE(slack_calls.runs, 0) + 1,"
-            " registered_at = excluded.registered_at, ended_at = NULL",
-            int(meeting_id),
-            call_id,
-            external_id,
-            at,
-        )
-
-    @_guarded("end the Slack call", write=True)
-    async def end_slack_call(self, meeting_id: int, at: str) -> dict[str, Any] | None:
-        """The call's row the first time it is ended (by any instance), else None."""
-        return _row(
-            await self._pool.fetchrow(
-                "UPDATE slack_calls SET ended_at = $1"  # noqa: S608 - our names
-                " WHERE meeting_id = $2 AND ended_at IS NULL AND call_id IS NOT NULL"
-                f" RETURNING {_SELECT['slack_calls']}",
-                at,
-                int(meeting_id),
-            )
-        )
-
-    @contextlib.asynccontextmanager
-    async def meeting_lock(self, meeting_id: int, *, wait: float = 30.0) -> AsyncIterator[None]:
-        """Hold the meeting's lock, across every instance on this database, for the block.
-
-        `pg_advisory_xact_lock` on a key hashed from the meeting id, in a transaction of
-        its own on a connection of the separate lock pool (the block's store calls use the
-        main pool, so holders never starve them). The transaction writes nothing and is
-        rolled back at the end of the block, which releases the lock; so does the
-        connection's loss, in which case another instance may go ahead. Waiting longer
-        than `wait` seconds for the lock raises StoreUnavailable. (Two meetings whose keys
-        collide in the hash merely wait for each other.)"""
-        try:
-            conn = await self._lock_pool.acquire(timeout=wait)
-        except _DB_ERRORS as error:
-            raise StoreUnavailable(self._failure("lock the meeting", error)) from error
-        transaction = conn.transaction()
-        try:
-            await transaction.start()
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                f"zoombot:meeting:{int(meeting_id)}",
-                timeout=wait,
-            )
-        except _DB_ERRORS as error:
-            await self._release_lock(conn, transaction)
-            raise StoreUnavailable(self._failure("lock the meeting", error)) from error
-        except BaseException:
-            await self._release_lock(conn, transaction)
-            raise
-        try:
-            yield
-        finally:
-            await self._release_lock(conn, transaction)
-
-    async def _release_lock(self, conn: asyncpg.Connection, transaction: Any) -> None:
-        try:
-            if not conn.is_closed():
-                with contextlib.suppress(asyncpg.InterfaceError):
-                    await transaction.rollback()
-        except _DB_ERRORS as error:
-            log.warning("store: meeting lock release failed (%s)", type(error).__name__)
-        finally:
-            await self._lock_pool.release(conn)
-
-    # -- preferences -----------------------------------------------------------------------
-
-    # -- thread posts and registrants ------------------------------------------------------
-
-    @_guarded("read the thread post", write=False)
-    async def thread_post(self, post_key: str) -> dict[str, Any] | None:
-        """The post recorded under `post_key`, or None."""
-        return await self._one("thread_posts", "post_key = $1", post_key)
-
-    @_guarded("record the thread post", write=True)
-    async def record_thread_post(self, post_key: str, meeting_id: int, ts: str | None) -> bool:
-        """Record a post; True if `post_key` was new (for any instance)."""
-        status = await self._pool.execute(
-            "INSERT INTO thread_posts (post_key, meeting_id, ts, posted_at)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT (post_key) DO NOTHING",
-            post_key,
-            int(meeting_id),
-            ts,
-            float(self._clock()),
-        )
-        return status == "INSERT 0 1"
-
-    @_guarded("read the registrant", write=False)
-    async def registrant(self, meeting_id: int, slack_user_id: str) -> dict[str, Any] | None:
-        return await self._one(
-            "registrants", "meeting_id = $1 AND slack_user_id = $2", int(meeting_id), slack_user_id
-        )
-
-    @_guarded("read the registrant", write=False)
-    async def registrant_by_id(self, meeting_id: int, registrant_id: str) -> dict[str, Any] | None:
-        return await self._one(
-            "registrants", "meeting_id = $1 AND registrant_id = $2", int(meeting_id), registrant_id
-        )
-
-    @_guarded("save the registrant", write=True)
-    async def save_registrant(
-        self, meeting_id: int, slack_user_id: str, **changes: Any
-    ) -> dict[str, Any]:
-        """Insert or update the Slack user's registration (one statement)."""
-        now = _now_iso()
-        row = _coerce(
-            "registrants",
-            {
-                "meeting_id": meeting_id,
-                "slack_user_id": slack_user_id,
-                **changes,
-                "updated_at": now,
-            },
-        )
-        columns = ", ".join(f'"{c}"' for c in [*row, "created_at"])
-        marks = ", ".join(f"${i}" for i in range(1, len(row) + 2))
-        updates = ", ".join(
-            f'"{c}" = excluded."{c}"' for c in row if c not in ("meeting_id", "slack_user_id")
-        )
-        saved = await self._pool.fetchrow(
-            f"INSERT INTO registrants ({columns}) VALUES ({marks})"  # noqa: S608 - our names
-            f" ON CONFLICT (meeting_id, slack_user_id) DO UPDATE SET {updates}"
-            f" RETURNING {_SELECT['registrants']}",
-            *row.values(),
-            now,
-        )
-        return dict(saved)
-
-    @_guarded("read the preferences", write=False)
-    async def preferences(self, slack_user_id: str) -> dict[str, Any] | None:
-        """The user's saved preferences (a column is None where they chose nothing)."""
-        return await self._one("preferences", "slack_user_id = $1", slack_user_id)
-
-    @_guarded("save the preferences", write=True)
-    async def set_preferences(self, slack_user_id: str, **changes: Any) -> dict[str, Any]:
-        """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
-        row = _coerce(
-            "preferences", {"slack_user_id": slack_user_id, **changes, "updated_at": _now_iso()}
-        )
-        saved = await self._pool.fetchrow(
-            self._upsert_sql("preferences", row, "slack_user_id", returning=True), *row.values()
-        )
-        return dict(saved)
-
-    # -- reminders (bot/flows/reminders.py) ------------------------------------------------
-
-    @_guarded("read the reminder", write=False)
-    async def reminder(self, meeting_id: int) -> dict[str, Any] | None:
-        """The meeting's reminder row, or None."""
-        return await self._one("reminders", "meeting_id = $1", int(meeting_id))
-
-    @_guarded("save the reminder", write=True)
-    async def save_reminder(self, meeting_id: int, **changes: Any) -> None:
-        """Insert the meeting's reminder row, or change the columns named."""
-        row = {"meeting_id": int(meeting_id), **changes, "updated_at": _now_iso()}
-        await self._upsert("reminders", row, "meeting_id")
-
-    @_guarded("read the reminders", write=False)
-    async def due_reminders(self, now: float, limit: int = 200) -> list[dict[str, Any]]:
-        """Reminders not done whose `check_at` is at or before `now`, the earliest first."""
-        records = await self._pool.fetch(
-            f"SELECT {_SELECT['reminders']} FROM reminders"  # noqa: S608 - our names
-            " WHERE state != 'done' AND check_at <= $1 ORDER BY check_at LIMIT $2",
-            float(now),
-            int(limit),
-        )
-        return [dict(r) for r in records]
-
-    @_guarded("record the participant", write=True)
-    async def name_participant(self, meeting_id: int, key: str, name: str) -> None:
-        """Remember the display name of participant `key` (who joined, for the ended message)."""
-        await self._pool.execute(
-            "UPDATE participants SET name = $3 WHERE meeting_id = $1 AND participant_key = $2",
-            int(meeting_id),
-            key,
-            name,
-        )
-
-    @_guarded("read the participants", write=False)
-    async def participant_names(self, meeting_id: int) -> list[str]:
-        """The names of everyone who joined the meeting's last run, in order of joining."""
-        records = await self._pool.fetch(
-            "SELECT name FROM participants WHERE meeting_id = $1 AND name IS NOT NULL"
-            " ORDER BY joined_at, participant_key",
-            int(meeting_id),
-        )
-        return [str(r["name"]) for r in records]
-
-    # -- the outbox ------------------------------------------------------------------------
-
-    @_guarded("keep the message to post", write=True)
-    async def add_to_outbox(self, row: dict[str, Any]) -> int:
-        """Keep a message to post (state `pending`, no attempts yet). Returns its id. With an
-        `owner`, the entry is leased to it until `lease` seconds after its next attempt."""
-        now = float(self._clock())
-        row = {"state": "pending", "attempts": 0, "created_at": now, **row}
-        for key in ("message", "fallback"):
-            if not isinstance(row.get(key), str):
-                row[key] = json.dumps(row.get(key))
-        row = _coerce("outbox", row)
-        if row.get("owner") is not None:
-            row["lease_until"] = max(now, row.get("next_attempt_at") or now) + self.lease
-        columns = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-        entry_id = await self._pool.fetchval(
-            f"INSERT INTO outbox ({columns}) VALUES ({marks}) RETURNING id",  # noqa: S608
-            *row.values(),
-        )
-        return int(entry_id)
-
-    @_guarded("read the outbox", write=False)
-    async def outbox_entry(self, entry_id: int) -> dict[str, Any] | None:
-        row = await self._one("outbox", "id = $1", int(entry_id))
-        return _outbox_row(row) if row else None
-
-    @_guarded("read the outbox", write=False)
-    async def outbox_stats(self) -> tuple[int, float]:
-        """(pending entries, age in seconds of the oldest pending one, 0 when none)."""
-        row = await self._pool.fetchrow(
-            "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox"
-            " WHERE state = 'pending'"
-        )
-        depth = int(row["depth"]) if row else 0
-        oldest = row["oldest"] if row else None
-        return depth, max(0.0, self._clock() - float(oldest)) if oldest is not None else 0.0
-
-    @_guarded("read the outbox", write=False)
-    async def outbox_entries(self, *, meeting_id: int | None = None) -> list[dict[str, Any]]:
-        """Every outbox entry (of one meeting, if given), oldest first."""
-        select = f"SELECT {_SELECT['outbox']} FROM outbox"  # noqa: S608
-        if meeting_id is None:
-            rows = await self._pool.fetch(f"{select} ORDER BY id")
-        else:
-            rows = await self._pool.fetch(
-                f"{select} WHERE meeting_id = $1 ORDER BY id", int(meeting_id)
-            )
-        return [_outbox_row(dict(r)) for r in rows]
-
-    @_guarded("record the attempt", write=True)
-    async def outbox_attempted(
-        self, entry_id: int, *, attempts: int, next_attempt_at: float, error: str
-    ) -> None:
-        """Record a failed attempt; a leased entry's lease now runs to `lease` seconds after
-        `next_attempt_at` (the delivering instance is alive and will try again then)."""
-        await self._pool.execute(
-            "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4,"
-            " lease_until = CASE WHEN owner IS NULL THEN lease_until"
-            " ELSE GREATEST($3::float8, $5::float8) + $6::float8 END WHERE id = $1",
-            int(entry_id),
-            int(attempts),
-            float(next_attempt_at),
-            error,
-            float(self._clock()),
-            float(self.lease),
-        )
-
-    @_guarded("record the post", write=True)
-    async def outbox_posted(
-        self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
-    ) -> None:
-        """Mark the entry posted and its meeting and request with it, in one transaction."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "UPDATE outbox SET state = 'posted', posted_channel = $2, posted_ts = $3,"
-                " via = $4, attempts = $5, lease_until = NULL WHERE id = $1"
-                " RETURNING meeting_id, request_key",
-                int(entry_id),
-                channel,
-                ts,
-                via,
-                int(attempts),
-            )
-            if row is None:
-                return
-            meeting_id, request_key = row
-            await conn.execute(
-                "UPDATE meetings SET state = 'posted', message_ts = $1,"
-                " channel = COALESCE($2, channel) WHERE zoom_id = $3",
-                ts,
-                channel,
-                meeting_id,
-            )
-            if request_key:
-                await conn.execute(
-                    "UPDATE requests SET state = 'posted', meeting_id = $1 WHERE key = $2",
-                    meeting_id,
-                    request_key,
-                )
-
-    @_guarded("record the failure", write=True)
-    async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
-        """Give up on the entry: it will not be tried again. Its request says `not_posted`."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "UPDATE outbox SET state = 'failed', last_error = $2, attempts = $3,"
-                " lease_until = NULL WHERE id = $1 RETURNING meeting_id, request_key",
-                int(entry_id),
-                error,
-                int(attempts),
-            )
-            if row and row[1]:
-                await conn.execute(
-                    "UPDATE requests SET state = 'not_posted', meeting_id = $1 WHERE key = $2",
-                    row[0],
-                    row[1],
-                )
-
-    @_guarded("take over the outbox", write=True)
-    async def take_pending_outbox(self, owner: str) -> list[dict[str, Any]]:
-        """Take over the pending entries another instance left or let lapse, oldest first.
-
-        An entry is taken when it is pending, not `owner`'s already, and nobody holds a live
-        lease on it; it is then `owner`'s until `lease` seconds after its next attempt.
-        `FOR UPDATE SKIP LOCKED`: instances taking at once never get the same entry."""
-        now = float(self._clock())
-        cols = ", ".join(f'o."{c}"' for c, _ in COLUMNS["outbox"])
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                "WITH taken AS (SELECT id FROM outbox WHERE state = 'pending'"  # noqa: S608
-                " AND (owner IS NULL OR owner <> $1)"
-                f" AND NOT {_live('outbox.owner', '$2', '$3')}"
-                " AND (lease_until IS NULL OR lease_until <= $2)"
-                " ORDER BY id FOR UPDATE SKIP LOCKED)"
-                " UPDATE outbox o SET owner = $1,"
-                " lease_until = GREATEST(COALESCE(o.next_attempt_at, $2), $2) + $3::float8"
-                f" FROM taken WHERE o.id = taken.id RETURNING {cols}",
-                owner,
-                now,
-                float(self.lease),
-            )
-            found = sorted((dict(r) for r in rows), key=lambda r: r["id"])
-            ids = sorted({r["meeting_id"] for r in found if r.get("meeting_id") is not None})
-            if ids:
-                # Their messages and private notes hold passcodes this process has never seen.
-                passcodes = await conn.fetch(
-                    "SELECT passcode FROM meetings WHERE zoom_id = ANY($1::bigint[])", ids
-                )
-                add_secrets(*(p for (p,) in passcodes))
-        return [_outbox_row(r) for r in found]
-
-    @_guarded("record the heartbeat", write=True)
-    async def heartbeat(self, owner: str) -> None:
-        """Say `owner` is alive (every few seconds, bot/web/runtime.py): while its heartbeat
-        is under a lease old, the outbox entries and creates it owns are never taken, however
-        slow its work; once older (a dead instance), they are when their leases lapse too;
-        at once when its row is gone with its leases (a clean stop, `release_leases`)."""
-        await self._pool.execute(
-            "INSERT INTO instances (owner, heartbeat_at) VALUES ($1, $2)"
-            " ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at",
-            owner,
-            float(self._clock()),
-        )
-
-    @_guarded("release the leases", write=True)
-    async def release_leases(self, owner: str) -> int:
-        """Give up `owner`'s leases now (a stopping instance, after its grace): its pending
-        outbox entries and unsettled creates are another instance's to take at once, not
-        when the leases would have lapsed. Returns how many were released. PostgreSQL
-        only; the embedded store has no leases."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("DELETE FROM instances WHERE owner = $1", owner)
-            posts = await conn.fetchval(
-                "WITH released AS (UPDATE outbox SET lease_until = NULL"
-                " WHERE owner = $1 AND state = 'pending' AND lease_until IS NOT NULL"
-                " RETURNING 1) SELECT count(*) FROM released",
-                owner,
-            )
-            creates = await conn.fetchval(
-                "WITH released AS (UPDATE requests SET lease_owner = NULL, lease_until = NULL"
-                " WHERE lease_owner = $1 RETURNING 1) SELECT count(*) FROM released",
-                owner,
-            )
-        return int(posts) + int(creates)
-
-    # -- cache invalidation across instances -----------------------------------------------
-
-    @_guarded("send a notification", write=False)
-    async def notify(self, channel: str, payload: str = "") -> None:
-        """Tell every instance's `listen(channel, …)` callbacks `payload` (PostgreSQL
-        NOTIFY: delivered after the sending transaction commits, at most 8000 bytes)."""
-        await self._pool.execute("SELECT pg_notify($1, $2)", channel, payload)
-
-    @_guarded("listen for notifications", write=False)
-    async def listen(self, channel: str, callback: Callable[[str | None], Any]) -> None:
-        """Call `callback(payload)` for each notification on `channel`, this instance's own
-        included; a coroutine it returns is run as a task. On a connection of its own. If
-        that connection is lost, it is opened again and every callback is called with None:
-        notifications may have been missed, so whatever they guard should be dropped."""
-        async with self._listen_lock:
-            conn = await self._listening_connection()
-            first = channel not in self._listeners
-            self._listeners.setdefault(channel, []).append(callback)
-            if first:
-                await conn.add_listener(channel, self._on_notification)
-
-    async def unlisten(self, channel: str, callback: Callable[[str | None], Any]) -> None:
-        """Stop calling `callback` for `channel`."""
-        async with self._listen_lock:
-            callbacks = self._listeners.get(channel, [])
-            if callback in callbacks:
-                callbacks.remove(callback)
-            if not callbacks and channel in self._listeners:
-                del self._listeners[channel]
-                if self._listener is not None and not self._listener.is_closed():
-                    with contextlib.suppress(*_DB_ERRORS):
-                        await self._listener.remove_listener(channel, self._on_notification)
-
-    async def _listening_connection(self) -> asyncpg.Connection:
-        if self._listener is None or self._listener.is_closed():
-            self._listener = await asyncpg.connect(**self._connect_args)
-            self._listener.add_termination_listener(self._on_listener_lost)
-        return self._listener
-
-    def _on_notification(self, _conn: Any, _pid: int, channel: str, payload: str) -> None:
-        self._call(channel, payload)
-
-    def _call(self, channel: str, payload: str | None) -> None:
-        for callback in list(self._listeners.get(channel, [])):
-            try:
-                result = callback(payload)
-            except Exception:
-                log.exception("store: a listener of %s failed", channel)
-                continue
-            if inspect.isawaitable(result):
-                task = asyncio.ensure_future(result)
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-
-    def _on_listener_lost(self, _conn: Any) -> None:
-        if self._closing:
-            return
-        task = asyncio.ensure_future(self._relisten())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _relisten(self) -> None:
-        """Open the listening connection again (retrying every second), listen on every
-        channel, and tell every callback that messages may have been missed."""
-        while not self._closing:
-            try:
-                async with self._listen_lock:
-                    self._listener = None
-                    conn = await self._listening_connection()
-                    for channel in self._listeners:
-                        await conn.add_listener(channel, self._on_notification)
-                break
-            except _DB_ERRORS as error:
-                log.warning("store: listening again failed (%s)", type(error).__name__)
-                await asyncio.sleep(1.0)
-        for channel in list(self._listeners):
-            self._call(channel, None)

@@ -352,6 +352,14 @@ async def v10_people(conn: Any) -> None:
     )
 
 
+@migration
+async def v11_claim_owner(conn: Any) -> None:
+    """The instance that claimed a request (`claim_request`): its claims are settled as
+    "nothing was made" (`unstarted_claims`) only once it is gone, by the heartbeat rules
+    of the outbox, not because they are old."""
+    await conn.execute("ALTER TABLE requests ADD COLUMN claim_owner TEXT")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The columns callers see, in the SQLite store's order, with the Python type SQLite's column
@@ -545,5 +553,5 @@ COLUMNS: dict[str, tuple[tuple[str, type], ...]] = {
 # Columns the store keeps for itself (leases), per table.
 INTERNAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "outbox": ("lease_until",),
-    "requests": ("lease_owner", "lease_until"),
+    "requests": ("lease_owner", "lease_until", "claim_owner"),
 }

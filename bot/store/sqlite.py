@@ -9,6 +9,11 @@ its long pieces are cut. Copying the log into the database file (with its fsync)
 off the loop: automatic checkpoints are off and `Checkpointer` does them from a thread of
 its own.
 
+The class is put together from one module per table group: bot/store/sqlite_people.py
+(host mappings, user caches, preferences), sqlite_meetings.py (meetings, Zoom's events),
+sqlite_outbox.py; the requests (claims and create intents) are here, with the connection;
+the file's problems and checkpoints are sqlite_file.py's.
+
 Honest about itself: opening refuses (StoreRefused) a file that is not a database, one that
 cannot be written, and one another zoombot holds (bot/store/lock.py); while running, a
 failed statement raises StoreUnavailable and a failed write sets `write_problem`.
@@ -18,11 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import secrets
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,12 +34,20 @@ from typing import Any
 import sqlite_utils
 
 from bot.errors import StoreRefused, StoreUnavailable
+from bot.store.common import now_iso
 from bot.store.connections import SQLiteConnections
 from bot.store.installations import SQLiteInstallations
 from bot.store.local import LocalShare
 from bot.store.lock import LockHeld, ProcessLock
-from bot.store.protocol import HOST_MAPPING_CHANNEL, Row
+from bot.store.protocol import Row
 from bot.store.schema import Migration, migrate
+from bot.store.sqlite_calls import SQLiteCalls
+from bot.store.sqlite_file import PROBLEMS, Checkpointer, SQLiteReads, problem_of
+from bot.store.sqlite_meetings import SQLiteMeetings
+from bot.store.sqlite_outbox import SQLiteOutbox
+from bot.store.sqlite_people import SQLitePeople
+from bot.store.sqlite_registration import SQLiteRegistration
+from bot.store.sqlite_reminders import SQLiteReminders
 
 log = logging.getLogger("zoombot.store")
 
@@ -50,81 +61,6 @@ UNSETTLED_CREATES = (
     "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
     " ORDER BY create_started_at"
 )
-# A requester's meetings, the last asked for first (`/zoom cancel last`).
-MEETINGS_LATEST_FIRST = (
-    "SELECT * FROM meetings WHERE requester = ?"
-    " ORDER BY COALESCE((SELECT r.created_at FROM requests r"
-    "   WHERE r.key = meetings.request_key), 0) DESC, created_at DESC"
-)
-# A move or skip; a later one keeps the first `original_start` ("moved from …").
-CHANGE_OCCURRENCE = (
-    "INSERT INTO occurrence_changes (meeting_id, occurrence_id, kind, original_start,"
-    " new_start, new_duration, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (meeting_id, occurrence_id) DO UPDATE SET kind = excluded.kind,"
-    " new_start = excluded.new_start, new_duration = excluded.new_duration,"
-    " changed_by = excluded.changed_by, changed_at = excluded.changed_at"
-)
-
-# SQLite's primary result codes → the short reason an operator is shown.
-PROBLEMS = {
-    "SQLITE_FULL": "the disk is full",
-    "SQLITE_READONLY": "the database file is read-only",
-    "SQLITE_BUSY": "the database is locked",
-    "SQLITE_LOCKED": "the database is locked",
-    "SQLITE_CORRUPT": "the database file is corrupted",
-    "SQLITE_NOTADB": "the file is not a SQLite database",
-    "SQLITE_IOERR": "the disk failed to read or write",
-    "SQLITE_CANTOPEN": "the database file cannot be opened",
-    "SQLITE_PERM": "the database file cannot be written",
-}
-
-
-def problem_of(error: sqlite3.Error) -> str:
-    """The short reason for `error` ("the disk is full"), for `write_problem` and sentences."""
-    name = getattr(error, "sqlite_errorname", "") or ""
-    for code, reason in PROBLEMS.items():
-        if name == code or name.startswith(code + "_"):
-            return reason
-    return str(error) or type(error).__name__
-
-
-def _now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-class Checkpointer:
-    """Copies the write-ahead log into the database file every `interval` seconds, from a
-    thread and a connection of its own.
-
-    PASSIVE checkpoints never wait for, nor make wait, the store's readers and writers; once
-    a checkpoint has copied everything, the next write starts the log from its beginning
-    again, so the log file stays as small as a few seconds of writes.
-    """
-
-    def __init__(self, path: str, interval: float = 1.0) -> None:
-        self._path = path
-        self._interval = interval
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="store-checkpoint", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        conn = sqlite3.connect(self._path, check_same_thread=False)
-        try:
-            while not self._stopping.wait(self._interval):
-                try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except sqlite3.Error as error:
-                    # Busy or a full disk: the log just grows until the next try.
-                    log.warning("store checkpoint skipped: %s", error)
-        finally:
-            conn.close()
-
-    def stop(self) -> None:
-        """Stop and wait for the thread (closing the store's connection then checkpoints
-        whatever is left)."""
-        self._stopping.set()
-        self._thread.join()
 
 
 class _Transaction:
@@ -169,7 +105,18 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
 
 
-class SQLiteStore(LocalShare, SQLiteConnections, SQLiteInstallations):
+class SQLiteStore(
+    SQLiteReads,
+    SQLitePeople,
+    SQLiteMeetings,
+    SQLiteOutbox,
+    SQLiteConnections,
+    SQLiteInstallations,
+    SQLiteCalls,
+    SQLiteReminders,
+    SQLiteRegistration,
+    LocalShare,
+):
     """The store on the SQLite file at `path` (or ":memory:"). Opening takes the file's
     process lock, migrates the schema and checks a write works; it raises StoreRefused
     (with a sentence naming DATABASE_URL) if any of that fails. `close()` when done."""
@@ -343,7 +290,7 @@ class SQLiteStore(LocalShare, SQLiteConnections, SQLiteInstallations):
         with self._writing() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?, ?, ?)",
-                [name, secrets.token_bytes(32), _now_iso()],
+                [name, secrets.token_bytes(32), now_iso()],
             )
             (value,) = conn.execute("SELECT value FROM secrets WHERE name = ?", [name]).fetchone()
         return bytes(value)
@@ -356,76 +303,6 @@ class SQLiteStore(LocalShare, SQLiteConnections, SQLiteInstallations):
             return [passcode for (passcode,) in rows.fetchall() if passcode]
         except sqlite3.Error as error:
             raise self._unreadable(error) from error
-
-    # -- host mappings -------------------------------------------------------------------
-
-    async def host_mapping(self, slack_user_id: str) -> Row | None:
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM host_mappings WHERE slack_user_id = ?", [slack_user_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def set_host_mapping(self, slack_user_id: str, zoom_email: str, set_by: str) -> Row:
-        await asyncio.sleep(0)
-        row = {
-            "slack_user_id": slack_user_id,
-            "zoom_email": zoom_email,
-            "set_by": set_by,
-            "set_at": _now_iso(),
-        }
-        with self._writing():
-            self._upsert("host_mappings", row, "slack_user_id")
-        await self.notify(HOST_MAPPING_CHANNEL, slack_user_id)
-        return row
-
-    # -- caches --------------------------------------------------------------------------
-
-    async def cached_slack_user(self, user_id: str, max_age: float) -> Row | None:
-        """The users.info `user` object if fetched less than `max_age` seconds ago."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one("SELECT profile, fetched_at FROM slack_users WHERE id = ?", [user_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        if row is None or self._clock() - row["fetched_at"] > max_age:
-            return None
-        return json.loads(row["profile"])
-
-    async def cache_slack_user(self, user_id: str, user: Row) -> None:
-        await asyncio.sleep(0)
-        row = {"id": user_id, "profile": json.dumps(user), "fetched_at": self._clock()}
-        with self._writing():
-            self._upsert("slack_users", row, "id")
-
-    async def cached_zoom_user(self, email: str, max_age: float) -> tuple[bool, Row | None]:
-        """(hit, user). A hit with user None means Zoom said there is no such user."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one(
-                "SELECT user, fetched_at FROM zoom_users WHERE email = ?", [email.lower()]
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        if row is None or self._clock() - row["fetched_at"] > max_age:
-            return False, None
-        raw = row["user"]
-        return True, (json.loads(raw) if raw else None)
-
-    async def cache_zoom_user(self, email: str, user: Row | None) -> None:
-        await asyncio.sleep(0)
-        row = {
-            "email": email.lower(),
-            "user": json.dumps(user) if user is not None else None,
-            "fetched_at": self._clock(),
-        }
-        with self._writing():
-            self._upsert("zoom_users", row, "email")
-
-    async def forget_zoom_user(self, email: str) -> None:
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            conn.execute("DELETE FROM zoom_users WHERE email = ?", [email.lower()])
 
     # -- idempotency ---------------------------------------------------------------------
 
@@ -508,457 +385,6 @@ class SQLiteStore(LocalShare, SQLiteConnections, SQLiteInstallations):
             return self._all(UNSETTLED_CREATES, [owner])
         except sqlite3.Error as error:
             raise self._unreadable(error) from error
-
-    # -- meetings ------------------------------------------------------------------------
-
-    async def record_meeting(self, row: Row) -> Row:
-        """Insert (or replace) a meeting row; `zoom_id` is the key. Sets created_at, state."""
-        await asyncio.sleep(0)
-        row = {"state": "created", "created_at": _now_iso(), **row}
-        with self._writing():
-            self._upsert("meetings", row, "zoom_id")
-        return row
-
-    async def record_created(self, row: Row, request_key: str) -> Row:
-        """Record a meeting Zoom made and settle its request as `created`, in one transaction."""
-        await asyncio.sleep(0)
-        row = {"state": "created", "created_at": _now_iso(), **row}
-        with self._writing():
-            self._upsert("meetings", row, "zoom_id")
-            self._update(
-                "requests", "key", request_key, {"state": "created", "meeting_id": row["zoom_id"]}
-            )
-        return row
-
-    async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
-        await asyncio.sleep(0)
-        with self._writing():
-            self._update("meetings", "zoom_id", zoom_id, changes)
-
-    async def meeting(self, zoom_id: int) -> Row | None:
-        """The meeting row, or None."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM meetings WHERE zoom_id = ?", [zoom_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def meetings_by(self, requester: str, *, latest_first: bool = False) -> list[Row]:
-        """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
-        first (by its request's clock, finer than the row's)."""
-        await asyncio.sleep(0)
-        try:
-            if latest_first:
-                return self._all(MEETINGS_LATEST_FIRST, [requester])
-            return self._all(
-                "SELECT * FROM meetings WHERE requester = ? ORDER BY created_at", [requester]
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    # -- live meetings (Zoom events) -----------------------------------------------------
-
-    async def first_delivery(self, delivery_key: str) -> bool:
-        """Record a Zoom delivery. True the first time this key is seen, False for a repeat."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO zoom_deliveries (delivery_key, received_at) VALUES (?, ?)",
-                [delivery_key, self._clock()],
-            )
-        return cursor.rowcount == 1
-
-    async def participant_joined(self, meeting_id: int, key: str, at: str) -> None:
-        """`key` is in. A join older than a leave already recorded for `key` changes nothing
-        (Zoom may deliver a leave before its join)."""
-        await asyncio.sleep(0)
-        with self._writing():
-            row = self._one(
-                "SELECT left_at FROM participants WHERE meeting_id = ? AND participant_key = ?",
-                [meeting_id, key],
-            )
-            if row and row["left_at"] and row["left_at"] >= at:
-                return
-            self._upsert(
-                "participants",
-                {
-                    "meeting_id": meeting_id,
-                    "participant_key": key,
-                    "joined_at": at,
-                    "left_at": None,
-                },
-                ("meeting_id", "participant_key"),
-            )
-
-    async def participant_left(self, meeting_id: int, key: str, at: str) -> None:
-        await asyncio.sleep(0)
-        with self._writing():
-            self._upsert(
-                "participants",
-                {"meeting_id": meeting_id, "participant_key": key, "left_at": at},
-                ("meeting_id", "participant_key"),
-            )
-
-    async def participant_count(self, meeting_id: int) -> int:
-        """How many are in: joined and not left since."""
-        await asyncio.sleep(0)
-        try:
-            conn = self.db.conn
-            row = conn.execute(
-                "SELECT COUNT(*) FROM participants WHERE meeting_id = ? AND left_at IS NULL",
-                [meeting_id],
-            ).fetchone()
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        return int(row[0])
-
-    async def forget_participants(self, meeting_id: int) -> None:
-        """A new start of the meeting: nobody is in yet."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            conn.execute("DELETE FROM participants WHERE meeting_id = ?", [meeting_id])
-
-    # -- moves and skips -----------------------------------------------------------------
-
-    async def occurrence_changes(self, meeting_id: int) -> list[Row]:
-        """The meeting's moves and skips (occurrence_id "" = the whole meeting)."""
-        await asyncio.sleep(0)
-        try:
-            return self._all(
-                "SELECT * FROM occurrence_changes WHERE meeting_id = ? ORDER BY occurrence_id",
-                [meeting_id],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def change_occurrence(
-        self,
-        meeting_id: int,
-        occurrence_id: str,
-        *,
-        kind: str,
-        original_start: str | None,
-        new_start: str | None,
-        new_duration: int | None,
-        changed_by: str,
-        changed_at: str,
-    ) -> None:
-        """Record a move or a skip; a later one replaces it but keeps `original_start`."""
-        await asyncio.sleep(0)
-        values = [meeting_id, occurrence_id, kind, original_start, new_start, new_duration]
-        with self._writing() as conn:
-            conn.execute(CHANGE_OCCURRENCE, [*values, changed_by, changed_at])
-
-    # -- Slack Calls ---------------------------------------------------------------------
-
-    async def slack_call(self, meeting_id: int) -> Row | None:
-        """The meeting's Slack Call row, or None."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM slack_calls WHERE meeting_id = ?", [meeting_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def record_slack_call(
-        self, meeting_id: int, call_id: str, external_id: str, at: str
-    ) -> None:
-        """The meeting's (new) call: replaces an earlier one, `runs` + 1, not ended."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            conn.execute(
-                "INSERT INTO slack_calls"
-                " (meeting_id, call_id, external_id, runs, registered_at, ended_at)"
-                " VALUES (?, ?, ?, 1, ?, NULL)"
-                " ON CONFLICT(meeting_id) DO UPDATE SET call_id = excluded.call_id,"
-                " external_id = excluded.external_id, runs = COALESCE(slack_calls.runs, 0) + 1,"
-                " registered_at = excluded.registered_at, ended_at = NULL",
-                [meeting_id, call_id, external_id, at],
-            )
-
-    async def end_slack_call(self, meeting_id: int, at: str) -> Row | None:
-        """The call's row the first time it is ended, else None (one UPDATE … RETURNING)."""
-        await asyncio.sleep(0)
-        with self._writing():
-            return self._one(
-                "UPDATE slack_calls SET ended_at = ?"
-                " WHERE meeting_id = ? AND ended_at IS NULL AND call_id IS NOT NULL"
-                " RETURNING *",
-                [at, meeting_id],
-            )
-
-    # -- thread posts and registrants ----------------------------------------------------
-
-    async def thread_post(self, post_key: str) -> Row | None:
-        """The post recorded under `post_key`, or None."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM thread_posts WHERE post_key = ?", [post_key])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def record_thread_post(self, post_key: str, meeting_id: int, ts: str | None) -> bool:
-        """Record a post; True if `post_key` was new."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO thread_posts (post_key, meeting_id, ts, posted_at)"
-                " VALUES (?, ?, ?, ?)",
-                [post_key, int(meeting_id), ts, self._clock()],
-            )
-        return cursor.rowcount == 1
-
-    async def registrant(self, meeting_id: int, slack_user_id: str) -> Row | None:
-        await asyncio.sleep(0)
-        try:
-            return self._one(
-                "SELECT * FROM registrants WHERE meeting_id = ? AND slack_user_id = ?",
-                [int(meeting_id), slack_user_id],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def registrant_by_id(self, meeting_id: int, registrant_id: str) -> Row | None:
-        await asyncio.sleep(0)
-        try:
-            return self._one(
-                "SELECT * FROM registrants WHERE meeting_id = ? AND registrant_id = ?",
-                [int(meeting_id), registrant_id],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def save_registrant(self, meeting_id: int, slack_user_id: str, **changes: Any) -> Row:
-        """Insert or update the Slack user's registration."""
-        await asyncio.sleep(0)
-        now = _now_iso()
-        with self._writing() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO registrants (meeting_id, slack_user_id, created_at)"
-                " VALUES (?, ?, ?)",
-                [int(meeting_id), slack_user_id, now],
-            )
-            self._upsert(
-                "registrants",
-                {
-                    "meeting_id": int(meeting_id),
-                    "slack_user_id": slack_user_id,
-                    **changes,
-                    "updated_at": now,
-                },
-                ("meeting_id", "slack_user_id"),
-            )
-            saved = self._one(
-                "SELECT * FROM registrants WHERE meeting_id = ? AND slack_user_id = ?",
-                [int(meeting_id), slack_user_id],
-            )
-        return saved or {}
-
-    # -- preferences ---------------------------------------------------------------------
-
-    async def preferences(self, slack_user_id: str) -> Row | None:
-        """The user's saved preferences (a column is None where they chose nothing)."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM preferences WHERE slack_user_id = ?", [slack_user_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def set_preferences(self, slack_user_id: str, **changes: Any) -> Row:
-        """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
-        await asyncio.sleep(0)
-        row = {"slack_user_id": slack_user_id, **changes, "updated_at": _now_iso()}
-        with self._writing():
-            self._upsert("preferences", row, "slack_user_id")
-            saved = self._one("SELECT * FROM preferences WHERE slack_user_id = ?", [slack_user_id])
-        return saved or row
-
-    # -- reminders (bot/flows/reminders.py) ------------------------------------------------
-
-    async def reminder(self, meeting_id: int) -> Row | None:
-        """The meeting's reminder row, or None."""
-        await asyncio.sleep(0)
-        try:
-            return self._one("SELECT * FROM reminders WHERE meeting_id = ?", [meeting_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def save_reminder(self, meeting_id: int, **changes: Any) -> None:
-        """Insert the meeting's reminder row, or change the columns named."""
-        await asyncio.sleep(0)
-        row = {"meeting_id": meeting_id, **changes, "updated_at": _now_iso()}
-        with self._writing():
-            self._upsert("reminders", row, "meeting_id")
-
-    async def due_reminders(self, now: float, limit: int = 200) -> list[Row]:
-        """Reminders not done whose `check_at` is at or before `now`, the earliest first."""
-        await asyncio.sleep(0)
-        try:
-            return self._all(
-                "SELECT * FROM reminders WHERE state != 'done' AND check_at <= ?"
-                " ORDER BY check_at LIMIT ?",
-                [now, limit],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-
-    async def name_participant(self, meeting_id: int, key: str, name: str) -> None:
-        """Remember the display name of participant `key` (who joined, for the ended message)."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            conn.execute(
-                "UPDATE participants SET name = ? WHERE meeting_id = ? AND participant_key = ?",
-                [name, meeting_id, key],
-            )
-
-    async def participant_names(self, meeting_id: int) -> list[str]:
-        """The names of everyone who joined the meeting's last run, in order of joining."""
-        await asyncio.sleep(0)
-        try:
-            rows = self._all(
-                "SELECT name FROM participants WHERE meeting_id = ? AND name IS NOT NULL"
-                " ORDER BY joined_at, participant_key",
-                [meeting_id],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        return [str(r["name"]) for r in rows]
-
-    # -- the outbox ----------------------------------------------------------------------
-
-    async def add_to_outbox(self, row: Row) -> int:
-        """Keep a message to post (state `pending`, no attempts yet). Returns its id."""
-        await asyncio.sleep(0)
-        row = {"state": "pending", "attempts": 0, "created_at": self._clock(), **row}
-        for key in ("message", "fallback"):
-            if not isinstance(row.get(key), str):
-                row[key] = json.dumps(row.get(key))
-        columns = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        with self._writing() as conn:
-            cursor = conn.execute(
-                f"INSERT INTO outbox ({columns}) VALUES ({marks})",  # noqa: S608 - our names
-                list(row.values()),
-            )
-        return int(cursor.lastrowid or 0)
-
-    async def outbox_entry(self, entry_id: int) -> Row | None:
-        """The entry with its JSON decoded, retry state included (attempts,
-        next_attempt_at, last_error), or None."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one("SELECT * FROM outbox WHERE id = ?", [entry_id])
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        return _outbox_row(row) if row else None
-
-    async def outbox_stats(self) -> tuple[int, float]:
-        """(pending entries, age in seconds of the oldest pending one, 0 when none): what
-        GET /metrics shows of the outbox."""
-        await asyncio.sleep(0)
-        try:
-            row = self._one(
-                "SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM outbox"
-                " WHERE state = 'pending'",
-                [],
-            )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        depth = int(row["depth"]) if row else 0
-        oldest = row["oldest"] if row else None
-        return depth, max(0.0, self._clock() - float(oldest)) if oldest is not None else 0.0
-
-    async def outbox_entries(self, *, meeting_id: int | None = None) -> list[Row]:
-        """Every outbox entry (of one meeting, if given), oldest first."""
-        await asyncio.sleep(0)
-        try:
-            if meeting_id is None:
-                rows = self._all("SELECT * FROM outbox ORDER BY id", [])
-            else:
-                rows = self._all(
-                    "SELECT * FROM outbox WHERE meeting_id = ? ORDER BY id", [meeting_id]
-                )
-        except sqlite3.Error as error:
-            raise self._unreadable(error) from error
-        return [_outbox_row(r) for r in rows]
-
-    async def outbox_attempted(
-        self, entry_id: int, *, attempts: int, next_attempt_at: float, error: str
-    ) -> None:
-        """Keep an attempt that failed: how many so far, when the next is due, the error."""
-        await asyncio.sleep(0)
-        with self._writing():
-            self._update(
-                "outbox",
-                "id",
-                entry_id,
-                {"attempts": attempts, "next_attempt_at": next_attempt_at, "last_error": error},
-            )
-
-    async def outbox_posted(
-        self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
-    ) -> None:
-        """Mark the entry posted and its meeting and request with it, in one transaction."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            conn.execute(
-                "UPDATE outbox SET state = 'posted', posted_channel = ?, posted_ts = ?, via = ?,"
-                " attempts = ? WHERE id = ?",
-                [channel, ts, via, attempts, entry_id],
-            )
-            row = conn.execute(
-                "SELECT meeting_id, request_key FROM outbox WHERE id = ?", [entry_id]
-            ).fetchone()
-            if row is None:
-                return
-            meeting_id, request_key = row
-            conn.execute(
-                "UPDATE meetings SET state = 'posted', message_ts = ?,"
-                " channel = COALESCE(?, channel) WHERE zoom_id = ?",
-                [ts, channel, meeting_id],
-            )
-            if request_key:
-                conn.execute(
-                    "UPDATE requests SET state = 'posted', meeting_id = ? WHERE key = ?",
-                    [meeting_id, request_key],
-                )
-
-    async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
-        """Give up on the entry: it will not be tried again. Its request says `not_posted`."""
-        await asyncio.sleep(0)
-        with self._writing() as conn:
-            conn.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?, attempts = ? WHERE id = ?",
-                [error, attempts, entry_id],
-            )
-            row = conn.execute(
-                "SELECT meeting_id, request_key FROM outbox WHERE id = ?", [entry_id]
-            ).fetchone()
-            if row and row[1]:
-                conn.execute(
-                    "UPDATE requests SET state = 'not_posted', meeting_id = ? WHERE key = ?",
-                    [row[0], row[1]],
-                )
-
-    async def take_pending_outbox(self, owner: str) -> list[Row]:
-        """Take over every pending entry another process (an earlier run) left, oldest first.
-
-        One database is served by one process at a time (the file's process lock): entries
-        owned by `owner` are being delivered by this process already and are not returned.
-        """
-        await asyncio.sleep(0)
-        where = "state = 'pending' AND (owner IS NULL OR owner != ?)"
-        with self._writing() as conn:
-            rows = self._all(f"SELECT * FROM outbox WHERE {where} ORDER BY id", [owner])  # noqa: S608
-            conn.execute(f"UPDATE outbox SET owner = ? WHERE {where}", [owner, owner])  # noqa: S608
-        return [{**_outbox_row(r), "owner": owner} for r in rows]
-
-
-def _outbox_row(row: Row) -> Row:
-    """An outbox row with its JSON columns decoded."""
-    row = dict(row)
-    for key in ("message", "fallback"):
-        row[key] = json.loads(row[key]) if row.get(key) else None
-    return row
 
 
 __all__ = ["UNSETTLED_CREATES", "Checkpointer", "SQLiteStore", "problem_of"]

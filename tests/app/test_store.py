@@ -1,5 +1,6 @@
 """The store: schema in one place, caches that expire, idempotency keys, the outbox's retry
-state, the calendar key; checkpoints off the event loop."""
+state, the calendar key; checkpoints off the event loop. The tests taking `backend` run on
+both backends (SQLite and PostgreSQL, tests/app/store_backends.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import asyncio
 import sqlite3
 import time
 
-from bot.store import SCHEMA_VERSION, UNSETTLED_CREATES, SQLiteStore, open_store
+from bot.store import SCHEMA_VERSION, UNSETTLED_CREATES, SQLiteStore
+from tests.app.store_backends import backend  # noqa: F401 - the fixture
 
 
 class Clock:
@@ -33,9 +35,9 @@ def test_migrate_creates_every_table_once_and_is_safe_to_rerun(tmp_path):
     again.close()
 
 
-async def test_caches_expire():
+async def test_caches_expire(backend):  # noqa: F811 - the fixture
     clock = Clock()
-    store = SQLiteStore(":memory:", clock=clock)
+    store = await backend.open(clock=clock)
     await store.cache_slack_user("U1", {"id": "U1", "tz": "UTC"})
     assert await store.cached_slack_user("U1", 3600) == {"id": "U1", "tz": "UTC"}
     clock.now += 3601
@@ -49,9 +51,9 @@ async def test_caches_expire():
     assert await store.cached_zoom_user("ana@x.com", 60) == (False, None)
 
 
-async def test_a_key_is_claimed_once_and_a_window_lets_it_be_reused_later():
+async def test_a_key_is_claimed_once_and_a_window_lets_it_be_reused_later(backend):  # noqa: F811
     clock = Clock()
-    store = SQLiteStore(":memory:", clock=clock)
+    store = await backend.open(clock=clock)
     assert await store.claim_request("command:T1") is None
     assert (await store.claim_request("command:T1"))["key"] == "command:T1"
     await store.settle_request("command:T1", state="posted", meeting_id=5)
@@ -63,8 +65,8 @@ async def test_a_key_is_claimed_once_and_a_window_lets_it_be_reused_later():
     assert await store.claim_request("shortcut:U:C:1", window=60) is None
 
 
-async def test_meetings_and_mappings_are_plain_dicts():
-    store = SQLiteStore(":memory:")
+async def test_meetings_and_mappings_are_plain_dicts(backend):  # noqa: F811
+    store = await backend.open()
     await store.record_meeting({"zoom_id": 81234567890, "topic": "x", "requester": "U1"})
     await store.update_meeting(81234567890, state="posted", message_ts="1.2")
     row = await store.meeting(81234567890)
@@ -90,11 +92,10 @@ async def test_reading_a_meeting_teaches_the_log_redaction_nothing():
     assert await store.meeting_passcodes() == ["Pq7Read0nly"]
 
 
-async def test_an_outbox_entrys_retry_state_is_kept_between_attempts(tmp_path):
+async def test_an_outbox_entrys_retry_state_is_kept_between_attempts(backend):  # noqa: F811
     """attempts, next_attempt_at and last_error survive a reopen (a restart), as the
     Poster's next attempt and the next run's drain read them."""
-    path = tmp_path / "z.db"
-    store = SQLiteStore(path)
+    store = await backend.open()
     entry_id = await store.add_to_outbox(
         {"meeting_id": 7, "requester": "U1", "channel": "C1", "message": {"text": "hi"}}
     )
@@ -102,43 +103,37 @@ async def test_an_outbox_entrys_retry_state_is_kept_between_attempts(tmp_path):
     assert fresh["attempts"] == 0 and fresh["last_error"] is None and fresh["state"] == "pending"
     await store.outbox_attempted(entry_id, attempts=1, next_attempt_at=1234.5, error="HTTP 503")
     await store.outbox_attempted(entry_id, attempts=2, next_attempt_at=1237.5, error="timeout")
-    store.close()
-    store = SQLiteStore(path)
-    try:
-        kept = await store.outbox_entry(entry_id)
-        assert (kept["attempts"], kept["next_attempt_at"], kept["last_error"]) == (
-            2,
-            1237.5,
-            "timeout",
-        )
-        assert kept["message"] == {"text": "hi"} and kept["state"] == "pending"
-        [taken] = await store.take_pending_outbox("next-run")
-        assert (taken["attempts"], taken["next_attempt_at"], taken["last_error"]) == (
-            2,
-            1237.5,
-            "timeout",
-        )
-        await store.outbox_failed(entry_id, error="gave up", attempts=3)
-        gone = await store.outbox_entry(entry_id)
-        assert (gone["state"], gone["attempts"], gone["last_error"]) == ("failed", 3, "gave up")
-    finally:
-        store.close()
+    await backend.close(store)
+    store = await backend.open()
+    kept = await store.outbox_entry(entry_id)
+    assert (kept["attempts"], kept["next_attempt_at"], kept["last_error"]) == (
+        2,
+        1237.5,
+        "timeout",
+    )
+    assert kept["message"] == {"text": "hi"} and kept["state"] == "pending"
+    [taken] = await store.take_pending_outbox("next-run")
+    assert (taken["attempts"], taken["next_attempt_at"], taken["last_error"]) == (
+        2,
+        1237.5,
+        "timeout",
+    )
+    await store.outbox_failed(entry_id, error="gave up", attempts=3)
+    gone = await store.outbox_entry(entry_id)
+    assert (gone["state"], gone["attempts"], gone["last_error"]) == ("failed", 3, "gave up")
 
 
-async def test_the_calendar_key_is_made_once_random_and_kept(tmp_path):
-    path = tmp_path / "z.db"
-    store = open_store(f"sqlite:///{path}")
+async def test_the_calendar_key_is_made_once_random_and_kept(backend):  # noqa: F811
+    store = await backend.open()
     key = await store.secret("calendar")
     assert len(key) == 32 and key != bytes(32)
     assert await store.secret("calendar") == key
     assert await store.secret("other") != key
-    store.close()
-    store = open_store(f"sqlite:///{path}")
+    await backend.close(store)
+    store = await backend.open()
     assert await store.secret("calendar") == key  # kept across a restart
-    store.close()
-    other = open_store(f"sqlite:///{tmp_path / 'y.db'}")
+    other = await backend.another()
     assert await other.secret("calendar") != key  # each install its own
-    other.close()
 
 
 async def test_checkpoints_happen_off_the_callers_thread(tmp_path):

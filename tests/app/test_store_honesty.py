@@ -3,7 +3,8 @@
 At open: a file that is not a database, one that cannot be written and one another zoombot
 holds are refused with StoreRefused, one sentence naming DATABASE_URL. While running: a
 failed statement raises StoreUnavailable, `write_problem` says why until a write works
-again, and `check_writable()` makes a real write to find out.
+again, and `check_writable()` makes a real write to find out. (PostgreSQL's own failures:
+tests/store_pg/test_failures.py.)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 
 from bot.errors import StoreRefused, StoreUnavailable
 from bot.store import SQLiteStore, open_store
+from tests.app.store_backends import backend  # noqa: F401 - the fixture
 from tests.app.store_files import overwrite_pages, read_only, writable_again
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,3 +188,10 @@ async def test_pages_overwritten_under_a_running_store_fail_reads_and_writes(tmp
         assert await store.check_writable() == "the database file is corrupted"
     finally:
         store.close()
+
+
+async def test_a_working_store_says_so_on_either_backend(backend):  # noqa: F811
+    store = await backend.open()
+    assert store.backend == backend.name
+    assert await store.check_writable() is None and store.write_problem is None
+    assert await store.meeting_passcodes() == []

@@ -10,6 +10,7 @@ test gets its own schema `zb_<random>` (its stores' connections see only it, thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import time
@@ -46,8 +47,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-async def pg_schema() -> AsyncIterator[Schema]:
+@contextlib.asynccontextmanager
+async def fresh_schema() -> AsyncIterator[Schema]:
+    """A new schema `zb_<random>` on the test server, dropped after the block. Skips the
+    test ("needs PostgreSQL at …") when nothing answers there; fails instead under CI."""
     try:
         admin = await asyncpg.connect(PG_URL, timeout=5)
     except Exception as error:  # whatever it is, nothing usable answers there
@@ -62,6 +65,12 @@ async def pg_schema() -> AsyncIterator[Schema]:
     finally:
         await admin.execute(f'DROP SCHEMA "{name}" CASCADE')
         await admin.close()
+
+
+@pytest.fixture
+async def pg_schema() -> AsyncIterator[Schema]:
+    async with fresh_schema() as schema:
+        yield schema
 
 
 OpenStore = Callable[..., Awaitable[PostgresStore]]

@@ -312,3 +312,63 @@ async def test_a_live_owners_rows_are_never_taken_a_dead_ones_once_stale_a_stopp
     await b.heartbeat("other")
     assert [e["id"] for e in await a.take_pending_outbox("third")] == [entries["slow"]]
     assert [r["key"] for r in await a.unsettled_creates("third")] == ["command:c0"]
+
+
+async def test_preferences_kept_by_an_instance_follow_a_change_made_by_another(open_pg):
+    a, b = await open_pg(owner="a"), await open_pg(owner="b")
+    assert await b.preferences("U1") is None  # read once: b keeps it from here on
+    await a.set_preferences("U1", duration=45)
+    assert (await a.preferences("U1"))["duration"] == 45  # the writer never reads its old
+    await eventually(
+        lambda: _duration(b, "U1", 45), what="the other instance reading the new preferences"
+    )
+    await b.set_preferences("U1", duration=15)
+    assert (await b.preferences("U1"))["duration"] == 15
+    await eventually(lambda: _duration(a, "U1", 15), what="the first instance hearing it back")
+
+
+async def _duration(store, user: str, expected: int) -> bool:  # type: ignore[no-untyped-def]
+    row = await store.preferences(user)
+    return row is not None and row["duration"] == expected
+
+
+async def test_a_live_instances_claim_is_never_settled_as_unstarted_by_another(open_pg):
+    clock = Clock()
+    a = await open_pg(clock=clock, owner="a", lease=2)
+    b = await open_pg(clock=clock, owner="b", lease=2)
+    assert await a.claim_request("command:slow", details={"requester": "U1"}) is None
+    # However old the claim, while `a` beats nobody takes it; `a` never takes its own.
+    for _ in range(10):
+        clock.now += 1.5
+        await a.heartbeat("a-poster")  # the runtime's heartbeat, the store's owner with it
+        assert await b.unstarted_claims(before=clock() + 100) == []
+        assert await a.unstarted_claims(before=clock() + 100) == []
+    # `a` dies: once its heartbeat is older than a lease, the other takes it, once.
+    clock.now += 2.5
+    taken = [r["key"] for r in await b.unstarted_claims(before=clock() - 100)]
+    assert taken == ["command:slow"]  # (whenever it was claimed: `a` is gone)
+    c = await open_pg(clock=clock, owner="c", lease=2)
+    assert await c.unstarted_claims(before=clock()) == []  # b's lease on it is live
+
+
+async def test_a_stopped_instances_claims_are_settled_at_once(open_pg):
+    clock = Clock()
+    a = await open_pg(clock=clock, owner="a", lease=2)
+    b = await open_pg(clock=clock, owner="b", lease=2)
+    assert await a.claim_request("command:left") is None
+    assert await b.unstarted_claims(before=clock() + 100) == []
+    await a.release_leases("a-poster")  # a clean stop: its instance rows go
+    assert [r["key"] for r in await b.unstarted_claims(before=clock())] == ["command:left"]
+
+
+async def test_a_claim_that_names_no_instance_keeps_the_time_rule(open_pg, pg_schema):
+    clock = Clock()
+    a = await open_pg(clock=clock, owner="a", lease=2)
+    assert await a.claim_request("command:old") is None
+    await pg_schema.admin.execute(
+        f'UPDATE "{pg_schema.name}".requests SET claim_owner = NULL'  # a row from before v7
+    )
+    assert await a.unstarted_claims(before=clock() + 100) == []  # not a lease old yet
+    clock.now += 3
+    assert await a.unstarted_claims(before=clock() - 10) == []  # claimed after `before`
+    assert [r["key"] for r in await a.unstarted_claims(before=clock())] == ["command:old"]

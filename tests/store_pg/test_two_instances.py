@@ -1,7 +1,9 @@
 """Two app processes (`python app.py`) on one PostgreSQL database, over real HTTP with the
 fakes: a Slack retry landing on the other instance makes one meeting; a burst spread
 round-robin across both, one SIGKILLed mid-burst and restarted, answers every acknowledged
-command with no meeting made twice and no post sent twice by the two instances.
+command with no meeting made twice and no post sent twice by the two instances; an
+instance starting while another's acknowledged command is slow to reach Zoom leaves it to
+that live instance (its claim names it).
 
 Each test gets a database of its own (`zb_<random>`, made on the server's `postgres`
 database and dropped after). Where nothing answers at ZOOMBOT_TEST_POSTGRES_URL the tests
@@ -16,6 +18,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -222,3 +225,57 @@ def test_app_py_migrate_applies_the_schema_and_exits(pg_database, fake_slack, fa
     refused = _migrate({**env, "DATABASE_URL": _with(pg_database, database="zb_none_such")})
     assert refused.returncode == 2
     assert "DATABASE_URL" in refused.stderr and PASSWORD not in refused.stderr
+
+
+async def _claim_age(url: str, now: float) -> float:
+    """How old (by `now`, epoch seconds) the oldest request still claimed with no create
+    started is; 0 when there is none."""
+    conn = await asyncpg.connect(url, timeout=5)
+    try:
+        created = await conn.fetchval(
+            "SELECT min(created_at) FROM requests WHERE state = 'claimed'"
+            " AND create_started_at IS NULL"
+        )
+    finally:
+        await conn.close()
+    return 0.0 if created is None else now - float(created)
+
+
+def test_an_instance_starting_never_settles_a_live_instances_slow_claim(
+    pg_database, fake_slack, fake_zoom, person, tmp_path
+):
+    """A command acknowledged by one instance whose flow is slow before it asks Zoom (Slack's
+    users.info takes seconds) is older than a lease when a second instance starts: the
+    second one's start-up settle must not tell the person "nothing was made" (the first
+    one is alive and makes the meeting)."""
+    env = make_app_env(
+        fake_slack,
+        fake_zoom,
+        tmp_path,
+        DATABASE_URL=pg_database,
+        ZOOMBOT_STORE_LEASE="2",
+        ZOOMBOT_RECONCILE_AFTER="1",
+    )
+    first, second = AppProcess(env), AppProcess(env)
+    try:
+        first.start(timeout=30)
+        ana = person()
+        fake_slack.slow_down("users.info", delay=5.0, seconds=30)
+        url = fake_slack.new_response_url()
+        with SlackSender(first.url, fake_slack.signing_secret, fake=fake_slack) as a:
+            answer = a.command("tomorrow 3pm Slow start", ana.slack_id, response_url=url)
+        assert answer.status_code == 200
+        # The claim is older than a lease (2 s) and its create has not started...
+        eventually(
+            lambda: asyncio.run(_claim_age(pg_database, time.time())) > 2.5,
+            timeout=10,
+            what="a claim older than a lease",
+        )
+        second.start(timeout=30)  # ...when the second instance starts and settles
+        fake_slack.wait_for_response(url, lambda m: m["text"].startswith("Created"), timeout=30)
+        assert len(fake_zoom.meetings) == 1
+        said = [m.get("text", "") for m in fake_slack.responses(url)]
+        assert not any("nothing was made" in text for text in said), said
+    finally:
+        for app in (first, second):
+            app.stop()

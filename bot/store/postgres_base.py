@@ -1,0 +1,118 @@
+"""What every part of the PostgreSQL store uses: the errors that mean "the database could
+not", the `guarded` method wrapper that turns them into StoreUnavailable, rows coerced to
+what SQLite would have stored, the column lists, the heartbeat test in SQL, the pools'
+cheap reset, and the URL with its password hidden."""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from bot.errors import StoreUnavailable
+from bot.store.postgres_schema import COLUMNS
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_TYPES = {table: dict(columns) for table, columns in COLUMNS.items()}
+COLUMN_LIST = {table: ", ".join(f'"{c}"' for c, _ in columns) for table, columns in COLUMNS.items()}
+
+# Connections that took a session-level advisory lock (`migrate`): asyncpg's full reset
+# (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`) runs on their release only.
+NEEDS_RESET: weakref.WeakSet[asyncpg.Connection] = weakref.WeakSet()
+
+
+async def release_cheaply(conn: asyncpg.Connection) -> None:
+    """The pools' reset at release. The store's statements leave no session state behind
+    (no session locks but `migrate`'s, no cursors, no LISTEN on pool connections, no SET),
+    so asyncpg's default reset query, one more round trip for every call the store makes,
+    is sent only for a connection `migrate` marked. (An open transaction is still rolled
+    back: asyncpg does that before calling this.)"""
+    if conn in NEEDS_RESET:
+        NEEDS_RESET.discard(conn)
+        await conn.execute(conn.get_reset_query())
+
+
+# Errors that mean "the database could not do it"; anything else is a bug of ours.
+DB_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+
+
+def safe_url(url: str) -> str:
+    """`url` with its password replaced by `***` (for logs, errors and skip reasons)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(a database URL that could not be read)"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def live_sql(column: str, now: str, lease: str) -> str:
+    """SQL: the instance named in `column` heartbeat within a lease of `now`."""
+    return (
+        f"EXISTS (SELECT 1 FROM instances i WHERE i.owner = {column}"  # noqa: S608 - ours
+        f" AND i.heartbeat_at > {now} - {lease}::float8)"
+    )
+
+
+def coerce(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """`row`'s values as SQLite's column affinity would have stored them (an int for a
+    boolean, text for a number given to a text column). Unknown columns are a ValueError,
+    which also keeps every name that reaches SQL one of ours."""
+    types = _TYPES[table]
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        kind = types.get(name)
+        if kind is None:
+            raise ValueError(f"{table} has no column {name!r}")
+        if value is not None and type(value) is not kind:
+            if kind is str:
+                value = str(int(value)) if isinstance(value, bool) else str(value)
+            elif kind is int and (
+                isinstance(value, bool) or (isinstance(value, float) and value.is_integer())
+            ):
+                value = int(value)
+            elif kind is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+                value = int(value)
+            elif kind is float and isinstance(value, int | str):
+                value = float(value)
+        out[name] = value
+    return out
+
+
+def record_dict(record: asyncpg.Record | None) -> dict[str, Any] | None:
+    return dict(record) if record is not None else None
+
+
+def guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]], Any]:
+    """Turn a database failure inside the method into StoreUnavailable("The database could
+    not <action> …"), logged once; a write's failure also sets `write_problem`."""
+
+    def wrap(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+        @functools.wraps(method)
+        async def call(*args: P.args, **kwargs: P.kwargs) -> T:
+            store = args[0]
+            try:
+                result = await method(*args, **kwargs)
+            except ValueError:
+                raise  # our bug (a bad argument), not the database's
+            except DB_ERRORS as error:
+                sentence = store._failure(action, error)
+                if write:
+                    store.write_problem = sentence
+                raise StoreUnavailable(sentence) from error
+            if write and store.write_problem is not None:
+                store.write_problem = None
+            return result
+
+        return call
+
+    return wrap

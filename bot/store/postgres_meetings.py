@@ -1,0 +1,229 @@
+"""The PostgreSQL store's meetings and what Zoom's events record about them (deliveries,
+participants, the per-meeting lock across instances); mixed into `PostgresStore`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+
+from bot.errors import StoreUnavailable
+from bot.logs import add_secrets
+from bot.store.common import now_iso
+from bot.store.postgres_base import (
+    COLUMN_LIST,
+    DB_ERRORS,
+    coerce,
+    guarded,
+)
+
+log = logging.getLogger("zoombot.store")
+
+
+class PostgresMeetings:
+    """Meeting rows, Zoom deliveries, participants and meeting locks."""
+
+    # -- meetings --------------------------------------------------------------------------
+
+    @guarded("record the meeting", write=True)
+    async def record_meeting(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Insert (or replace) a meeting row; `zoom_id` is the key. Sets created_at, state."""
+        row = {"state": "created", "created_at": now_iso(), **row}
+        await self._upsert("meetings", row, "zoom_id")
+        return row
+
+    @guarded("record the meeting", write=True)
+    async def record_created(self, row: dict[str, Any], request_key: str) -> dict[str, Any]:
+        """Record a meeting Zoom made and settle its request as `created`, in one
+        transaction."""
+        row = {"state": "created", "created_at": now_iso(), **row}
+        stored = coerce("meetings", row)
+        key_mark = f"${len(stored) + 1}"
+        zoom_id_mark = f"${list(stored).index('zoom_id') + 1}"
+        # One statement (one round trip, one transaction): the upsert runs as a data-modifying
+        # WITH, which PostgreSQL always runs to completion.
+        await self._pool.execute(
+            f"WITH m AS ({self._upsert_sql('meetings', stored, 'zoom_id')})"  # noqa: S608
+            f" UPDATE requests SET state = 'created', meeting_id = {zoom_id_mark}::bigint"
+            f" WHERE key = {key_mark}",
+            *stored.values(),
+            request_key,
+        )
+        return row
+
+    @guarded("update the meeting", write=True)
+    async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
+        await self._update("meetings", "zoom_id", zoom_id, changes)
+
+    @guarded("read the meeting", write=False)
+    async def meeting(self, zoom_id: int) -> dict[str, Any] | None:
+        """The meeting row, or None. Its passcode is known to the log redaction from here on."""
+        row = await self._one("meetings", "zoom_id = $1", int(zoom_id))
+        if row:
+            add_secrets(row.get("passcode"))
+        return row
+
+    @guarded("read the meetings", write=False)
+    async def meetings_by(
+        self, requester: str, *, latest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        """The requester's meeting rows, oldest first; or, `latest_first`, the last asked for
+        first (by its request's clock). Passcodes learned, as `meeting`."""
+        order = (
+            " ORDER BY COALESCE((SELECT r.created_at FROM requests r"
+            " WHERE r.key = meetings.request_key), 0) DESC, created_at DESC, zoom_id DESC"
+            if latest_first
+            else " ORDER BY created_at, zoom_id"
+        )
+        rows = [
+            dict(r)
+            for r in await self._pool.fetch(
+                f"SELECT {COLUMN_LIST['meetings']} FROM meetings WHERE requester = $1"  # noqa: S608
+                + order,
+                requester,
+            )
+        ]
+        add_secrets(*(r.get("passcode") for r in rows))
+        return rows
+
+    # -- live meetings (Zoom events) -------------------------------------------------------
+
+    @guarded("record the Zoom delivery", write=True)
+    async def first_delivery(self, delivery_key: str) -> bool:
+        """Record a Zoom delivery. True the first time this key is seen (by any instance),
+        False for a repeat."""
+        status = await self._pool.execute(
+            "INSERT INTO zoom_deliveries (delivery_key, received_at) VALUES ($1, $2)"
+            " ON CONFLICT (delivery_key) DO NOTHING",
+            delivery_key,
+            float(self._clock()),
+        )
+        return status == "INSERT 0 1"
+
+    @guarded("record the participant", write=True)
+    async def participant_joined(self, meeting_id: int, key: str, at: str) -> None:
+        """`key` is in. A join older than a leave already recorded for `key` changes nothing
+        (Zoom may deliver a leave before its join). One statement."""
+        await self._pool.execute(
+            "INSERT INTO participants (meeting_id, participant_key, joined_at, left_at)"
+            " VALUES ($1, $2, $3, NULL)"
+            " ON CONFLICT (meeting_id, participant_key) DO UPDATE"
+            " SET joined_at = excluded.joined_at, left_at = NULL"
+            " WHERE participants.left_at IS NULL OR participants.left_at = ''"
+            " OR participants.left_at < excluded.joined_at",
+            int(meeting_id),
+            key,
+            at,
+        )
+
+    @guarded("record the participant", write=True)
+    async def participant_left(self, meeting_id: int, key: str, at: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO participants (meeting_id, participant_key, left_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (meeting_id, participant_key) DO UPDATE SET left_at = excluded.left_at",
+            int(meeting_id),
+            key,
+            at,
+        )
+
+    @guarded("count the participants", write=False)
+    async def participant_count(self, meeting_id: int) -> int:
+        """How many are in: joined and not left since."""
+        count = await self._pool.fetchval(
+            "SELECT COUNT(*) FROM participants WHERE meeting_id = $1 AND left_at IS NULL",
+            int(meeting_id),
+        )
+        return int(count)
+
+    @guarded("forget the participants", write=True)
+    async def forget_participants(self, meeting_id: int) -> None:
+        """A new start of the meeting: nobody is in yet."""
+        await self._pool.execute("DELETE FROM participants WHERE meeting_id = $1", int(meeting_id))
+
+    @guarded("read the meeting's changes", write=False)
+    async def occurrence_changes(self, meeting_id: int) -> list[dict[str, Any]]:
+        """The meeting's moves and skips (occurrence_id "" = the whole meeting)."""
+        rows = await self._pool.fetch(
+            f"SELECT {COLUMN_LIST['occurrence_changes']} FROM occurrence_changes"  # noqa: S608
+            ' WHERE meeting_id = $1 ORDER BY occurrence_id COLLATE "C"',
+            int(meeting_id),
+        )
+        return [dict(r) for r in rows]
+
+    @guarded("record the change", write=True)
+    async def change_occurrence(
+        self,
+        meeting_id: int,
+        occurrence_id: str,
+        *,
+        kind: str,
+        original_start: str | None,
+        new_start: str | None,
+        new_duration: int | None,
+        changed_by: str,
+        changed_at: str,
+    ) -> None:
+        """Record a move or a skip; a later one replaces it but keeps `original_start`."""
+        await self._pool.execute(
+            "INSERT INTO occurrence_changes (meeting_id, occurrence_id, kind, original_start,"
+            " new_start, new_duration, changed_by, changed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (meeting_id, occurrence_id) DO UPDATE SET kind = excluded.kind,"
+            " new_start = excluded.new_start, new_duration = excluded.new_duration,"
+            " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            int(meeting_id),
+            str(occurrence_id),
+            kind,
+            original_start,
+            new_start,
+            None if new_duration is None else int(new_duration),
+            changed_by,
+            changed_at,
+        )
+
+    @contextlib.asynccontextmanager
+    async def meeting_lock(self, meeting_id: int, *, wait: float = 30.0) -> AsyncIterator[None]:
+        """Hold the meeting's lock, across every instance on this database, for the block.
+
+        `pg_advisory_xact_lock` on a key hashed from the meeting id, in a transaction of
+        its own on a connection of the separate lock pool (the block's store calls use the
+        main pool, so holders never starve them). The transaction writes nothing and is
+        rolled back at the end of the block, which releases the lock; so does the
+        connection's loss, in which case another instance may go ahead. Waiting longer
+        than `wait` seconds for the lock raises StoreUnavailable. (Two meetings whose keys
+        collide in the hash merely wait for each other.)"""
+        try:
+            conn = await self._lock_pool.acquire(timeout=wait)
+        except DB_ERRORS as error:
+            raise StoreUnavailable(self._failure("lock the meeting", error)) from error
+        transaction = conn.transaction()
+        try:
+            await transaction.start()
+            await conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                f"zoombot:meeting:{int(meeting_id)}",
+                timeout=wait,
+            )
+        except DB_ERRORS as error:
+            await self._release_lock(conn, transaction)
+            raise StoreUnavailable(self._failure("lock the meeting", error)) from error
+        except BaseException:
+            await self._release_lock(conn, transaction)
+            raise
+        try:
+            yield
+        finally:
+            await self._release_lock(conn, transaction)
+
+    async def _release_lock(self, conn: asyncpg.Connection, transaction: Any) -> None:
+        try:
+            if not conn.is_closed():
+                with contextlib.suppress(asyncpg.InterfaceError):
+                    await transaction.rollback()
+        except DB_ERRORS as error:
+            log.warning("store: meeting lock release failed (%s)", type(error).__name__)
+        finally:
+            await self._lock_pool.release(conn)
