@@ -117,6 +117,14 @@ class Checkpointer:
         self._thread.join()
 
 
+# claim_request's one statement (its column names are the store's own).
+_CLAIM_SQL = (
+    "INSERT INTO requests ({columns}) VALUES ({marks}) ON CONFLICT(key) DO UPDATE SET {updates}"
+    " WHERE requests.state IN ('refused', 'failed')"
+    " OR (? IS NOT NULL AND ? - requests.created_at >= ?)"
+)
+
+
 class _Transaction:
     """One write transaction on the store's connection (plain BEGIN/COMMIT: the per-request
     paths are too short for a generator-based context manager's cost). A sqlite3 error sets
@@ -425,35 +433,35 @@ class SQLiteStore(LocalShare):
         """Record `key` before Slack is acknowledged. Returns None if this caller now owns it,
         or the earlier row if the same key was claimed before (within `window` seconds, if
         set). `details` (kind, requester, channel, thread_ts, response_url) are written in the
-        same statement, so a later start can answer a request that never reached Zoom."""
-        await asyncio.sleep(0)
-        now = self._clock()
-        with self._writing():
-            earlier = self._one("SELECT * FROM requests WHERE key = ?", [key])
-            # A request that was refused (or failed before Zoom made anything) created
-            # nothing: asking again may go ahead.
-            retryable = earlier is not None and earlier["state"] in ("refused", "failed")
-            if (
-                earlier
-                and not retryable
-                and (window is None or now - earlier["created_at"] < window)
-            ):
-                return earlier
-            self._upsert(
-                "requests",
-                # A fresh claim: an earlier attempt's create intent (v4) no longer applies.
-                {
-                    "key": key,
-                    "meeting_id": None,
-                    "state": "claimed",
-                    "created_at": now,
-                    "create_started_at": None,
-                    "create_owner": None,
-                    **(details or {}),
-                },
-                "key",
-            )
-        return None
+        same statement, so a later start can answer a request that never reached Zoom.
+
+        Unlike the other calls it does not let the loop take a turn first: it runs on the
+        acknowledgement's path, and under a burst that one turn was most of the ack's time
+        (BENCHMARKS.md, "Load regression found and fixed"). A new key is one statement."""
+        row = {
+            "key": key,
+            "meeting_id": None,
+            "state": "claimed",
+            "created_at": self._clock(),
+            # A fresh claim: an earlier attempt's create intent (v4) no longer applies.
+            "create_started_at": None,
+            "create_owner": None,
+            **(details or {}),
+        }
+        with self._writing() as conn:
+            # Inserted, or an earlier claim taken over when it created nothing (refused or
+            # failed: asking again may go ahead) or is older than `window`; else unchanged.
+            taken = conn.execute(
+                _CLAIM_SQL.format(
+                    columns=", ".join(row),
+                    marks=", ".join("?" for _ in row),
+                    updates=", ".join(f"{c} = excluded.{c}" for c in row if c != "key"),
+                ),
+                [*row.values(), window, row["created_at"], window],
+            ).rowcount
+            if taken:
+                return None
+            return self._one("SELECT * FROM requests WHERE key = ?", [key])
 
     async def unstarted_claims(self, before: float) -> list[Row]:
         """Requests claimed before `before` (epoch seconds: this process's start) still
