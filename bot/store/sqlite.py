@@ -4,10 +4,10 @@ Statements are plain SQL on one connection, each write in one BEGIN … COMMIT
 (`_Transaction`); the schema and its migrations are bot/store/schema.py's. Methods are
 coroutines whose statements run on the event loop's own thread (tens of microseconds each:
 `bench/store.py`), so writes are serialised without locks and no call waits for a thread
-hop; each first lets the loop take a turn, so the store calls spread along a flow are where
-its long pieces are cut. Copying the log into the database file (with its fsync) is kept
-off the loop: automatic checkpoints are off and `Checkpointer` does them from a thread of
-its own.
+hop; each but `claim_request` (on the acknowledgement's path) first lets the loop take a
+turn, so the store calls spread along a flow are where its long pieces are cut. Copying
+the log into the database file (with its fsync) is kept off the loop: automatic
+checkpoints are off and `Checkpointer` does them from a thread of its own.
 
 Honest about itself: opening refuses (StoreRefused) a file that is not a database, one that
 cannot be written, and one another zoombot holds (bot/store/lock.py); while running, a
