@@ -9,6 +9,7 @@ the goals from issue 5. Prints figures; asserts nothing.
 
     python bench/load.py [--commands 300] [--concurrency 30] [--users 30] [--rounds 2]
                          [--zoom-latency 0.2] [--slack-latency 0.05] [--repeat N]
+                         [--zoom-transport aiohttp|httpx] [--database-url URL]
 
 `--repeat N` does it all N times, each with a fresh app, and ends with each round's key
 figures over the runs (median, min–max): one run on a shared machine is one sample.
@@ -196,6 +197,8 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
     env = make_app_env(slack, zoom, workdir, LOG_LEVEL=args.log_level)
     if args.database_url:  # e.g. a PostgreSQL database (its tables are reused as they are)
         env["DATABASE_URL"] = args.database_url
+    if args.zoom_transport:  # the Zoom client's transport (zoom/_transport.py)
+        env["ZOOM_HTTP_TRANSPORT"] = args.zoom_transport
     people = []
     for i in range(args.users):
         slack_id = new_id("U")
@@ -337,7 +340,7 @@ def report(
     print(
         f"zoombot load: {args.commands} commands, {args.concurrency} at a time, {args.users} users;"
         f" Zoom latency {args.zoom_latency * 1000:.0f} ms, Slack latency "
-        f"{args.slack_latency * 1000:.0f} ms"
+        f"{args.slack_latency * 1000:.0f} ms; Zoom transport {args.zoom_transport or 'aiohttp'}"
     )
     print(f"machine: {platform.machine()}, {cpu} CPUs, Python {platform.python_version()}")
     rows = [
@@ -408,6 +411,12 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url", default=None, help="the app's DATABASE_URL (default: a new SQLite file)"
     )
     parser.add_argument("--users", type=int, default=30)
+    parser.add_argument(
+        "--zoom-transport",
+        choices=["aiohttp", "httpx"],
+        default=None,
+        help="the app's ZOOM_HTTP_TRANSPORT (default: the app's own default, aiohttp)",
+    )
     parser.add_argument("--zoom-latency", type=float, default=0.2)
     parser.add_argument("--slack-latency", type=float, default=0.05)
     parser.add_argument(

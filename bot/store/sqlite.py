@@ -4,10 +4,10 @@ Statements are plain SQL on one connection, each write in one BEGIN … COMMIT
 (`_Transaction`); the schema and its migrations are bot/store/schema.py's. Methods are
 coroutines whose statements run on the event loop's own thread (tens of microseconds each:
 `bench/store.py`), so writes are serialised without locks and no call waits for a thread
-hop; each first lets the loop take a turn, so the store calls spread along a flow are where
-its long pieces are cut. Copying the log into the database file (with its fsync) is kept
-off the loop: automatic checkpoints are off and `Checkpointer` does them from a thread of
-its own.
+hop; each but `claim_request` (on the acknowledgement's path) first lets the loop take a
+turn, so the store calls spread along a flow are where its long pieces are cut. Copying
+the log into the database file (with its fsync) is kept off the loop: automatic
+checkpoints are off and `Checkpointer` does them from a thread of its own.
 
 The class is put together from one module per table group: bot/store/sqlite_people.py
 (host mappings, user caches, preferences), sqlite_meetings.py (meetings, Zoom's events),
@@ -60,6 +60,14 @@ UNSETTLED_CREATES = (
     "   OR (state = 'created' AND meeting_id IS NOT NULL AND NOT EXISTS"
     "     (SELECT 1 FROM outbox WHERE outbox.meeting_id = requests.meeting_id)))"
     " ORDER BY create_started_at"
+)
+
+
+# claim_request's one statement (its column names are the store's own).
+_CLAIM_SQL = (
+    "INSERT INTO requests ({columns}) VALUES ({marks}) ON CONFLICT(key) DO UPDATE SET {updates}"
+    " WHERE requests.state IN ('refused', 'failed')"
+    " OR (? IS NOT NULL AND ? - requests.created_at >= ?)"
 )
 
 
@@ -312,35 +320,35 @@ class SQLiteStore(
         """Record `key` before Slack is acknowledged. Returns None if this caller now owns it,
         or the earlier row if the same key was claimed before (within `window` seconds, if
         set). `details` (kind, requester, channel, thread_ts, response_url) are written in the
-        same statement, so a later start can answer a request that never reached Zoom."""
-        await asyncio.sleep(0)
-        now = self._clock()
-        with self._writing():
-            earlier = self._one("SELECT * FROM requests WHERE key = ?", [key])
-            # A request that was refused (or failed before Zoom made anything) created
-            # nothing: asking again may go ahead.
-            retryable = earlier is not None and earlier["state"] in ("refused", "failed")
-            if (
-                earlier
-                and not retryable
-                and (window is None or now - earlier["created_at"] < window)
-            ):
-                return earlier
-            self._upsert(
-                "requests",
-                # A fresh claim: an earlier attempt's create intent (v4) no longer applies.
-                {
-                    "key": key,
-                    "meeting_id": None,
-                    "state": "claimed",
-                    "created_at": now,
-                    "create_started_at": None,
-                    "create_owner": None,
-                    **(details or {}),
-                },
-                "key",
-            )
-        return None
+        same statement, so a later start can answer a request that never reached Zoom.
+
+        Unlike the other calls it does not let the loop take a turn first: it runs on the
+        acknowledgement's path, and under a burst that one turn was most of the ack's time
+        (BENCHMARKS.md, "Load regression found and fixed"). A new key is one statement."""
+        row = {
+            "key": key,
+            "meeting_id": None,
+            "state": "claimed",
+            "created_at": self._clock(),
+            # A fresh claim: an earlier attempt's create intent (v4) no longer applies.
+            "create_started_at": None,
+            "create_owner": None,
+            **(details or {}),
+        }
+        with self._writing() as conn:
+            # Inserted, or an earlier claim taken over when it created nothing (refused or
+            # failed: asking again may go ahead) or is older than `window`; else unchanged.
+            taken = conn.execute(
+                _CLAIM_SQL.format(
+                    columns=", ".join(row),
+                    marks=", ".join("?" for _ in row),
+                    updates=", ".join(f"{c} = excluded.{c}" for c in row if c != "key"),
+                ),
+                [*row.values(), window, row["created_at"], window],
+            ).rowcount
+            if taken:
+                return None
+            return self._one("SELECT * FROM requests WHERE key = ?", [key])
 
     async def unstarted_claims(self, before: float) -> list[Row]:
         """Requests claimed before `before` (epoch seconds: this process's start) still

@@ -9,19 +9,23 @@ Before Bolt sees a request (each refusal is one warning line, never a traceback)
   a form with neither a `command`, a `payload` that is a JSON object, nor `ssl_check`;
 - 503 once the stop signal has come (Slack retries, or the person is told to try again).
 A client that disconnects mid-body is logged at info level and gets no answer.
-Bolt's own request verification stays on behind this (a second HMAC, microseconds).
+
+The edge is the only verifier: the app's Bolt runs with `request_verification_enabled=False`
+(bot/web/runtime.py), and the body is parsed once, by Bolt's request, whose parsed form the
+edge then checks. Slack's requests reach Bolt by this route only (Socket Mode's are not
+signed: Bolt never verifies them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
-from urllib.parse import parse_qs
+from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_bolt.request.async_request import AsyncBoltRequest
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
@@ -57,11 +61,11 @@ async def slack_events(request: Request) -> Response:
     if not signed(runtime.settings.slack_signing_secret, body, timestamp, signature):
         log.warning("refused a Slack request: signature missing, wrong or stale")
         return JSONResponse({"error": "invalid signature"}, status_code=401)
-    problem = malformed(body, request.headers.get("content-type", ""))
-    if problem is not None:
-        log.warning("refused a signed Slack request: %s", problem)
+    bolt_request = readable(request, body)
+    if isinstance(bolt_request, str):
+        log.warning("refused a signed Slack request: %s", bolt_request)
         return JSONResponse({"error": "malformed request"}, status_code=400)
-    answer = await runtime.bolt.async_dispatch(to_async_bolt_request(request, body))
+    answer = await runtime.bolt.async_dispatch(bolt_request)
     return to_starlette_response(answer)
 
 
@@ -96,25 +100,26 @@ def signed(secret: str, body: bytes, timestamp: str, signature: str) -> bool:
     return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
 
 
-def malformed(body: bytes, content_type: str) -> str | None:
-    """Why Bolt could not read this signed body, or None when it can."""
+def readable(request: Request, body: bytes) -> AsyncBoltRequest | str:
+    """Bolt's request for this signed body, or why Bolt could not act on it."""
     try:
-        text = body.decode("utf-8")
+        bolt_request = to_async_bolt_request(request, body)
     except UnicodeDecodeError:
         return "body is not UTF-8"
-    if content_type.startswith("application/json") or text.startswith("{"):
-        return None if _json_object(text) else "JSON body is not an event object"
-    form = parse_qs(text)
-    if "payload" in form:
-        return None if _json_object(form["payload"][0]) else "payload is not a JSON object"
-    if "command" in form or "ssl_check" in form:
+    except (ValueError, TypeError, AttributeError):
+        # Bolt's parse: JSON that does not parse (ValueError), or a JSON value that is not
+        # an object, which its context building then cannot read (TypeError, AttributeError).
+        return "JSON body or payload is not an event object"
+    problem = malformed(bolt_request.body)
+    return bolt_request if problem is None else problem
+
+
+def malformed(parsed: Any) -> str | None:
+    """Why Bolt's parse of a signed body (`AsyncBoltRequest.body`) is nothing it can act on,
+    or None: an event or interaction needs a JSON object with a `type`; a form, a `command`
+    or `ssl_check`."""
+    if not isinstance(parsed, dict):
+        return "JSON body or payload is not an event object"
+    if isinstance(parsed.get("type"), str) or "command" in parsed or "ssl_check" in parsed:
         return None
-    return "form has neither command nor payload"
-
-
-def _json_object(text: str) -> bool:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return False
-    return isinstance(value, dict) and isinstance(value.get("type"), str)
+    return "neither an event, an interaction nor a command"

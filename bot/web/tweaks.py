@@ -5,6 +5,9 @@
   one call. Bolt's default single-workspace authorization asks on every request until one
   answer arrives.
 - `settle_garbage_collector()`: `gc.collect()` then `gc.freeze()` once start-up is done.
+- Bolt's request verification off (`request_verification_enabled=False`, set where the
+  AsyncApp is built, bot/web/runtime.py): the edge (bot/web/slack.py) verifies each
+  signature once and hands Bolt the request it parsed once.
 - `RefusalAwareSocketModeHandler`: Bolt's Socket Mode handler whose client reports a
   refused app-level token (`refused`) instead of retrying forever.
 
