@@ -195,6 +195,7 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
     return subprocess.run(command, capture_output=True, text=True, check=True, **kwargs)  # type: ignore[call-overload]
 
 
+@pytest.mark.timeout(900)  # a fresh venv and the pinned dependencies, installed
 def test_the_recipe_installs_the_pins_and_the_app_reports_healthy(tmp_path: Path) -> None:
     """The Dockerfile's steps on this machine: a fresh venv (the base image's Python), the
     wheel installed with `-c constraints.txt`, `app.py` in the work directory, the image's
@@ -342,6 +343,7 @@ def image(engine: str) -> Iterator[str]:
     subprocess.run([engine, "rmi", "-f", tag], capture_output=True, timeout=300)
 
 
+@pytest.mark.timeout(1800)  # the build installs every pinned dependency
 def test_the_image_runs_as_non_root_and_reports_healthy(engine: str, image: str) -> None:
     name = f"zoombot-test-{uuid.uuid4().hex[:8]}"
     settings = [f"-e{key}={value}" for key, value in OFFLINE_SETTINGS.items()]
