@@ -45,7 +45,6 @@ PENDING_SPLITS = {
     "bot/store/postgres.py": "PostgreSQL backend",
     "bot/reading/reader.py": "reading",
     "bot/reading/recurrence.py": "reading",
-    "bot/reading/time_words.py": "reading",
 }
 
 
