@@ -43,8 +43,6 @@ PURE_EXCEPTIONS = ("bot.store.rows",)
 PENDING_SPLITS = {
     "bot/store/sqlite.py": "SQLite backend",
     "bot/store/postgres.py": "PostgreSQL backend",
-    "bot/reading/reader.py": "reading",
-    "bot/reading/recurrence.py": "reading",
 }
 
 
