@@ -107,34 +107,13 @@ class Posted:
 
 class OutboxDelivery:
     """`deliver` and `deliver_pending`, for `Poster` (bot/posting.py), which provides the
-    attributes and the two posting calls below."""
+    attributes below and the two calls they post with, `post_meeting` and `tell`."""
 
     slack: AsyncWebClient
     store: Store | None
     retry: RetryPolicy
     clock: Callable[[], float]
     owner: str
-
-    if TYPE_CHECKING:
-
-        async def post_meeting(
-            self,
-            channel: str,
-            message: dict[str, Any],
-            *,
-            thread_ts: str | None = None,
-            response_url: str | None = None,
-            metadata: dict[str, Any] | None = None,
-        ) -> Posted: ...
-
-        async def tell(
-            self,
-            user: str,
-            message: dict[str, Any],
-            *,
-            channel: str | None = None,
-            response_url: str | None = None,
-        ) -> None: ...
 
     async def deliver(self, delivery: Delivery) -> Posted | None:
         """Post a created meeting, retrying as the module docstring says. Returns where it
@@ -284,28 +263,19 @@ class OutboxDelivery:
         # A busy channel may hold more than one page since the entry was made: follow the
         # cursor (a bounded number of pages).
         for _page in range(HISTORY_PAGES):
+            page = {
+                "channel": channel,
+                "oldest": oldest,
+                "limit": HISTORY_LIMIT,
+                "include_all_metadata": True,
+                "cursor": cursor,
+            }
             try:
-                if thread_ts:
-                    answer = await checked(
-                        self.slack.conversations_replies(
-                            channel=channel,
-                            ts=thread_ts,
-                            oldest=oldest,
-                            limit=HISTORY_LIMIT,
-                            include_all_metadata=True,
-                            cursor=cursor,
-                        )
-                    )
-                else:
-                    answer = await checked(
-                        self.slack.conversations_history(
-                            channel=channel,
-                            oldest=oldest,
-                            limit=HISTORY_LIMIT,
-                            include_all_metadata=True,
-                            cursor=cursor,
-                        )
-                    )
+                answer = await checked(
+                    self.slack.conversations_replies(ts=thread_ts, **page)
+                    if thread_ts
+                    else self.slack.conversations_history(**page)
+                )
             except PostFailed as failure:
                 if failure.retryable:
                     raise
