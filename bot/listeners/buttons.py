@@ -11,7 +11,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.flows import manage
 from bot.flows.answers import Outcome, OutcomeKind
-from bot.listeners import after_ack, clock, listen, log_done, payload, services
+from bot.listeners import after_ack, clock, listen, log_done, payload
+from bot.listeners.pressed import ack_pressed
 
 CALENDAR_LINKS = ("add_to_google_calendar", "add_to_outlook", "download_ics")
 
@@ -20,11 +21,7 @@ async def cancel_pressed(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Cancel, confirmed: the same as `/zoom cancel ID`; the Home tab is published again."""
-    started = clock()
-    await ack()
-    acked = clock()
-    flows = services(context)
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
     from_home = (body.get("container") or {}).get("type") == "view"
     channel = None if from_home else payload.channel_id(body)
 
@@ -32,13 +29,17 @@ async def cancel_pressed(
         # The requester-or-host check, the Zoom delete, the message update and the private
         # answer are all the flow's (the same as `/zoom cancel ID`).
         outcome = await manage.cancel(
-            flows, user, str(action.get("value") or ""), body.get("response_url"), channel
+            pressed.flows,
+            pressed.user,
+            str(action.get("value") or ""),
+            body.get("response_url"),
+            channel,
         )
         if from_home:
             from bot.listeners.home import publish_home
 
-            await publish_home(flows, user)
-        log_done("action:cancel_meeting", user, channel, started, acked, outcome)
+            await publish_home(pressed.flows, pressed.user)
+        pressed.done("action:cancel_meeting", outcome, channel)
 
     after_ack(context, "cancel_pressed", work())
 

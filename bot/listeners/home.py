@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.services import Services
-from bot.listeners import after_ack, clock, listen, log_done, logged, payload, services
+from bot.listeners import after_ack, clock, listen, logged, services
+from bot.listeners.pressed import ack_pressed
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
 from bot.render import home
@@ -80,11 +81,8 @@ async def duration_chosen(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The Home tab's duration select."""
-    started = clock()
-    await ack()
-    acked = clock()
-    flows = services(context)
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
+    flows, user = pressed.flows, pressed.user
     value = str((action.get("selected_option") or {}).get("value") or "")
 
     async def work() -> None:
@@ -93,12 +91,10 @@ async def duration_chosen(
         current = await flows.preferences(user)
         offered = {*DURATIONS, flows.settings.default_duration, current.duration}
         if not value.isdigit() or int(value) not in offered:
-            invalid = Outcome(OutcomeKind.INVALID)
-            log_done("action:pref_duration", user, None, started, acked, invalid)
+            pressed.done("action:pref_duration", Outcome(OutcomeKind.INVALID))
             return
         await flows.store.set_preferences(user, duration=int(value))
-        outcome = await publish_home(flows, user)
-        log_done("action:pref_duration", user, None, started, acked, outcome)
+        pressed.done("action:pref_duration", await publish_home(flows, user))
 
     after_ack(context, "duration_chosen", work())
 
@@ -107,11 +103,8 @@ async def options_chosen(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The Home tab's checkboxes (waiting room, passcode in the channel)."""
-    started = clock()
-    await ack()
-    acked = clock()
-    flows = services(context)
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
+    flows, user = pressed.flows, pressed.user
     chosen = {o.get("value") for o in action.get("selected_options") or []}
 
     async def work() -> None:
@@ -128,8 +121,7 @@ async def options_chosen(
         }
         if changed:
             await flows.store.set_preferences(user, **changed)
-        outcome = await publish_home(flows, user)
-        log_done("action:pref_options", user, None, started, acked, outcome)
+        pressed.done("action:pref_options", await publish_home(flows, user))
 
     after_ack(context, "options_chosen", work())
 

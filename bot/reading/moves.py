@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from bot.reading import zones
 from bot.reading.dates import day_label, resolve_day
 from bot.reading.durations import describe, minutes_in
-from bot.reading.reader import MAX_DURATION, read_request
+from bot.reading.length import MAX_DURATION
+from bot.reading.reader import read_request
 from bot.reading.results import Refusal, Refused
 from bot.reading.scan import Scan
 from bot.reading.time_words import find_time_words

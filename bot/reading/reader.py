@@ -3,30 +3,39 @@
 Resolution happens in naive wall-clock time of the meeting's zone (the zone the text
 names, else the user's); the zone is attached with zoneinfo only to compare with "now" and
 to step through real elapsed time ("in 24 hours" across a daylight-saving change).
+
+Here: the order of reading and the sentences that say what was read or refused; how long
+the meeting is: length.py; the Zoom request (start, zone, repetition): zoom_request.py.
 """
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.reading import recurrence as rec
 from bot.reading import zones
-from bot.reading.clock import ClockTime, WrittenTime, label, resolve
+from bot.reading.clock import label, resolve
 from bot.reading.dates import WrittenDate, day_label, day_label_year, resolve_day
-from bot.reading.durations import describe
 from bot.reading.leftovers import leftover_time
+from bot.reading.length import meeting_length, range_length, resolve_range_start
 from bot.reading.results import Reading, Refusal, Refused
 from bot.reading.scan import Scan
 from bot.reading.time_words import TimeWords, find_time_words
 from bot.reading.topic import read_topic
 from bot.reading.vocabulary import WEEKDAY_NAMES
-from zoom.models import INSTANT, RECURRING, SCHEDULED, MeetingRequest, Recurrence
+from bot.reading.zoom_request import (
+    at_wall_clock,
+    check_fixed_offset,
+    check_wall_clock,
+    recurrence_of,
+    scheduled_request,
+)
 
-MAX_DURATION = 24 * 60  # minutes; longer is not a meeting Zoom schedules in one piece
+# bot/render/views.py reads zoom_start from here.
+from bot.reading.zoom_request import zoom_start as zoom_start
+from zoom.models import INSTANT, RECURRING, MeetingRequest
+
 EXAMPLE = "`/zoom tomorrow 3pm Design review`"
 
 
@@ -87,7 +96,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     zone_name = words.zone or tz
     zone = zones.load(zone_name)
     local_now = now_utc.astimezone(zone).replace(tzinfo=None)
-    duration = _duration(words, default_duration, guesses)
+    duration = meeting_length(words, default_duration, guesses)
 
     if words.relative_minutes is not None:
         if words.dates or words.times or words.repetitions:
@@ -99,7 +108,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
             )
         start = (now_utc + timedelta(minutes=words.relative_minutes)).astimezone(zone)
         guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, local_now))
-        request = _scheduled(topic, start, zone_name, duration, guesses)
+        request = scheduled_request(topic, start, zone_name, duration, guesses)
         return Reading(request, tuple(guesses))
 
     for written in words.dates:  # vague and past days get their own sentence first
@@ -124,18 +133,18 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     if clock.guess and clock.next_day:
         guesses.append(clock.guess)
     if words.range_end is not None:
-        duration = _range_length(words.times[0], clock, words.range_end)
+        duration = range_length(words.times[0], clock, words.range_end)
 
     # "tonight at 12" is the next day's 0:00: whether it is still ahead is decided on the
     # day it falls on, not on the day the date words name.
     roll = timedelta(days=1) if clock.next_day and not words.repetitions else timedelta()
 
     def is_ahead(day: date) -> bool:
-        return _aware(day + roll, clock, zone) > now_utc
+        return at_wall_clock(day + roll, clock, zone) > now_utc
 
     today = local_now.date()
     if words.repetitions:
-        day, recurrence = _repeat(words, today, is_ahead, zone, guesses)
+        day, recurrence = recurrence_of(words, today, is_ahead, zone, guesses)
     else:
         recurrence = None
         if words.dates:
@@ -158,7 +167,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         if clock.next_day:
             day += timedelta(days=1)
     local = datetime.combine(day, time(clock.hour, clock.minute))
-    start = _check_wall_clock(local, zone, zone_name, words.times[0].written, guesses)
+    start = check_wall_clock(local, zone, zone_name, words.times[0].written, guesses)
     if start <= now_utc:
         raise Refused(
             f"I read “{words.times[0].written}” as {day_label(day)} at "
@@ -171,13 +180,13 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         written = f"{written} {words.zone_written}"
     guesses.insert(0, _how_read(written, start, user_zone, local_now))
     if words.zone_offset is not None:
-        _check_fixed_offset(words, start, zone_name, guesses)
+        check_fixed_offset(words, start, zone_name, guesses)
     elif words.zone not in (None, "UTC", tz) and "/" not in (words.zone_written or "/"):
         guesses.append(
             f"read {words.zone_written} as {zones.place_of(zone_name)} time "
             f"({zones.abbreviation_at(zone_name, local)} on {day_label(day)})"
         )
-    request = _scheduled(topic, start, zone_name, duration, guesses)
+    request = scheduled_request(topic, start, zone_name, duration, guesses)
     if recurrence is not None:
         request = replace(request, type=RECURRING, recurrence=recurrence)
     return Reading(request, tuple(guesses))
@@ -242,29 +251,6 @@ def _weekday_beside_date(words: TimeWords) -> WrittenDate | None:
     return weekdays[0]
 
 
-def _check_fixed_offset(
-    words: TimeWords, start: datetime, zone_name: str, guesses: list[str]
-) -> None:
-    """Say how "UTC+2" was read; refuse when the zone standing in for a half-hour offset
-    does not have that offset on the meeting's date."""
-    assert words.zone_offset is not None
-    wanted = zones.offset_label(words.zone_offset)
-    if start.utcoffset() != words.zone_offset:  # pragma: no cover - the zones keep no DST
-        raise Refused(
-            f"I read “{words.zone_written}” as {wanted}, but no zone I can give Zoom has that "
-            f"offset on {day_label(start.date())}. Name a zone instead, like `3pm IST`."
-        )
-    if words.zone_offset:
-        guesses.append(
-            f"read {words.zone_written} as the fixed offset {wanted}, no daylight saving "
-            f"({zone_name})"
-        )
-
-
-def _aware(day: date, clock: ClockTime, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(clock.hour, clock.minute), tzinfo=zone)
-
-
 def _no_time(words: TimeWords, today: date) -> Refused:
     if words.repetitions:
         shown = words.repetitions[0].repetition.written
@@ -277,244 +263,3 @@ def _no_time(words: TimeWords, today: date) -> Refused:
         f"I read “{written.written}” as a date but found no time. Add one, "
         f"like `/zoom {written.written} 3pm Design review`."
     )
-
-
-def _duration(words: TimeWords, default: int, guesses: list[str]) -> int:
-    if len(words.durations) > 1:
-        shown = " and ".join(f"“{d[1]}”" for d in words.durations[:2])
-        raise Refused(f"I read two lengths, {shown}. Keep one, like `for 45 min`.")
-    if words.durations and words.range_end is not None:
-        raise Refused(
-            f"I read a time range and also a length, “{words.durations[0][1]}”. "
-            f"Keep one, like `/zoom 2-3pm Review` or `/zoom 2pm Review for 1 hour`."
-        )
-    if not words.durations:
-        if words.range_end is None:
-            guesses.append(f"no length given: {describe(default)}")
-        return default
-    minutes, written, _clock = words.durations[0]
-    _check_length(minutes, written)
-    return minutes
-
-
-def _check_length(minutes: int, written: str) -> None:
-    if minutes < 1:
-        raise Refused(
-            f"I read “{written}” as a length, but a meeting lasts at least a minute. "
-            f"Write a length like `for 45 min`."
-        )
-    if minutes > 100 * MAX_DURATION:
-        raise Refused(
-            f"I read “{written}” as a length, far more than the 24 hours a Zoom meeting can "
-            f"be scheduled for. Write a length like `for 45 min` or `for 2 hours`."
-        )
-    if minutes > MAX_DURATION:
-        raise Refused(
-            f"I read “{written}” as a length of {describe(minutes)}, but a Zoom meeting can "
-            f"be scheduled for at most 24 hours. Shorten it, or make it repeat daily."
-        )
-
-
-def _range_length(start_written: WrittenTime, start: ClockTime, end_written: WrittenTime) -> int:
-    """Minutes from a range's start to its end. am/pm written on one side carries to the
-    other when that gives a sensible order ("10-11am", "12:30-1:15pm", "11-1pm")."""
-    begin = start.hour * 60 + start.minute
-    if end_written.meridiem is None and not end_written.twenty_four and end_written.hour <= 12:
-        candidates = [end_written.hour % 12 * 60, (end_written.hour % 12 + 12) * 60]
-        ends = [c + end_written.minute for c in candidates]
-        after = [e for e in ends if e > begin]
-        same_hour = end_written.hour % 12 == start.hour % 12
-        if after and not (same_hour and ends[0] % 720 <= begin % 720):
-            finish = min(after)
-        elif not after and start.hour >= 18:
-            finish = ends[0] + 24 * 60  # "tonight 11-1" runs past midnight
-        else:  # "10:15-10:05", "2-1": the end is before the start on the clock face
-            raise Refused(
-                f"I read “{start_written.written}” to “{end_written.written}” as a range "
-                f"that ends before it starts. Write it like `/zoom 2-3:30pm Review`."
-            )
-    else:
-        end = resolve(end_written)
-        finish = end.hour * 60 + end.minute
-        if finish <= begin:
-            if start_written.meridiem == "pm" and end_written.meridiem == "am":
-                finish += 24 * 60  # "11pm-1am" runs past midnight
-            else:
-                raise Refused(
-                    f"I read “{start_written.written}” to “{end_written.written}” as a range "
-                    f"that ends before it starts. Write it like `/zoom 2-3:30pm Review`."
-                )
-    minutes = finish - begin
-    _check_length(minutes, f"{start_written.written}-{end_written.written}")
-    return minutes
-
-
-def resolve_range_start(start: WrittenTime, end: WrittenTime, part_of_day: str | None) -> ClockTime:
-    """A range's start, taking am/pm from the end when only the end has it."""
-    if start.meridiem is None and not start.twenty_four and end.meridiem is not None:
-        end_clock = resolve(end)
-        end_minutes = end_clock.hour * 60 + end_clock.minute
-        same = resolve(replace(start, meridiem=end.meridiem))
-        if same.hour * 60 + same.minute < end_minutes:
-            return same
-        other = "am" if end.meridiem == "pm" else "pm"
-        return resolve(replace(start, meridiem=other))
-    return resolve(start, part_of_day)
-
-
-def _check_wall_clock(
-    local: datetime, zone: ZoneInfo, zone_name: str, written: str, guesses: list[str]
-) -> datetime:
-    """The aware start for a wall-clock time; refuses a time the clocks skip, and notes
-    which of a repeated hour is meant (the first)."""
-    aware = local.replace(tzinfo=zone)
-    round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    place = zones.place_of(zone_name)
-    when = label(local.hour, local.minute)
-    if round_trip != local:
-        later = label(round_trip.hour, round_trip.minute)
-        suggestion = later.lower().replace(" ", "")
-        raise Refused(
-            f"I read “{written}” as {when} on {day_label(local.date())}, but that time does not "
-            f"exist in {place} time: the clocks jump forward an hour that night. Pick another "
-            f"time, like `{suggestion}`."
-        )
-    other = aware.replace(fold=1)
-    if other.utcoffset() != aware.utcoffset():
-        guesses.append(
-            f"{when} happens twice on {day_label(local.date())} in {place} time (clocks go "
-            f"back): read as the first, {aware.tzname()}"
-        )
-    return aware
-
-
-def zoom_start(start: datetime, zone_name: str) -> tuple[datetime, str]:
-    """The naive local start and zone to give Zoom for an aware `start` in `zone_name`.
-
-    Zoom reads a local time in a repeated hour as its first pass; a start in the second
-    pass (fold=1) is sent in UTC instead, so it is the right hour."""
-    if start.fold == 1 and start.replace(fold=0).utcoffset() != start.utcoffset():
-        return start.astimezone(UTC).replace(tzinfo=None), "UTC"
-    return start.replace(tzinfo=None), zone_name
-
-
-def _scheduled(
-    topic: str, start: datetime, zone_name: str, duration: int, guesses: list[str]
-) -> MeetingRequest:
-    """A type 2 request for an aware start. A start in the second pass of a repeated hour
-    cannot be told apart in local time, so it goes to Zoom in UTC."""
-    local = start.replace(tzinfo=None)
-    zoom_local, zoom_zone = zoom_start(start, zone_name)
-    if zoom_zone != zone_name:
-        guesses.append(
-            f"{label(local.hour, local.minute)} {start.tzname()} happens after the clocks go "
-            f"back; scheduled in UTC so it is the right hour"
-        )
-    local, zone_name = zoom_local, zoom_zone
-    return MeetingRequest(
-        topic=topic,
-        type=SCHEDULED,
-        start_time=local.strftime("%Y-%m-%dT%H:%M:%S"),
-        timezone=zone_name,
-        duration=duration,
-    )
-
-
-def _repeat(
-    words: TimeWords,
-    today: date,
-    is_ahead: Callable[[date], bool],
-    zone: ZoneInfo,
-    guesses: list[str],
-) -> tuple[date, Recurrence]:
-    repetition = rec.merge(words.repetitions)
-    rec.check_interval(repetition)
-    start_from = today
-    dates = words.dates
-    if (
-        dates
-        and dates[0].kind == "ordinal"
-        and repetition.kind == rec.MONTHLY_DAY
-        and repetition.monthly_day is None
-    ):
-        # "monthly sync on the 28th": the day number is the repeat's, as in "every month on
-        # the 28th", so the first meeting is the first 28th still ahead, maybe next month's.
-        rec.check_day(repetition.written, dates[0].day or 0)
-        repetition = replace(repetition, monthly_day=dates[0].day)
-        dates = []
-    if dates:
-        start_from = resolve_day(dates[0], today, is_ahead, guesses)
-    if (repetition.kind == rec.WEEKLY and not repetition.weekdays) or (
-        repetition.kind == rec.MONTHLY_DAY and repetition.monthly_day is None
-    ):
-        anchor = start_from if dates or is_ahead(today) else today + timedelta(days=1)
-        if repetition.kind == rec.WEEKLY:
-            repetition = replace(repetition, weekdays=(anchor.weekday(),))
-        else:
-            repetition = replace(repetition, monthly_day=anchor.day)
-        guesses.append(f"repeats {rec.describe(repetition)}")
-    first = rec.first_day(repetition, start_from, is_ahead)
-    if repetition.kind == rec.MONTHLY_DAY and (repetition.monthly_day or 0) >= 29:
-        guesses.append(
-            f"months without a day {repetition.monthly_day} meet on their last day, as Zoom does"
-        )
-    fields = rec.zoom_fields(repetition)
-    ends = sum(x is not None for x in (words.until, words.until_month, words.end_count,
-                                       words.end_span))  # fmt: skip
-    if ends > 1:
-        raise Refused(
-            "I read two ends for the repeat; Zoom takes a date or a number of meetings, "
-            "not both. Keep one, like `until Dec 19` or `for 6 weeks`."
-        )
-    if words.until is not None or words.until_month is not None:
-        until = _until(words, today, first)
-        count = rec.count_through(repetition, first, until)
-        _check_count(count, words.end_written or "")
-        end = datetime.combine(until, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
-        fields["end_date_time"] = end.strftime("%Y-%m-%dT%H:%M:%SZ")
-    elif words.end_count is not None:
-        if not 1 <= words.end_count <= rec.MAX_OCCURRENCES:
-            _check_count(words.end_count, words.end_written or "")
-        fields["end_times"] = words.end_count
-    elif words.end_span is not None:
-        count_of, unit = words.end_span
-        if repetition.kind in (rec.MONTHLY_DAY, rec.MONTHLY_WEEK) and unit.startswith("month"):
-            # "for 3 months" of a monthly meeting is 3 meetings, whatever the day spacing.
-            count = -(-count_of // repetition.interval)
-        else:
-            count = rec.count_through(repetition, first, rec.span_end(first, count_of, unit))
-        _check_count(count, words.end_written or "")
-        fields["end_times"] = count
-    else:
-        last = rec.nth_occurrence(repetition, first, rec.MAX_OCCURRENCES)
-        fields["end_times"] = rec.MAX_OCCURRENCES
-        guesses.append(f"no end given: 50 occurrences, until {day_label_year(last)}")
-    return first, Recurrence(**fields)  # type: ignore[arg-type]
-
-
-def _check_count(count: int, written: str) -> None:
-    if count < 1:
-        raise Refused(
-            f"I read “{written}” as the end of the repeat, but no meeting falls before it. "
-            f"Pick a later end."
-        )
-    if count > rec.MAX_OCCURRENCES:
-        raise Refused(
-            f"I read “{written}” as the end of the repeat, which makes {count} meetings; Zoom "
-            f"takes at most {rec.MAX_OCCURRENCES}. Pick an earlier end, like `for 10 weeks`."
-        )
-
-
-def _until(words: TimeWords, today: date, first: date) -> date:
-    if words.until_month is not None:
-        year = first.year if words.until_month >= first.month else first.year + 1
-        return date(year, words.until_month, calendar.monthrange(year, words.until_month)[1])
-    assert words.until is not None
-    until_guesses: list[str] = []
-    until = resolve_day(words.until, today, lambda day: day >= today, until_guesses)
-    if until < first:
-        raise Refused(
-            f"I read “{words.end_written}” as the end of the repeat, but the first meeting is "
-            f"{day_label_year(first)}, after it. Pick a later end."
-        )
-    return until

@@ -1,36 +1,32 @@
 """The grammar of repetition ("every weekday", "every other friday", "monthly on the 15th",
-"last wednesday of the month") and the arithmetic of Zoom's recurrence.
-
-Zoom repeats daily (every 1-90 days), weekly (every 1-12 weeks, on some weekdays) or
-monthly (every 1-3 months, on a day number or on the first..fourth or last weekday), and
-ends after a number of meetings (at most 50 here, as the phrase conventions fix) or on a
-date, never both.
+"last wednesday of the month") and of its end ("10 times", "for 6 weeks"): the phrases
+found in `/zoom` text, merged into one `Repetition` (repetition.py). Which days it falls
+on is recurrence_days.py's.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 
+from bot.reading.repetition import (
+    DAILY,
+    MONTHLY_DAY,
+    MONTHLY_WEEK,
+    WEEKDAYS_MON_FRI,
+    WEEKLY,
+    Repetition,
+    cannot,
+)
 from bot.reading.results import Refused
 from bot.reading.vocabulary import (
     NUMBER,
     ORDINAL,
     ORDINALS,
     WEEKDAY,
-    WEEKDAY_NAMES,
     number_of,
     weekday_of,
-    zoom_weekday,
 )
-
-DAILY, WEEKLY, MONTHLY_DAY, MONTHLY_WEEK = "daily", "weekly", "monthly day", "monthly week"
-MAX_INTERVAL = {DAILY: 90, WEEKLY: 12, MONTHLY_DAY: 3, MONTHLY_WEEK: 3}
-MAX_OCCURRENCES = 50
-WEEKDAYS_MON_FRI = (0, 1, 2, 3, 4)
 
 _SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)"
 _RANGE = r"\s*(?:-|–|to|through|thru)\s*"
@@ -79,23 +75,6 @@ SPAN_END = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Repetition:
-    """A recurrence as read, before its first day is known.
-
-    `weekdays` are Python weekdays; empty for "every week"/"weekly" (the first meeting's
-    weekday is used). `monthly_day` None for "monthly" means the first meeting's day.
-    """
-
-    written: str
-    kind: str
-    interval: int = 1
-    weekdays: tuple[int, ...] = ()
-    monthly_day: int | None = None
-    monthly_week: int | None = None
-    monthly_weekday: int | None = None
-
-
 def _expand_days(text: str) -> tuple[int, ...]:
     days: list[int] = []
     for part in re.split(_SEP, text):
@@ -110,18 +89,11 @@ def _expand_days(text: str) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def _cannot(written: str, why: str) -> Refused:
-    return Refused(
-        f"I read “{written}” as a repeat, but {why}. Zoom repeats daily, weekly (on chosen "
-        f"weekdays) or monthly, like `/zoom standup every weekday at 9:30`."
-    )
-
-
 def _from_tail(written: str, interval: int, match: re.Match[str], monthly: bool) -> Repetition:
     """The repetition an "on ..." tail names ("on monday and friday", "on the 15th")."""
     if match["tail_days"]:
         if monthly:
-            raise _cannot(written, "a monthly meeting takes a day number or e.g. first monday")
+            raise cannot(written, "a monthly meeting takes a day number or e.g. first monday")
         return Repetition(written, WEEKLY, interval, _expand_days(match["tail_days"]))
     if match["tail_ord"]:
         return _monthly_week(written, match["tail_ord"], match["tail_wd"], interval)
@@ -131,7 +103,7 @@ def _from_tail(written: str, interval: int, match: re.Match[str], monthly: bool)
 def _monthly_week(written: str, ordinal: str, weekday: str, interval: int) -> Repetition:
     week = ORDINALS[ordinal]
     if week == 5:
-        raise _cannot(written, "Zoom only repeats on the first to fourth or the last weekday")
+        raise cannot(written, "Zoom only repeats on the first to fourth or the last weekday")
     return Repetition(
         written, MONTHLY_WEEK, interval, monthly_week=week, monthly_weekday=weekday_of(weekday)
     )
@@ -140,7 +112,7 @@ def _monthly_week(written: str, ordinal: str, weekday: str, interval: int) -> Re
 def check_day(written: str, day: int) -> None:
     """Refuse a monthly day number that no month has."""
     if not 1 <= day <= 31:
-        raise _cannot(written, f"there is no day {day} in a month")
+        raise cannot(written, f"there is no day {day} in a month")
 
 
 def _monthly_day(written: str, day: int, interval: int) -> Repetition:
@@ -156,9 +128,9 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
         return _monthly_week(written, match["ord"], match["ord_wd"], interval)
     unit = " ".join(match["unit"].split())
     if unit.startswith(("hour", "minute")):
-        raise _cannot(written, "Zoom does not repeat a meeting within a day")
+        raise cannot(written, "Zoom does not repeat a meeting within a day")
     if unit.startswith("year"):
-        raise _cannot(written, "Zoom does not repeat meetings yearly")
+        raise cannot(written, "Zoom does not repeat meetings yearly")
     if unit.startswith(("weekday", "workday", "business")):
         return Repetition(written, WEEKLY, interval, WEEKDAYS_MON_FRI)
     if unit.startswith("weekend"):
@@ -178,9 +150,9 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
 def _adverb(written: str, adverb: str, match: re.Match[str] | None) -> Repetition:
     adverb = adverb.replace("-", "")
     if adverb in ("yearly", "annually"):
-        raise _cannot(written, "Zoom does not repeat meetings yearly")
+        raise cannot(written, "Zoom does not repeat meetings yearly")
     if adverb == "hourly":
-        raise _cannot(written, "Zoom does not repeat a meeting within a day")
+        raise cannot(written, "Zoom does not repeat a meeting within a day")
     interval = {"biweekly": 2, "fortnightly": 2, "bimonthly": 2, "quarterly": 3}.get(adverb, 1)
     monthly = adverb in ("monthly", "bimonthly", "quarterly")
     if match is not None:
@@ -262,166 +234,3 @@ def merge(found: list[Found]) -> Repetition:
         f"I read {written} as two different repeats; Zoom takes one. "
         f"Keep one, like `/zoom review every other friday at 3pm`."
     )
-
-
-def check_interval(repetition: Repetition) -> None:
-    """Refuse intervals beyond Zoom's: 90 days, 12 weeks, 3 months."""
-    limit = MAX_INTERVAL[repetition.kind]
-    if repetition.interval < 1:
-        raise _cannot(repetition.written, "the interval must be at least 1")
-    if repetition.interval > limit:
-        unit = {DAILY: "days", WEEKLY: "weeks"}.get(repetition.kind, "months")
-        raise _cannot(repetition.written, f"Zoom repeats at most every {limit} {unit}")
-
-
-def _week_start(day: date) -> date:
-    # Zoom's weeks start on Sunday (weekly_days 1 = Sunday).
-    return day - timedelta(days=(day.weekday() + 1) % 7)
-
-
-def _nth_weekday(year: int, month: int, week: int, weekday: int) -> date | None:
-    days = [
-        date(year, month, d)
-        for d in range(1, calendar.monthrange(year, month)[1] + 1)
-        if date(year, month, d).weekday() == weekday
-    ]
-    if week == -1:
-        return days[-1]
-    return days[week - 1] if week <= len(days) else None
-
-
-def _month_days(repetition: Repetition, year: int, month: int) -> date | None:
-    """The day a monthly series meets in that month (None: no such weekday that month)."""
-    if repetition.kind == MONTHLY_DAY:
-        assert repetition.monthly_day is not None
-        # Zoom (and bot/calendar.py, and the fake Zoom) put a day past a short month's
-        # end on its last day: "monthly on the 31st" meets Apr 30 and Feb 28.
-        last = calendar.monthrange(year, month)[1]
-        return date(year, month, min(repetition.monthly_day, last))
-    assert repetition.monthly_week is not None and repetition.monthly_weekday is not None
-    return _nth_weekday(year, month, repetition.monthly_week, repetition.monthly_weekday)
-
-
-def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + count
-    return index // 12, index % 12 + 1
-
-
-def first_day(repetition: Repetition, start: date, is_ahead: Callable[[date], bool]) -> date:
-    """The first day on or after `start` that matches and whose time is still ahead; for a
-    monthly day, a month that has that day. `repetition` must be complete (weekdays /
-    monthly_day filled in)."""
-    if repetition.kind in (DAILY, WEEKLY):
-        day = start
-        for _ in range(400):
-            if (repetition.kind == DAILY or day.weekday() in repetition.weekdays) and is_ahead(day):
-                return day
-            day += timedelta(days=1)
-    else:
-        year, month = start.year, start.month
-        for _ in range(60):
-            day_in_month = _month_days(repetition, year, month)
-            # The first meeting is on the day named: "on the 31st" does not start on Sep 30,
-            # though later months without a 31st meet on their last day.
-            if (
-                day_in_month is not None
-                and (repetition.kind != MONTHLY_DAY or day_in_month.day == repetition.monthly_day)
-                and day_in_month >= start
-                and is_ahead(day_in_month)
-            ):
-                return day_in_month
-            year, month = _add_months(year, month, 1)
-    raise Refused(f"I could not find a first day for “{repetition.written}”.")  # pragma: no cover
-
-
-def occurrences(repetition: Repetition, first: date) -> Iterator[date]:
-    """The days a series starting on `first` meets, in order, as Zoom counts them."""
-    if repetition.kind == DAILY:
-        day = first
-        while True:
-            yield day
-            day += timedelta(days=repetition.interval)
-    elif repetition.kind == WEEKLY:
-        base = _week_start(first)
-        day = first
-        while True:
-            weeks = (_week_start(day) - base).days // 7
-            if weeks % repetition.interval == 0 and day.weekday() in repetition.weekdays:
-                yield day
-            day += timedelta(days=1)
-    else:
-        count = 0
-        while True:
-            year, month = _add_months(first.year, first.month, count)
-            day = _month_days(repetition, year, month)
-            if day is not None and day >= first:
-                yield day
-            count += repetition.interval
-
-
-def nth_occurrence(repetition: Repetition, first: date, n: int) -> date:
-    """The day of the n-th meeting (1-based)."""
-    for index, day in enumerate(occurrences(repetition, first), start=1):
-        if index == n:
-            return day
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def count_through(repetition: Repetition, first: date, last: date) -> int:
-    """How many meetings fall on days first..last, both included."""
-    count = 0
-    for day in occurrences(repetition, first):
-        if day > last:
-            return count
-        count += 1
-        if count > 10 * MAX_OCCURRENCES:
-            return count
-    return count  # pragma: no cover
-
-
-def span_end(first: date, count: int, unit: str) -> date:
-    """The last day of "for N weeks/days/months" starting on `first`."""
-    if unit.startswith("day"):
-        return first + timedelta(days=count - 1)
-    if unit.startswith("week"):
-        return first + timedelta(weeks=count) - timedelta(days=1)
-    months = count * (12 if unit.startswith("year") else 1)
-    year, month = _add_months(first.year, first.month, months)
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(first.day, last)) - timedelta(days=1)
-
-
-def describe(repetition: Repetition) -> str:
-    """The repeat for people: every Tuesday and Thursday, every 2 weeks on Friday, ..."""
-    every = "every" if repetition.interval == 1 else f"every {repetition.interval}"
-    if repetition.kind == DAILY:
-        return "every day" if repetition.interval == 1 else f"{every} days"
-    if repetition.kind == WEEKLY:
-        names = [WEEKDAY_NAMES[d] for d in repetition.weekdays]
-        days = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{every} week on {days}" if repetition.interval > 1 else f"every {days}"
-    months = "month" if repetition.interval == 1 else f"{repetition.interval} months"
-    if repetition.kind == MONTHLY_DAY:
-        return f"every {months} on day {repetition.monthly_day}"
-    week = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}[
-        repetition.monthly_week or 1
-    ]
-    return f"the {week} {WEEKDAY_NAMES[repetition.monthly_weekday or 0]} of every {months}"
-
-
-def zoom_fields(repetition: Repetition) -> dict[str, object]:
-    """Zoom's recurrence fields except the end."""
-    if repetition.kind == DAILY:
-        return {"type": 1, "repeat_interval": repetition.interval}
-    if repetition.kind == WEEKLY:
-        days = ",".join(str(d) for d in sorted(zoom_weekday(w) for w in repetition.weekdays))
-        return {"type": 2, "repeat_interval": repetition.interval, "weekly_days": days}
-    if repetition.kind == MONTHLY_DAY:
-        return {"type": 3, "repeat_interval": repetition.interval,
-                "monthly_day": repetition.monthly_day}  # fmt: skip
-    return {
-        "type": 3,
-        "repeat_interval": repetition.interval,
-        "monthly_week": repetition.monthly_week,
-        "monthly_week_day": zoom_weekday(repetition.monthly_weekday or 0),
-    }

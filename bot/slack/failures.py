@@ -169,20 +169,24 @@ def _maybe_done(status: int) -> bool:
     return status not in (429, 503)
 
 
+def _unreadable_failure(status: int, headers: Any) -> PostFailed:
+    """An answer that is not Slack's JSON: Slack failing, retryable whatever the status."""
+    return PostFailed(
+        _unreadable(status, headers),
+        retryable=True,
+        retry_after=retry_after_of(headers),
+        uncertain=_maybe_done(status),
+        status=status or None,
+    )
+
+
 def _from_api_error(error: SlackApiError) -> PostFailed:
     response = error.response
     headers = getattr(response, "headers", None)
-    retry_after = retry_after_of(headers)
     if isinstance(response, aiohttp.ClientResponse) or not hasattr(response, "data"):
         # slack_sdk could not decode a body labelled JSON: it hands over the raw response.
         status = int(getattr(response, "status", 0) or 0)
-        return PostFailed(
-            _unreadable(status, headers),
-            retryable=True,
-            retry_after=retry_after,
-            uncertain=_maybe_done(status),
-            status=status or None,
-        )
+        return _unreadable_failure(status, headers)
     status = int(getattr(response, "status_code", 0) or 0)
     data = response.data
     code = data.get("error") if isinstance(data, dict) else None
@@ -191,19 +195,13 @@ def _from_api_error(error: SlackApiError) -> PostFailed:
         return PostFailed(
             code if status in (0, 200) else f"{code} (HTTP {status})",
             retryable=status == 429 or status >= 500 or code in TRANSIENT,
-            retry_after=retry_after,
+            retry_after=retry_after_of(headers),
             uncertain=(status >= 500 and _maybe_done(status)) or code in MAYBE_DONE,
             status=status or None,
             code=code,
         )
     # A str, bytes, None or some other dict: not Slack's answer (a proxy, an HTML error page).
-    return PostFailed(
-        _unreadable(status, headers),
-        retryable=True,
-        retry_after=retry_after,
-        uncertain=_maybe_done(status),
-        status=status or None,
-    )
+    return _unreadable_failure(status, headers)
 
 
 def slack_failure(error: BaseException) -> PostFailed:
@@ -258,10 +256,13 @@ def method_of(request: HttpRequest) -> str:
     return str(request.url).rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
 
 
-class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """A 429 is retried after `Retry-After` (Slack did nothing, so every method is safe), when
-    that is short; a longer wait is the caller's (`PostFailed.retry_after`). slack_sdk's own
-    handler reads only the first digit of `Retry-After`."""
+class _Decides(AsyncRetryHandler):
+    """slack_sdk's `_can_retry_async` hook, answered by `decide(request, response, error)`."""
+
+    def decide(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
+    ) -> bool:
+        raise NotImplementedError
 
     async def _can_retry_async(
         self,
@@ -271,18 +272,24 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
+        return self.decide(request, response, error)
+
+
+class _RateLimitRetry(_Decides, AsyncRateLimitErrorRetryHandler):
+    """A 429 is retried after `Retry-After` (Slack did nothing, so every method is safe), when
+    that is short; a longer wait is the caller's (`PostFailed.retry_after`). slack_sdk's own
+    handler reads only the first digit of `Retry-After`."""
+
+    def decide(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
+    ) -> bool:
         if response is None or response.status_code != 429:
             return False
         wait = retry_after_of(response.headers)
         return wait is None or wait <= MAX_INLINE_RETRY_AFTER
 
-    async def prepare_for_next_attempt_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+    async def prepare_for_next_attempt_async(  # slack_sdk passes request and error too
+        self, *, state: RetryState, response: HttpResponse | None = None, **_: object
     ) -> None:
         wait = retry_after_of(response.headers if response is not None else None)
         state.next_attempt_requested = True
@@ -290,18 +297,13 @@ class _RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
+class _ConnectionRetry(_Decides, AsyncConnectionErrorRetryHandler):
     """Connection errors: retried for every method when the request never left (refused,
     connect timeout); for idempotent methods also when it may have arrived (reset,
     disconnected, read timeout)."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+    def decide(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
     ) -> bool:
         if error is None:
             return False
@@ -312,17 +314,12 @@ class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
         return isinstance(error, (aiohttp.ServerConnectionError, aiohttp.ClientOSError))
 
 
-class _ServerErrorRetry(AsyncRetryHandler):
+class _ServerErrorRetry(_Decides):
     """HTTP 5xx and unreadable answers, for idempotent methods only (a `chat.postMessage`
     that got a 500 may have posted: its caller checks before posting again)."""
 
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
+    def decide(
+        self, request: HttpRequest, response: HttpResponse | None, error: Exception | None
     ) -> bool:
         if method_of(request) in NOT_IDEMPOTENT:
             return False

@@ -9,12 +9,14 @@ import pytest
 
 from bot.reading import Reading, Refusal, read_request
 from bot.reading import recurrence as rec
+from bot.reading import recurrence_days as days_of
+from bot.reading import repetition as rep
 from bot.reading.results import Refused
 from bot.render.calendar import next_occurrences
 from zoom.models import Recurrence
 
 
-def repetition_in(text: str) -> rec.Repetition:
+def repetition_in(text: str) -> rep.Repetition:
     found = rec.find_repetition(text.lower(), text)
     assert found, text
     return rec.merge(found)
@@ -23,27 +25,27 @@ def repetition_in(text: str) -> rec.Repetition:
 @pytest.mark.parametrize(
     ("text", "kind", "interval", "weekdays"),
     [
-        ("every day", rec.DAILY, 1, ()),
-        ("every other day", rec.DAILY, 2, ()),
-        ("every 3 days", rec.DAILY, 3, ()),
-        ("daily", rec.DAILY, 1, ()),
-        ("every weekday", rec.WEEKLY, 1, (0, 1, 2, 3, 4)),
-        ("every weekend", rec.WEEKLY, 1, (5, 6)),
-        ("every monday", rec.WEEKLY, 1, (0,)),
-        ("every monday and wednesday", rec.WEEKLY, 1, (0, 2)),
-        ("every mon, wed and fri", rec.WEEKLY, 1, (0, 2, 4)),
-        ("every tue/thu", rec.WEEKLY, 1, (1, 3)),
-        ("every mon-fri", rec.WEEKLY, 1, (0, 1, 2, 3, 4)),
-        ("every other tuesday", rec.WEEKLY, 2, (1,)),
-        ("every 3rd friday", rec.MONTHLY_WEEK, 1, ()),
-        ("every 2 weeks on monday", rec.WEEKLY, 2, (0,)),
-        ("weekly on thursday", rec.WEEKLY, 1, (3,)),
-        ("biweekly on friday", rec.WEEKLY, 2, (4,)),
-        ("fortnightly on friday", rec.WEEKLY, 2, (4,)),
-        ("mondays and thursdays", rec.WEEKLY, 1, (0, 3)),
-        ("every monday and every friday", rec.WEEKLY, 1, (0, 4)),
-        ("every week", rec.WEEKLY, 1, ()),
-        ("every month", rec.MONTHLY_DAY, 1, ()),
+        ("every day", rep.DAILY, 1, ()),
+        ("every other day", rep.DAILY, 2, ()),
+        ("every 3 days", rep.DAILY, 3, ()),
+        ("daily", rep.DAILY, 1, ()),
+        ("every weekday", rep.WEEKLY, 1, (0, 1, 2, 3, 4)),
+        ("every weekend", rep.WEEKLY, 1, (5, 6)),
+        ("every monday", rep.WEEKLY, 1, (0,)),
+        ("every monday and wednesday", rep.WEEKLY, 1, (0, 2)),
+        ("every mon, wed and fri", rep.WEEKLY, 1, (0, 2, 4)),
+        ("every tue/thu", rep.WEEKLY, 1, (1, 3)),
+        ("every mon-fri", rep.WEEKLY, 1, (0, 1, 2, 3, 4)),
+        ("every other tuesday", rep.WEEKLY, 2, (1,)),
+        ("every 3rd friday", rep.MONTHLY_WEEK, 1, ()),
+        ("every 2 weeks on monday", rep.WEEKLY, 2, (0,)),
+        ("weekly on thursday", rep.WEEKLY, 1, (3,)),
+        ("biweekly on friday", rep.WEEKLY, 2, (4,)),
+        ("fortnightly on friday", rep.WEEKLY, 2, (4,)),
+        ("mondays and thursdays", rep.WEEKLY, 1, (0, 3)),
+        ("every monday and every friday", rep.WEEKLY, 1, (0, 4)),
+        ("every week", rep.WEEKLY, 1, ()),
+        ("every month", rep.MONTHLY_DAY, 1, ()),
     ],
 )
 def test_kinds(text: str, kind: str, interval: int, weekdays: tuple[int, ...]) -> None:
@@ -97,10 +99,10 @@ def test_repeats_zoom_cannot_express(text: str) -> None:
 def test_interval_limits(text: str, ok: bool) -> None:
     repetition = repetition_in(text)
     if ok:
-        rec.check_interval(repetition)
+        rep.check_interval(repetition)
     else:
         with pytest.raises(Refused):
-            rec.check_interval(repetition)
+            rep.check_interval(repetition)
 
 
 def test_two_different_repeats_are_refused() -> None:
@@ -109,8 +111,8 @@ def test_two_different_repeats_are_refused() -> None:
 
 
 def test_every_other_week_counts_weeks_from_the_first_meeting() -> None:
-    repetition = rec.Repetition("x", rec.WEEKLY, 2, (1, 3))  # tue, thu
-    days = list(zip(range(6), rec.occurrences(repetition, date(2025, 9, 11)), strict=False))
+    repetition = rep.Repetition("x", rep.WEEKLY, 2, (1, 3))  # tue, thu
+    days = list(zip(range(6), days_of.occurrences(repetition, date(2025, 9, 11)), strict=False))
     assert [d for _, d in days] == [
         date(2025, 9, 11), date(2025, 9, 23), date(2025, 9, 25),
         date(2025, 10, 7), date(2025, 10, 9), date(2025, 10, 21),
@@ -118,9 +120,9 @@ def test_every_other_week_counts_weeks_from_the_first_meeting() -> None:
 
 
 def test_monthly_on_the_31st_meets_on_short_months_last_day() -> None:
-    repetition = rec.Repetition("x", rec.MONTHLY_DAY, 1, monthly_day=31)
-    assert rec.nth_occurrence(repetition, date(2025, 10, 31), 2) == date(2025, 11, 30)
-    assert rec.nth_occurrence(repetition, date(2025, 10, 31), 5) == date(2026, 2, 28)
+    repetition = rep.Repetition("x", rep.MONTHLY_DAY, 1, monthly_day=31)
+    assert days_of.nth_occurrence(repetition, date(2025, 10, 31), 2) == date(2025, 11, 30)
+    assert days_of.nth_occurrence(repetition, date(2025, 10, 31), 5) == date(2026, 2, 28)
 
 
 @pytest.mark.parametrize("day", [28, 29, 30, 31])
@@ -128,20 +130,20 @@ def test_monthly_on_the_31st_meets_on_short_months_last_day() -> None:
 def test_monthly_days_count_as_bot_calendar_does(day: int, interval: int) -> None:
     """The reader's "50 occurrences, until ..." must name the day bot/render/calendar.py and the
     fake Zoom give the 50th meeting."""
-    repetition = rec.Repetition("x", rec.MONTHLY_DAY, interval, monthly_day=day)
-    first = rec.first_day(repetition, date(2027, 12, 20), lambda _day: True)
+    repetition = rep.Repetition("x", rep.MONTHLY_DAY, interval, monthly_day=day)
+    first = days_of.first_day(repetition, date(2027, 12, 20), lambda _day: True)
     recurrence = Recurrence(type=3, repeat_interval=interval, monthly_day=day, end_times=50)
     start = datetime(first.year, first.month, first.day, 9, tzinfo=ZoneInfo("Europe/Berlin"))
     theirs = [m.date() for m in next_occurrences(recurrence, start, "Europe/Berlin", 50)]
-    ours = [rec.nth_occurrence(repetition, first, n) for n in range(1, 51)]
+    ours = [days_of.nth_occurrence(repetition, first, n) for n in range(1, 51)]
     # bot/render/calendar.py looks about 12 years ahead, short of 50 meetings every 3 months.
     assert len(theirs) >= 48
     assert ours[: len(theirs)] == theirs
 
 
 def test_last_weekday_of_month() -> None:
-    repetition = rec.Repetition("x", rec.MONTHLY_WEEK, 1, monthly_week=-1, monthly_weekday=4)
-    assert rec.nth_occurrence(repetition, date(2026, 1, 30), 2) == date(2026, 2, 27)
+    repetition = rep.Repetition("x", rep.MONTHLY_WEEK, 1, monthly_week=-1, monthly_weekday=4)
+    assert days_of.nth_occurrence(repetition, date(2026, 1, 30), 2) == date(2026, 2, 27)
 
 
 def test_no_end_gives_fifty_and_says_until_when() -> None:

@@ -1,0 +1,203 @@
+"""The finders of times of day in `/zoom` text: am/pm, H:MM, 24-hour and "9h30" forms,
+ranges ("9-10am"), words ("half past 3", "noon"), "at N", and an hour before a part of
+the day ("8 tonight").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.reading.clock import WrittenTime, written_time
+from bot.reading.found_words import TimeWords, claim
+from bot.reading.scan import DATE, TIME, Scan
+from bot.reading.time_patterns import (
+    AT_TIME,
+    BARE_AFTER_DATE,
+    BEFORE_PART_OF_DAY,
+    COLON_TIME,
+    DOT_TIME,
+    H_RANGE,
+    H_TIME,
+    HALF_HOUR,
+    HHMM_TIME,
+    HOUR_WORDS,
+    MERIDIEM_TIME,
+    MINUTE_WORDS,
+    NOON,
+    OCLOCK,
+    PAST_MINUTES,
+    PAST_TO,
+    RANGE,
+    WORD_TIME,
+    WORD_TIME_END,
+)
+from bot.reading.zone_words import zone_after
+
+
+def find_range(scan: Scan, words: TimeWords) -> None:
+    for match in scan.find(RANGE):
+        has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"]
+        before = scan.masked[: match.start()].rstrip()
+        after_date = before.endswith(DATE)
+        before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
+        if not has_shape and not match["pre"] and not after_date and not before_date:
+            continue
+        joiner = scan.masked[match.start() : match.end()]
+        if " and " in joiner and not (match["pre"] or "").strip().startswith("between"):
+            continue
+        claim(scan, match, TIME)
+        start_written = f"{match['h1']}" + (f":{match['m1']}" if match["m1"] else "")
+        words.times.append(written_time(start_written, match["h1"], match["m1"], match["r1"]))
+        if match["sp2"]:
+            hour = 12 if match["sp2"] == "noon" else 0
+            words.range_end = WrittenTime(match["sp2"], hour, special=match["sp2"])
+        else:
+            end_written = f"{match['h2']}" + (f":{match['m2']}" if match["m2"] else "")
+            words.range_end = written_time(end_written, match["h2"], match["m2"], match["r2"])
+        zone_after(scan, words, match.end())
+        return
+
+
+_LENGTH_BEFORE = re.compile(r"(?:for|lasting|about|around|in|within|~)\s*$")
+
+
+def _twenty_four(scan: Scan, match: re.Match[str], h: str, m: str | None) -> WrittenTime:
+    written = scan.original(match.start("h"), match.end())
+    return WrittenTime(written, int(h), int(m or 0), twenty_four=True)
+
+
+def _add_time(scan: Scan, words: TimeWords, match: re.Match[str], time: WrittenTime) -> None:
+    claim(scan, match, TIME)
+    words.times.append(time)
+    zone_after(scan, words, match.end())
+
+
+def find_early_times(scan: Scan, words: TimeWords) -> None:
+    """Times that look like lengths or numbers and must be read before lengths are:
+    "15h30", "9h30-11h00", "at 1030", "half past 3", "20 minutes to 2pm"."""
+    for match in scan.find(H_RANGE):
+        if not (int(match["h1"]) <= 23 and int(match["h2"]) <= 23):
+            continue
+        claim(scan, match, TIME)
+        start = scan.original(
+            match.start("h1"), match.end("m1") if match["m1"] else match.end("h1") + 1
+        )
+        words.times.append(
+            WrittenTime(start, int(match["h1"]), int(match["m1"] or 0), twenty_four=True)
+        )
+        words.range_end = WrittenTime(
+            scan.original(match.start("h2"), match.end()),
+            int(match["h2"]),
+            int(match["m2"] or 0),
+            twenty_four=True,
+        )
+        zone_after(scan, words, match.end())
+        return
+    for match in scan.find(H_TIME):
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        before = scan.masked[: match.start()]
+        if hour > 23 or minute > 59 or _LENGTH_BEFORE.search(before):
+            continue
+        after_date = before.rstrip(" ,").endswith(DATE)
+        if match["at"] or after_date or hour >= 10 or (match["m"] and hour >= 7):
+            _add_time(scan, words, match, _twenty_four(scan, match, match["h"], match["m"]))
+    for match in scan.find(HHMM_TIME):
+        key = "h" if match["h"] else "h2" if match["h2"] else "h3"
+        h, m = match[key], match["m" + key[1:]]
+        written = scan.original(match.start(key), match.end())
+        _add_time(scan, words, match, WrittenTime(written, int(h), int(m), twenty_four=True))
+    for match in scan.find(PAST_TO):
+        time = _past_to(scan, match)
+        if time is not None:
+            _add_time(scan, words, match, time)
+    for match in scan.find(HALF_HOUR):
+        hour = int(match["h"]) if match["h"].isdigit() else HOUR_WORDS[match["h"]]
+        if 1 <= hour <= 12:
+            written = scan.original(
+                match.start() if not match["at"] else match.end("at"), match.end()
+            )
+            time = written_time(written, str(hour), None, match["r"])
+            _add_time(scan, words, match, replace(time, offset=30))
+
+
+def _past_to(scan: Scan, match: re.Match[str]) -> WrittenTime | None:
+    """The time "half past 3" names, or None when the words are something else ("10 to
+    11am" is a range, "from 9 to 5" too)."""
+    if re.search(r"(?:from|between)\s*$", scan.masked[: match.start()]):
+        return None
+    n, direction, target = " ".join(match["n"].split()), match["dir"], match["h"]
+    digits = n.isdigit()
+    minutes = int(n) if digits else PAST_MINUTES[n.replace("-", " ")]
+    if not 1 <= minutes <= 59:
+        return None
+    if target in ("noon", "midnight"):
+        hour = 12 if target == "noon" else 0
+    else:
+        hour = int(target) if target.isdigit() else HOUR_WORDS[target]
+    if direction in ("to", "till", "til") and digits and not match["unit"]:
+        if minutes % 5 or minutes > 30 or minutes <= hour:
+            return None  # "10 to 11am" is a range
+    if direction == "of" and not n.endswith("quarter"):
+        return None
+    if direction == "before" and not match["unit"]:
+        return None
+    offset = minutes if direction in ("past", "after") else -minutes
+    written = scan.original(match.start("n"), match.end())
+    if target in ("noon", "midnight"):
+        return WrittenTime(written, hour, special=target, offset=offset)
+    if hour > 23:
+        return None
+    base = written_time(written, str(hour), None, match["r"])
+    if hour > 12:
+        base = WrittenTime(written, hour, twenty_four=True)
+    return WrittenTime(base.written, base.hour, 0, base.meridiem, base.twenty_four, offset=offset)
+
+
+def find_word_times(scan: Scan, words: TimeWords) -> None:
+    """Spelled-out times: "at three", "ten thirty am", "seven o'clock"."""
+    for match in scan.find(WORD_TIME):
+        sure = match["r"] or match["oc"]
+        ends = WORD_TIME_END.match(scan.masked, match.end()) is not None
+        if not (sure or (ends and (match["at"] or match["m"]))):
+            continue
+        hour = HOUR_WORDS[match["h"]]
+        minute = MINUTE_WORDS[" ".join(match["m"].replace("-", " ").split())] if match["m"] else 0
+        written = scan.original(match.start("h"), match.end())
+        time = written_time(written, str(hour), str(minute) if match["m"] else None, match["r"])
+        _add_time(scan, words, match, replace(time, twenty_four=False))
+
+
+def find_hour_before_part_of_day(scan: Scan, words: TimeWords) -> None:
+    """ "8 tonight", "9 tomorrow morning", "6 in the afternoon": only when the part of the
+    day is named, so "Sprint 4 tomorrow" stays a topic with a date."""
+    if words.times or words.part_of_day is None:
+        return
+    for match in scan.find(BEFORE_PART_OF_DAY):
+        if 1 <= int(match["h"]) <= 12:
+            time = written_time(scan.original(match.start(), match.end()), match["h"], None, None)
+            _add_time(scan, words, match, time)
+            return
+
+
+def find_times(scan: Scan, words: TimeWords) -> None:
+    for pattern in (MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE):
+        if pattern is DOT_TIME and words.times:
+            continue  # with a clear time elsewhere, "2.10" is a version or an amount
+        for match in scan.find(pattern):
+            groups = match.groupdict()
+            if groups.get("sp"):
+                special = "midnight" if match["sp"] == "midnight" else "noon"
+                time = WrittenTime(match["sp"], 12 if special == "noon" else 0, special=special)
+            else:
+                hour = match["h"] or groups.get("h2")
+                if pattern in (AT_TIME, OCLOCK, BARE_AFTER_DATE) and int(hour) > 24:
+                    continue  # "at 25" is not a time anyone means
+                minute = groups.get("m") or groups.get("m2")
+                shown = hour + (f":{minute}" if minute else "")
+                if groups.get("r"):
+                    shown = scan.original(match.start("h"), match.end("r"))
+                time = written_time(shown, hour, minute, groups.get("r"))
+            claim(scan, match, TIME)
+            words.times.append(time)
+            zone_after(scan, words, match.end())

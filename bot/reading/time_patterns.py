@@ -1,0 +1,171 @@
+"""The regular expressions of time words (dates, times, ranges, lengths, relative starts),
+used by the finders in time_words.py, time_of_day.py and zone_words.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.reading.durations import DURATION
+from bot.reading.scan import DATE
+from bot.reading.vocabulary import MONTH, WEEKDAY
+
+# "3pm", "3 p.m.", "3pm.", and "3p" / "11A" with the letter right after the digit.
+_MERIDIEM = r"(?:a\.?m\.?|p\.?m\.?|(?<=\d)[ap](?!['.]?\w))(?![a-z])"
+_AT = r"(?:(?<![\w@])(?:at|around|@)\s*|@\s*)"
+_NOT_AFTER_NUMBER = r"(?<![\d:./#,\w+−-])"
+
+ISO_DATE = re.compile(
+    r"(?<![\d-])(?P<y>\d{4})(?P<sep>[-/])(?P<mo>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d-])"
+    r"(?:t(?=\d{1,2}:\d))?"
+)
+# "07-27-2027": month first in America, day first elsewhere, as for "/".
+DASH_DATE = re.compile(r"(?<![\d\w-])(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<y>\d{4})(?![\d-])")
+NUMERIC_DATE = re.compile(
+    r"(?<![\d/.:#\w])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/\w])"
+)
+_NOT_A_TIME = r"(?!\s*(?:[:.]\d|a\.?m\b|p\.?m\b|%|[-–]\s*\d))"
+MONTH_DAY = re.compile(
+    rf"\b(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>\d{{4}})\b)?"
+    + _NOT_A_TIME
+)
+DAY_MONTH = re.compile(
+    rf"(?<![\d:./#\w])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
+    rf"(?:,?\s*(?P<y>\d{{4}})\b)?"
+)
+# "the 5th"; without "the" only after "on" or before a time ("sync 5th at 10"), as "5th
+# floor" and "our 5th anniversary" are topics.
+ORDINAL_DAY = re.compile(
+    r"\b(?:the|on)\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b"
+    r"|(?<![\w#.:/-])(?P<d2>\d{1,2})(?:st|nd|rd|th)\b(?=\s*,?\s*(?:at\s+|@\s*)?\d)"
+)
+# European dotted dates, day first: "05.12." and "05.12.2026" (not "9.30" or "v2.0").
+DOTTED_DATE = re.compile(
+    r"(?<![\w.:#/-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})(?![\w.])|(?![\w]))"
+)
+DAY_WORD = re.compile(
+    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
+    r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
+    r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
+    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|month|year)|sometime|some\s+time))\b"
+)
+WEEKDAY_PHRASE = re.compile(
+    rf"(?:\b(?P<q>next|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
+    r"(?:\s+(?P<q2>next\s+week|this\s+week|after\s+next))?"
+)
+NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+week\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+PART_OF_DAY = re.compile(
+    rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night)\b"
+    r"|\bin\s+the\s+(?P<inthe>morning|afternoon|evening|night)|\bat\s+(?P<at>night))"
+)
+UNTIL = re.compile(
+    r"\b(?:until|till|til|through|thru|ending(?:\s+on)?|ends?(?:\s+on)?|up\s+to)\s+"
+    r"(?:(?:the\s+)?end\s+of\s+(?P<eom>"
+    + MONTH
+    + r")(?!\s*\d)|(?P<mon_only>"
+    + MONTH
+    + r")(?!\s*\d))?"
+)
+
+RELATIVE = re.compile(
+    rf"\b(?:in|within)\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?(?P<a>{DURATION})|(?P<b>{DURATION})\s+from\s+(?:now|today)\b"
+    rf"|(?<![\w+])\+\s*(?P<c>{DURATION})|^\s*after\s+(?P<d>{DURATION})(?!\s+(?:from|after))"
+)
+# Far enough ahead for any meeting; "in 99999999999999999999 minutes" is refused.
+MAX_AHEAD_MINUTES = 5 * 366 * 24 * 60
+DURATION_FOR = re.compile(rf"\b(?:for|lasting)\s+(?:(?:about|around|~)\s*)?(?P<d>{DURATION})")
+DURATION_BARE = re.compile(
+    rf"(?<![\w:.#/-])(?P<d>{DURATION})(?:[\s-]+long\b)?(?!\s+(?:ago|before|after|later)\b)"
+)
+
+_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
+_T2 = (
+    r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
+    r"|(?P<sp2>noon|midnight)(?![\w]))"
+)
+RANGE = re.compile(
+    r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
+    + _NOT_AFTER_NUMBER
+    + _T1
+    + r"\s*(?:-|–|—|to|until|till|and)\s*"
+    + _T2
+    + r"(?![\d:/\w])"
+)
+MERIDIEM_TIME = re.compile(
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}})(?::00)?)?"
+    rf"(?:\s*o'?clock)?\s*(?P<r>{_MERIDIEM})"
+)
+COLON_TIME = re.compile(
+    _AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])"
+    r"(?:\s*(?:h|hrs)(?![\w]))?"
+)
+# European "15h30", "15h": a time from 10h up, or after "at"/a date; "for 1h30" and
+# "8h workshop" stay lengths and topic.
+H_TIME = re.compile(rf"(?P<at>{_AT})?(?<![\w:.#/-])(?P<h>\d{{1,2}})h(?P<m>\d{{2}})?(?![\w:])")
+H_RANGE = re.compile(
+    r"(?:(?<![\w@])(?:from|between)\s+)?(?<![\w:.#/-])(?P<h1>\d{1,2})h(?P<m1>\d{2})?"
+    r"\s*(?:-|–|—|to|until|till)\s*(?P<h2>\d{1,2})h(?P<m2>\d{2})?(?![\w:])"
+)
+# "at 1030", "1730h", "tomorrow 0900": four digits as a 24-hour time.
+HHMM_TIME = re.compile(
+    rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*(?:h|hrs|hours))?(?![\w:])"
+    r"|(?<![\w:.#/-])(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)\s*(?:h|hrs|hours)(?![\w:])"
+    r"|(?<![\w:.#/+−-])(?P<h3>0\d)(?P<m3>[0-5]\d)(?![\w:.])"
+)
+HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+MINUTE_WORDS = {
+    "oh five": 5, "o five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty five": 25,
+    "thirty": 30, "thirty five": 35, "forty": 40, "forty five": 45, "fifty": 50,
+    "fifty five": 55,
+}  # fmt: skip
+_HOUR_WORD = "(?:" + "|".join(HOUR_WORDS) + ")"
+_MINUTE_WORD = (
+    "(?:"
+    + "|".join(w.replace(" ", r"[\s-]") for w in sorted(MINUTE_WORDS, key=len, reverse=True))
+    + ")"
+)
+# "at three", "ten thirty am", "seven o'clock": spelled-out hours, only with am/pm,
+# o'clock, or "at" with nothing but the end, punctuation or a date after it.
+WORD_TIME = re.compile(
+    rf"(?P<at>{_AT})?(?<![\w-])(?P<h>{_HOUR_WORD})(?:[\s-]+(?P<m>{_MINUTE_WORD}))?(?![\w-])"
+    rf"(?:\s*(?P<oc>o'?clock))?(?:\s*(?P<r>a\.?m\.?|p\.?m\.?)(?![a-z]))?"
+)
+WORD_TIME_END = re.compile(rf"\s*(?:$|[,.;:!?)]|[{DATE}]|(?:today|tomorrow|tonight|on|for)\b)")
+PAST_MINUTES = {
+    "quarter": 15, "a quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20,
+    "twenty five": 25, "twenty-five": 25, "fifteen": 15,
+}  # fmt: skip
+# "half past 3", "quarter to noon", "twenty after 4", "20 minutes to 2pm", "10 til 5".
+PAST_TO = re.compile(
+    rf"(?P<at>{_AT})?(?<![\w:.])(?P<n>\d{{1,2}}|a\s+quarter|quarter|half|twenty[\s-]five"
+    r"|five|ten|fifteen|twenty)(?P<unit>\s+min(?:ute)?s?)?\s+"
+    r"(?P<dir>past|after|to|till|til|before|of)\s+"
+    rf"(?P<h>\d{{1,2}}(?![\d:.])|noon|midnight|{_HOUR_WORD}(?![\w-]))"
+    rf"(?:\s*o'?clock)?(?:\s*(?P<r>{_MERIDIEM}))?"
+)
+# British "half four" (4:30), "at half 4".
+HALF_HOUR = re.compile(
+    rf"(?P<at>{_AT})?(?<![\w-])half\s+(?P<h>\d{{1,2}}(?![\d:.\w])|{_HOUR_WORD}(?![\w-]))"
+    rf"(?:\s*(?P<r>{_MERIDIEM}))?"
+)
+# An hour right before a part of the day: "8 tonight", "9 tomorrow morning".
+BEFORE_PART_OF_DAY = re.compile(
+    rf"(?<![\d:./#\w-])(?P<h>\d{{1,2}})(?:\s*o'?clock)?(?=\s*,?\s*[{DATE}])"
+)
+# "9.30" as 9:30 only where it cannot be a version or an amount: after "at"/"@" or right
+# next to a date ("tomorrow 9.30", "9.30 tomorrow").
+DOT_TIME = re.compile(
+    rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*){_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})\.(?P<m>\d{{2}})(?![\d.:\w])"
+    rf"|{_NOT_AFTER_NUMBER}(?P<h2>\d{{1,2}})\.(?P<m2>\d{{2}})(?=\s+[{DATE}])"
+)
+AT_TIME = re.compile(_AT + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\d:./%\w])")
+OCLOCK = re.compile(r"(?<![\d:./#])(?P<h>\d{1,2})\s*o'?clock\b")
+NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)\b")
+BARE_AFTER_DATE = re.compile(
+    rf"(?<=[{DATE}])(?:\s*,)?\s+(?P<h>\d{{1,2}})(?![\d:./%\w])(?!\s*[-–]\s*\d)"
+)
+TIME_FOLLOWS = re.compile(rf"\s*,?\s*(?:at\s+|@\s*)?(?:\d|[{DATE}])")
+INSTANT = re.compile(r"\b(?:right\s+now|now|asap|a\.s\.a\.p\.?|immediately|right\s+away)\b")
