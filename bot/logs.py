@@ -49,17 +49,23 @@ _SECRET_KEYS = (
     "token",
     "zak",
     "pwd",
+    "code_verifier",
 )
 _SECRET_KEY_SET = frozenset(_SECRET_KEYS)
 _KEYS = "|".join(_SECRET_KEYS)
+# OAuth's authorization `code`: secret as a quoted string ('code': '…', as slack_sdk's debug
+# lines show the form it sends), but `code=None` / `code=3001` in a Zoom call's line is
+# Zoom's error number, kept.
+_QUOTED_KEYS = "|".join((*_SECRET_KEYS, "code"))
 
 # Order matters: whole-URL and quoted-pair patterns run before the narrower ones.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A Zoom start URL lets anyone start the meeting as its host: drop it whole.
     (re.compile(r"https?://[^\s\"'<>|]+/s/\d+[^\s\"'<>|]*"), REDACTED),
-    # "password": "…" / 'start_url': '…' in JSON or repr text.
+    # "password": "…" / 'start_url': '…' in JSON or repr text (also a parsed query's
+    # 'code': ['…']).
     (
-        re.compile(rf"""(["'](?:{_KEYS})["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2"""),
+        re.compile(rf"""(["'](?:{_QUOTED_KEYS})["']\s*:\s*\[?\s*)(["'])(?:\\.|(?!\2).)*\2"""),
         rf"\1\2{REDACTED}\2",
     ),
     # ?pwd=… &zak=… query parameters, and password=… in key=value text.
@@ -93,7 +99,7 @@ _GUARDED_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tu
     for triggers, (pattern, replacement) in zip(
         (
             ("/s/",),  # a start URL
-            _KEY_WORDS,  # "password": "…"
+            (*_KEY_WORDS, "code"),  # "password": "…", 'code': '…'
             _KEY_WORDS,  # password=…
             _KEY_WORDS,  # pwd%3D…
             ("xox",),

@@ -296,3 +296,17 @@ def test_learned_values_beyond_the_recent_ones_are_forgotten_and_the_rest_kept()
         "[redacted]"
     )
     assert redactor.text(values[10]) == "[redacted]"
+
+
+def test_oauth_codes_and_verifiers_are_redacted_but_zoom_error_numbers_kept():
+    from bot.logs import redact
+
+    line = (
+        "data: {'redirect_uri': 'https://a/slack/oauth_redirect', 'code': 'gC0PMe3TSbaF'} "
+        "(request: {'code': ['eA-KKVj9Ops'], 'state': ['w']}) 'code_verifier': 'v3r1f13r' "
+        'zoom POST /oauth/token -> 400 code=None "code": 124'
+    )
+    out = redact(line)
+    for secret in ("gC0PMe3TSbaF", "eA-KKVj9Ops", "v3r1f13r"):
+        assert secret not in out
+    assert "code=None" in out and '"code": 124' in out

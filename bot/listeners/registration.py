@@ -10,8 +10,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.flows import registration
-from bot.listeners import after_ack, clock, listen, log_done, payload, services
+from bot.listeners import after_ack, listen, payload
 from bot.listeners.buttons import link_opened
+from bot.listeners.pressed import ack_pressed
 from bot.render.registration import APPROVE_ACTION, REGISTER_ACTION
 
 
@@ -19,18 +20,15 @@ async def register_pressed(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Register: the clicking person registers; their link (or "waiting") comes privately."""
-    started = clock()
-    await ack()
-    acked = clock()
-    flows = services(context)
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
+    flows, user = pressed.flows, pressed.user
     channel = payload.channel_id(body)
 
     async def work() -> None:
         outcome = await registration.register(
             flows, user, str(action.get("value") or ""), channel, body.get("response_url")
         )
-        log_done(f"action:{REGISTER_ACTION}", user, channel, started, acked, outcome)
+        pressed.done(f"action:{REGISTER_ACTION}", outcome, channel)
 
     after_ack(context, "register_pressed", work())
 
@@ -39,11 +37,8 @@ async def approve_pressed(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Approve (in the meeting's thread): the host lets a registrant in."""
-    started = clock()
-    await ack()
-    acked = clock()
-    flows = services(context)
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
+    flows, user = pressed.flows, pressed.user
     channel = payload.channel_id(body)
     message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get(
         "ts"
@@ -58,7 +53,7 @@ async def approve_pressed(
             message_ts,
             body.get("response_url"),
         )
-        log_done(f"action:{APPROVE_ACTION}", user, channel, started, acked, outcome)
+        pressed.done(f"action:{APPROVE_ACTION}", outcome, channel)
 
     after_ack(context, "approve_pressed", work())
 

@@ -9,8 +9,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.flows.answers import Outcome, OutcomeKind
-from bot.listeners import after_ack, clock, listen, log_done, payload, services
+from bot.listeners import after_ack, listen
 from bot.listeners.home import publish_home
+from bot.listeners.pressed import ack_pressed
 from bot.preferences import REMINDERS
 from bot.render.reminders import PREF_REMINDER
 
@@ -19,22 +20,17 @@ async def reminder_chosen(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The Home tab's reminder select: minutes before (0 = off), one of REMINDERS."""
-    started = clock()
-    await ack()
-    acked = clock()
-    flows = services(context)
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
+    flows, user = pressed.flows, pressed.user
     value = str((action.get("selected_option") or {}).get("value") or "")
 
     async def work() -> None:
         if not value.isascii() or not value.isdigit() or int(value) not in REMINDERS:
-            log_done(
-                "action:pref_reminder", user, None, started, acked, Outcome(OutcomeKind.INVALID)
-            )
+            pressed.done("action:pref_reminder", Outcome(OutcomeKind.INVALID))
             return
         await flows.store.set_preferences(user, reminder_minutes=int(value))
         outcome = await publish_home(flows, user)
-        log_done("action:pref_reminder", user, None, started, acked, outcome)
+        pressed.done("action:pref_reminder", outcome, None)
 
     after_ack(context, "reminder_chosen", work())
 

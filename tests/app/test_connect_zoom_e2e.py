@@ -16,6 +16,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import httpx
@@ -97,8 +98,11 @@ def said_to(fake_slack: FakeSlack, user: str, words: str, timeout: float = 8.0) 
     return eventually(find, timeout, f"{words!r} said to {user}")
 
 
-def connect(slack: SlackSender, fake_slack: FakeSlack, fake_zoom: FakeZoom, who: str, email: str):
-    """`/zoom connect`, then what the person's browser does: Zoom's page, consent, back."""
+def connect(
+    slack: SlackSender, fake_slack: FakeSlack, fake_zoom: FakeZoom, who: str, email: str
+) -> str:
+    """`/zoom connect`, then what the person's browser does: Zoom's page, consent, back.
+    Returns the authorization code Zoom gave the browser."""
     slack.command("connect", who)
     answer = fake_slack.wait_for_response(slack.last_response_url, lambda b: b.get("blocks"))
     [button] = [e for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -111,6 +115,7 @@ def connect(slack: SlackSender, fake_slack: FakeSlack, fake_zoom: FakeZoom, who:
     assert "Connected" in back.text and email in back.text
     assert back.headers["cache-control"] == "no-store"
     said_to(fake_slack, who, "Connected")
+    return parse_qs(urlsplit(zoom_page.headers["location"]).query)["code"][0]
 
 
 def stored_tokens(database_url: str) -> list[str]:
@@ -137,7 +142,7 @@ def test_a_connected_person_hosts_on_their_own_zoom_until_they_leave(
     ana = person(zoom=False)  # not a user of the account app's Zoom account
     own = fake_zoom.add_user("ana.own@example.net", first_name="Ana", last_name="Own")
 
-    connect(slack, fake_slack, fake_zoom, ana.slack_id, "ana.own@example.net")
+    code = connect(slack, fake_slack, fake_zoom, ana.slack_id, "ana.own@example.net")
     slack.command("whoami", ana.slack_id)
     assert "ana.own@example.net" in said_to(fake_slack, ana.slack_id, "own Zoom account")
 
@@ -163,6 +168,7 @@ def test_a_connected_person_hosts_on_their_own_zoom_until_they_leave(
     logs = app.logs()
     assert not any(token in logs for token in issued)
     assert SECRET_KEY not in logs
+    assert code not in logs and fake_zoom.grants.client_secret not in logs
 
     # She removes the app in Zoom: forgotten at once, and told.
     body = fake_zoom.grants.deauthorize("ana.own@example.net")
