@@ -69,7 +69,7 @@ async def upcoming_rows(
 ) -> list[Mapping[str, Any]]:
     """The requester's upcoming meetings (the last asked for first), those of `channel`
     only when it is given."""
-    rows = await services.store.meetings_by(requester, latest_first=True)
+    rows = await services.meetings_of(requester, latest_first=True)
     ahead = {row["zoom_id"] for row in home.upcoming(rows, services.clock())}
     return [
         row

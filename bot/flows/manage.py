@@ -79,7 +79,7 @@ async def _list_from_store(
     """Someone without a Zoom account of their own: the default host holds their meetings,
     among everyone else's, so list the ones they made here (upcoming, not cancelled), from
     the store."""
-    rows = home.upcoming(await services.store.meetings_by(requester), services.clock())
+    rows = home.upcoming(await services.meetings_of(requester), services.clock())
     host_email = services.settings.default_host or next(
         (str(r["host_email"]) for r in rows if r.get("host_email")), None
     )
@@ -97,7 +97,7 @@ async def _list_from_store(
 
 async def _last_meeting(services: Services, requester: str) -> int:
     """The requester's most recently asked-for upcoming meeting (`/zoom cancel last`)."""
-    rows = await services.store.meetings_by(requester, latest_first=True)
+    rows = await services.meetings_of(requester, latest_first=True)
     ahead = {row["zoom_id"] for row in home.upcoming(rows, services.clock())}
     # `rows` are ordered by when each was asked for, the last first: the first one ahead.
     last = next((row for row in rows if row["zoom_id"] in ahead), None)

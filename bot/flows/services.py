@@ -17,6 +17,7 @@ from bot.inflight import InFlight
 from bot.posting import TRANSPORT_ERRORS, Poster
 from bot.preferences import Preferences, preferences_from
 from bot.settings import Settings
+from bot.slack.workspaces import in_this_workspace
 from bot.store import Store
 from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient
@@ -63,6 +64,12 @@ class Services:
     def __post_init__(self) -> None:
         if self.calls is None:
             self.calls = SlackCalls(self.settings, self.store, self.poster)
+
+    async def meetings_of(self, requester: str, *, latest_first: bool = False) -> list[dict]:
+        """The requester's stored meetings made in this workspace (a person of an Enterprise
+        Grid org has one id in every workspace of it), as `Store.meetings_by` orders them."""
+        rows = await self.store.meetings_by(requester, latest_first=latest_first)
+        return [row for row in rows if in_this_workspace(row)]
 
     async def connected_host(self, requester: str) -> Host | None:
         """The requester's own connected Zoom account as the host, if they connected one."""

@@ -27,7 +27,7 @@ log = logging.getLogger("zoombot.home")
 async def publish_home(flows: Services, user: str) -> Outcome:
     """Render `user`'s Home tab from the store (and their host) and `views.publish` it."""
     now = datetime.now(UTC)
-    rows = await flows.store.meetings_by(user)
+    rows = await flows.meetings_of(user)
     prefs = await flows.preferences(user)
     email: str | None = None
     found_by: str | None = None

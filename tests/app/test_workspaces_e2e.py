@@ -149,6 +149,10 @@ def test_two_workspaces_each_answered_with_its_own_token_in_its_own_channel(
         )
         assert "Acme" not in refusal["text"]
         assert acme_meeting["id"] in fake_zoom.meetings  # not deleted
+        # The same person (one id across an org's workspaces) in Beta: "last" is Beta's last.
+        slack.command("cancel last", ana.slack_id, channel="C0BETA", team_id="T0BETA")
+        fake_slack.wait_for_response(slack.last_response_url)
+        assert acme_meeting["id"] in fake_zoom.meetings
 
     # Sealed at rest, and never in the log.
     issued = fake_slack.workspaces.tokens_of("T0ACME") + fake_slack.workspaces.tokens_of("T0BETA")
