@@ -1,4 +1,6 @@
 """Logging for operators: one handler on stderr, text or JSON lines, secrets redacted.
+Long because the redaction (what is secret, in every shape it is written) belongs with the
+handler that applies it, to be read and tested as one.
 
 - `configure_logging(level, fmt, secrets)` sets it up once at start (calling it again
   replaces the previous set-up).
@@ -53,17 +55,14 @@ _SECRET_KEYS = (
 )
 _SECRET_KEY_SET = frozenset(_SECRET_KEYS)
 _KEYS = "|".join(_SECRET_KEYS)
-# OAuth's authorization `code`: secret as a quoted string ('code': '…', as slack_sdk's debug
-# lines show the form it sends), but `code=None` / `code=3001` in a Zoom call's line is
-# Zoom's error number, kept.
+# OAuth's `code` is secret quoted ('code': '…'); `code=3001` in a Zoom call's line is kept.
 _QUOTED_KEYS = "|".join((*_SECRET_KEYS, "code"))
 
 # Order matters: whole-URL and quoted-pair patterns run before the narrower ones.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # A Zoom start URL lets anyone start the meeting as its host: drop it whole.
     (re.compile(r"https?://[^\s\"'<>|]+/s/\d+[^\s\"'<>|]*"), REDACTED),
-    # "password": "…" / 'start_url': '…' in JSON or repr text (also a parsed query's
-    # 'code': ['…']).
+    # "password": "…" / 'start_url': '…' / 'code': ['…'] in JSON or repr text.
     (
         re.compile(rf"""(["'](?:{_QUOTED_KEYS})["']\s*:\s*\[?\s*)(["'])(?:\\.|(?!\2).)*\2"""),
         rf"\1\2{REDACTED}\2",
