@@ -32,7 +32,7 @@ from bot.slack.failures import retry_handlers
 from bot.slack.oauth import build_oauth
 from bot.store import Store
 from bot.web.bolt import bolt_app, plain_client, without_env
-from bot.web.tweaks import SlackAuthorization, settle_garbage_collector
+from bot.web.tweaks import SlackAuthorization, import_every_module, settle_garbage_collector
 from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient, ZoomError
 from zoom.errors import ZoomAuthError
@@ -185,6 +185,7 @@ class Runtime:
         except StoreUnavailable as problem:
             log.warning("host mapping changes by other instances not heard: %s", problem)
         await asyncio.to_thread(warm_up)
+        await asyncio.to_thread(import_every_module)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(WARM_WAIT):
                 await asyncio.shield(self.slack_identity)

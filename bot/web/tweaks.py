@@ -4,6 +4,7 @@
   once (`prime()`, at start) and keeps the answer; a burst of requests before that shares
   one call. Bolt's default single-workspace authorization asks on every request until one
   answer arrives.
+- `import_every_module()`: every module of `bot` imported at start, off the loop.
 - `settle_garbage_collector()`: `gc.collect()` then `gc.freeze()` once start-up is done.
 - Bolt's request verification off (`request_verification_enabled=False`, set where the
   AsyncApp is built, bot/web/runtime.py): the edge (bot/web/slack.py) verifies each
@@ -64,6 +65,21 @@ class SlackAuthorization(AsyncAuthorize):
                         bot_token=self.client.token, auth_test_response=answer
                     )
         return self._result
+
+
+def import_every_module(package: str = "bot") -> int:
+    """Import every module of `package` now (at start, off the event loop): a module some
+    listener or flow imports on first use would otherwise be read, compiled and run on the
+    event loop by the first request that needs it, holding up every other. Returns how many
+    modules there are."""
+    import importlib
+    import pkgutil
+
+    root = importlib.import_module(package)
+    names = [m.name for m in pkgutil.walk_packages(root.__path__, package + ".")]
+    for name in names:
+        importlib.import_module(name)
+    return len(names)
 
 
 def settle_garbage_collector() -> None:
