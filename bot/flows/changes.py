@@ -6,8 +6,9 @@ requester, run the follow-up). A repeat of the same Slack request is caught by `
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Coroutine, Mapping
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -131,6 +132,20 @@ def check_open(row: Mapping[str, Any], meeting: Meeting, now: datetime) -> None:
     end = meeting.start_time + timedelta(minutes=meeting.duration or 0)
     if row.get("status") == "ended" or end <= now:
         raise Refused("That meeting is already over: make a new one with `/zoom`.", "over")
+
+
+@contextlib.asynccontextmanager
+async def changing(
+    services: Services, requester: str, meeting_id: int, doing: str
+) -> AsyncIterator[Meeting]:
+    """Hold the meeting's locks (this process's, then every instance's) for a change by
+    `requester`: yields the meeting once `allowed_row` and `check_open` let it be changed
+    (`doing`: "move this meeting", for the refusal)."""
+    async with live.held(services.store, meeting_id):
+        row = await allowed_row(services, requester, meeting_id, doing)
+        meeting = meeting_from_row(row)
+        check_open(row, meeting, services.clock())
+        yield meeting
 
 
 def occurrence_on(occurrences: tuple[Occurrence, ...], day: date, zone: str) -> Occurrence | None:

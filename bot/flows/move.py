@@ -20,10 +20,11 @@ import logging
 from typing import Any
 
 from bot.errors import Refused
-from bot.flows import followups, live
+from bot.flows import followups
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.changes import (
     allowed_row,
+    changing,
     check_open,
     find_meeting,
     first_time,
@@ -112,10 +113,7 @@ async def move(
         if not await first_time(services, key):
             return Outcome(OutcomeKind.UNCHANGED, "repeated request")
         meeting_id = await find_meeting(services, requester, target, channel)
-        async with live._locks.hold(meeting_id), services.store.meeting_lock(meeting_id):
-            row = await allowed_row(services, requester, meeting_id, "move this meeting")
-            meeting = meeting_from_row(row)
-            check_open(row, meeting, services.clock())
+        async with changing(services, requester, meeting_id, "move this meeting") as meeting:
             one = split_occurrence(text) if day is None and view.is_recurring(meeting) else None
             if one is not None:  # the Reschedule field of a series: "dec 24 to 11am"
                 return await _move_occurrence(

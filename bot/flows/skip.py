@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.errors import Refused
-from bot.flows import followups, live
+from bot.flows import followups
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.changes import (
     allowed_row,
+    changing,
     check_open,
     first_time,
     last_in_channel,
@@ -54,10 +55,8 @@ async def skip(
         if not await first_time(services, key):
             return Outcome(OutcomeKind.UNCHANGED, "repeated request")
         meeting_id = await find_series(services, requester, target, channel)
-        async with live._locks.hold(meeting_id), services.store.meeting_lock(meeting_id):
-            row = await allowed_row(services, requester, meeting_id, "skip meetings of this series")
-            meeting = meeting_from_row(row)
-            check_open(row, meeting, services.clock())
+        doing = "skip meetings of this series"
+        async with changing(services, requester, meeting_id, doing) as meeting:
             if not view.is_recurring(meeting):
                 raise Refused(
                     "That meeting is not a series: cancel it with "
