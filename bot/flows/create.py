@@ -64,7 +64,11 @@ async def schedule(services: Services, ask: Ask) -> Outcome:
 
 
 async def take(
-    services: Services, ask: Ask, *, prepare: Prepare | None = None
+    services: Services,
+    ask: Ask,
+    *,
+    prepare: Prepare | None = None,
+    then: Callable[[Services, Ask, Prepare | None], Coroutine[Any, Any, Outcome]] | None = None,
 ) -> Coroutine[Any, Any, Outcome]:
     """Record `ask` durably (its idempotency key, who asked and where to answer them) and
     return the work to run after Slack is acknowledged (a coroutine, not awaited).
@@ -73,7 +77,8 @@ async def take(
     request is in the store: if this process dies before Zoom is asked, the next start tells
     the person that nothing was made (bot/flows/reconcile.py). A store failure returns the
     work of telling them so; never raises for it. `prepare` completes the ask after the ack,
-    inside the guard (the modal reads the requester's zone)."""
+    inside the guard (the modal reads the requester's zone). `then` is the work of a claimed
+    request (default: `claimed`, create it; bot/flows/people.py asks first)."""
     details = {
         "kind": ask.kind,
         "requester": ask.requester,
@@ -97,7 +102,7 @@ async def take(
         )
     if earlier is not None:
         return repeated(services, ask, earlier)
-    return claimed(services, ask, prepare)
+    return (then or claimed)(services, ask, prepare)
 
 
 async def claimed(services: Services, ask: Ask, prepare: Prepare | None = None) -> Outcome:

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError
 
 from bot.flows import create
-from bot.flows.answers import CANNOT_SAVE, Outcome, OutcomeKind, guarded, refuse
+from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.asks import Ask, ModalAsk, request_for
 from bot.flows.create import Prepare
 from bot.flows.services import STORE_ERRORS, Services
@@ -138,27 +138,7 @@ async def take(
     """As `create.take` (claim `ask.key` before the ack, "already created" for a repeat),
     for an ask that names people; returns the work to run after the ack. `prepare`
     completes the ask after the ack (the modal's)."""
-    details = {
-        "kind": ask.kind,
-        "requester": ask.requester,
-        "channel": ask.channel,
-        "thread_ts": ask.thread_ts,
-        "response_url": ask.response_url,
-    }
-    try:
-        earlier = await services.store.claim_request(ask.key, window=None, details=details)
-    except STORE_ERRORS as error:
-        return refuse(
-            services,
-            ask.requester,
-            CANNOT_SAVE,
-            f"store {type(error).__name__} at claim",
-            channel=ask.channel,
-            response_url=ask.response_url,
-        )
-    if earlier is not None:
-        return create.repeated(services, ask, earlier)
-    return decide(services, ask, prepare)
+    return await create.take(services, ask, prepare=prepare, then=decide)
 
 
 async def decide(services: Services, ask: Ask, prepare: Prepare | None = None) -> Outcome:
