@@ -47,6 +47,7 @@ from bot.render.meeting import next_starts
 from bot.render.messages import RECURRING_TYPES
 from bot.render.reminders import reminder_message
 from bot.slack.failures import checked
+from bot.slack.workspaces import scope
 from bot.store import Store
 from bot.store.rows import iso, meeting_from_row
 from bot.times import parse_utc
@@ -91,7 +92,11 @@ async def _lock(parts: HasStoreAndPoster, meeting_id: int) -> AsyncIterator[None
     _held[meeting_id] = (lock, users + 1)
     try:
         async with lock, parts.store.meeting_lock(meeting_id):
-            yield
+            # Slack calls made here are for the meeting's workspace (several workspaces:
+            # the reminders pass runs outside any Slack request).
+            stored = await parts.store.meeting(meeting_id)
+            with scope((stored or {}).get("workspace")):
+                yield
     finally:
         lock, users = _held[meeting_id]
         if users <= 1:

@@ -149,6 +149,15 @@ def test_two_workspaces_each_answered_with_its_own_token_in_its_own_channel(
         )
         assert "Acme" not in refusal["text"]
         assert acme_meeting["id"] in fake_zoom.meetings  # not deleted
+        # A scheduled meeting's reminder is scheduled with Acme's token too.
+        slack.command(
+            "tomorrow 3pm Acme planning", ana.slack_id, channel="C0ACME", team_id="T0ACME"
+        )
+        scheduled = eventually(
+            lambda: [c for c in fake_slack.calls_to("chat.scheduleMessage") if c.status == 200],
+            what="the reminder scheduled",
+        )
+        assert token_of(scheduled[0]) in fake_slack.workspaces.tokens_of("T0ACME")
         # The same person (one id across an org's workspaces) in Beta: "last" is Beta's last.
         slack.command("cancel last", ana.slack_id, channel="C0BETA", team_id="T0BETA")
         fake_slack.wait_for_response(slack.last_response_url)
