@@ -41,6 +41,8 @@ CREATE_DEADLINE = 20.0
 SHORTCUT_WINDOW = 60.0
 
 Prepare = Callable[[Ask], Awaitable[Ask]]
+# The work of a claimed request (`take`'s `then`).
+Next = Callable[[Services, Ask, Prepare | None], Coroutine[Any, Any, Outcome]]
 
 
 @dataclass
@@ -64,11 +66,7 @@ async def schedule(services: Services, ask: Ask) -> Outcome:
 
 
 async def take(
-    services: Services,
-    ask: Ask,
-    *,
-    prepare: Prepare | None = None,
-    then: Callable[[Services, Ask, Prepare | None], Coroutine[Any, Any, Outcome]] | None = None,
+    services: Services, ask: Ask, *, prepare: Prepare | None = None, then: Next | None = None
 ) -> Coroutine[Any, Any, Outcome]:
     """Record `ask` durably (its idempotency key, who asked and where to answer them) and
     return the work to run after Slack is acknowledged (a coroutine, not awaited).
