@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.directory import ZoomDirectory
 from bot.identities import FoundBy, Host, LinkResult, SlackProfile, ZoomIdentity
-from bot.render import messages
+from bot.render import words
 from bot.settings import Settings
 from bot.slack.failures import checked
 from bot.store import Store
@@ -294,7 +294,7 @@ class HostFinder:
         if not EMAIL.match(email):
             return LinkResult(
                 False,
-                f"`{messages.escape(email)}` is not an email address. "
+                f"`{words.escape(email)}` is not an email address. "
                 "Type `/zoom link you@company.com`.",
             )
         profile = await self.profile(requester)
@@ -309,7 +309,7 @@ class HostFinder:
             return LinkResult(
                 False,
                 "You can link only the Zoom account with your own Slack email "
-                f"({messages.escape(own_email) or 'none on your profile'}). "
+                f"({words.escape(own_email) or 'none on your profile'}). "
                 "Ask a Slack admin to link a different one for you.",
             )
         user = await self.zoom_user(email, fresh=True)
@@ -317,13 +317,13 @@ class HostFinder:
             state = "not a user" if user is None else f"{user.status}, not active"
             return LinkResult(
                 False,
-                f"Zoom says {messages.escape(email)} is {state} in this company's Zoom account, "
+                f"Zoom says {words.escape(email)} is {state} in this company's Zoom account, "
                 "so it can't host. Check the spelling, or ask your Zoom admin to add it.",
             )
         await self.store.set_host_mapping(target, email, requester)
         self._memo.forget(f"map:{target}")
         who = "Your" if target == requester else f"<@{target}>'s"
-        return LinkResult(True, f"Done: {who} meetings will be hosted by {messages.escape(email)}.")
+        return LinkResult(True, f"Done: {who} meetings will be hosted by {words.escape(email)}.")
 
 
 def _name(user: ZoomUser) -> str:

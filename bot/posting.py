@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.render.messages import named
+from bot.render.private import named
 from bot.slack.client import LoggedWebClient
 from bot.slack.failures import (
     RAW_TRANSPORT_ERRORS,

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.manifest import ManifestError, render_manifest
-from bot.render import messages
+from bot.render import private
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,11 +36,11 @@ def test_the_command_defaults_to_zoom_and_is_checked():
 
 
 def test_help_and_private_sentences_use_the_name():
-    text = json.dumps(messages.help_message("/meet"))
+    text = json.dumps(private.help_message("/meet"))
     assert "/meet tomorrow 3pm" in text and "`/zoom" not in text
-    said = messages.named(messages.note_message("Type `/zoom connect`; /zoombot stays"), "/meet")
+    said = private.named(private.note_message("Type `/zoom connect`; /zoombot stays"), "/meet")
     assert said["text"] == "Type `/meet connect`; /zoombot stays"
-    assert messages.named({"text": "`/zoom list`"}, "/zoom") == {"text": "`/zoom list`"}
+    assert private.named({"text": "`/zoom list`"}, "/zoom") == {"text": "`/zoom list`"}
 
 
 def test_http_mode_manifest_points_every_url_at_the_public_address():

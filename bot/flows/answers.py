@@ -18,7 +18,7 @@ from bot.flows.services import STORE_ERRORS, Services
 from bot.identities import SlackProfile
 from bot.logs import new_reference
 from bot.posting import TRANSPORT_ERRORS
-from bot.render import messages, sentences
+from bot.render import private, sentences
 from bot.render.connect import GRANT_REVOKED
 from bot.slack.failures import slack_failure
 from zoom import GrantRevoked, ZoomAuthError, ZoomError
@@ -114,7 +114,7 @@ async def refuse(
     log.warning("refused %s: %s (ref %s)", requester, reason, ref)
     await services.poster.tell(
         requester,
-        messages.refusal_message(sentence, ref),
+        private.refusal_message(sentence, ref),
         channel=channel,
         response_url=response_url,
     )
@@ -210,7 +210,7 @@ async def guarded(
         log.exception("unexpected failure for %s (ref %s)", requester, ref)
         await services.poster.tell(
             requester,
-            messages.refusal_message(
+            private.refusal_message(
                 "Something went wrong on zoombot's side; nothing was posted. "
                 "Try again, or give an admin this reference.",
                 ref,

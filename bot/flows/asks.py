@@ -16,7 +16,7 @@ from bot.errors import Refused
 from bot.flows.services import Services
 from bot.identities import Host, SlackProfile
 from bot.posting import TRANSPORT_ERRORS
-from bot.render import messages
+from bot.render import words
 from zoom import INSTANT, MeetingRequest, MeetingSettings
 
 PASSCODE_ALPHABET = string.ascii_letters + string.digits
@@ -93,8 +93,8 @@ async def request_for(
         return what.request, (), notes
     if isinstance(what, MessageAsk):
         names = await mention_names(services, what.message_text)
-        topic = messages.topic_from_message(what.message_text, names)
-        topic = messages.clean_text(topic) or "Zoom meeting"
+        topic = words.topic_from_message(what.message_text, names)
+        topic = words.clean_text(topic) or "Zoom meeting"
         duration = (await services.preferences(ask.requester)).duration
         return MeetingRequest(topic=topic, type=INSTANT, duration=duration), (), notes
     from bot.reading import Refusal, read_request
@@ -107,7 +107,7 @@ async def request_for(
     # the plain words the person typed, without control characters.
     raw = what.text if isinstance(what, TextAsk) else ""
     names = await mention_names(services, raw)
-    text = messages.clean_text(messages.plain_text(raw, names))
+    text = words.clean_text(words.plain_text(raw, names))
     result = read_request(
         text,
         tz,
@@ -115,7 +115,7 @@ async def request_for(
         default_duration=(await services.preferences(ask.requester)).duration,
     )
     if isinstance(result, Refusal):
-        raise Refused(messages.escape(result.message), "unreadable")
+        raise Refused(words.escape(result.message), "unreadable")
     return result.request, tuple(result.guesses), notes
 
 

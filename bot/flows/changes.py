@@ -21,7 +21,7 @@ from bot.flows.services import Services
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.render import home
 from bot.render import move as view
-from bot.render.messages import escape
+from bot.render.words import escape
 from bot.store.rows import meeting_from_row
 from zoom import INSTANT, Meeting, Occurrence
 

@@ -26,7 +26,7 @@ from bot.identities import Host
 from bot.logs import add_secrets, new_reference
 from bot.posting import Delivery, PostFailed
 from bot.preferences import Preferences
-from bot.render import messages, sentences
+from bot.render import private, sentences, words
 from bot.render.meeting import render_new
 from bot.slack.workspaces import current_key
 from bot.store.rows import iso, meeting_columns
@@ -139,7 +139,7 @@ async def repeated(services: Services, ask: Ask, earlier: dict[str, Any]) -> Out
     log.info("repeated request %s; first meeting %s", ask.kind, meeting_id)
     await services.poster.tell(
         ask.requester,
-        messages.note_message(note),
+        private.note_message(note),
         channel=ask.channel,
         response_url=ask.response_url,
     )
@@ -157,7 +157,7 @@ async def create(services: Services, ask: Ask) -> Outcome:
     if request.type != INSTANT and starts is not None and starts < now - timedelta(minutes=1):
         raise Refused(
             "That time has already passed. Try a time in the future, for example "
-            "`/zoom tomorrow 10am " + messages.escape(request.topic) + "`.",
+            "`/zoom tomorrow 10am " + words.escape(request.topic) + "`.",
             "past",
         )
     if not ask.channel:
@@ -227,10 +227,10 @@ async def announce_after_failure(services: Services, created: Created) -> Outcom
     )
     await services.poster.tell(
         ask.requester,
-        messages.refusal_message(
+        private.refusal_message(
             "I created the meeting, but something went wrong on zoombot's side while "
             f"announcing it. {where} Join: {meeting.join_url}"
-            + (f" · Passcode `{messages.escape(passcode)}`" if passcode else "")
+            + (f" · Passcode `{words.escape(passcode)}`" if passcode else "")
             + f" · Meeting ID {meeting.id}. Do not make it again; give an admin this "
             "reference if it matters.",
             ref,
@@ -310,10 +310,10 @@ async def announce_created(services: Services, created: Created) -> Outcome:
             requester=ask.requester,
             channel=ask.channel,
             message=message,
-            fallback=messages.refusal_message(
+            fallback=private.refusal_message(
                 "I created the meeting but could not post it in the channel. "
                 f"Join: {meeting.join_url}"
-                + (f" · Passcode `{messages.escape(passcode)}`" if passcode else ""),
+                + (f" · Passcode `{words.escape(passcode)}`" if passcode else ""),
                 ref,
             ),
             request_key=ask.key,
@@ -339,7 +339,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         )
     await services.poster.tell(
         ask.requester,
-        messages.confirmation_message(
+        private.confirmation_message(
             meeting,
             channel=posted.channel,
             guesses=created.guesses,

@@ -22,8 +22,8 @@ from bot.flows.services import STORE_ERRORS, Services
 from bot.identities import FoundBy
 from bot.logs import add_secrets
 from bot.posting import PostFailed
-from bot.render import messages
 from bot.render import people as render
+from bot.render import private, words
 from zoom import Meeting, ZoomAuthError, ZoomClient, ZoomError
 
 log = logging.getLogger("zoombot.join")
@@ -146,7 +146,7 @@ async def post_join(
                 if (await services.preferences(requester)).post_passcode:
                     join_url, passcode = meeting.join_url or join_url, meeting.password
                 else:
-                    secret = messages.escape(meeting.password)
+                    secret = words.escape(meeting.password)
                     notes.append(f"Passcode (only shown to you): `{secret}`")
         else:
             notes.append(
@@ -162,7 +162,7 @@ async def post_join(
         if notes:  # not posted: `_post` gave them the card already
             await services.poster.tell(
                 requester,
-                messages.note_message("\n".join(notes)),
+                private.note_message("\n".join(notes)),
                 channel=channel,
                 response_url=response_url,
             )
@@ -180,7 +180,7 @@ async def _post(
     requester: str,
     channel: str,
     response_url: str | None,
-    card: messages.Message,
+    card: words.Message,
 ) -> bool:
     """Post `card` in `channel`; on failure the requester gets it privately (False)."""
     try:
@@ -192,7 +192,7 @@ async def _post(
             {
                 "text": "I could not post it in the channel; here it is for you to share.",
                 "blocks": [
-                    *messages.note_message(
+                    *private.note_message(
                         "I could not post it in the channel; here it is for you to share."
                     )["blocks"],
                     *card["blocks"],
@@ -241,7 +241,7 @@ async def post_personal_room(
         if not url.startswith("https://"):
             raise Refused("Zoom shows no personal meeting room for your account.", "no pmi")
         prefs = await services.preferences(requester)
-        shown = url if prefs.post_passcode else messages.join_url_without_passcode(url)
+        shown = url if prefs.post_passcode else words.join_url_without_passcode(url)
         card = render.personal_room_card(user.pmi, shown, requester=requester)
         posted = await _post(services, requester, channel, response_url, card)
         notes = [f"Posted your personal room in <#{channel}>."] if posted else []
@@ -250,7 +250,7 @@ async def post_personal_room(
         if notes:
             await services.poster.tell(
                 requester,
-                messages.note_message("\n".join(notes)),
+                private.note_message("\n".join(notes)),
                 channel=channel,
                 response_url=response_url,
             )

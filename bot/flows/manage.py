@@ -11,7 +11,7 @@ from bot.flows import live
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.services import Services
 from bot.posting import PostFailed
-from bot.render import home, messages, sentences
+from bot.render import home, private, sentences, words
 from bot.slack.workspaces import in_this_workspace
 from bot.store.rows import iso, meeting_from_row
 from zoom import MeetingNotFound, ZoomUser
@@ -41,8 +41,8 @@ def parse_link(text: str) -> tuple[str | None, str | None]:
         text = text[: mention.start()] + text[mention.end() :]
     text = MAILTO.sub(lambda m: m.group(1), text)
     # Plain words, so a typed `&lt;` is quoted back as `<` (escaped once), never twice.
-    words = messages.plain_text(text).split()
-    return target, (words[0] if words else None)
+    plain = words.plain_text(text).split()
+    return target, (plain[0] if plain else None)
 
 
 async def list_meetings(
@@ -64,7 +64,7 @@ async def list_meetings(
         meetings = await zoom.list_upcoming_meetings(user.id)
         await services.poster.tell(
             requester,
-            messages.meetings_list_message(meetings, host_email=user.email),
+            private.meetings_list_message(meetings, host_email=user.email),
             channel=channel,
             response_url=response_url,
         )
@@ -88,7 +88,7 @@ async def _list_from_store(
     meetings = [meeting_from_row(row) for row in rows]
     await services.poster.tell(
         requester,
-        messages.meetings_list_message(meetings, host_email=host_email),
+        private.meetings_list_message(meetings, host_email=host_email),
         channel=channel,
         response_url=response_url,
     )
@@ -140,7 +140,7 @@ async def cancel(
         if row is not None and not in_this_workspace(row):
             # Another workspace's meeting: as if zoombot had none (it never says whose).
             raise Refused(
-                f"zoombot has no meeting {messages.format_meeting_id(meeting_id)} of yours "
+                f"zoombot has no meeting {words.format_meeting_id(meeting_id)} of yours "
                 "(`/zoom list` shows yours).",
                 "another workspace's meeting",
             )
@@ -189,7 +189,7 @@ async def cancel(
                 await services.calls.cancelled(meeting_id)  # its Slack Call, if one is going
         await services.poster.tell(
             requester,
-            messages.cancelled_message(meeting_id, topic, already_gone=gone),
+            private.cancelled_message(meeting_id, topic, already_gone=gone),
             channel=channel,
             response_url=response_url,
         )
@@ -221,7 +221,7 @@ async def link(
             raise Refused(result.sentence, "link refused")
         await services.poster.tell(
             requester,
-            messages.note_message(result.sentence),
+            private.note_message(result.sentence),
             channel=channel,
             response_url=response_url,
         )
@@ -238,7 +238,7 @@ async def whoami(
     async def work() -> Outcome:
         connected = await services.connected_host(requester)
         if connected is not None:
-            message = messages.whoami_message(email=connected.email, found_by=connected.found_by)
+            message = private.whoami_message(email=connected.email, found_by=connected.found_by)
             await services.poster.tell(
                 requester, message, channel=channel, response_url=response_url
             )
@@ -252,7 +252,7 @@ async def whoami(
         else:
             user_email = own.user.email
         mapping = own.mapping
-        message = messages.whoami_message(
+        message = private.whoami_message(
             email=user_email,
             found_by=found_by,
             set_by=mapping.get("set_by") if mapping else None,

@@ -14,7 +14,7 @@ from bot.flows.answers import Outcome, OutcomeKind, is_guest, refuse
 from bot.flows.services import Services
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import Preferences, preferences_from
-from bot.render import messages, sentences, views
+from bot.render import sentences, views, words
 from zoom import ZoomError
 
 # Validating alternative hosts happens before the modal is acknowledged (3 s on Slack's side).
@@ -80,7 +80,7 @@ async def open_modal(
     `invited` (Slack ids) fills the Invite field."""
     settings, hosts = services.settings, services.hosts
     now = services.clock()
-    text = messages.clean_text(messages.plain_text(text))
+    text = words.clean_text(words.plain_text(text))
     cached = await hosts.cached_profile(requester)
     if cached is None and not settings.allow_guests:
         # A guest gets no form at all, so who they are is needed before it opens. The

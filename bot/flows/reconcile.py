@@ -45,7 +45,7 @@ from bot.flows.create import Created, announce_created
 from bot.flows.services import STORE_ERRORS, Services
 from bot.identities import FoundBy, Host
 from bot.logs import new_reference
-from bot.render import messages
+from bot.render import private, words
 from bot.slack.workspaces import scope
 from zoom import INSTANT, MeetingRequest, ZoomError, ZoomNotFound
 
@@ -244,7 +244,7 @@ class Reconciler:
         await self._tell_failed(
             row,
             "Zoom has no meeting from the earlier run's create",
-            f"I could not create your meeting *{messages.escape(request.topic)}*: zoombot "
+            f"I could not create your meeting *{words.escape(request.topic)}*: zoombot "
             "stopped while Zoom was working on it, and Zoom has no such meeting, so nothing "
             "was made.",
         )
@@ -254,7 +254,7 @@ class Reconciler:
             row,
             "the earlier run stopped during an instant create, which Zoom cannot be asked about",
             f"zoombot stopped while Zoom was starting your meeting "
-            f"*{messages.escape(request.topic)}*, and Zoom cannot tell whether it made it, so "
+            f"*{words.escape(request.topic)}*, and Zoom cannot tell whether it made it, so "
             "nothing was posted and nobody has its link.",
         )
 
@@ -267,7 +267,7 @@ class Reconciler:
         log.warning("request %s: %s; told the requester (ref %s)", _short(ask.key), why, ref)
         await self.services.poster.tell(
             ask.requester,
-            messages.refusal_message(
+            private.refusal_message(
                 sentence + " " + TRY_AGAIN.get(ask.kind, TRY_AGAIN["command"]), ref
             ),
             channel=ask.channel,

@@ -44,8 +44,8 @@ from typing import Any, Protocol
 from bot.errors import StoreUnavailable
 from bot.posting import Poster, PostFailed
 from bot.render.meeting import next_starts
-from bot.render.messages import RECURRING_TYPES
 from bot.render.reminders import reminder_message
+from bot.render.words import RECURRING_TYPES
 from bot.slack.failures import checked
 from bot.slack.workspaces import scope
 from bot.store import Store

@@ -32,7 +32,7 @@ from bot.reading.moves import read_day
 from bot.reading.results import Refusal
 from bot.render import move as view
 from bot.render import sentences
-from bot.render.messages import escape
+from bot.render.words import escape
 from bot.store.rows import iso, meeting_from_row, occurrences_json
 from zoom import Meeting, Occurrence, ZoomClient, ZoomError
 

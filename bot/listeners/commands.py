@@ -14,7 +14,7 @@ from bot.flows.manage import parse_meeting_id
 from bot.listeners import after_ack, clock, listen, log_done, logged, services
 from bot.reading import mentions_time
 from bot.reading.moves import split_command
-from bot.render import messages
+from bot.render import private
 
 CREATING = "Creating your Zoom meeting…"
 MOVE_WORDS = ("move", "reschedule", "push", "delay", "postpone", "skip")  # bot/flows/move.py
@@ -64,7 +64,7 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
     sub, rest = subcommand(text)
 
     if sub == "help":
-        await ack(**messages.help_message(flows.settings.command))
+        await ack(**private.help_message(flows.settings.command))
         log_done("command:help", user, channel, started, clock(), Outcome(OutcomeKind.HELP))
         return
     if sub == "schedule":

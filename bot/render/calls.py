@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.render import messages
+from bot.render import words
 from zoom import Participant
 
 # Slack's `display_name` of an external call user: shown on the card; kept short.
@@ -57,14 +57,14 @@ def call_arguments(row: Mapping[str, Any], *, started: datetime, run: int) -> Ca
     meeting_id = int(row["zoom_id"])
     join_url = str(row.get("join_url") or "")
     if not row.get("show_passcode"):
-        join_url = messages.join_url_without_passcode(join_url)
+        join_url = words.join_url_without_passcode(join_url)
     return CallArguments(
         external_unique_id=external_id(meeting_id, run),
         join_url=join_url,
         title=str(row.get("topic") or "Zoom meeting"),
         created_by=str(row.get("requester") or ""),
         date_start=int(started.timestamp()),
-        external_display_id=messages.format_meeting_id(meeting_id),
+        external_display_id=words.format_meeting_id(meeting_id),
     )
 
 
@@ -80,7 +80,7 @@ def call_block(call_id: str) -> dict[str, Any]:
     return {"type": "call", "call_id": call_id}
 
 
-def with_call(message: messages.Message, call_id: str | None) -> messages.Message:
+def with_call(message: words.Message, call_id: str | None) -> words.Message:
     """`message` with the call's block after its own blocks (unchanged without a call)."""
     if not call_id:
         return message

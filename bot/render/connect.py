@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import html
 
-from bot.render.messages import Message, escape, note_message
+from bot.render.private import note_message
+from bot.render.words import Message, escape
 
 NOT_SET_UP = (
     "Connecting your own Zoom account is not set up in this workspace; your meetings are "

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.render import messages
+from bot.render import words
 from bot.render.views import ModalDefaults, default_options
 from bot.times import parse_utc
 
@@ -24,7 +24,7 @@ def joined_words(names: Sequence[str]) -> str:
     unique = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
     if not unique:
         return "nobody"
-    shown = [messages.escape(n) for n in unique[:SHOWN_NAMES]]
+    shown = [words.escape(n) for n in unique[:SHOWN_NAMES]]
     rest = len(unique) - len(shown)
     if rest:
         return ", ".join(shown) + f" and {rest} {'other' if rest == 1 else 'others'}"
@@ -64,13 +64,13 @@ def ended_blocks(meeting_id: int, names: Sequence[str], lasted: str | None) -> l
 
 
 def with_ended(
-    message: messages.Message, row: Mapping[str, Any], names: Sequence[str]
-) -> messages.Message:
+    message: words.Message, row: Mapping[str, Any], names: Sequence[str]
+) -> words.Message:
     """`message` (a meeting's channel message) with `ended_blocks` before its last block (the
     "Scheduled by" line) when the stored meeting has ended; else unchanged."""
     if row.get("status") != "ended":
         return message
-    lasted = messages.lasted_words(parse_utc(row.get("started_at")), parse_utc(row.get("ended_at")))
+    lasted = words.lasted_words(parse_utc(row.get("started_at")), parse_utc(row.get("ended_at")))
     blocks = list(message.get("blocks") or [])
     extra = ended_blocks(int(row["zoom_id"]), names, lasted)
     return {**message, "blocks": blocks[:-1] + extra + blocks[-1:]}

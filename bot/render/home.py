@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.preferences import DURATIONS, Preferences
-from bot.render import messages, reminders
+from bot.render import messages, private, reminders, words
 from bot.render.meeting import next_starts
-from bot.render.messages import RECURRING_TYPES
+from bot.render.words import RECURRING_TYPES
 from bot.store.rows import meeting_from_row
 
 MAX_MEETINGS = 15  # each takes two blocks; a Home view holds at most 100
@@ -55,15 +55,15 @@ def upcoming(rows: Iterable[Mapping[str, Any]], now: datetime) -> list[dict[str,
 
 def _meeting_blocks(row: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
     meeting = meeting_from_row(row)
-    topic = messages.escape(meeting.topic or "Zoom meeting")
+    topic = words.escape(meeting.topic or "Zoom meeting")
     if row.get("status") == "live":
         when = ":red_circle: live now"
     elif meeting.type in RECURRING_TYPES:
         nexts = next_starts(meeting, now, 1)
-        when = f"next {messages.date_token(nexts[0])}" if nexts else "repeats"
+        when = f"next {words.date_token(nexts[0])}" if nexts else "repeats"
     else:
-        when = messages.when_words(meeting)
-    text = f"*{topic}*\n{when} · ID {messages.format_meeting_id(meeting.id)}"
+        when = words.when_words(meeting)
+    text = f"*{topic}*\n{when} · ID {words.format_meeting_id(meeting.id)}"
     buttons: list[dict[str, Any]] = []
     if meeting.join_url:
         buttons.append(
@@ -101,7 +101,7 @@ def _context(text: str) -> dict[str, Any]:
 
 def _duration_option(minutes: int) -> dict[str, Any]:
     return {
-        "text": {"type": "plain_text", "text": messages.duration_words(minutes)},
+        "text": {"type": "plain_text", "text": words.duration_words(minutes)},
         "value": str(minutes),
     }
 
@@ -142,8 +142,8 @@ def home_view(
     blocks.append({"type": "divider"})
     blocks.append({"type": "header", "text": {"type": "plain_text", "text": "Who hosts them"}})
     if host_email:
-        how = messages.FOUND_BY.get(found_by or "", found_by or "")
-        hosted = f"Your meetings are hosted by *{messages.escape(host_email)}* ({how})."
+        how = private.FOUND_BY.get(found_by or "", found_by or "")
+        hosted = f"Your meetings are hosted by *{words.escape(host_email)}* ({how})."
     elif host_unknown:
         hosted = HOST_UNKNOWN
     else:

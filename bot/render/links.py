@@ -1,6 +1,6 @@
 """Calendar links for a meeting's message: Google and Outlook compose links, the signed .ics
 URL (`ics_url`, `ics_signature`) and the event description (`calendar_details`); no
-passcode unless allowed (`messages.shown_meeting`). Pure."""
+passcode unless allowed (`words.shown_meeting`). Pure."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import hmac
 from datetime import UTC, timedelta
 from urllib.parse import quote, urlencode
 
-from bot.render import calendar, messages
+from bot.render import calendar, messages, words
 from bot.settings import Settings
 from zoom import Meeting, MeetingType
 
@@ -37,9 +37,9 @@ def ics_url(settings: Settings, meeting_id: int) -> str | None:
 def calendar_details(meeting: Meeting, *, include_passcode: bool) -> str:
     """The event's description: the join link, the meeting ID and (if allowed) the passcode;
     without `include_passcode` the join link carries no `pwd` either."""
-    meeting = messages.shown_meeting(meeting, show_passcode=include_passcode)
+    meeting = words.shown_meeting(meeting, show_passcode=include_passcode)
     lines = [f"Join Zoom meeting: {meeting.join_url}"]
-    lines.append(f"Meeting ID: {messages.format_meeting_id(meeting.id)}")
+    lines.append(f"Meeting ID: {words.format_meeting_id(meeting.id)}")
     if include_passcode and meeting.password:
         lines.append(f"Passcode: {meeting.password}")
     return "\n".join(lines)
@@ -47,7 +47,7 @@ def calendar_details(meeting: Meeting, *, include_passcode: bool) -> str:
 
 def outlook_url(meeting: Meeting, *, details: str) -> str | None:
     """Outlook on the web's compose link for a one-off meeting (it takes no recurrence)."""
-    if meeting.type in messages.RECURRING_TYPES or meeting.start_time is None:
+    if meeting.type in words.RECURRING_TYPES or meeting.start_time is None:
         return None
     end = meeting.start_time + timedelta(minutes=meeting.duration or calendar.DEFAULT_DURATION)
     params = {
@@ -69,7 +69,7 @@ def calendar_links(settings: Settings, meeting: Meeting, *, show_passcode: bool)
         meeting.start_time is None and not meeting.occurrences
     ):
         return None
-    meeting = messages.shown_meeting(meeting, show_passcode=show_passcode)
+    meeting = words.shown_meeting(meeting, show_passcode=show_passcode)
     details = calendar_details(meeting, include_passcode=show_passcode)
     return messages.CalendarLinks(
         google=calendar.google_calendar_url(meeting, details=details),

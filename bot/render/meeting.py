@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.render import calendar, messages, move
+from bot.render import calendar, messages, move, words
 from bot.render.calls import with_call
 from bot.render.links import calendar_links
-from bot.render.messages import RECURRING_TYPES
+from bot.render.words import RECURRING_TYPES
 from bot.settings import Settings
 from bot.times import parse_utc
 from zoom import Meeting
@@ -61,7 +61,7 @@ def render_new(
     now: datetime,
     register: bool = False,
     invited: tuple[str, ...] = (),
-) -> messages.Message:
+) -> words.Message:
     """The first post of a meeting just created (`register`: it requires registration;
     `invited`: Slack ids it mentions)."""
     return messages.meeting_message(
@@ -84,7 +84,7 @@ def render_meeting(
     now: datetime,
     changes: move.Changes | None = None,
     call_id: str | None = None,
-) -> messages.Message:
+) -> words.Message:
     """The channel message for a stored meeting (`meeting` is `meeting_from_row(row)`) in its
     stored state; `participants` is shown only while live; `changes`: its moves and skips;
     the Slack Call `call_id`'s card (bot/flows/calls.py) at the end unless the meeting was

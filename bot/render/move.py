@@ -16,8 +16,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.render import calendar, messages
-from bot.render.messages import RECURRING_TYPES, Message, date_token, escape, format_meeting_id
+from bot.render import calendar, private, words
+from bot.render.words import RECURRING_TYPES, Message, date_token, escape, format_meeting_id
 from bot.times import parse_utc
 from zoom import INSTANT, Meeting
 
@@ -264,13 +264,13 @@ def moved_message(
         text += f", from {date_token(old_start)}"
     text += f". ID {format_meeting_id(meeting.id)}; the channel message and its calendar links "
     text += "show the new time."
-    return messages.note_message(text)
+    return private.note_message(text)
 
 
 def length_message(meeting: Meeting) -> Message:
     topic = escape(meeting.topic or "Zoom meeting")
-    return messages.note_message(
-        f":white_check_mark: *{topic}* now lasts {messages.duration_words(meeting.duration)}."
+    return private.note_message(
+        f":white_check_mark: *{topic}* now lasts {words.duration_words(meeting.duration)}."
     )
 
 
@@ -278,8 +278,8 @@ def unchanged_message(meeting: Meeting) -> Message:
     """A move to where the meeting already is (a repeat, a double click): nothing done."""
     topic = escape(meeting.topic or "Zoom meeting")
     when = date_token(meeting.start_time) if meeting.start_time else "now"
-    return messages.note_message(
-        f"*{topic}* is already at {when} for {messages.duration_words(meeting.duration)}; "
+    return private.note_message(
+        f"*{topic}* is already at {when} for {words.duration_words(meeting.duration)}; "
         "nothing changed."
     )
 
@@ -287,10 +287,10 @@ def unchanged_message(meeting: Meeting) -> Message:
 def skipped_message(topic: str, start: datetime, *, already: bool) -> Message:
     name = escape(topic or "Zoom meeting")
     if already:
-        return messages.note_message(
+        return private.note_message(
             f"The {date_token(start)} meeting of *{name}* was already skipped; nothing changed."
         )
-    return messages.note_message(
+    return private.note_message(
         f":white_check_mark: Skipped the {date_token(start)} meeting of *{name}*; the rest of "
         "the series stays. The channel message shows it struck through."
     )

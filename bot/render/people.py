@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.render import messages
-from bot.render.messages import Message
+from bot.render import words
+from bot.render.words import Message
 from zoom import Meeting
 
 CREATE_ANYWAY = "people_create_anyway"
@@ -125,15 +125,15 @@ def join_card(
     """The card `/zoom join` posts: topic and time when Zoom told them (`meeting`), else a
     plain card; `join_url` exactly as it may be shown (the caller decides about `pwd`);
     `passcode` only when it may be shown in the channel."""
-    topic = messages.escape((meeting.topic if meeting else "") or "Zoom meeting")
+    topic = words.escape((meeting.topic if meeting else "") or "Zoom meeting")
     fields = []
     if meeting is not None:
-        fields.append(f"*When*\n{messages.when_words(meeting)}")
+        fields.append(f"*When*\n{words.when_words(meeting)}")
         if meeting.duration:
-            fields.append(f"*Duration*\n{messages.duration_words(meeting.duration)}")
-    fields.append(f"*Meeting ID*\n{messages.format_meeting_id(meeting_id)}")
+            fields.append(f"*Duration*\n{words.duration_words(meeting.duration)}")
+    fields.append(f"*Meeting ID*\n{words.format_meeting_id(meeting_id)}")
     if passcode:
-        fields.append(f"*Passcode*\n{messages.escape(passcode)}")
+        fields.append(f"*Passcode*\n{words.escape(passcode)}")
     blocks = [
         _section(f":video_camera: *{topic}*"),
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
@@ -148,7 +148,7 @@ def join_card(
         },
         _context(f"Shared by <@{requester}> with `/zoom join`"),
     ]
-    text = f"Zoom meeting: {topic} (ID {messages.format_meeting_id(meeting_id)}). Join: {join_url}"
+    text = f"Zoom meeting: {topic} (ID {words.format_meeting_id(meeting_id)}). Join: {join_url}"
     return {"text": text, "blocks": blocks}
 
 
@@ -158,9 +158,9 @@ def personal_room_card(
     """The card `/zoom me` (or `/zoom now` with the personal-room preference) posts."""
     fields = []
     if pmi:
-        fields.append(f"*Meeting ID*\n{messages.format_meeting_id(pmi)}")
+        fields.append(f"*Meeting ID*\n{words.format_meeting_id(pmi)}")
     if passcode:
-        fields.append(f"*Passcode*\n{messages.escape(passcode)}")
+        fields.append(f"*Passcode*\n{words.escape(passcode)}")
     blocks: list[dict[str, Any]] = [_section(f":video_camera: *<@{requester}>'s personal room*")]
     if fields:
         blocks.append(
@@ -181,11 +181,11 @@ def personal_room_card(
 def hours_question(line: str, pending: Pending, when: datetime) -> Message:
     """Asked privately before creating: the meeting falls outside someone's working hours.
     `line` is `bot.slots.describe`'s plain text (escaped here)."""
-    topic = messages.escape(pending.topic or "Zoom meeting")
+    topic = words.escape(pending.topic or "Zoom meeting")
     value = pending.to_value()
     text = (
-        f":clock3: *{topic}* ({messages.date_token(when)}) is outside someone's working hours:\n"
-        f"{messages.escape(line)}\nCreate it anyway, or find a time that fits everyone?"
+        f":clock3: *{topic}* ({words.date_token(when)}) is outside someone's working hours:\n"
+        f"{words.escape(line)}\nCreate it anyway, or find a time that fits everyone?"
     )
     return {
         "text": f"{pending.topic or 'The meeting'} is outside someone's working hours.",
@@ -206,11 +206,11 @@ def hours_question(line: str, pending: Pending, when: datetime) -> Message:
 def slots_message(pending: Pending, slots: Sequence[tuple[datetime, str]]) -> Message:
     """The nearest start times that fit everyone's hours, each a button with its `describe`
     line underneath (`slots`: start, line)."""
-    topic = messages.escape(pending.topic or "Zoom meeting")
+    topic = words.escape(pending.topic or "Zoom meeting")
     lines = [f"Times for *{topic}* that fit everyone's working hours:"]
     buttons = []
     for i, (start, line) in enumerate(slots):
-        lines.append(f"• {messages.date_token(start)}: {messages.escape(line)}")
+        lines.append(f"• {words.date_token(start)}: {words.escape(line)}")
         label = f"{start:%a %b} {start.day}, {_clock(start)}"
         buttons.append(_button(f"{PICK_SLOT}_{i}", label, value=pending.at(start).to_value()))
     blocks: list[dict[str, Any]] = [_section("\n".join(lines))]
@@ -223,7 +223,7 @@ def slots_message(pending: Pending, slots: Sequence[tuple[datetime, str]]) -> Me
 
 def no_slots_message(reason: str, pending: Pending) -> Message:
     """Nothing fits everyone: why (`explain_no_slots`), and Create anyway again."""
-    text = messages.escape(reason) + " Create it at the time asked anyway, or pick another time."
+    text = words.escape(reason) + " Create it at the time asked anyway, or pick another time."
     return {
         "text": text,
         "blocks": [

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render.messages import Message, escape, join_url_without_passcode
+from bot.render.words import Message, escape, join_url_without_passcode
 from zoom.registrants import MeetingSummary
 
 SHORT_OVERVIEW = 400

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.render.messages import Message, escape
+from bot.render.words import Message, escape
 from zoom.registrants import ApprovalType, RegistrationType
 
 ACTION = "value"  # the modal's element action id (bot/render/views.py)

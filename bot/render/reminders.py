@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.preferences import REMINDERS
-from bot.render import messages
+from bot.render import messages, words
 from zoom import Meeting
 
 PREF_REMINDER = "pref_reminder"
@@ -32,15 +32,13 @@ def _option(value: str, label: str) -> dict[str, Any]:
 
 def reminder_message(
     meeting: Meeting, starts_at: datetime, minutes: int, *, show_passcode: bool
-) -> messages.Message:
+) -> words.Message:
     """The reminder posted (scheduled) in the meeting's thread `minutes` before `starts_at`,
     with a Join button. Never the passcode unless `show_passcode` (the join URL loses its
     `pwd` otherwise), never the start_url."""
-    shown = messages.shown_meeting(meeting, show_passcode=show_passcode)
-    topic = messages.escape(meeting.topic or "Zoom meeting")
-    line = (
-        f":alarm_clock: *{topic}* starts in {minutes} minutes ({messages.date_token(starts_at)})."
-    )
+    shown = words.shown_meeting(meeting, show_passcode=show_passcode)
+    topic = words.escape(meeting.topic or "Zoom meeting")
+    line = f":alarm_clock: *{topic}* starts in {minutes} minutes ({words.date_token(starts_at)})."
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": line}}]
     if shown.join_url and len(shown.join_url) <= messages.MAX_BUTTON_URL:
         blocks.append(

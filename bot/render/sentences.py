@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.render.messages import escape as _quoted
 from bot.render.views import zone as _zone
+from bot.render.words import escape as _quoted
 from zoom import (
     CreateUnconfirmed,
     DailyLimitReached,

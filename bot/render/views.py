@@ -124,7 +124,7 @@ def recurrence_from_json(data: Any) -> Recurrence | None:
 
 def as_read_label(recurrence: Recurrence) -> str:
     """The AS_READ option's text: the reading's recurrence in words (plain text, ≤75)."""
-    from bot.render.messages import repetition_words
+    from bot.render.words import repetition_words
 
     words = (
         repetition_words(dataclasses.replace(recurrence, end_times=None, end_date_time=None))
@@ -284,7 +284,7 @@ def _text(value: Any, *, lines: bool = False) -> str:
     if not isinstance(value, str):
         return ""
     if not lines:
-        from bot.render.messages import clean_text
+        from bot.render.words import clean_text
 
         return clean_text(value)
     return "".join(

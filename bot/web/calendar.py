@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from bot.render import calendar
 from bot.render.links import calendar_details, ics_signature
-from bot.render.messages import shown_meeting
+from bot.render.words import shown_meeting
 from bot.store.rows import meeting_from_row
 from bot.web.runtime import Runtime
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot.preferences import preferences_from
-from bot.render import home, links, messages
+from bot.render import home, links, messages, words
 from bot.render import meeting as live_meeting
 from bot.settings import Settings
 from bot.store import SQLiteStore
@@ -85,8 +85,8 @@ def test_live_shows_since_when_and_who_is_in():
 
 
 def test_one_person_and_nobody():
-    assert messages.people_words(1) == "1 person in"
-    assert messages.people_words(0) == "nobody in yet"
+    assert words.people_words(1) == "1 person in"
+    assert words.people_words(0) == "nobody in yet"
 
 
 def test_ended_says_how_long_and_drops_every_button():

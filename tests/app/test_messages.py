@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.render import messages
+from bot.render import messages, private, words
 from zoom import INSTANT, RECURRING, SCHEDULED, Meeting, Recurrence
 
 
@@ -33,7 +33,7 @@ def rendered(message: dict) -> str:
 
 
 def test_escape_turns_slack_control_characters_into_entities():
-    assert messages.escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+    assert words.escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
 
 
 def test_meeting_message_has_everything_and_never_the_start_url():
@@ -79,15 +79,13 @@ def test_instant_meeting_says_now():
 
 def test_repetition_in_words():
     weekdays = Recurrence(type=2, repeat_interval=1, weekly_days="2,3,4,5,6", end_times=10)
-    assert messages.repetition_words(weekdays) == "every weekday, 10 times"
-    assert messages.repetition_words(Recurrence(type=2, repeat_interval=2, weekly_days="3")) == (
+    assert words.repetition_words(weekdays) == "every weekday, 10 times"
+    assert words.repetition_words(Recurrence(type=2, repeat_interval=2, weekly_days="3")) == (
         "every other Tuesday"
     )
-    assert messages.repetition_words(Recurrence(type=1, repeat_interval=1)) == "every day"
-    assert messages.repetition_words(Recurrence(type=3, monthly_day=23)) == (
-        "every month on the 23rd"
-    )
-    assert messages.repetition_words(None) is None
+    assert words.repetition_words(Recurrence(type=1, repeat_interval=1)) == "every day"
+    assert words.repetition_words(Recurrence(type=3, monthly_day=23)) == ("every month on the 23rd")
+    assert words.repetition_words(None) is None
     message = messages.meeting_message(
         meeting(type=RECURRING, recurrence=weekdays),
         host_name="Ana",
@@ -98,31 +96,31 @@ def test_repetition_in_words():
 
 
 def test_meeting_ids_are_grouped_like_zoom_shows_them():
-    assert messages.format_meeting_id(81234567890) == "812 3456 7890"
-    assert messages.format_meeting_id(8123456789) == "812 345 6789"
-    assert messages.format_meeting_id(123) == "123"
+    assert words.format_meeting_id(81234567890) == "812 3456 7890"
+    assert words.format_meeting_id(8123456789) == "812 345 6789"
+    assert words.format_meeting_id(123) == "123"
 
 
 def test_duration_words():
-    assert messages.duration_words(45) == "45 minutes"
-    assert messages.duration_words(60) == "1 hour"
-    assert messages.duration_words(90) == "1 hour 30 minutes"
-    assert messages.duration_words(120) == "2 hours"
+    assert words.duration_words(45) == "45 minutes"
+    assert words.duration_words(60) == "1 hour"
+    assert words.duration_words(90) == "1 hour 30 minutes"
+    assert words.duration_words(120) == "2 hours"
 
 
 def test_topic_from_message_reads_markup_as_plain_text():
     text = (
         "Incident in <#C1|ops>: <@U1|ana> says <https://x.example|the dashboard> &amp; <!here>\n2nd"
     )
-    topic = messages.topic_from_message(text, names={})
+    topic = words.topic_from_message(text, names={})
     assert topic == "Incident in #ops: @ana says the dashboard & @here"
-    assert messages.topic_from_message("hi <@U2>", names={"U2": "Bo"}) == "hi @Bo"
-    assert messages.topic_from_message("\n\n  x" * 1 + "y" * 300) == ("x" + "y" * 199)
-    assert messages.topic_from_message("") == ""
+    assert words.topic_from_message("hi <@U2>", names={"U2": "Bo"}) == "hi @Bo"
+    assert words.topic_from_message("\n\n  x" * 1 + "y" * 300) == ("x" + "y" * 199)
+    assert words.topic_from_message("") == ""
 
 
 def test_confirmation_carries_guesses_and_the_passcode_when_asked():
-    message = messages.confirmation_message(
+    message = private.confirmation_message(
         meeting(),
         channel="C1",
         guesses=("read 3 as 3 PM",),
@@ -136,26 +134,26 @@ def test_confirmation_carries_guesses_and_the_passcode_when_asked():
 
 
 def test_list_shows_join_links_and_escapes_topics():
-    message = messages.meetings_list_message(
+    message = private.meetings_list_message(
         [meeting(topic="<!channel> sync")], host_email="ana@example.com"
     )
     text = rendered(message)
     assert "<https://zoom.example/j/81234567890?pwd=x|Join>" in text
     assert "&lt;!channel&gt; sync" in text
-    empty = messages.meetings_list_message([], host_email="ana@example.com")
+    empty = private.meetings_list_message([], host_email="ana@example.com")
     assert "No upcoming meetings" in empty["text"]
 
 
 def test_refusal_carries_its_reference():
-    message = messages.refusal_message("No.", "ab12cd")
+    message = private.refusal_message("No.", "ab12cd")
     assert "ab12cd" in message["text"]
 
 
 def test_whoami_says_how_the_host_was_found():
-    text = messages.whoami_message(email="a@x.com", found_by="slack_email")["text"]
+    text = private.whoami_message(email="a@x.com", found_by="slack_email")["text"]
     assert "a@x.com" in text and "Slack email" in text
-    text = messages.whoami_message(
+    text = private.whoami_message(
         email="a@x.com", found_by="mapping", set_by="U9", set_at="2030-01-02T03:04:05Z"
     )["text"]
     assert "<@U9>" in text and "2030-01-02" in text
-    assert "/zoom link" in messages.whoami_message(email=None, found_by=None)["text"]
+    assert "/zoom link" in private.whoami_message(email=None, found_by=None)["text"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from bot.render import links, messages
+from bot.render import links, messages, private, words
 from tests.app.test_messages import meeting
 
 
 def test_join_url_without_passcode_drops_only_pwd():
-    strip = messages.join_url_without_passcode
+    strip = words.join_url_without_passcode
     assert strip("https://z.us/j/812?pwd=abc") == "https://z.us/j/812"
     assert strip("https://z.us/j/812?pwd=abc&uname=x") == "https://z.us/j/812?uname=x"
     assert strip("https://z.us/j/812?a=1&pwd=abc") == "https://z.us/j/812?a=1"
@@ -29,7 +29,7 @@ def test_a_hidden_passcode_is_not_in_the_message_nor_its_join_url():
         messages.meeting_message(m, host_name="Ana", requester_id="U1", show_passcode=True)
     )
     assert "pwd=SECRETPWD" in shown
-    confirmation = json.dumps(messages.confirmation_message(m, channel="C1", passcode="x"))
+    confirmation = json.dumps(private.confirmation_message(m, channel="C1", passcode="x"))
     assert "pwd=SECRETPWD" in confirmation
 
 
@@ -42,6 +42,6 @@ def test_calendar_details_and_links_leave_out_pwd_when_the_passcode_is_private()
 
 def test_shown_meeting_keeps_everything_when_the_passcode_is_shown():
     m = meeting()
-    assert messages.shown_meeting(m, show_passcode=True) is m
-    hidden = messages.shown_meeting(m, show_passcode=False)
+    assert words.shown_meeting(m, show_passcode=True) is m
+    hidden = words.shown_meeting(m, show_passcode=False)
     assert hidden.password is None and "pwd" not in hidden.join_url

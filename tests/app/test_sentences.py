@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.render import sentences
+from bot.render import sentences, words
 from zoom import (
     DailyLimitReached,
     MeetingNotFound,
@@ -97,7 +97,7 @@ def test_unavailable_on_cancel_reads_as_the_reviewer_asked():
 
 
 def test_zone_and_quoting_are_the_shared_helpers():
-    from bot.render import messages, views
+    from bot.render import views
 
-    assert sentences._quoted is messages.escape
+    assert sentences._quoted is words.escape
     assert sentences._zone is views.zone
