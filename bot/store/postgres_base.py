@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bot.errors import StoreUnavailable
-from bot.store.postgres_schema import COLUMNS
+from bot.store.postgres_columns import COLUMNS
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from bot.store.postgres_base import (
     guarded,
     live_sql,
 )
-from bot.store.postgres_schema import COLUMNS
+from bot.store.postgres_columns import COLUMNS
 
 
 class PostgresOutbox:

@@ -12,7 +12,7 @@ from bot.store.postgres_base import (
     coerce,
     guarded,
 )
-from bot.store.postgres_schema import COLUMNS
+from bot.store.postgres_columns import COLUMNS
 from bot.store.protocol import HOST_MAPPING_CHANNEL
 
 # `notify`'s channel for changed preferences (payload: the Slack user id), and how many

@@ -12,7 +12,7 @@ from bot.store.postgres_base import (
     live_sql,
     record_dict,
 )
-from bot.store.postgres_schema import COLUMNS
+from bot.store.postgres_columns import COLUMNS
 
 
 class PostgresRequests:

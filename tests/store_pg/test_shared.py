@@ -6,7 +6,8 @@ import asyncio
 import json
 
 from bot.store.postgres import HOST_MAPPING_CHANNEL
-from bot.store.postgres_schema import COLUMNS, INTERNAL_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from bot.store.postgres_columns import COLUMNS, INTERNAL_COLUMNS
+from bot.store.postgres_schema import MIGRATIONS, SCHEMA_VERSION
 from tests.store_pg.conftest import Clock, eventually
 
 

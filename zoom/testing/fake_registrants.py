@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
-    from zoom.testing.fake_zoom import FakeZoom, _Reply
+    from zoom.testing.fake_zoom import FakeZoom
+    from zoom.testing.rules import Reply
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REGISTRANT_FIELDS = {
@@ -51,16 +52,16 @@ _QUESTION_FIELDS = {"field_name", "required"}
 _CUSTOM_QUESTION_FIELDS = {"title", "type", "required", "answers"}
 
 
-def _reply(status: int, body: Any = None) -> _Reply:
-    from zoom.testing.fake_zoom import _Reply
+def _reply(status: int, body: Any = None) -> Reply:
+    from zoom.testing.rules import Reply
 
-    return _Reply(status, body)
+    return Reply(status, body)
 
 
 def _fail(status: int, code: int, message: str, **extra: Any) -> Exception:
-    from zoom.testing.fake_zoom import _ZoomFailure
+    from zoom.testing.rules import ZoomFailure
 
-    return _ZoomFailure(status, code, message, **extra)
+    return ZoomFailure(status, code, message, **extra)
 
 
 def _invalid(field: str) -> Exception:
@@ -79,7 +80,7 @@ def _registering(fake: FakeZoom, key: str) -> dict[str, Any]:
 
 
 # POST /meetings/{meetingId}/registrants
-def add_registrant(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Reply:
+def add_registrant(fake: FakeZoom, params: dict, query: dict, body: Any) -> Reply:
     meeting = _registering(fake, params["meetingId"])
     unknown = set(body) - _REGISTRANT_FIELDS
     if unknown:
@@ -126,7 +127,7 @@ def add_registrant(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Rep
 
 
 # GET /meetings/{meetingId}/registrants/{registrantId}
-def get_registrant(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Reply:
+def get_registrant(fake: FakeZoom, params: dict, query: dict, body: Any) -> Reply:
     meeting = fake._meeting_or_404(params["meetingId"])
     person = fake._registrants.get(meeting["id"], {}).get(params["registrantId"])
     if person is None:
@@ -138,7 +139,7 @@ def get_registrant(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Rep
 
 
 # PUT /meetings/{meetingId}/registrants/status
-def set_status(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Reply:
+def set_status(fake: FakeZoom, params: dict, query: dict, body: Any) -> Reply:
     meeting = _registering(fake, params["meetingId"])
     if set(body) - {"action", "registrants"}:
         raise _invalid(sorted(set(body) - {"action", "registrants"})[0])
@@ -162,7 +163,7 @@ def set_status(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Reply:
 
 
 # PATCH /meetings/{meetingId}/registrants/questions
-def set_questions(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Reply:
+def set_questions(fake: FakeZoom, params: dict, query: dict, body: Any) -> Reply:
     meeting = fake._meeting_or_404(params["meetingId"])
     if set(body) - {"questions", "custom_questions"}:
         raise _invalid(sorted(set(body) - {"questions", "custom_questions"})[0])
@@ -184,7 +185,7 @@ def set_questions(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Repl
 
 
 # GET /meetings/{meetingUUID}/meeting_summary
-def get_summary(fake: FakeZoom, params: dict, query: dict, body: Any) -> _Reply:
+def get_summary(fake: FakeZoom, params: dict, query: dict, body: Any) -> Reply:
     once = params["meetingUUID"]  # the server decoded the path once
     if once.startswith("/") or "//" in once:
         # Sent encoded once only: Zoom reads another path, and finds nothing there.

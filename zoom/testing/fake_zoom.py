@@ -45,31 +45,45 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
-import calendar
 import json
 import logging
 import re
 import secrets
-import string
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import httpx
 
 from zoom.testing import fake_registrants
+from zoom.testing.fake_events import EventSender
+from zoom.testing.rules import (
+    Reply,
+    ZoomFailure,
+    basic_client,
+    create_answer,
+    default_settings,
+    digits,
+    listed,
+    next_midnight_utc,
+    occurrence_or_400,
+    occurrences,
+    random_password,
+    summary,
+    to_utc,
+    tracking_id,
+    utc_text,
+    validate_meeting,
+    validate_occurrence_update,
+    validation,
+    zone_name,
+)
 from zoom.testing.server import LoopbackServer
 from zoom.testing.user_grants import UserGrants
 from zoom.testing.websocket import EventSockets
-from zoom.webhooks import sign
 
 MEETINGS = "/users/{userId}/meetings"
 USER = "/users/{userId}"
@@ -126,10 +140,6 @@ _OAUTH_PATHS = (
     (re.compile(r"^(?:/[^/]+)*/oauth/revoke/?$"), REVOKE),
 )
 
-_START_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z?$")
-_PASSWORD = re.compile(r"^[A-Za-z0-9@\-_*]{1,10}$")
-_WEEKLY_DAYS = re.compile(r"^[1-7](,[1-7])*$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 DAILY_LIMIT_MESSAGE = (
     "You have exceeded the daily rate limit of (100) for {api} API requests permitted for "
@@ -182,19 +192,6 @@ class Recorded:
     at: float = field(default_factory=time.time)
 
 
-@dataclass
-class _Reply:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class _ZoomFailure(Exception):
-    def __init__(self, status: int, code: int, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.reply = _Reply(status, {"code": code, "message": message, **extra})
-
-
 class _QuietDrops(logging.Filter):
     """Drop uvicorn's complaint about the answers `Answer(drop=True)` cuts off on purpose."""
 
@@ -205,53 +202,7 @@ class _QuietDrops(logging.Filter):
 logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _random_password() -> str:
-    alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(6))
-
-
-def _digits(n: int) -> str:
-    return "".join(secrets.choice(string.digits) for _ in range(n))
-
-
-def _tracking_id() -> str:
-    return f"v=2.0;clid=us06;rid=WEB_{secrets.token_hex(16)}"
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def _new_uuid() -> str:
-    # Zoom's meeting and participant uuids: 16 random bytes, base64 (may hold "/" and "=").
-    return base64.b64encode(uuid.uuid4().bytes).decode()
-
-
-def _made_up_participant(event: str, now: datetime) -> dict[str, Any]:
-    person: dict[str, Any] = {
-        "user_id": str(16_000_000 + secrets.randbelow(1_000_000)),
-        "user_name": "Guest",
-        "id": "",
-        "participant_uuid": _new_uuid(),
-        "email": "",
-        "join_time": _utc_text(now),
-    }
-    if event == "meeting.participant_left":
-        person["leave_time"] = _utc_text(now)
-        person["leave_reason"] = "left the meeting. Reason : left the meeting"
-    return person
-
-
-def _next_midnight_utc(now: datetime | None = None) -> datetime:
-    now = now or datetime.now(UTC)
-    return datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-
-
-class FakeZoom:
+class FakeZoom(EventSender):
     """A local Zoom. See the module docstring; `docs/CONTRACTS.md` fixes the public API."""
 
     def __init__(
@@ -372,7 +323,7 @@ class FakeZoom:
     ) -> dict[str, Any]:
         """Add a Zoom user to the account and return it as `GET /users/{userId}` answers."""
         user_id = id or base64.urlsafe_b64encode(secrets.token_bytes(16)).decode()[:22]
-        pmi = int("8" + _digits(9))
+        pmi = int("8" + digits(9))
         pmi_pwd = secrets.token_urlsafe(24).replace("-", "a").replace("_", "b")
         user = {
             "id": user_id,
@@ -388,8 +339,8 @@ class FakeZoom:
             "timezone": timezone or "",
             "verified": 1,
             "dept": "",
-            "created_at": _utc_text(datetime.now(UTC)),
-            "last_login_time": _utc_text(datetime.now(UTC)),
+            "created_at": utc_text(datetime.now(UTC)),
+            "last_login_time": utc_text(datetime.now(UTC)),
             "language": "en-US",
             "status": status,
             "role_id": "2",
@@ -464,361 +415,6 @@ class FakeZoom:
     def token_requests(self) -> int:
         with self._lock:
             return self._token_requests
-
-    # -- webhooks: the fake as Zoom's event sender -------------------------------------------
-
-    def url_validation_body(self, plain_token: str | None = None) -> dict[str, Any]:
-        """The `endpoint.url_validation` challenge Zoom sends when an endpoint URL is saved."""
-        return {
-            "payload": {"plainToken": plain_token or secrets.token_urlsafe(16)},
-            "event_ts": _now_ms(),
-            "event": "endpoint.url_validation",
-        }
-
-    def event_body(
-        self, event: str, meeting_id: int | str | None = None, **fields: Any
-    ) -> dict[str, Any]:
-        """A webhook body for `event` in Zoom's shape, about the meeting the fake holds under
-        `meeting_id` (or, when it holds none, one made up from `fields` and defaults).
-
-        `payload.object.id` is a string of digits for started/ended/participant events and a
-        number for `meeting.deleted` / `meeting.updated`, as Zoom sends them. Keyword fields:
-        `event_ts` and `account_id` set those; `participant` (a dict) is merged over the made-up
-        participant of participant events; `payload` (a dict) is merged into `payload`
-        (`operator`, `operation`, …); for `meeting.updated` the other fields are the changes
-        (`object`) and `old_object` gets the fake's values before them; for every other event
-        the other fields are merged into `payload.object`. The fake's state does not change.
-        """
-        with self._lock:
-            return self._event_body(event, meeting_id, dict(fields))
-
-    def _event_body(
-        self, event: str, meeting_id: int | str | None, fields: dict[str, Any]
-    ) -> dict[str, Any]:
-        now = datetime.now(UTC).replace(microsecond=0)
-        event_ts = int(fields.pop("event_ts", None) or _now_ms())
-        account_id = fields.pop("account_id", self.account_id)
-        participant_fields = fields.pop("participant", None) or {}
-        payload_fields = fields.pop("payload", None) or {}
-        key = int(meeting_id) if meeting_id is not None and str(meeting_id).isdigit() else None
-        held = self._meetings.get(key) if key is not None else None
-        live = self._live.get(key) if key is not None else None
-        numeric_id = event in ("meeting.deleted", "meeting.updated", "recording.completed")
-
-        if held is not None:
-            base: dict[str, Any] = {
-                "uuid": (live or {}).get("uuid") or held["uuid"],
-                "id": held["id"],
-                "host_id": held["host_id"],
-                "topic": held["topic"],
-                "type": held["type"],
-                "start_time": held["start_time"],
-                "duration": held["duration"],
-                "timezone": held.get("timezone", ""),
-            }
-            if live is not None and event != "meeting.deleted":
-                base["start_time"] = _utc_text(live["started_at"])
-            host = self._users.get(held["host_id"]) or {}
-        else:
-            made_up_id = meeting_id if meeting_id is not None else int("8" + _digits(10))
-            base = {
-                "uuid": base64.b64encode(secrets.token_bytes(16)).decode(),
-                "id": made_up_id,
-                "host_id": base64.urlsafe_b64encode(secrets.token_bytes(16)).decode()[:22],
-                "topic": "Zoom meeting",
-                "type": 2,
-                "start_time": _utc_text(now),
-                "duration": 60,
-                "timezone": "America/New_York",
-            }
-            host = {}
-        base["id"] = int(base["id"]) if numeric_id else str(base["id"])
-
-        payload: dict[str, Any] = {"account_id": account_id}
-        if event == "meeting.updated":
-            obj = {"id": base["id"], "uuid": base["uuid"], **fields}
-            old = {"id": base["id"], "uuid": base["uuid"]}
-            for name in fields:
-                if held is not None and name in held:
-                    old[name] = held[name]
-            payload.update(
-                {
-                    "operator": host.get("email", "someone@example.com"),
-                    "operator_id": base["host_id"],
-                    "operation": "all",
-                    "object": obj,
-                    "old_object": old,
-                    "time_stamp": event_ts,
-                }
-            )
-        else:
-            obj = {**base, **fields}
-            if event == "meeting.ended" and "end_time" not in obj:
-                obj["end_time"] = _utc_text(now)
-            if event in ("meeting.participant_joined", "meeting.participant_left"):
-                obj["participant"] = {
-                    **_made_up_participant(event, now),
-                    **participant_fields,
-                }
-            if event == "meeting.deleted":
-                payload["operator"] = host.get("email", "someone@example.com")
-                payload["operator_id"] = base["host_id"]
-                payload["operation"] = "all"
-            payload["object"] = obj
-        payload.update(payload_fields)
-        return {"event": event, "payload": payload, "event_ts": event_ts}
-
-    def start_meeting(self, meeting_id: int, *, at: datetime | None = None) -> dict[str, Any]:
-        """The host starts the meeting: its status becomes "started" (GET and the `live` list
-        show it) and the `meeting.started` body is returned. The first start keeps the
-        meeting's uuid; a later start after an end gets a new one, as Zoom gives each instance
-        of a meeting its own uuid."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            times = self._instances.get(meeting["id"], 0)
-            instance = meeting["uuid"] if times == 0 else _new_uuid()
-            self._instances[meeting["id"]] = times + 1
-            started = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-            self._live[meeting["id"]] = {"uuid": instance, "started_at": started}
-            self._participants[meeting["id"]] = {}
-            meeting["status"] = "started"
-            return self._event_body("meeting.started", meeting["id"], {})
-
-    def end_meeting(self, meeting_id: int, *, at: datetime | None = None) -> dict[str, Any]:
-        """The meeting ends (everyone leaves): status back to "waiting", and the `meeting.ended`
-        body with the actual `start_time` and `end_time`. KeyError if it was not started."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            if meeting["id"] not in self._live:
-                raise KeyError(f"meeting {meeting_id} was not started in the fake")
-            ended = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-            body = self._event_body("meeting.ended", meeting["id"], {"end_time": _utc_text(ended)})
-            del self._live[meeting["id"]]
-            self._participants.pop(meeting["id"], None)
-            meeting["status"] = "waiting"
-            return body
-
-    def join_meeting(
-        self,
-        meeting_id: int,
-        user_name: str,
-        *,
-        email: str = "",
-        zoom_user_id: str = "",
-    ) -> dict[str, Any]:
-        """`user_name` joins the (started) meeting; returns the `meeting.participant_joined`
-        body. `zoom_user_id` is their Zoom user id ("" for a guest, as Zoom sends it)."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            if meeting["id"] not in self._live:
-                raise KeyError(f"meeting {meeting_id} was not started in the fake")
-            person = {
-                "user_id": str(16_000_000 + secrets.randbelow(1_000_000)),
-                "user_name": user_name,
-                "id": zoom_user_id,
-                "participant_uuid": _new_uuid(),
-                "email": email,
-                "join_time": _utc_text(datetime.now(UTC)),
-            }
-            if zoom_user_id:
-                person["participant_user_id"] = zoom_user_id
-            self._participants[meeting["id"]][user_name] = person
-            return self._event_body(
-                "meeting.participant_joined", meeting["id"], {"participant": dict(person)}
-            )
-
-    def leave_meeting(self, meeting_id: int, user_name: str) -> dict[str, Any]:
-        """`user_name` leaves; returns the `meeting.participant_left` body (same participant
-        ids as their join). KeyError if they are not in it."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            person = self._participants.get(meeting["id"], {}).pop(user_name)
-            left = {
-                **person,
-                "leave_time": _utc_text(datetime.now(UTC)),
-                "leave_reason": "left the meeting. Reason : left the meeting",
-            }
-            return self._event_body(
-                "meeting.participant_left", meeting["id"], {"participant": left}
-            )
-
-    def participants(self, meeting_id: int) -> list[dict[str, Any]]:
-        """Who is in the meeting now, in join order, as the join events described them."""
-        with self._lock:
-            return [dict(p) for p in self._participants.get(int(meeting_id), {}).values()]
-
-    def cancel_meeting(self, meeting_id: int, *, operator: str | None = None) -> dict[str, Any]:
-        """Someone deletes the meeting in Zoom itself (not through the API): the fake forgets
-        it and returns the `meeting.deleted` body. `operator` is the email shown as deleting."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            payload = {"operator": operator} if operator else {}
-            body = self._event_body("meeting.deleted", meeting["id"], {"payload": payload})
-            del self._meetings[meeting["id"]]
-            self._live.pop(meeting["id"], None)
-            self._participants.pop(meeting["id"], None)
-            return body
-
-    def complete_recording(
-        self, meeting_id: int, *, passcode: str | None = None, **fields: Any
-    ) -> dict[str, Any]:
-        """The meeting's cloud recording is ready: the `recording.completed` body, with a
-        `share_url` and the recording's `password` (`passcode`, default a random one);
-        `fields` as for `event_body` (`event_ts`, …)."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            recording = fake_registrants.recording_fields(self, meeting, passcode)
-            return self._event_body("recording.completed", meeting["id"], {**recording, **fields})
-
-    def complete_summary(
-        self,
-        meeting_id: int,
-        *,
-        overview: str = "We agreed on the plan.",
-        next_steps: tuple[str, ...] = ("Ana sends the notes",),
-        details: tuple[tuple[str, str], ...] = (("Plan", "The plan, discussed."),),
-        uuid: str | None = None,
-        event_ts: int | None = None,
-    ) -> dict[str, Any]:
-        """An AI Companion summary of the meeting's last run (or of the run `uuid`) is ready:
-        `GET /meetings/{uuid}/meeting_summary` answers it from now, and the
-        `meeting.summary_completed` body is returned."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            run = uuid or (self._live.get(meeting["id"]) or {}).get("uuid") or meeting["uuid"]
-            obj = fake_registrants.summary_body(
-                self,
-                meeting,
-                run,
-                overview,
-                list(next_steps),
-                [{"label": label, "summary": text} for label, text in details],
-            )
-            return {
-                "event": "meeting.summary_completed",
-                "event_ts": int(event_ts or _now_ms()),
-                "payload": {"account_id": self.account_id, "object": obj},
-            }
-
-    def registrants(self, meeting_id: int) -> list[dict[str, Any]]:
-        """The meeting's registrants as the fake holds them (status, email, join_url…)."""
-        with self._lock:
-            return [dict(p) for p in self._registrants.get(int(meeting_id), {}).values()]
-
-    def registrant_questions(self, meeting_id: int) -> dict[str, Any] | None:
-        """The questions last set by `PATCH …/registrants/questions`, or None."""
-        with self._lock:
-            return self._questions.get(int(meeting_id))
-
-    def _held(self, meeting_id: int | str) -> dict[str, Any]:
-        meeting = self._meetings.get(int(meeting_id))
-        if meeting is None:
-            raise KeyError(f"no such meeting in the fake: {meeting_id}")
-        return meeting
-
-    def event_request(
-        self,
-        body: dict[str, Any] | bytes,
-        *,
-        secret: str | None = None,
-        timestamp: float | str | None = None,
-        signature: str | None = None,
-    ) -> tuple[bytes, dict[str, str]]:
-        """The raw body and headers Zoom would POST for `body` (a dict is sent as compact
-        JSON; bytes as they are). Signed with `secret` (default: `webhook_secret`) at
-        `timestamp` (seconds; default now); `signature` replaces the signature outright."""
-        raw = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":")).encode()
-        ts = str(int(time.time() if timestamp is None else float(timestamp)))
-        _, signed = sign(self.webhook_secret if secret is None else secret, raw, ts)
-        headers = {
-            "content-type": "application/json; charset=utf-8",
-            "user-agent": "Zoom Marketplace/1.0a",
-            "clientid": self.client_id,
-            "x-zm-request-timestamp": ts,
-            "x-zm-signature": signed if signature is None else signature,
-            "x-zm-trackingid": _tracking_id(),
-        }
-        return raw, headers
-
-    def send_event(
-        self,
-        url: str,
-        body: dict[str, Any] | bytes,
-        *,
-        secret: str | None = None,
-        timestamp: float | str | None = None,
-        signature: str | None = None,
-        timeout: float = 3.0,
-    ) -> httpx.Response:
-        """POST `body` to `url` as Zoom delivers a webhook (see `event_request` for the
-        overrides that forge or age it) and return the answer. `timeout` defaults to the 3 s
-        Zoom waits before it counts a delivery as failed (httpx raises past it). Blocking: call
-        it from a test's thread, not from the event loop of a server it posts to."""
-        raw, headers = self.event_request(
-            body, secret=secret, timestamp=timestamp, signature=signature
-        )
-        response = httpx.post(url, content=raw, headers=headers, timeout=timeout)
-        with self._lock:
-            self._sent.append(
-                {"url": url, "body": raw.decode(errors="replace"), "status": response.status_code}
-            )
-        return response
-
-    @property
-    def sent_events(self) -> list[dict[str, Any]]:
-        """Every `send_event` so far: `{"url", "body" (the raw JSON text), "status"}`."""
-        with self._lock:
-            return list(self._sent)
-
-    # -- the event WebSocket: the fake as Zoom's WebSocket event subscription ----------------
-    # The app connects to `ws_url` with `ws_subscription_id` and a token the fake issued;
-    # `push_ws_event(fake.start_meeting(id))` sends an event over every open connection.
-
-    @property
-    def ws_url(self) -> str:
-        """The app's ZOOM_WS_URL (`ws://127.0.0.1:<port>/ws`)."""
-        return self._ws.url
-
-    @property
-    def ws_subscription_id(self) -> str:
-        """The app's ZOOM_WS_SUBSCRIPTION_ID (any other is refused with 401)."""
-        return self._ws.subscription_id
-
-    @property
-    def ws_opened(self) -> int:
-        """Connections ever opened (only grows): pass it to `wait_for_ws_connection`."""
-        return self._ws.opened
-
-    @property
-    def ws_heartbeats(self) -> int:
-        """Heartbeats received, over every connection so far."""
-        return self._ws.heartbeats
-
-    def ws_connections(self) -> int:
-        """Connections open now."""
-        return self._ws.connections()
-
-    def wait_for_ws_connection(self, opened_before: int, timeout: float = 10.0) -> None:
-        """Wait until a connection opened after `opened_before` (a past `ws_opened`) is open."""
-        self._ws.wait_for_connection(opened_before, timeout)
-
-    def push_ws_event(self, body: dict[str, Any]) -> int:
-        """Send `body` (an `event_body`) over every open connection; returns how many."""
-        return self._ws.push(body)
-
-    def drop_ws_connections(self) -> int:
-        """Close every open connection (as Zoom does when the token expires); returns how many."""
-        return self._ws.drop()
-
-    def _loop(self) -> asyncio.AbstractEventLoop:
-        loop = self._server.loop
-        assert loop is not None, "the fake Zoom is not started"
-        return loop
-
-    def _ws_token_ok(self, token: str) -> bool:
-        with self._lock:
-            issued = self._tokens.get(token)
-            return issued is not None and token not in self._revoked and time.time() < issued[0]
 
     # -- the ASGI app ----------------------------------------------------------------------
 
@@ -911,8 +507,8 @@ class FakeZoom:
         await send({"type": "http.response.body", "body": b"{", "more_body": True})
         # Returning now makes uvicorn close the connection (and log a line we filter out).
 
-    async def _send(self, send: Callable, reply: _Reply) -> None:
-        headers = {"x-zm-trackingid": _tracking_id(), **reply.headers}
+    async def _send(self, send: Callable, reply: Reply) -> None:
+        headers = {"x-zm-trackingid": tracking_id(), **reply.headers}
         if reply.body is None:
             payload = b""
         elif isinstance(reply.body, bytes):
@@ -957,7 +553,7 @@ class FakeZoom:
             return raw.decode(errors="replace")
 
     @staticmethod
-    def _scripted_reply(answer: Answer) -> _Reply:
+    def _scripted_reply(answer: Answer) -> Reply:
         headers = dict(answer.headers or {})
         body = answer.body
         status = answer.status
@@ -980,7 +576,7 @@ class FakeZoom:
             body = {"code": 300, "message": "Bad Request"}
         if status in (204, 304):
             body = None
-        return _Reply(status, body, headers)
+        return Reply(status, body, headers)
 
     # -- Zoom's behaviour ------------------------------------------------------------------
 
@@ -993,64 +589,64 @@ class FakeZoom:
         headers: dict[str, str],
         raw: bytes,
         body: Any,
-    ) -> _Reply:
+    ) -> Reply:
         try:
             if route == TOKEN:
                 return self._token(method, headers, body, query)
             if route == AUTHORIZE:
                 with self._lock:
                     status, extra, answer = self.grants.authorize(query)
-                return _Reply(status, answer, extra)
+                return Reply(status, answer, extra)
             if route == REVOKE:
                 form = {**query, **(body if isinstance(body, dict) else {})}
                 with self._lock:
-                    status, answer = self.grants.revoke(form, _basic_client(headers))
-                return _Reply(status, answer)
+                    status, answer = self.grants.revoke(form, basic_client(headers))
+                return Reply(status, answer)
             if route is None:
-                raise _ZoomFailure(404, 404, "The requested resource was not found.")
+                raise ZoomFailure(404, 404, "The requested resource was not found.")
             handler = self._HANDLERS.get((method, route))
             if handler is None:
-                raise _ZoomFailure(405, 405, f"Method {method} not allowed.")
+                raise ZoomFailure(405, 405, f"Method {method} not allowed.")
             with self._lock:
                 self._authorize(headers, method, route)
                 if params.get("userId") == "me":
                     params = {**params, "userId": self._token_user(headers)}
             if method in ("POST", "PATCH", "PUT"):
                 if not isinstance(body, dict):
-                    raise _ZoomFailure(400, 300, "Request Body should be a valid JSON object.")
+                    raise ZoomFailure(400, 300, "Request Body should be a valid JSON object.")
             with self._lock:
                 return handler(self, params, query, body)
-        except _ZoomFailure as failure:
+        except ZoomFailure as failure:
             return failure.reply
 
     def _token(
         self, method: str, headers: dict[str, str], body: Any, query: dict[str, str]
-    ) -> _Reply:
+    ) -> Reply:
         if method != "POST":
-            raise _ZoomFailure(405, 405, "Method not allowed.")
+            raise ZoomFailure(405, 405, "Method not allowed.")
         form = {**query, **(body if isinstance(body, dict) else {})}
-        client_id, client_secret = _basic_client(headers)
+        client_id, client_secret = basic_client(headers)
         if form.get("grant_type") in ("authorization_code", "refresh_token"):
             with self._lock:
                 status, answer = self.grants.token(form, (client_id, client_secret))
-            return _Reply(status, answer)
+            return Reply(status, answer)
         if client_id != self.client_id or client_secret != self.client_secret:
-            return _Reply(
+            return Reply(
                 401, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
             )
         if form.get("grant_type") != "account_credentials":
-            return _Reply(
+            return Reply(
                 400, {"reason": "Unsupported grant type", "error": "unsupported_grant_type"}
             )
         if form.get("account_id") != self.account_id:
-            return _Reply(
+            return Reply(
                 400,
                 {"reason": "Invalid request : Account ID is invalid.", "error": "invalid_request"},
             )
         token = "fake." + secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[token] = (time.time() + self.token_ttl, self.scopes)
-        return _Reply(
+        return Reply(
             200,
             {
                 "access_token": token,
@@ -1064,17 +660,17 @@ class FakeZoom:
     def _authorize(self, headers: dict[str, str], method: str, route: str) -> None:
         auth = headers.get("authorization", "")
         if not auth.lower().startswith("bearer "):
-            raise _ZoomFailure(401, 124, "Invalid access token.")
+            raise ZoomFailure(401, 124, "Invalid access token.")
         token = auth[7:].strip()
         issued = self._tokens.get(token)
         if issued is None or token in self._revoked:
-            raise _ZoomFailure(401, 124, "Invalid access token.")
+            raise ZoomFailure(401, 124, "Invalid access token.")
         expires, scopes = issued
         if time.time() >= expires:
-            raise _ZoomFailure(401, 124, "Access token is expired.")
+            raise ZoomFailure(401, 124, "Access token is expired.")
         needed = _ROUTE_SCOPES.get((method, route), ())
         if needed and not any(s in scopes for s in needed):
-            raise _ZoomFailure(
+            raise ZoomFailure(
                 400,
                 4711,
                 f"Invalid access token, does not contain scopes:[{', '.join(needed)}].",
@@ -1085,7 +681,7 @@ class FakeZoom:
         token = headers.get("authorization", "")[7:].strip()
         user_id = self.grants.access.get(token)
         if user_id is None:
-            raise _ZoomFailure(400, 1001, "User does not exist: me.")
+            raise ZoomFailure(400, 1001, "User does not exist: me.")
         return user_id
 
     def _find_user(self, key: str) -> dict[str, Any] | None:
@@ -1100,7 +696,7 @@ class FakeZoom:
     def _user_or_404(self, key: str) -> dict[str, Any]:
         user = self._find_user(key)
         if user is None:
-            raise _ZoomFailure(404, 1001, f"User does not exist: {key}.")
+            raise ZoomFailure(404, 1001, f"User does not exist: {key}.")
         return user
 
     def _meeting_or_404(self, key: str) -> dict[str, Any]:
@@ -1109,7 +705,7 @@ class FakeZoom:
         except ValueError:
             meeting = None
         if meeting is None:
-            raise _ZoomFailure(404, 3001, f"Meeting does not exist: {key}.")
+            raise ZoomFailure(404, 3001, f"Meeting does not exist: {key}.")
         return meeting
 
     def _spend_daily(self, user: dict[str, Any], api: str) -> None:
@@ -1117,44 +713,44 @@ class FakeZoom:
         if remaining is None:
             return
         if remaining <= 0:
-            resets = _next_midnight_utc()
-            failure = _ZoomFailure(429, 429, DAILY_LIMIT_MESSAGE.format(api=api))
+            resets = next_midnight_utc()
+            failure = ZoomFailure(429, 429, DAILY_LIMIT_MESSAGE.format(api=api))
             failure.reply.headers = {
                 "X-RateLimit-Type": "Daily-limit",
                 "X-RateLimit-Limit": "100",
                 "X-RateLimit-Remaining": "0",
-                "Retry-After": _utc_text(resets),
+                "Retry-After": utc_text(resets),
             }
             raise failure
         self._daily[user["id"]] = remaining - 1
 
     # GET /users/{userId}
-    def _get_user(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
-        return _Reply(200, dict(self._user_or_404(params["userId"])))
+    def _get_user(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
+        return Reply(200, dict(self._user_or_404(params["userId"])))
 
     # POST /users/{userId}/meetings
-    def _create_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+    def _create_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
         user = self._user_or_404(params["userId"])
-        _validate_meeting(body, creating=True)
+        validate_meeting(body, creating=True)
         self._spend_daily(user, "Create a meeting")
         meeting = self._new_meeting(user, body)
         self._meetings[meeting["id"]] = meeting
-        return _Reply(201, _create_answer(meeting))
+        return Reply(201, create_answer(meeting))
 
     def _new_meeting(self, user: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
         now = datetime.now(UTC).replace(microsecond=0)
         meeting_type = int(body.get("type", 2))
-        timezone = _zone_name(body.get("timezone")) or user.get("timezone") or "America/New_York"
+        timezone = zone_name(body.get("timezone")) or user.get("timezone") or "America/New_York"
         if meeting_type in (2, 8) and body.get("start_time"):
-            start = _to_utc(body["start_time"], timezone)
+            start = to_utc(body["start_time"], timezone)
         else:
             start = now
-        meeting_id = int("8" + _digits(10))  # 11 digits, more than an int32 holds
+        meeting_id = int("8" + digits(10))  # 11 digits, more than an int32 holds
         while meeting_id in self._meetings:
-            meeting_id = int("8" + _digits(10))
-        password = body.get("password") or _random_password()
+            meeting_id = int("8" + digits(10))
+        password = body.get("password") or random_password()
         encrypted = secrets.token_urlsafe(24).replace("-", "a").replace("_", "b")
-        settings = _default_settings()
+        settings = default_settings()
         settings.update(body.get("settings") or {})
         meeting: dict[str, Any] = {
             "uuid": base64.b64encode(secrets.token_bytes(16)).decode(),
@@ -1165,16 +761,16 @@ class FakeZoom:
             "topic": body.get("topic", "Zoom meeting"),
             "type": meeting_type,
             "status": "waiting",
-            "start_time": _utc_text(start),
+            "start_time": utc_text(start),
             "duration": int(body.get("duration", 60)),
             "timezone": timezone,
             "agenda": body.get("agenda", ""),
-            "created_at": _utc_text(now),
+            "created_at": utc_text(now),
             "start_url": f"https://us06web.zoom.us/s/{meeting_id}?zak={secrets.token_urlsafe(32)}",
             "join_url": f"https://us06web.zoom.us/j/{meeting_id}?pwd={encrypted}",
             "password": password,
-            "h323_password": _digits(6),
-            "pstn_password": _digits(6),
+            "h323_password": digits(6),
+            "pstn_password": digits(6),
             "encrypted_password": encrypted,
             "settings": settings,
             "pre_schedule": False,
@@ -1184,62 +780,62 @@ class FakeZoom:
         if meeting_type in (3, 8) and body.get("recurrence"):
             meeting["recurrence"] = dict(body["recurrence"])
             if meeting_type == 8:
-                meeting["occurrences"] = _occurrences(start, timezone, meeting)
+                meeting["occurrences"] = occurrences(start, timezone, meeting)
         return meeting
 
     # GET /meetings/{meetingId}
-    def _get_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+    def _get_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
         meeting = self._meeting_or_404(params["meetingId"])
-        return _Reply(200, json.loads(json.dumps(meeting)))
+        return Reply(200, json.loads(json.dumps(meeting)))
 
     # PATCH /meetings/{meetingId}
-    def _update_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+    def _update_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
         meeting = self._meeting_or_404(params["meetingId"])
-        _validate_meeting(body, creating=False)
+        validate_meeting(body, creating=False)
         if self.body_check is not None:
             try:
                 self.body_check("meetingUpdate", body)
             except Exception as problem:  # whatever the checker raises: Zoom's 300
-                raise _validation("body", str(problem).splitlines()[0][:200]) from None
+                raise validation("body", str(problem).splitlines()[0][:200]) from None
         user = self._users.get(meeting["host_id"]) or {"id": meeting["host_id"]}
         if "occurrence_id" in query:
-            occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
-            _validate_occurrence_update(body)
+            occurrence = occurrence_or_400(meeting, query["occurrence_id"])
+            validate_occurrence_update(body)
             self._spend_daily(user, "Update a meeting")
             if "start_time" in body:
-                tz = _zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
-                occurrence["start_time"] = _utc_text(_to_utc(body["start_time"], tz))
+                tz = zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
+                occurrence["start_time"] = utc_text(to_utc(body["start_time"], tz))
             if "duration" in body:
                 occurrence["duration"] = body["duration"]
-            return _Reply(204)
+            return Reply(204)
         self._spend_daily(user, "Update a meeting")
         for key, value in body.items():
             if key == "settings":
                 meeting["settings"].update(value)
             elif key == "start_time":
-                tz = _zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
-                meeting["start_time"] = _utc_text(_to_utc(value, tz))
+                tz = zone_name(body.get("timezone")) or meeting.get("timezone") or "UTC"
+                meeting["start_time"] = utc_text(to_utc(value, tz))
             elif key in ("topic", "type", "duration", "timezone", "agenda", "password"):
                 meeting[key] = value
             elif key == "recurrence":
                 meeting["recurrence"] = dict(value)
         if meeting.get("type") == 8 and meeting.get("recurrence"):
             start = datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00"))
-            meeting["occurrences"] = _occurrences(start, meeting.get("timezone") or "UTC", meeting)
-        return _Reply(204)
+            meeting["occurrences"] = occurrences(start, meeting.get("timezone") or "UTC", meeting)
+        return Reply(204)
 
     # DELETE /meetings/{meetingId}
-    def _delete_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+    def _delete_meeting(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
         meeting = self._meeting_or_404(params["meetingId"])
         if "occurrence_id" in query:
             # Zoom keeps a deleted occurrence in the series, marked "deleted".
-            occurrence = _occurrence_or_400(meeting, query["occurrence_id"])
+            occurrence = occurrence_or_400(meeting, query["occurrence_id"])
             if occurrence.get("status") == "deleted":
-                raise _ZoomFailure(400, 3000, "Invalid occurrence_id.")
+                raise ZoomFailure(400, 3000, "Invalid occurrence_id.")
             occurrence["status"] = "deleted"
-            return _Reply(204)
+            return Reply(204)
         del self._meetings[meeting["id"]]
-        return _Reply(204)
+        return Reply(204)
 
     def _page(
         self, query: dict[str, str], listing: tuple[str, str], chosen: list[dict[str, Any]]
@@ -1257,7 +853,7 @@ class FakeZoom:
         if token:
             saved = self._page_tokens.get(token)
             if saved is None or saved[:2] != listing:
-                raise _ZoomFailure(400, 300, "Invalid next_page_token.")
+                raise ZoomFailure(400, 300, "Invalid next_page_token.")
             offset = saved[2]
         next_token = ""
         if offset + page_size < len(chosen):
@@ -1271,31 +867,31 @@ class FakeZoom:
         return chosen[offset : offset + page_size], fields
 
     # GET /users/{userId}/meetings
-    def _list_meetings(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+    def _list_meetings(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
         user = self._user_or_404(params["userId"])
         kind = query.get("type", "scheduled")
         if kind not in ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings"):
-            raise _ZoomFailure(
+            raise ZoomFailure(
                 400, 300, "Invalid field.", errors=[{"field": "type", "message": "Invalid field."}]
             )
         chosen = [m for m in self._meetings.values() if m["host_id"] == user["id"]]
-        chosen = [m for m in chosen if _listed(m, kind)]
+        chosen = [m for m in chosen if listed(m, kind)]
         chosen.sort(key=lambda m: (m["start_time"], m["id"]))
         page, fields = self._page(query, (user["id"], kind), chosen)
-        return _Reply(200, {**fields, "meetings": [_summary(m) for m in page]})
+        return Reply(200, {**fields, "meetings": [summary(m) for m in page]})
 
     # GET /users
-    def _list_users(self, params: dict[str, str], query: dict[str, str], body: Any) -> _Reply:
+    def _list_users(self, params: dict[str, str], query: dict[str, str], body: Any) -> Reply:
         status = query.get("status", "active")
         if status not in ("active", "inactive", "pending"):
             invalid = [{"field": "status", "message": "Invalid field."}]
-            raise _ZoomFailure(400, 300, "Invalid field.", errors=invalid)
+            raise ZoomFailure(400, 300, "Invalid field.", errors=invalid)
         chosen = [u for u in self._users.values() if u.get("status", "active") == status]
         page, fields = self._page(query, ("users", status), chosen)
         pages = max(1, -(-len(chosen) // fields["page_size"]))
-        return _Reply(200, {**fields, "page_count": pages, "users": [dict(u) for u in page]})
+        return Reply(200, {**fields, "page_count": pages, "users": [dict(u) for u in page]})
 
-    _HANDLERS: ClassVar[dict[tuple[str, str], Callable[..., _Reply]]] = {
+    _HANDLERS: ClassVar[dict[tuple[str, str], Callable[..., Reply]]] = {
         ("GET", USERS): _list_users,
         ("GET", USER): _get_user,
         ("POST", MEETINGS): _create_meeting,
@@ -1312,281 +908,3 @@ class FakeZoom:
 
 
 # -- Zoom's rules, as plain functions ------------------------------------------------------
-
-
-def _basic_client(headers: dict[str, str]) -> tuple[str | None, str | None]:
-    """The client id and secret of an `Authorization: Basic …` header, else (None, None)."""
-    auth = headers.get("authorization", "")
-    if auth.lower().startswith("basic "):
-        try:
-            client_id, _, client_secret = base64.b64decode(auth[6:].strip()).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return None, None
-        return client_id, client_secret
-    return None, None
-
-
-def _zone_name(name: Any) -> str | None:
-    if not name or not isinstance(name, str):
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None  # Zoom ignores a zone it does not know and uses the host's
-    return name
-
-
-def _to_utc(start_time: str, timezone: str) -> datetime:
-    if start_time.endswith("Z"):
-        return datetime.fromisoformat(start_time[:-1]).replace(tzinfo=UTC)
-    return datetime.fromisoformat(start_time).replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC)
-
-
-def _validation(field_name: str, message: str) -> _ZoomFailure:
-    return _ZoomFailure(
-        400, 300, "Validation Failed.", errors=[{"field": field_name, "message": message}]
-    )
-
-
-def _validate_meeting(body: dict[str, Any], *, creating: bool) -> None:
-    """Raise the 300 Zoom gives for what zoombot could get wrong."""
-    topic = body.get("topic")
-    if topic is not None and (not isinstance(topic, str) or len(topic) > 200):
-        raise _validation("topic", "size must be between 0 and 200")
-    meeting_type = body.get("type", 2)
-    if meeting_type not in (1, 2, 3, 8):
-        raise _validation("type", "Invalid field.")
-    start_time = body.get("start_time")
-    if start_time is not None:
-        valid = isinstance(start_time, str) and bool(_START_TIME.match(start_time))
-        if valid:
-            try:
-                datetime.fromisoformat(start_time.rstrip("Z"))
-            except ValueError:
-                valid = False
-        if not valid:
-            raise _validation("start_time", "Invalid field.")
-    duration = body.get("duration")
-    if duration is not None and (not isinstance(duration, int) or duration < 0):
-        raise _validation("duration", "Invalid field.")
-    password = body.get("password")
-    if password is not None and (not isinstance(password, str) or not _PASSWORD.match(password)):
-        raise _validation(
-            "password",
-            "Password can only contain the following characters: [a-z A-Z 0-9 @ - _ *] "
-            "and can have a maximum of 10 characters.",
-        )
-    recurrence = body.get("recurrence")
-    if recurrence is not None:
-        _validate_recurrence(recurrence)
-    settings = body.get("settings")
-    if settings is not None:
-        if not isinstance(settings, dict):
-            raise _validation("settings", "Invalid field.")
-        hosts = settings.get("alternative_hosts")
-        if hosts:
-            for email in str(hosts).replace(",", ";").split(";"):
-                if email and not _EMAIL.match(email.strip()):
-                    raise _validation("settings.alternative_hosts", "Invalid field.")
-        recording = settings.get("auto_recording")
-        if recording is not None and recording not in ("local", "cloud", "none"):
-            raise _validation("settings.auto_recording", "Invalid field.")
-        if settings.get("approval_type", 2) not in (0, 1, 2):
-            raise _validation("settings.approval_type", "Invalid field.")
-        if settings.get("registration_type", 1) not in (1, 2, 3):
-            raise _validation("settings.registration_type", "Invalid field.")
-
-
-# What Zoom changes of one occurrence (`PATCH /meetings/{id}?occurrence_id=…`).
-_OCCURRENCE_FIELDS = frozenset({"start_time", "duration", "timezone", "agenda", "settings"})
-
-
-def _occurrence_or_400(meeting: dict[str, Any], occurrence_id: str) -> dict[str, Any]:
-    for occurrence in meeting.get("occurrences") or ():
-        if str(occurrence.get("occurrence_id")) == str(occurrence_id):
-            return occurrence
-    raise _ZoomFailure(400, 3000, "Invalid occurrence_id.")
-
-
-def _validate_occurrence_update(body: dict[str, Any]) -> None:
-    """Zoom takes only some fields for one occurrence; the rest are the series'."""
-    for key in body:
-        if key not in _OCCURRENCE_FIELDS:
-            raise _validation(key, "Can not update this field for an occurrence.")
-
-
-def _validate_recurrence(recurrence: Any) -> None:
-    if not isinstance(recurrence, dict) or recurrence.get("type") not in (1, 2, 3):
-        raise _validation("recurrence.type", "Invalid field.")
-    kind = recurrence["type"]
-    if "end_times" in recurrence and "end_date_time" in recurrence:
-        raise _validation(
-            "recurrence.end_times", "end_times and end_date_time can not be set at the same time."
-        )
-    end_times = recurrence.get("end_times")
-    if end_times is not None and (not isinstance(end_times, int) or not 1 <= end_times <= 60):
-        raise _validation("recurrence.end_times", "must be between 1 and 60")
-    end = recurrence.get("end_date_time")
-    if end is not None and (not isinstance(end, str) or not _START_TIME.match(end)):
-        raise _validation("recurrence.end_date_time", "Invalid field.")
-    interval = recurrence.get("repeat_interval")
-    limit = {1: 99, 2: 50, 3: 10}[kind]
-    if interval is not None and (not isinstance(interval, int) or not 1 <= interval <= limit):
-        raise _validation("recurrence.repeat_interval", f"must be between 1 and {limit}")
-    if kind == 2:
-        days = recurrence.get("weekly_days")
-        if not isinstance(days, str) or not _WEEKLY_DAYS.match(days):
-            raise _validation("recurrence.weekly_days", "weekly_days is required for weekly.")
-    if kind == 3:
-        by_day = recurrence.get("monthly_day")
-        by_week = recurrence.get("monthly_week"), recurrence.get("monthly_week_day")
-        if by_day is None and None in by_week:
-            raise _validation(
-                "recurrence.monthly_day", "monthly_day or monthly_week is required for monthly."
-            )
-        if by_day is not None and (not isinstance(by_day, int) or not 1 <= by_day <= 31):
-            raise _validation("recurrence.monthly_day", "must be between 1 and 31")
-
-
-def _default_settings() -> dict[str, Any]:
-    return {
-        "host_video": False,
-        "participant_video": False,
-        "cn_meeting": False,
-        "in_meeting": False,
-        "join_before_host": False,
-        "jbh_time": 0,
-        "mute_upon_entry": False,
-        "watermark": False,
-        "use_pmi": False,
-        "approval_type": 2,
-        "audio": "voip",
-        "auto_recording": "none",
-        "enforce_login": False,
-        "enforce_login_domains": "",
-        "alternative_hosts": "",
-        "alternative_host_update_polls": False,
-        "close_registration": False,
-        "show_share_button": False,
-        "allow_multiple_devices": False,
-        "registrants_confirmation_email": True,
-        "waiting_room": True,
-        "request_permission_to_unmute_participants": False,
-        "registrants_email_notification": True,
-        "meeting_authentication": False,
-        "encryption_type": "enhanced_encryption",
-        "approved_or_denied_countries_or_regions": {"enable": False},
-        "breakout_room": {"enable": False},
-        "alternative_hosts_email_notification": True,
-        "device_testing": False,
-        "focus_mode": False,
-        "private_meeting": False,
-        "email_notification": True,
-        "host_save_video_order": False,
-    }
-
-
-def _occurrences(start: datetime, timezone: str, meeting: dict[str, Any]) -> list[dict[str, Any]]:
-    """Up to 60 occurrences (Zoom's maximum), computed in the meeting's local time."""
-    recurrence = meeting["recurrence"]
-    zone = ZoneInfo(timezone)
-    local = start.astimezone(zone)
-    interval = int(recurrence.get("repeat_interval") or 1)
-    count = int(recurrence.get("end_times") or 0) or None
-    until = None
-    if recurrence.get("end_date_time"):
-        until = _to_utc(recurrence["end_date_time"], "UTC")
-    if count is None and until is None:
-        count = 7  # Zoom's default when neither is given
-    days: list[date] = []
-    kind = recurrence["type"]
-    day = local.date()
-    limit = min(count or 60, 60)
-    for _ in range(3700):  # enough for 60 occurrences at any interval
-        if len(days) >= limit:
-            break
-        if kind == 1:
-            if (day - local.date()).days % interval == 0:
-                days.append(day)
-        elif kind == 2:
-            wanted = {int(d) for d in str(recurrence["weekly_days"]).split(",")}
-            zoom_weekday = (day.isoweekday() % 7) + 1  # Zoom: 1 = Sunday
-            week = ((day - local.date()).days + local.date().weekday()) // 7
-            if zoom_weekday in wanted and week % interval == 0:
-                days.append(day)
-        elif kind == 3:
-            months = (day.year - local.year) * 12 + day.month - local.month
-            if months % interval == 0 and _monthly_match(day, recurrence):
-                days.append(day)
-        day += timedelta(days=1)
-    occurrences = []
-    for d in days:
-        moment = datetime.combine(d, local.timetz().replace(tzinfo=None), tzinfo=zone)
-        if until is not None and moment > until:
-            break
-        occurrences.append(
-            {
-                "occurrence_id": str(int(moment.timestamp() * 1000)),
-                "start_time": _utc_text(moment),
-                "duration": meeting["duration"],
-                "status": "available",
-            }
-        )
-    return occurrences
-
-
-def _monthly_match(day: date, recurrence: dict[str, Any]) -> bool:
-    if recurrence.get("monthly_day") is not None:
-        wanted = min(int(recurrence["monthly_day"]), calendar.monthrange(day.year, day.month)[1])
-        return day.day == wanted
-    week = int(recurrence["monthly_week"])  # -1 = last, 1..4
-    weekday = int(recurrence["monthly_week_day"])  # 1 = Sunday
-    if (day.isoweekday() % 7) + 1 != weekday:
-        return False
-    if week == -1:
-        return day.day + 7 > calendar.monthrange(day.year, day.month)[1]
-    return (day.day - 1) // 7 + 1 == week
-
-
-def _listed(meeting: dict[str, Any], kind: str) -> bool:
-    now = datetime.now(UTC)
-    start = datetime.fromisoformat(meeting["start_time"].replace("Z", "+00:00"))
-    end = start + timedelta(minutes=meeting.get("duration") or 0)
-    occurrences = meeting.get("occurrences") or []
-    if occurrences:
-        last = occurrences[-1]["start_time"]
-        end = datetime.fromisoformat(last.replace("Z", "+00:00")) + timedelta(
-            minutes=meeting.get("duration") or 0
-        )
-    if meeting["type"] == 1:
-        # Zoom's list API "does not return information about instant meetings" (its OpenAPI
-        # document); the live listing shows them while they are going on.
-        return kind == "live" and meeting.get("status") == "started"
-    if kind == "live":
-        return meeting.get("status") == "started"
-    if kind in ("upcoming", "upcoming_meetings"):
-        return meeting["type"] == 3 or end >= now or meeting.get("status") == "started"
-    if kind == "previous_meetings":
-        return meeting["type"] in (2, 8) and end < now
-    return True  # scheduled: every unexpired meeting the fake holds
-
-
-def _summary(meeting: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "uuid",
-        "id",
-        "host_id",
-        "topic",
-        "type",
-        "start_time",
-        "duration",
-        "timezone",
-        "agenda",
-        "created_at",
-        "join_url",
-    )
-    return {k: meeting[k] for k in keys if k in meeting}
-
-
-def _create_answer(meeting: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(meeting))  # a deep copy: later changes don't leak into it
