@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.preferences import DURATIONS
+from bot.reading.length import MAX_DURATION
 from bot.render import registration, reminders
 from zoom import RECURRING, SCHEDULED, MeetingRequest, MeetingSettings, Recurrence
 from zoom.models import DAILY, MONTHLY, WEEKLY
@@ -298,8 +299,6 @@ def _option_value(state: dict[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-# The longest meeting the modal accepts, in minutes (as the text reading: one day).
-MAX_DURATION = 24 * 60
 # Epoch seconds the start may hold: up to the year 9999 (beyond, datetime cannot say it).
 MAX_STAMP = 253402300799
 

@@ -10,48 +10,23 @@ at Zoom). Tokens never reach the log, and the store holds them only sealed.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import secrets
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import asyncpg
 import httpx
 import pytest
 
-from bot.store.postgres import safe_url
+from tests.app.app_databases import rows
 from tests.app.support import eventually, posts_to
 from tests.fakes.app_process import AppProcess, free_port, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack
 from tests.fakes.slack_requests import SlackSender
-from tests.store_pg.conftest import PG_URL
-from tests.store_pg.test_two_instances import _admin, _with
 from zoom.testing import FakeZoom
 
 SECRET_KEY = "test-secret-key-" + secrets.token_hex(8)
 USER_MEETINGS = "/users/{userId}/meetings"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'zoombot.db'}"
-        return
-    name = f"zb_{secrets.token_hex(6)}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run these tests)")
-        pytest.skip(reason)
-    try:
-        yield _with(PG_URL, database=name)
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -119,21 +94,12 @@ def connect(
 
 
 def stored_tokens(database_url: str) -> list[str]:
-    query = "SELECT access_token, refresh_token FROM zoom_connections"
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-            rows = db.execute(query).fetchall()
-    else:
-
-        async def read() -> list:
-            conn = await asyncpg.connect(database_url)
-            try:
-                return [tuple(r) for r in await conn.fetch(query)]
-            finally:
-                await conn.close()
-
-        rows = asyncio.run(read())
-    return [value for row in rows for value in row]
+    return [
+        value
+        for row in rows(database_url, "SELECT access_token, refresh_token FROM zoom_connections")
+        for value in row
+        if value
+    ]
 
 
 def test_a_connected_person_hosts_on_their_own_zoom_until_they_leave(

@@ -7,49 +7,23 @@ uninstall deletes the installation and drops its pending posts."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
 import secrets
-import sqlite3
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 
-from bot.store.postgres import safe_url
+from tests.app.app_databases import rows
 from tests.app.support import eventually
 from tests.fakes.app_process import AppProcess, free_port, make_app_env
 from tests.fakes.slack import FakeSlack, SlackAnswer
 from tests.fakes.slack_oauth import Workspace
 from tests.fakes.slack_requests import SlackSender
-from tests.store_pg.conftest import PG_URL
-from tests.store_pg.test_two_instances import _admin, _with
 from zoom.testing import FakeZoom
 
 SECRET_KEY = "workspaces-secret-key-" + secrets.token_hex(8)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'zoombot.db'}"
-        return
-    name = f"zb_{secrets.token_hex(6)}"
-    try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run these tests)")
-        pytest.skip(reason)
-    try:
-        yield _with(PG_URL, database=name)
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -91,21 +65,15 @@ def install(app: AppProcess, fake_slack: FakeSlack, workspace: Workspace) -> str
 
 
 def stored_bot_tokens(database_url: str) -> list[str]:
-    query = "SELECT bot_token, COALESCE(bot_refresh_token, '') FROM slack_installations"
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-            rows = db.execute(query).fetchall()
-    else:
-
-        async def read() -> list:
-            conn = await asyncpg.connect(database_url)
-            try:
-                return [tuple(r) for r in await conn.fetch(query)]
-            finally:
-                await conn.close()
-
-        rows = asyncio.run(read())
-    return [value for row in rows for value in row if value]
+    return [
+        value
+        for row in rows(
+            database_url,
+            "SELECT bot_token, COALESCE(bot_refresh_token, '') FROM slack_installations",
+        )
+        for value in row
+        if value
+    ]
 
 
 def posts_in(fake_slack: FakeSlack, channel: str) -> list:

@@ -1,0 +1,36 @@
+"""Fixtures of the app's end-to-end tests: `database_url`, parametrised over a SQLite file
+in the test's directory and a PostgreSQL database of its own (dropped after; skipped with
+"needs PostgreSQL at …" where none answers, failed under CI, as tests/store_pg/ does)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.store.postgres import safe_url
+from tests.store_pg.conftest import PG_URL
+from tests.store_pg.test_two_instances import _admin, _with
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'zoombot.db'}"
+        return
+    name = f"zb_{secrets.token_hex(6)}"
+    try:
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must run these tests)")
+        pytest.skip(reason)
+    try:
+        yield _with(PG_URL, database=name)
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
