@@ -298,7 +298,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         register=bool(registration.columns(request)),
     )
     # Its reminder's to-do, written before the post: scheduled once the post has its ts.
-    await reminders.plan(
+    remind = await reminders.plan(
         services, meeting, prefs.reminder if ask.reminder is None else ask.reminder
     )
     # The meeting exists: from here it is always announced (posting retries, and keeps it in
@@ -349,8 +349,9 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         channel=ask.channel,
         response_url=ask.response_url,
     )
-    await reminders.after_post(services, meeting.id)
-    if services.calls is not None and posted.ts:
+    if remind:
+        await reminders.after_post(services, meeting.id)
+    if services.calls is not None and posted.ts and meeting.type == INSTANT:
         # After the post and the confirmation, never before them (bot/flows/calls.py).
         await services.calls.after_post(meeting.id)
     return Outcome(OutcomeKind.POSTED, meeting_id=meeting.id, extra={"via": posted.via})

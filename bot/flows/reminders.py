@@ -87,7 +87,11 @@ _held: dict[int, tuple[asyncio.Lock, int]] = {}  # meeting id -> (lock, holders 
 
 
 @contextlib.asynccontextmanager
-async def _lock(parts: HasStoreAndPoster, meeting_id: int) -> AsyncIterator[None]:
+async def _lock(
+    parts: HasStoreAndPoster, meeting_id: int
+) -> AsyncIterator[Mapping[str, Any] | None]:
+    """Hold the meeting's reminder lock; yields its stored row (None: not a meeting zoombot
+    made), read under the lock."""
     lock, users = _held.get(meeting_id, (asyncio.Lock(), 0))
     _held[meeting_id] = (lock, users + 1)
     try:
@@ -96,7 +100,7 @@ async def _lock(parts: HasStoreAndPoster, meeting_id: int) -> AsyncIterator[None
             # the reminders pass runs outside any Slack request).
             stored = await parts.store.meeting(meeting_id)
             with scope((stored or {}).get("workspace")):
-                yield
+                yield stored
     finally:
         lock, users = _held[meeting_id]
         if users <= 1:
@@ -133,11 +137,12 @@ def next_reminder(
     return None
 
 
-async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> None:
+async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> bool:
     """Write the meeting's reminder to-do before its message is posted (see the module
-    docstring). Instant meetings get none. Never raises."""
+    docstring). Instant meetings get none. True when there is a reminder for `after_post`
+    to schedule. Never raises."""
     if meeting.type == INSTANT:
-        return
+        return False
     try:
         await parts.store.save_reminder(
             meeting.id,
@@ -148,6 +153,8 @@ async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> None
         )
     except Exception:
         log.exception("meeting %s: reminder not planned", meeting.id)
+        return False
+    return minutes > 0
 
 
 async def after_post(parts: HasStoreAndPoster, meeting_id: int) -> None:
@@ -258,20 +265,24 @@ async def sync(parts: HasStoreAndPoster, meeting_id: int, *, force: bool = False
     """Bring the meeting's reminder in line with its stored row: scheduled for its next start,
     or ended. `force` replaces a scheduled one even for the same time (the text may have
     changed). Returns what was done (for the log line)."""
-    async with _lock(parts, meeting_id):
+    async with _lock(parts, meeting_id) as stored:
         row = await parts.store.reminder(meeting_id)
         if row is None or row.get("state") == ReminderState.DONE:
             return "none"
-        return await _sync_held(parts, meeting_id, row, force=force)
+        return await _sync_held(parts, meeting_id, row, stored, force=force)
 
 
 async def _sync_held(
-    parts: HasStoreAndPoster, meeting_id: int, row: Mapping[str, Any], *, force: bool
+    parts: HasStoreAndPoster,
+    meeting_id: int,
+    row: Mapping[str, Any],
+    stored: Mapping[str, Any] | None,
+    *,
+    force: bool,
 ) -> str:
     store = parts.store
     now_s = clock()
     now = datetime.fromtimestamp(now_s, UTC)
-    stored = await store.meeting(meeting_id)
     minutes = int(row.get("minutes") or 0)
     if (
         stored is None
