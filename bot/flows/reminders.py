@@ -162,7 +162,9 @@ async def after_post(parts: HasStoreAndPoster, meeting_id: int) -> None:
     reminders pass tries again what failed here)."""
     try:
         outcome = await sync(parts, meeting_id)
-        log.info("meeting %s reminder: %s", meeting_id, outcome)
+        # DEBUG: the request's own line says the meeting was made, and a refusal has its
+        # own line (`_failed`).
+        log.debug("meeting %s reminder: %s", meeting_id, outcome)
     except Exception:
         log.exception("meeting %s: reminder not scheduled (the next pass tries again)", meeting_id)
 
