@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from bot.errors import ZoombotError
 
 
@@ -21,6 +19,9 @@ class BoxError(ZoombotError):
 
 class SecretBox:
     def __init__(self, key: str) -> None:
+        # Imported here: a deployment that keeps no tokens never loads `cryptography`.
+        from cryptography.fernet import Fernet
+
         digest = hashlib.sha256(b"zoombot secretbox v1\0" + key.encode()).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(digest))
 
@@ -28,6 +29,8 @@ class SecretBox:
         return self._fernet.encrypt(text.encode()).decode("ascii")
 
     def open(self, sealed: str) -> str:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(sealed.encode("ascii")).decode()
         except (InvalidToken, UnicodeError, ValueError) as error:

@@ -14,8 +14,6 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-import asyncpg
-
 from bot.errors import StoreUnavailable
 from bot.store.protocol import Row
 
@@ -72,6 +70,8 @@ class PostgresConnections:
     async def _guard(self: Any, action: str, write: bool, work: Awaitable[T]) -> T:
         """`work`'s result; a database failure is StoreUnavailable, as the store's own
         methods turn it (`guarded` in bot/store/postgres_base.py)."""
+        import asyncpg  # here: the SQLite store, which shares this module, never loads it
+
         try:
             result = await work
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:

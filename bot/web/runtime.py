@@ -30,13 +30,16 @@ from bot.posting import LoggedWebClient, Poster
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.slack.oauth import build_oauth
-from bot.store import Store
+from bot.store import Store, backend_of
 from bot.web.bolt import bolt_app, plain_client, without_env
 from bot.web.tweaks import SlackAuthorization, import_every_module, settle_garbage_collector
 from bot.zoom_accounts import ZoomAccounts
 from zoom import ZoomClient, ZoomError
 from zoom.errors import ZoomAuthError
 from zoom.websocket import EventSocket
+
+# What `import_every_module` leaves on SQLite: the PostgreSQL store's modules.
+OTHER_BACKEND = ("bot.store.postgres",)
 
 log = logging.getLogger("zoombot")
 
@@ -185,7 +188,9 @@ class Runtime:
         except StoreUnavailable as problem:
             log.warning("host mapping changes by other instances not heard: %s", problem)
         await asyncio.to_thread(warm_up)
-        await asyncio.to_thread(import_every_module)
+        # On SQLite, the PostgreSQL store's modules (and asyncpg) are never needed.
+        postgres = backend_of(self.settings.database_url) == "postgresql"
+        await asyncio.to_thread(import_every_module, skip=() if postgres else OTHER_BACKEND)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(WARM_WAIT):
                 await asyncio.shield(self.slack_identity)

@@ -67,16 +67,21 @@ class SlackAuthorization(AsyncAuthorize):
         return self._result
 
 
-def import_every_module(package: str = "bot") -> int:
+def import_every_module(package: str = "bot", skip: tuple[str, ...] = ()) -> int:
     """Import every module of `package` now (at start, off the event loop): a module some
     listener or flow imports on first use would otherwise be read, compiled and run on the
-    event loop by the first request that needs it, holding up every other. Returns how many
-    modules there are."""
+    event loop by the first request that needs it, holding up every other. Modules whose
+    names start with one of `skip` are left (another backend's, which never run here).
+    Returns how many modules were imported."""
     import importlib
     import pkgutil
 
     root = importlib.import_module(package)
-    names = [m.name for m in pkgutil.walk_packages(root.__path__, package + ".")]
+    names = [
+        m.name
+        for m in pkgutil.walk_packages(root.__path__, package + ".")
+        if not (skip and m.name.startswith(skip))
+    ]
     for name in names:
         importlib.import_module(name)
     return len(names)

@@ -69,3 +69,26 @@ def test_bot_web_reaches_into_no_private_attribute_of_another_object():
                 if isinstance(name, ast.Constant) and str(name.value).startswith("_"):
                     reaches.append(f"{path.name}:{node.lineno} getattr {name.value}")
     assert reaches == []
+
+
+def test_an_app_on_sqlite_loads_no_postgresql_driver_and_no_cryptography():
+    """Every `bot` module is imported at start (bot.web.tweaks.import_every_module), but not
+    the other backend's: asyncpg (~3 MiB) and `cryptography` (~8 MiB, only to seal stored
+    tokens) stay out of an app on SQLite that keeps no tokens."""
+    code = (
+        "import sys, bot.web.run;"
+        "from bot.web.runtime import OTHER_BACKEND;"
+        "from bot.web.tweaks import import_every_module;"
+        "assert import_every_module(skip=OTHER_BACKEND) > 50;"
+        "print(sorted({'asyncpg', 'cryptography'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
