@@ -61,12 +61,24 @@ MIN_LEAD = 60.0
 # Slack schedules at most 120 days ahead; a day is kept in hand.
 SLACK_AHEAD = timedelta(days=120)
 AHEAD = SLACK_AHEAD - timedelta(days=1)
+FULL = "restricted_too_many"
+FULL_CHANNEL = (
+    "restricted_too_many (Slack already holds 30 scheduled messages in this channel"
+    " within 5 minutes of this one)"
+)
 RETRY_AFTER = 300.0  # a failure that may pass (Slack down, rate limited)
 WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a minute
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
 AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
 STARTS_LOOKED_AT = 50  # how many of a series' next starts are looked through
 
+
+# Slack schedules at most 30 messages in one channel within 5 minutes (`restricted_too_many`).
+# After that refusal, a reminder for the same channel and the same minute is not asked for
+# again for FULL_FOR seconds (Slack would refuse it the same way); deleting a scheduled
+# reminder in the channel frees it at once.
+FULL_FOR = 300.0
+_full: dict[tuple[str, int], float] = {}  # (channel, post_at) -> refused until (clock())
 
 # The wall clock (epoch seconds); tests of the pass set another.
 clock: Callable[[], float] = time.time
@@ -248,6 +260,8 @@ async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:
         return False
     if float(row.get("post_at") or 0) <= clock():
         return False  # posted already: Slack no longer has it
+    for key in [key for key in _full if key[0] == channel]:
+        del _full[key]  # one fewer scheduled in the channel: Slack may take another
     try:
         await checked(
             parts.poster.slack.chat_deleteScheduledMessage(
@@ -332,6 +346,8 @@ async def _sync_held(
             check_at=(post_at - AHEAD).timestamp() + 3600,
         )
         return "pending: more than 120 days ahead"
+    if _full.get((channel, int(post_at.timestamp())), 0.0) > now_s:
+        return await _failed(parts, meeting_id, PostFailed(FULL_CHANNEL, code=FULL), now_s)
     show = bool(stored.get("show_passcode"))
     message = reminder_message(meeting, start, minutes, show_passcode=show)
     broadcast = not row.get("broadcast_done")
@@ -349,6 +365,10 @@ async def _sync_held(
             )
         )
     except PostFailed as failure:
+        if failure.code == FULL:
+            for key in [key for key, until in _full.items() if until <= now_s]:
+                del _full[key]
+            _full[(channel, int(post_at.timestamp()))] = now_s + FULL_FOR
         return await _failed(parts, meeting_id, failure, now_s)
     data = answer.data if isinstance(answer.data, dict) else {}
     await store.save_reminder(

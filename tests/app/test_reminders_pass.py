@@ -1,6 +1,6 @@
 """The reminders pass (bot/flows/reminders.py) against the fake Slack over HTTP, in process
 with the clock moved: a series' next reminder once one has posted (in the thread only),
-one too far ahead waits, Slack's `time_in_past` and a lost channel."""
+one too far ahead waits, Slack's `time_in_past`, a lost channel and a full channel."""
 
 from __future__ import annotations
 
@@ -46,10 +46,10 @@ def clock(monkeypatch):
     return now
 
 
-async def record(parts: Parts, start: datetime, *, daily: bool) -> None:
+async def record(parts: Parts, start: datetime, *, daily: bool, zoom_id: int = MEETING) -> None:
     await parts.store.record_meeting(
         {
-            "zoom_id": MEETING,
+            "zoom_id": zoom_id,
             "topic": "Standup",
             "type": 8 if daily else 2,
             "start_time": iso(start),
@@ -61,7 +61,7 @@ async def record(parts: Parts, start: datetime, *, daily: bool) -> None:
             "requester": "U0ANA",
             "channel": DEFAULT_CHANNEL,
             "message_ts": "1790000000.000100",
-            "join_url": f"https://zoom.example/j/{MEETING}",
+            "join_url": f"https://zoom.example/j/{zoom_id}",
         }
     )
 
@@ -135,3 +135,31 @@ async def test_delete_and_reschedule(fake_slack, parts, clock):
     assert await reminders.delete_reminders(parts, MEETING) is True
     assert fake_slack.scheduled_messages() == []
     assert await reminders.delete_reminders(parts, MEETING) is False  # twice is fine
+
+
+async def test_a_channel_slack_calls_full_is_not_asked_again_for_the_same_minute(
+    fake_slack, parts, clock, monkeypatch
+):
+    """Slack schedules at most 30 messages in a channel within 5 minutes: the 31st reminder
+    for the same minute is refused, the 32nd is not asked for, and a deleted one frees the
+    channel again."""
+    monkeypatch.setattr(reminders, "_full", {})
+    start = (datetime.now(UTC) + timedelta(hours=5)).replace(second=0, microsecond=0)
+    ids = [MEETING + n for n in range(32)]
+    for zoom_id in ids:
+        await record(parts, start, daily=False, zoom_id=zoom_id)
+        meeting = meeting_from_row(await parts.store.meeting(zoom_id))
+        assert await reminders.plan(parts, meeting, 10)
+        await reminders.after_post(parts, zoom_id)
+    assert len(fake_slack.scheduled_messages()) == 30
+    assert len(fake_slack.calls_to("chat.scheduleMessage")) == 31
+    for zoom_id in ids[30:]:
+        row = await parts.store.reminder(zoom_id)
+        assert row["state"] == "done" and "restricted_too_many" in row["last_error"]
+    assert await reminders.delete_reminders(parts, ids[0]) is True
+    await record(parts, start, daily=False, zoom_id=MEETING + 99)
+    meeting = meeting_from_row(await parts.store.meeting(MEETING + 99))
+    await reminders.plan(parts, meeting, 10)
+    await reminders.after_post(parts, MEETING + 99)
+    assert len(fake_slack.calls_to("chat.scheduleMessage")) == 32
+    assert (await parts.store.reminder(MEETING + 99))["state"] == "scheduled"
