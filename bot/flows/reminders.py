@@ -43,9 +43,7 @@ from typing import Any, Protocol
 
 from bot.errors import StoreUnavailable
 from bot.posting import Poster, PostFailed
-from bot.render.meeting import next_starts
-from bot.render.reminders import reminder_message
-from bot.render.words import RECURRING_TYPES
+from bot.render.reminders import MIN_LEAD, next_reminder, reminder_message
 from bot.slack.failures import checked
 from bot.slack.workspaces import scope
 from bot.store import Store
@@ -55,9 +53,6 @@ from zoom import INSTANT, Meeting
 
 log = logging.getLogger("zoombot.reminders")
 
-# A reminder whose time is closer than this is not scheduled (Slack refuses a post_at in the
-# past, and one a few seconds ahead may be by the time Slack reads it).
-MIN_LEAD = 60.0
 # Slack schedules at most 120 days ahead; a day is kept in hand.
 SLACK_AHEAD = timedelta(days=120)
 AHEAD = SLACK_AHEAD - timedelta(days=1)
@@ -70,7 +65,6 @@ RETRY_AFTER = 300.0  # a failure that may pass (Slack down, rate limited)
 WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a minute
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
 AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
-STARTS_LOOKED_AT = 50  # how many of a series' next starts are looked through
 
 
 # Slack schedules at most 30 messages in one channel within 5 minutes (`restricted_too_many`).
@@ -128,25 +122,6 @@ def meeting_id_of(meeting: int | str | Mapping[str, Any] | Meeting) -> int:
     if isinstance(meeting, Meeting):
         return int(meeting.id)
     return int(meeting)
-
-
-def next_reminder(
-    meeting: Meeting, minutes: int, now: datetime
-) -> tuple[datetime, datetime] | None:
-    """(start, post_at) of the next start whose reminder can still be scheduled (its time at
-    least MIN_LEAD ahead of `now`), or None."""
-    if minutes <= 0 or meeting.type == INSTANT:
-        return None
-    lead = timedelta(minutes=minutes)
-    earliest = now + timedelta(seconds=MIN_LEAD) + lead
-    if meeting.type in RECURRING_TYPES:
-        starts = next_starts(meeting, earliest, STARTS_LOOKED_AT)
-    else:
-        starts = [meeting.start_time] if meeting.start_time is not None else []
-    for start in starts:
-        if start >= earliest:
-            return start, start - lead
-    return None
 
 
 async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> bool:

@@ -1,5 +1,5 @@
-"""Reminders before a meeting: the message posted in its thread, the Home tab's choice and
-the modal's per-meeting override. Pure.
+"""Reminders before a meeting: when the next one posts (`next_reminder`), the message posted
+in its thread, the Home tab's choice and the modal's per-meeting override. Pure.
 
 Action and block ids: `pref_reminder` (Home tab static_select, value: minutes, "0" = off);
 the modal's block `reminder` (static_select, value: minutes or `default`).
@@ -8,12 +8,19 @@ the modal's block `reminder` (static_select, value: minutes or `default`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.preferences import REMINDERS
 from bot.render import messages, words
-from zoom import Meeting
+from bot.render.meeting import next_starts
+from bot.render.words import RECURRING_TYPES
+from zoom import INSTANT, Meeting
+
+# A reminder whose time is closer than this is not scheduled (Slack refuses a post_at in the
+# past, and one a few seconds ahead may be by the time Slack reads it).
+MIN_LEAD = 60.0
+STARTS_LOOKED_AT = 50  # how many of a series' next starts are looked through
 
 PREF_REMINDER = "pref_reminder"
 MODAL_BLOCK = "reminder"
@@ -111,4 +118,23 @@ def modal_choice(view: Mapping[str, Any]) -> int | None:
     value = option.get("value") if isinstance(option, Mapping) else None
     if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) in REMINDERS:
         return int(value)
+    return None
+
+
+def next_reminder(
+    meeting: Meeting, minutes: int, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """(start, post_at) of the next start whose reminder can still be scheduled (its time at
+    least MIN_LEAD ahead of `now`), or None."""
+    if minutes <= 0 or meeting.type == INSTANT:
+        return None
+    lead = timedelta(minutes=minutes)
+    earliest = now + timedelta(seconds=MIN_LEAD) + lead
+    if meeting.type in RECURRING_TYPES:
+        starts = next_starts(meeting, earliest, STARTS_LOOKED_AT)
+    else:
+        starts = [meeting.start_time] if meeting.start_time is not None else []
+    for start in starts:
+        if start >= earliest:
+            return start, start - lead
     return None
