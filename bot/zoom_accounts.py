@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
@@ -154,11 +155,7 @@ class ZoomAccounts:
         if held is not None and held[0] == row["refresh_token"]:
             return held[1]
         try:
-            tokens = UserTokens(
-                self._box.open(row["access_token"]),
-                self._box.open(row["refresh_token"]),
-                float(row["expires_at"] or 0.0),
-            )
+            tokens = self._tokens(row)
         except BoxError:
             log.warning(
                 "the Zoom tokens of %s cannot be opened (was ZOOMBOT_SECRET_KEY changed?);"
@@ -168,7 +165,9 @@ class ZoomAccounts:
             await self._store.delete_zoom_connection(slack_user_id)
             return None
         add_secrets(tokens.access_token, tokens.refresh_token)
-        client = self.oauth.client_for(tokens, self._saver(slack_user_id))
+        client = self.oauth.client_for(
+            tokens, self._saver(slack_user_id), load=self._loader(slack_user_id)
+        )
         self._clients[slack_user_id] = (row["refresh_token"], client)
         return client
 
@@ -203,6 +202,26 @@ class ZoomAccounts:
         """Forget the authorization `state` (the person said no on Zoom's page)."""
         row = await self._store.take_oauth_state(state)
         return None if row is None else Pending(row["slack_user_id"], row.get("channel"))
+
+    def _tokens(self, row: Mapping[str, Any]) -> UserTokens:
+        return UserTokens(
+            self._box.open(row["access_token"]),
+            self._box.open(row["refresh_token"]),
+            float(row["expires_at"] or 0.0),
+        )
+
+    def _loader(self, slack_user_id: str) -> Callable[[], Awaitable[UserTokens | None]]:
+        """The person's saved pair, as another instance may have refreshed it."""
+
+        async def load() -> UserTokens | None:
+            row = await self._store.zoom_connection(slack_user_id)
+            if row is None:
+                return None
+            tokens = self._tokens(row)
+            add_secrets(tokens.access_token, tokens.refresh_token)
+            return tokens
+
+        return load
 
     def _saver(self, slack_user_id: str) -> Callable[[UserTokens], object]:
         async def save(tokens: UserTokens) -> None:

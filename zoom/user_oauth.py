@@ -9,11 +9,15 @@ the tokens of one connected user, refreshed as they expire.
 
 A refresh Zoom refuses (the user revoked the app, or removed it) raises `GrantRevoked`: the
 user has to connect again. `save` is awaited with every new pair of tokens (Zoom rotates the
-refresh token on each refresh), before the new access token is used.
+refresh token on each refresh), before the new access token is used. With several processes
+sharing where the pairs are saved, pass `load` too (it reads the saved pair): a process then
+takes a pair another one refreshed instead of refreshing a retired token, and a refusal of a
+token another process has just rotated is not mistaken for a revoked grant.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,12 +29,16 @@ from authlib.common.security import generate_token
 from authlib.oauth2.auth import ClientAuth
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-from zoom._auth import TokenSource, request_timeout
+from zoom._auth import REFRESH_MARGIN, TokenSource, request_timeout
 from zoom.errors import GrantRevoked, ZoomAuthError, ZoomUnavailable
 
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
 
 Save = Callable[["UserTokens"], Awaitable[None]]
+Load = Callable[[], Awaitable["UserTokens | None"]]
+
+# After a refused refresh, how long to look for the pair another process may be saving.
+ROTATED_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -145,12 +153,15 @@ class ZoomUserOAuth:
                 status=response.status_code,
             )
 
-    def client_for(self, tokens: UserTokens, save: Save, **client_options: Any) -> Any:
+    def client_for(
+        self, tokens: UserTokens, save: Save, *, load: Load | None = None, **client_options: Any
+    ) -> Any:
         """A `ZoomClient` that calls Zoom as the user holding `tokens` (use `"me"` as the
-        user id); it refreshes them when they expire and awaits `save` with the new pair."""
+        user id); it refreshes them when they expire and awaits `save` with the new pair
+        (`load`: see the module docstring)."""
         from zoom.client import ZoomClient
 
-        source = UserTokenSource(self, tokens, save, clock=self._clock)
+        source = UserTokenSource(self, tokens, save, load=load, clock=self._clock)
         return ZoomClient(
             "",
             "",
@@ -221,7 +232,8 @@ class ZoomUserOAuth:
 
 class UserTokenSource(TokenSource):
     """A connected user's access token for `ZoomClient`: the one in hand until it expires,
-    then one refresh at a time (concurrent callers share it), saved before use."""
+    then one refresh at a time (concurrent callers share it), saved before use. With `load`,
+    a newer saved pair (another process refreshed) is taken instead of refreshing."""
 
     def __init__(
         self,
@@ -229,14 +241,27 @@ class UserTokenSource(TokenSource):
         tokens: UserTokens,
         save: Save,
         *,
+        load: Load | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(oauth._http, oauth.oauth_url, "", "", "", clock=clock)
         self._oauth = oauth
         self._save = save
+        self._load = load
         self._refresh_token = tokens.refresh_token
         self._token = tokens.access_token
         self._expires_at = tokens.expires_at
+
+    async def _fetch(self, fetch: Callable[[], Awaitable[httpx.Response]]) -> str:
+        stored = await self._rotated_elsewhere()
+        if stored is None or stored.expires_at - REFRESH_MARGIN <= self._clock():
+            if stored is not None:
+                self._refresh_token = stored.refresh_token  # the one Zoom still takes
+            return await super()._fetch(fetch)
+        try:
+            return self._take(stored)
+        finally:
+            self._fetching = None
 
     async def request(self, http_timeout: float | None = None) -> httpx.Response:
         """The refresh request, sent once."""
@@ -246,7 +271,44 @@ class UserTokenSource(TokenSource):
         )
 
     async def _accept(self, response: httpx.Response) -> tuple[str, float]:
-        tokens = self._oauth._tokens(response, refreshing=True)
-        await self._save(tokens)
+        try:
+            tokens = self._oauth._tokens(response, refreshing=True)
+        except GrantRevoked:
+            # Refused: revoked, or another process refreshed the same token a moment ago and
+            # is saving the new pair. Only the first is the end of the grant.
+            tokens = await self._saved_by_another(ROTATED_WAIT)
+            if tokens is None:
+                raise
+            if tokens.expires_at - REFRESH_MARGIN <= self._clock():
+                tokens = await self._oauth.refresh(tokens.refresh_token)
+                await self._save(tokens)
+        else:
+            await self._save(tokens)
         self._refresh_token = tokens.refresh_token
         return tokens.access_token, tokens.expires_at - self._clock()
+
+    async def _rotated_elsewhere(self) -> UserTokens | None:
+        """The saved pair, if it is not the one in hand (another process refreshed)."""
+        if self._load is None:
+            return None
+        try:
+            stored = await self._load()
+        except Exception:  # cannot tell (the store is down): as without `load`
+            return None
+        if stored is None or stored.refresh_token == self._refresh_token:
+            return None
+        return stored
+
+    async def _saved_by_another(self, wait: float) -> UserTokens | None:
+        """`_rotated_elsewhere`, looked at until `wait` seconds have passed."""
+        deadline = time.monotonic() + wait
+        while True:
+            stored = await self._rotated_elsewhere()
+            if stored is not None or self._load is None or time.monotonic() >= deadline:
+                return stored
+            await asyncio.sleep(0.2)
+
+    def _take(self, tokens: UserTokens) -> str:
+        self._refresh_token = tokens.refresh_token
+        self._token, self._expires_at = tokens.access_token, tokens.expires_at
+        return tokens.access_token

@@ -153,3 +153,69 @@ async def test_wrong_client_credentials_name_the_settings(fake_zoom: FakeZoom) -
         with pytest.raises(ZoomAuthError, match="ZOOM_OAUTH_CLIENT_ID") as caught:
             await oauth.exchange("code", "verifier")
     assert not isinstance(caught.value, GrantRevoked)
+
+
+class SharedPair:
+    """Where several processes save a person's tokens (the store, for zoombot)."""
+
+    def __init__(self, tokens: UserTokens) -> None:
+        self.tokens = tokens
+        self.saves = 0
+
+    async def save(self, new: UserTokens) -> None:
+        self.saves += 1
+        self.tokens = new
+
+    async def load(self) -> UserTokens | None:
+        return self.tokens
+
+
+async def test_a_pair_another_process_refreshed_is_taken_not_refreshed_again(
+    fake_zoom: FakeZoom, oauth: ZoomUserOAuth
+) -> None:
+    fake_zoom.add_user("ana@example.com")
+    tokens = await connect(fake_zoom, oauth, "ana@example.com")
+    expired = UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0)
+    shared = SharedPair(expired)
+    one = oauth.client_for(expired, shared.save, load=shared.load)
+    two = oauth.client_for(expired, shared.save, load=shared.load)
+    assert (await one.get_user("me")).email == "ana@example.com"
+    assert fake_zoom.grants.refreshes == 1
+    # The second process holds the retired refresh token: it takes the saved pair instead.
+    assert (await two.get_user("me")).email == "ana@example.com"
+    assert fake_zoom.grants.refreshes == 1 and shared.saves == 1
+
+
+async def test_two_processes_refreshing_at_once_keep_the_grant(
+    fake_zoom: FakeZoom, oauth: ZoomUserOAuth
+) -> None:
+    """Both send the same refresh token; Zoom takes one and refuses the other (it was just
+    rotated). The refused one finds the pair the other saved: no GrantRevoked."""
+    fake_zoom.add_user("ana@example.com")
+    tokens = await connect(fake_zoom, oauth, "ana@example.com")
+    expired = UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0)
+    shared = SharedPair(expired)
+
+    async def stale_load() -> UserTokens | None:
+        # Both looked before either refreshed: the first look finds nothing newer.
+        return expired if shared.saves == 0 else shared.tokens
+
+    one = oauth.client_for(expired, shared.save, load=stale_load)
+    two = oauth.client_for(expired, shared.save, load=stale_load)
+    users = await asyncio.gather(one.get_user("me"), two.get_user("me"))
+    assert {user.email for user in users} == {"ana@example.com"}
+    assert fake_zoom.grants.refreshes == 1 and shared.saves == 1
+
+
+async def test_a_revoked_grant_is_still_grant_revoked_with_a_shared_pair(
+    fake_zoom: FakeZoom, oauth: ZoomUserOAuth
+) -> None:
+    fake_zoom.add_user("ana@example.com")
+    tokens = await connect(fake_zoom, oauth, "ana@example.com")
+    expired = UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0)
+    shared = SharedPair(expired)
+    fake_zoom.grants.deauthorize("ana@example.com")
+    client = oauth.client_for(expired, shared.save, load=shared.load)
+    with pytest.raises(GrantRevoked):
+        await client.get_user("me")
+    assert shared.saves == 0
