@@ -176,6 +176,30 @@ def test_an_uninstall_deletes_the_installation_and_drops_pending_posts(
     assert "1 pending post(s) dropped" in app.logs()
 
 
+def test_a_revoked_bot_token_deletes_the_installation(
+    app, fake_slack, fake_zoom, person, database_url
+) -> None:
+    """`tokens_revoked` (an admin revoked the bot token, the app stays listed): the
+    installation goes, as for an uninstall, and the other workspace keeps working."""
+    acme = fake_slack.workspaces.add("T0ACME", "Acme")
+    globex = fake_slack.workspaces.add("T0GLOBEX", "Globex")
+    fake_slack.add_channel("C0GLOBEX", name="globex-general")
+    install(app, fake_slack, acme)
+    install(app, fake_slack, globex)
+    assert len(rows(database_url, "SELECT team_id FROM slack_installations")) == 2
+    with SlackSender(app.url, fake_slack.signing_secret, fake=fake_slack) as slack:
+        answer = slack.event(fake_slack.workspaces.revoke_bot_token("T0ACME"))
+        assert answer.status_code == 200
+        eventually(
+            lambda: rows(database_url, "SELECT team_id FROM slack_installations")
+            == [("T0GLOBEX",)],
+            what="only Globex's installation left",
+        )
+        ana = person()
+        slack.command("Still here", ana.slack_id, channel="C0GLOBEX", team_id="T0GLOBEX")
+        eventually(lambda: posts_in(fake_slack, "C0GLOBEX"), what="Globex's meeting posted")
+
+
 def test_an_org_wide_install_answers_every_workspace_of_the_org(
     app, fake_slack, fake_zoom, person
 ) -> None:

@@ -87,18 +87,32 @@ class Workspaces:
     def uninstall(self, team_id: str) -> dict[str, Any]:
         """The workspace removes the app: its tokens are revoked. Returns the Events API
         body of `app_uninstalled` Slack then sends."""
+        workspace = self._revoke(team_id)
+        return self._event(workspace, {"type": "app_uninstalled"})
+
+    def revoke_bot_token(self, team_id: str) -> dict[str, Any]:
+        """An admin revokes the app's bot token (the app stays installed). Returns the
+        Events API body of `tokens_revoked` Slack then sends."""
+        workspace = self._revoke(team_id)
+        tokens = {"oauth": [], "bot": [workspace.bot_user_id]}
+        return self._event(workspace, {"type": "tokens_revoked", "tokens": tokens})
+
+    def _revoke(self, team_id: str) -> Workspace:
         with self._fake._lock:
             workspace = self.known[team_id]
             for token in [t for t, v in self._tokens.items() if v.workspace is workspace]:
                 del self._tokens[token]
             for token in [t for t, w in self._refresh.items() if w is workspace]:
                 del self._refresh[token]
+        return workspace
+
+    def _event(self, workspace: Workspace, event: dict[str, Any]) -> dict[str, Any]:
         return {
             "token": "unused-verification-token",
             "team_id": workspace.team_id,
             "enterprise_id": workspace.enterprise_id,
             "api_app_id": self._fake.api_app_id,
-            "event": {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"},
+            "event": {**event, "event_ts": f"{time.time():.6f}"},
             "type": "event_callback",
             "event_id": "Ev" + secrets.token_hex(5).upper(),
             "event_time": int(time.time()),
