@@ -191,8 +191,9 @@ def test_a_revoked_bot_token_deletes_the_installation(
         answer = slack.event(fake_slack.workspaces.revoke_bot_token("T0ACME"))
         assert answer.status_code == 200
         eventually(
-            lambda: rows(database_url, "SELECT team_id FROM slack_installations")
-            == [("T0GLOBEX",)],
+            lambda: (
+                rows(database_url, "SELECT team_id FROM slack_installations") == [("T0GLOBEX",)]
+            ),
             what="only Globex's installation left",
         )
         ana = person()
