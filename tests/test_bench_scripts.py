@@ -1,0 +1,38 @@
+"""The bench/ scripts run and print their figures (tiny sizes; no figure is judged here:
+speed is measured by running them, BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "printed"),
+    [
+        ("store.py", ["--calls", "20"], "claim_request (write)"),
+        ("slots.py", ["--requests", "5"], "ms"),
+        ("reading.py", ["--rounds", "1"], "per call after warm-up"),
+        (
+            "load.py",
+            ["--commands", "12", "--concurrency", "3", "--users", "3", "--rounds", "1"],
+            "app CPU per command",
+        ),
+    ],
+)
+def test_a_bench_script_runs_and_prints_its_figures(script: str, args: list[str], printed: str):
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert printed in result.stdout, result.stdout[-2000:]
+    assert "Traceback" not in result.stderr
