@@ -213,8 +213,9 @@ class Poster(OutboxDelivery):
         *,
         channel: str | None = None,
         response_url: str | None = None,
-    ) -> None:
+    ) -> bool:
         """Say something to `user` only, best effort: failures are logged, never raised.
+        True when one of the ways below took it.
 
         Tried in order until one works: the `response_url` (ephemeral), `chat.postEphemeral`
         in `channel` (the person must be in it), then a DM from the bot (`chat.postMessage`
@@ -224,7 +225,7 @@ class Poster(OutboxDelivery):
         if response_url:
             try:
                 await self.respond(response_url, message)
-                return
+                return True
             except PostFailed as failure:
                 log.info("the response_url said %s; telling %s another way", failure.error, user)
         if channel:
@@ -237,7 +238,7 @@ class Poster(OutboxDelivery):
                         blocks=message.get("blocks"),
                     )
                 )
-                return
+                return True
             except PostFailed as failure:
                 log.info("chat.postEphemeral said %s; sending a DM instead", failure.error)
         try:
@@ -246,5 +247,7 @@ class Poster(OutboxDelivery):
                     channel=user, text=message["text"], blocks=message.get("blocks")
                 )
             )
+            return True
         except PostFailed as failure:
             log.warning("could not reach %s privately: %s", user, failure.error)
+            return False

@@ -259,19 +259,26 @@ class Reconciler:
         )
 
     async def _tell_failed(self, row: dict[str, Any], why: str, sentence: str) -> None:
-        """Settle the request as failed, then tell the requester privately and how to retry."""
+        """Tell the requester privately that nothing was made and how to retry, then settle
+        the request as failed (its key free again). Told first: a stop in between leaves the
+        request unsettled, and the next start tells them again rather than never."""
         ask = self._ask(row)
-        # Settled first: by the time the person reads the note, asking again works.
-        await self.store.settle_request(ask.key, state="failed")
         ref = new_reference()
-        log.warning("request %s: %s; told the requester (ref %s)", _short(ask.key), why, ref)
-        await self.services.poster.tell(
+        told = await self.services.poster.tell(
             ask.requester,
             private.refusal_message(
                 sentence + " " + TRY_AGAIN.get(ask.kind, TRY_AGAIN["command"]), ref
             ),
             channel=ask.channel,
             response_url=ask.response_url,
+        )
+        await self.store.settle_request(ask.key, state="failed")
+        log.warning(
+            "request %s: %s; %s (ref %s)",
+            _short(ask.key),
+            why,
+            "told the requester" if told else "the requester could not be reached",
+            ref,
         )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.app.support import CREATE, creates, eventually, posts_to, texts
 from tests.fakes.app_process import AppProcess
-from tests.fakes.slack import DEFAULT_CHANNEL
+from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer
 from tests.fakes.slack_requests import SlackSender
 from zoom.testing import Answer
 
@@ -130,6 +130,38 @@ def test_a_create_zoom_never_finished_is_reported_and_may_be_asked_again(
         [meeting] = fake_zoom.meetings.values()
         assert meeting["join_url"] in texts(post.params)
         assert len(creates(fake_zoom)) == 2
+    finally:
+        process.stop()
+
+
+def test_a_stop_while_telling_nothing_was_made_tells_again_at_the_next_start(
+    app_env, fake_slack, fake_zoom, person, tmp_path: Path
+):
+    """The request is settled only after the requester was told: a kill while the note is on
+    its way leaves it for the next start, which tells them (not nobody)."""
+    ana = person()
+    env = settle_env(app_env)
+    fake_zoom.script("POST", CREATE, SLOW_AND_NOTHING_MADE)
+    response_url = fake_slack.new_response_url()
+    process = app_sent(
+        env, fake_slack, tmp_path, "tomorrow 3pm Standup", ana.slack_id, response_url=response_url
+    )
+    try:
+        eventually(lambda: creates(fake_zoom), what="the create to reach Zoom")
+        process.stop(sig=signal.SIGKILL)
+        # The next start's note reaches Slack, which holds its answer: killed meanwhile.
+        fake_slack.script(response_url, SlackAnswer(status=503, delay=30))
+        process.start()
+        eventually(lambda: response_url in fake_slack.response_arrivals, what="the note on its way")
+        process.stop(sig=signal.SIGKILL)
+        assert request_rows(env)[0]["state"] == "claimed"
+        process.start()
+        told = fake_slack.wait_for_response(
+            response_url, lambda body: "nothing was made" in texts(body), timeout=10
+        )
+        assert "Standup" in texts(told) and "ZB-" in texts(told)
+        eventually(lambda: request_rows(env)[0]["state"] == "failed", what="the request failed")
+        assert fake_zoom.meetings == {}
     finally:
         process.stop()
 

@@ -477,6 +477,7 @@ class FakeSlack:
             self.slack_calls.clear()
         self.socket_acks: list[SocketAck] = []
         self.response_posts: list[ResponsePost] = []
+        self.response_arrivals: list[str] = []  # response URLs posted to, as each arrives
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.members: dict[str, set[str]] = {}
@@ -1032,6 +1033,8 @@ class FakeSlack:
             body = json.loads(await request.body() or b"{}")
         except ValueError:
             body = {"_invalid_json": True}
+        with self._lock:
+            self.response_arrivals.append(url)
         scripted = self._next_scripted(url, "response_url")
         await self._delay(scripted.delay if scripted else 0.0)
         if scripted is not None and (scripted.status != 200 or scripted.body is not None):
