@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from zoom.testing import fake_registrants
-from zoom.testing.rules import digits, new_uuid, now_ms, tracking_id, utc_text
+from tests.fakes.zoom import registrants as fake_registrants
+from tests.fakes.zoom.rules import digits, new_uuid, now_ms, tracking_id, utc_text
 from zoom.webhooks import sign
 
 

@@ -58,9 +58,10 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
-from zoom.testing import fake_registrants
-from zoom.testing.fake_events import EventSender
-from zoom.testing.rules import (
+from tests.fakes.loopback import LoopbackServer
+from tests.fakes.zoom import registrants as fake_registrants
+from tests.fakes.zoom.events import EventSender
+from tests.fakes.zoom.rules import (
     Reply,
     ZoomFailure,
     basic_client,
@@ -81,9 +82,8 @@ from zoom.testing.rules import (
     validation,
     zone_name,
 )
-from zoom.testing.server import LoopbackServer
-from zoom.testing.user_grants import UserGrants
-from zoom.testing.websocket import EventSockets
+from tests.fakes.zoom.user_grants import UserGrants
+from tests.fakes.zoom.websocket import EventSockets
 
 MEETINGS = "/users/{userId}/meetings"
 USER = "/users/{userId}"
@@ -94,7 +94,7 @@ REGISTRANTS = "/meetings/{meetingId}/registrants"
 REGISTRANT = "/meetings/{meetingId}/registrants/{registrantId}"
 REGISTRANT_STATUS = "/meetings/{meetingId}/registrants/status"
 REGISTRANT_QUESTIONS = "/meetings/{meetingId}/registrants/questions"
-TOKEN = "/oauth/token"  # noqa: S105 - a route, not a secret
+TOKEN = "/oauth/token"
 AUTHORIZE = "/oauth/authorize"
 REVOKE = "/oauth/revoke"
 
@@ -209,11 +209,11 @@ class FakeZoom(EventSender):
         self,
         account_id: str = "acct-test",
         client_id: str = "cid-test",
-        client_secret: str = "secret-test",  # noqa: S107 - the fake's own test secret
+        client_secret: str = "secret-test",
         *,
         scopes: tuple[str, ...] = DEFAULT_SCOPES,
         token_ttl: int = 3599,
-        webhook_secret: str = "fake-webhook-secret-token",  # noqa: S107 - the fake's own
+        webhook_secret: str = "fake-webhook-secret-token",
     ) -> None:
         self.account_id = account_id
         self.client_id = client_id
@@ -237,7 +237,7 @@ class FakeZoom(EventSender):
             await self._asgi(scope, receive, send)
 
         self._server = LoopbackServer(app)
-        # Zoom's event WebSocket (zoom/testing/websocket.py), on the same loop, its own port.
+        # Zoom's event WebSocket (tests/fakes/zoom/websocket.py), on the same loop, its own port.
         self._ws = EventSockets(lambda: self._loop(), self._ws_token_ok)
         self._clear()
 
@@ -256,9 +256,9 @@ class FakeZoom(EventSender):
         self._instances: dict[int, int] = {}  # meeting id -> times started
         self._participants: dict[int, dict[str, dict[str, Any]]] = {}  # id -> name -> person
         self._sent: list[dict[str, Any]] = []
-        # The user-managed OAuth app ("Connect your Zoom"): zoom/testing/user_grants.py.
+        # The user-managed OAuth app ("Connect your Zoom"): tests/fakes/zoom/user_grants.py.
         self.grants = UserGrants(self)
-        # Registration and summaries (zoom/testing/fake_registrants.py).
+        # Registration and summaries (tests/fakes/zoom/registrants.py).
         self._registrants: dict[int, dict[str, dict[str, Any]]] = {}  # id -> registrant id -> …
         self._questions: dict[int, dict[str, Any]] = {}
         self._summaries: dict[str, dict[str, Any]] = {}  # meeting instance uuid -> summary

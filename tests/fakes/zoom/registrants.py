@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
-    from zoom.testing.fake_zoom import FakeZoom
-    from zoom.testing.rules import Reply
+    from tests.fakes.zoom.fake import FakeZoom
+    from tests.fakes.zoom.rules import Reply
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REGISTRANT_FIELDS = {
@@ -53,13 +53,13 @@ _CUSTOM_QUESTION_FIELDS = {"title", "type", "required", "answers"}
 
 
 def _reply(status: int, body: Any = None) -> Reply:
-    from zoom.testing.rules import Reply
+    from tests.fakes.zoom.rules import Reply
 
     return Reply(status, body)
 
 
 def _fail(status: int, code: int, message: str, **extra: Any) -> Exception:
-    from zoom.testing.rules import ZoomFailure
+    from tests.fakes.zoom.rules import ZoomFailure
 
     return ZoomFailure(status, code, message, **extra)
 
