@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from bot.errors import StoreUnavailable
@@ -143,24 +142,10 @@ class Operations:
         WebSocket (ZOOM_EVENTS=websocket), each in a task of its own."""
         settings = self.settings
         if settings.metrics_port is not None and self.ops_task is None:
-            import uvicorn
-
             from bot.web.ops import build_ops_app
+            from bot.web.tweaks import side_server
 
-            class OpsServer(uvicorn.Server):
-                @contextlib.contextmanager
-                def capture_signals(self) -> Iterator[None]:
-                    yield  # the main server (or Socket Mode's loop) owns the signals
-
-            config = uvicorn.Config(
-                build_ops_app(self),
-                host=settings.host,
-                port=settings.metrics_port,
-                lifespan="on",
-                access_log=False,
-                log_config=None,
-            )
-            self.ops_server = OpsServer(config)
+            self.ops_server = side_server(build_ops_app(self), settings.host, settings.metrics_port)
             self.ops_task = asyncio.create_task(self.ops_server.serve(), name="ops-port")
             log.info(
                 "serving /metrics, /healthz and /readyz at http://%s:%s",
