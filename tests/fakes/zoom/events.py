@@ -1,6 +1,7 @@
 """The fake Zoom as Zoom's event sender: webhook bodies in Zoom's shapes for what happens
 to a meeting (started, ended, people joining and leaving, deleted, updated, …), signed and
-POSTed to an app. Mixed into `FakeZoom`, whose state (meetings, users, the lock) it reads and
+POSTed to an app (`EventSender` makes the bodies, `WebhookDelivery` signs and sends them).
+Mixed into `FakeZoom`, whose state (meetings, users, the lock) it reads and
 changes; the event WebSocket is websocket.py's, recordings and summaries registrants.py's."""
 
 from __future__ import annotations
@@ -235,6 +236,10 @@ class EventSender:
         if meeting is None:
             raise KeyError(f"no such meeting in the fake: {meeting_id}")
         return meeting
+
+
+class WebhookDelivery:
+    """A webhook body signed as Zoom signs it and POSTed to an app; what was sent."""
 
     def event_request(
         self,

@@ -57,7 +57,7 @@ from typing import Any, ClassVar
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.zoom import registrants as fake_registrants
 from tests.fakes.zoom.accounts import Accounts
-from tests.fakes.zoom.events import EventSender
+from tests.fakes.zoom.events import EventSender, WebhookDelivery
 from tests.fakes.zoom.meetings import Meetings
 from tests.fakes.zoom.registrants import Registration
 from tests.fakes.zoom.routes import (
@@ -83,7 +83,9 @@ from tests.fakes.zoom.wire import Answer, Recorded, Wire
 __all__ = ["Answer", "FakeZoom", "Recorded"]
 
 
-class FakeZoom(Wire, Accounts, Meetings, EventSender, Registration, EventSocketSide):
+class FakeZoom(
+    Wire, Accounts, Meetings, EventSender, WebhookDelivery, Registration, EventSocketSide
+):
     """A local Zoom. See the module docstring; `docs/CONTRACTS.md` fixes the public API."""
 
     def __init__(
