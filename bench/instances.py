@@ -42,8 +42,8 @@ import load as load_bench
 from tests.fakes.app_process import AppProcess, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack, new_id
 from tests.fakes.slack_requests import SlackSender
+from tests.fakes.zoom import FakeZoom
 from tests.store_pg.test_two_instances import _with
-from zoom.testing import FakeZoom
 
 
 async def _admin(url: str, sql: str) -> None:

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.fakes.app_process import AppFailedToStart, AppProcess, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack, new_id
 from tests.fakes.slack_requests import signed_headers, slash_command_body
-from zoom.testing import FakeZoom
+from tests.fakes.zoom import FakeZoom
 
 ACK_LIMIT = 3.0  # seconds: Slack shows the user an error after this
 

@@ -215,7 +215,7 @@ def install(metrics: Metrics) -> MetricsLogHandler:
             logger.setLevel(level)
     handler = MetricsLogHandler(metrics)
     # First among the root's handlers: it reads each record before the writing handler's
-    # redaction merges the message's arguments into its text (bot/logs.py RedactingFilter).
+    # redaction merges the message's arguments into its text (bot/redaction.py RedactingFilter).
     root.handlers.insert(0, handler)
     return handler
 

@@ -38,10 +38,10 @@ from starlette.staticfiles import StaticFiles
 
 from demo.blockkit import Viewer, local_to_stamp, render_blocks, render_modal
 from tests.fakes.app_process import AppProcess, free_port, make_app_env
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack
 from tests.fakes.slack_requests import SlackSender, block_actions, view_submission
-from zoom.testing import FakeZoom
-from zoom.testing.server import LoopbackServer
+from tests.fakes.zoom import FakeZoom
 
 STATIC = Path(__file__).resolve().parent / "static"
 

@@ -37,8 +37,8 @@ from tests.fakes.slack import FakeSlack, new_id
 from tests.fakes.slack_requests import SlackSender
 
 if TYPE_CHECKING:
+    from tests.fakes.zoom import FakeZoom
     from zoom import ZoomClient
-    from zoom.testing import FakeZoom
 
 SLACK_BOT_TOKEN = "xoxb-test-1111111111-2222222222-zoombotTestToken"
 SLACK_SIGNING_SECRET = "test-signing-secret-5f1c0a"
@@ -89,9 +89,9 @@ def fake_slack_server() -> Iterator[FakeSlack]:
 def fake_zoom_server() -> Iterator[FakeZoom]:
     # Imported here so the Slack-side tests run even where the fake Zoom is not built.
     try:
-        from zoom.testing import FakeZoom
-    except ImportError as e:  # pragma: no cover - only while zoom/testing is being written
-        pytest.skip(f"needs optional import zoom.testing.FakeZoom: {e}")
+        from tests.fakes.zoom import FakeZoom
+    except ImportError as e:  # pragma: no cover - only while tests/fakes/zoom is being written
+        pytest.skip(f"needs optional import tests.fakes.zoom.FakeZoom: {e}")
     zoom = FakeZoom(
         account_id=ZOOM_ACCOUNT_ID, client_id=ZOOM_CLIENT_ID, client_secret=ZOOM_CLIENT_SECRET
     ).start()

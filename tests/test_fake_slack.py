@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tests.fakes.app_process import AppFailedToStart, AppProcess
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.slack import (
     DEFAULT_CHANNEL,
     FakeSlack,
@@ -51,7 +52,6 @@ from tests.fakes.slack_requests import (
     view_state,
     view_submission,
 )
-from zoom.testing.server import LoopbackServer
 
 
 @pytest.fixture

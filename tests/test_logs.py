@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.logs import (
-    REDACTED,
     add_secrets,
     configure_logging,
     log_request,
     new_reference,
     redact,
 )
+from bot.redaction import REDACTED
 
 BOT_TOKEN = "xoxb-1111-2222-abcdefSECRET"
 SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
@@ -251,7 +251,7 @@ def test_references_are_short_and_unambiguous() -> None:
 
 
 def test_basic_credentials_are_redacted_but_the_words_basic_information_stay() -> None:
-    from bot.logs import Redactor
+    from bot.redaction import Redactor
 
     redactor = Redactor()
     where = "Slack app settings → Basic Information → App-Level Tokens"
@@ -264,7 +264,7 @@ def test_every_learned_value_is_found_wherever_it_sits_in_a_line() -> None:
     seeded fuzz that the index misses none, whatever the characters around and inside it."""
     import random
 
-    from bot.logs import Redactor
+    from bot.redaction import Redactor
 
     rng = random.Random(5)
     alphabet = "abcXYZ0189-_*@.:/?=&%]^\\[ é\u200f"
@@ -287,7 +287,7 @@ def test_every_learned_value_is_found_wherever_it_sits_in_a_line() -> None:
 
 
 def test_learned_values_beyond_the_recent_ones_are_forgotten_and_the_rest_kept() -> None:
-    from bot.logs import Redactor
+    from bot.redaction import Redactor
 
     redactor = Redactor()
     values = [f"Pc{n:08d}" for n in range(Redactor.RECENT + 10)]

@@ -30,9 +30,13 @@ def test_wheel_holds_no_test_doubles(tmp_path: Path) -> None:
     packages = {name.split("/")[0] for name in names if "/" in name}
     assert {"bot", "zoom"} <= packages
     assert not any(name.startswith("tests/") for name in names), names
+    # No test double at all: no fake (Slack or Zoom), no app-process harness, no testing package.
     doubles = [
-        n for n in names if "fake_slack" in n or "app_process" in n or n.startswith("bot/testing")
+        n
+        for n in names
+        if "fake" in n
+        or "app_process" in n
+        or "loopback" in n
+        or n.startswith(("bot/testing/", "zoom/testing/"))
     ]
     assert doubles == []
-    # zoom/testing (FakeZoom) ships on purpose, like httpx's MockTransport.
-    assert "zoom/testing/fake_zoom.py" in names

@@ -33,17 +33,9 @@ from zoom._body import zoom_body
 from zoom._call import Budget, Caller, segment
 from zoom._create import MEETING, Creator
 from zoom._pages import active_users, list_meetings
+from zoom._registration_calls import RegistrationCalls
 from zoom._transport import default_transport
 from zoom.models import Meeting, MeetingRequest, ZoomUser
-from zoom.registrants import (
-    MeetingSummary,
-    NewRegistrant,
-    RegistrantAction,
-    RegistrantQuestions,
-    RegistrantRef,
-    Registration,
-    uuid_segment,
-)
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
@@ -61,14 +53,7 @@ def _occurrence(occurrence_id: str | None) -> dict[str, str] | None:
     return {"occurrence_id": str(occurrence_id)}
 
 
-SUMMARY = "/meetings/{meetingUUID}/meeting_summary"
-REGISTRANTS = "/meetings/{meetingId}/registrants"
-REGISTRANT = "/meetings/{meetingId}/registrants/{registrantId}"
-REGISTRANT_STATUS = "/meetings/{meetingId}/registrants/status"
-REGISTRANT_QUESTIONS = "/meetings/{meetingId}/registrants/questions"
-
-
-class ZoomClient:
+class ZoomClient(RegistrationCalls):
     """An async Zoom Meeting API client for one Server-to-Server OAuth app.
 
     `api_url` and `oauth_url` default to Zoom's commercial cloud (Zoom for Government:
@@ -237,85 +222,6 @@ class ZoomClient:
         return await self._creator.find_created(user_id, request, since, self._budget(deadline))
 
     # -- recordings' summaries and registration (zoom/registrants.py) -----------------
-
-    async def get_meeting_summary(
-        self, meeting_uuid: str, *, deadline: float | None = None
-    ) -> MeetingSummary:
-        """The AI Companion summary of one run of a meeting (by its instance `uuid`, encoded
-        as Zoom asks). Raises `ZoomNotFound` (no summary, or the account lacks the feature),
-        `ZoomAuthError` (scope `meeting_summary:read:admin` missing)."""
-        response = await self._caller.call(
-            "GET",
-            SUMMARY,
-            f"/meetings/{uuid_segment(meeting_uuid)}/meeting_summary",
-            budget=self._budget(deadline),
-        )
-        return MeetingSummary.from_json(response.json())
-
-    async def add_registrant(
-        self,
-        meeting_id: int,
-        registrant: NewRegistrant,
-        *,
-        occurrence_ids: tuple[str, ...] = (),
-        deadline: float | None = None,
-    ) -> Registration:
-        """Register one person (by email: registering the same email again gives the same
-        registrant, so a retry is safe). Raises `MeetingNotFound`, `ZoomValidationError`
-        (the meeting takes no registration, code 3000…)."""
-        params = {"occurrence_ids": ",".join(occurrence_ids)} if occurrence_ids else None
-        budget = self._budget(deadline)
-        response = await self._caller.call(
-            "POST",
-            REGISTRANTS,
-            f"/meetings/{int(meeting_id)}/registrants",
-            params=params,
-            json=registrant.to_json(),
-            budget=budget,
-        )
-        return Registration.from_json(response.json())
-
-    async def get_registrant(
-        self, meeting_id: int, registrant_id: str, *, deadline: float | None = None
-    ) -> Registration:
-        """One registrant, with their own `join_url` once approved."""
-        response = await self._caller.call(
-            "GET",
-            REGISTRANT,
-            f"/meetings/{int(meeting_id)}/registrants/{segment(registrant_id)}",
-            budget=self._budget(deadline),
-        )
-        return Registration.from_json(response.json())
-
-    async def set_registrant_status(
-        self,
-        meeting_id: int,
-        action: RegistrantAction,
-        registrants: tuple[RegistrantRef, ...],
-        *,
-        deadline: float | None = None,
-    ) -> None:
-        """Approve, deny or cancel registrants (at most 30 at once; safe to repeat)."""
-        body = {"action": action.value, "registrants": [r.to_json() for r in registrants[:30]]}
-        await self._caller.call(
-            "PUT",
-            REGISTRANT_STATUS,
-            f"/meetings/{int(meeting_id)}/registrants/status",
-            json=body,
-            budget=self._budget(deadline),
-        )
-
-    async def update_registrant_questions(
-        self, meeting_id: int, questions: RegistrantQuestions, *, deadline: float | None = None
-    ) -> None:
-        """Set the meeting's custom registration questions (safe to repeat)."""
-        await self._caller.call(
-            "PATCH",
-            REGISTRANT_QUESTIONS,
-            f"/meetings/{int(meeting_id)}/registrants/questions",
-            json=questions.to_json(),
-            budget=self._budget(deadline),
-        )
 
     async def authenticate(self, *, deadline: float | None = None) -> None:
         """Get an access token now (cached as usual), so that wrong credentials or missing

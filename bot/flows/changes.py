@@ -142,10 +142,20 @@ async def changing(
     `requester`: yields the meeting once `allowed_row` and `check_open` let it be changed
     (`doing`: "move this meeting", for the refusal)."""
     async with live.held(services.store, meeting_id):
-        row = await allowed_row(services, requester, meeting_id, doing)
-        meeting = meeting_from_row(row)
-        check_open(row, meeting, services.clock())
+        meeting, _ = await changeable(services, requester, meeting_id, doing)
         yield meeting
+
+
+async def changeable(
+    services: Services, requester: str, meeting_id: int, doing: str
+) -> tuple[Meeting, datetime]:
+    """The meeting, once `allowed_row` and `check_open` let `requester` change it, and the
+    time it was checked at (`doing`: "move this meeting", for the refusal)."""
+    row = await allowed_row(services, requester, meeting_id, doing)
+    meeting = meeting_from_row(row)
+    now = services.clock()
+    check_open(row, meeting, now)
+    return meeting, now
 
 
 def occurrence_on(occurrences: tuple[Occurrence, ...], day: date, zone: str) -> Occurrence | None:

@@ -23,9 +23,8 @@ from bot.errors import Refused
 from bot.flows import followups
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.changes import (
-    allowed_row,
+    changeable,
     changing,
-    check_open,
     find_meeting,
     first_time,
     no_occurrence,
@@ -41,7 +40,7 @@ from bot.reading.moves import Verb, read_change, read_day, split_command, split_
 from bot.reading.results import Refusal
 from bot.render import move as view
 from bot.render import sentences
-from bot.store.rows import iso, meeting_from_row, occurrences_json
+from bot.store.rows import iso, occurrences_json
 from zoom import Meeting
 
 log = logging.getLogger("zoombot.scheduling")
@@ -282,9 +281,7 @@ async def open_reschedule(
     for a series, one of its meetings: "dec 24 to 11am")."""
 
     async def work() -> Outcome:
-        row = await allowed_row(services, requester, meeting_id, "move this meeting")
-        meeting = meeting_from_row(row)
-        check_open(row, meeting, services.clock())
+        meeting, _ = await changeable(services, requester, meeting_id, "move this meeting")
         await services.poster.open_view(trigger_id, view.reschedule_modal(meeting, channel))
         return Outcome(OutcomeKind.MODAL_OPENED, "reschedule", meeting_id=meeting_id)
 

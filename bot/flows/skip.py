@@ -13,9 +13,8 @@ from bot.errors import Refused
 from bot.flows import followups
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.changes import (
-    allowed_row,
+    changeable,
     changing,
-    check_open,
     first_time,
     last_in_channel,
     no_occurrence,
@@ -178,10 +177,8 @@ async def open_skip(
     occurrences (from the stored series, not skipped ones)."""
 
     async def work() -> Outcome:
-        row = await allowed_row(services, requester, meeting_id, "skip meetings of this series")
-        meeting = meeting_from_row(row)
-        now = services.clock()
-        check_open(row, meeting, now)
+        doing = "skip meetings of this series"
+        meeting, now = await changeable(services, requester, meeting_id, doing)
         changes = view.changes_from(await services.store.occurrence_changes(meeting_id))
         choices = _choices(meeting, changes, now)
         if not choices:

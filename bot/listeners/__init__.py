@@ -23,32 +23,26 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.flows.answers import Outcome
 from bot.flows.services import Services
 from bot.logs import log_request
+from bot.slack.middleware import Before
 
 SERVICES = "zoombot_services"  # the context key
 
 
-class ProvideServices(AsyncMiddleware):
+class ProvideServices(Before):
     """Put `services` in each request's context, for the listeners to reach the flows."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def async_process(
-        self,
-        *,
-        req: AsyncBoltRequest,
-        resp: BoltResponse,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
+    def before(self, req: AsyncBoltRequest) -> BoltResponse | None:
         req.context[SERVICES] = self.services
-        return await next()
+        return None
 
 
 def services(context: AsyncBoltContext) -> Services:

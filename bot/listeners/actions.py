@@ -8,16 +8,15 @@ that name no usable action (an empty or malformed `actions` list): Bolt reads
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.listeners import clock, listen, log_done, payload
+from bot.slack.middleware import Before
 
 log = logging.getLogger("zoombot.actions")
 
@@ -42,18 +41,12 @@ def usable_actions(body: dict[str, Any]) -> bool:
     return isinstance(first.get("action_id"), str) and isinstance(block_id, str)
 
 
-class UnusableActions(AsyncMiddleware):
+class UnusableActions(Before):
     """Acknowledge (200, empty) and log a `block_actions` request with no usable action."""
 
-    async def async_process(
-        self,
-        *,
-        req: AsyncBoltRequest,
-        resp: BoltResponse,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
+    def before(self, req: AsyncBoltRequest) -> BoltResponse | None:
         if usable_actions(req.body):
-            return await next()
+            return None
         user = (req.body.get("user") or {}) if isinstance(req.body.get("user"), dict) else {}
         log_done(
             "action:unusable", user.get("id"), None, clock(), clock(), Outcome(OutcomeKind.IGNORED)

@@ -10,17 +10,16 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.followup import open_followup
-from bot.listeners import after_ack, clock, listen, log_done, logged, payload, services
+from bot.listeners import after_ack, listen, log_done, logged, payload
+from bot.listeners.pressed import ack_pressed
 from bot.render.followup import FOLLOWUP
 
 
 async def followup_clicked(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
-    started = clock()
-    await ack()
-    acked = clock()
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
+    started, acked, user = pressed.started, pressed.acked, pressed.user
     channel = payload.channel_id(body)
     value = str(action.get("value") or "")
     trigger_id = body.get("trigger_id")
@@ -28,7 +27,7 @@ async def followup_clicked(
         log_done("action:followup", user, channel, started, acked, Outcome(OutcomeKind.INVALID))
         return
     outcome = open_followup(
-        services(context),
+        pressed.flows,
         trigger_id=trigger_id,
         requester=user,
         meeting_id=int(value),

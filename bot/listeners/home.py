@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.services import Services
 from bot.listeners import after_ack, clock, listen, logged, services
-from bot.listeners.pressed import ack_pressed
+from bot.listeners.pressed import ack_pressed, choose_number, selected
 from bot.posting import TRANSPORT_ERRORS, PostFailed
 from bot.preferences import DURATIONS
 from bot.render import home
@@ -82,19 +82,15 @@ async def duration_chosen(
 ) -> None:
     """The Home tab's duration select."""
     pressed = await ack_pressed(ack, body, context)
-    flows, user = pressed.flows, pressed.user
-    value = str((action.get("selected_option") or {}).get("value") or "")
+    value = selected(action)
 
     async def work() -> None:
         # Any duration the select offers: the list, plus the workspace default and the
         # person's current one, which the Home tab adds to it (bot/home.py).
-        current = await flows.preferences(user)
+        flows = pressed.flows
+        current = await flows.preferences(pressed.user)
         offered = {*DURATIONS, flows.settings.default_duration, current.duration}
-        if not value.isdigit() or int(value) not in offered:
-            pressed.done("action:pref_duration", Outcome(OutcomeKind.INVALID))
-            return
-        await flows.store.set_preferences(user, duration=int(value))
-        pressed.done("action:pref_duration", await publish_home(flows, user))
+        await choose_number(pressed, "action:pref_duration", value, offered, "duration")
 
     after_ack(context, "duration_chosen", work())
 

@@ -19,7 +19,7 @@ from bot.flows.answers import Outcome, OutcomeKind
 from bot.flows.asks import Ask, ModalAsk
 from bot.listeners import after_ack, clock, listen, log_done, payload, services
 from bot.render import reminders as reminder_views
-from bot.render import views
+from bot.render import submitted, views
 from bot.render.people import invited_from_view
 
 
@@ -30,8 +30,8 @@ async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltC
     view = body.get("view")
     view = view if isinstance(view, dict) else {}
     user = payload.user_id(body) or ""
-    submission = views.read_submission(view)
-    errors = views.submission_errors(submission, flows.clock())
+    submission = submitted.read_submission(view)
+    errors = submitted.submission_errors(submission, flows.clock())
     emails: tuple[str, ...] = ()
     if submission.alt_host_ids and not errors:
         emails, problem = await modal.check_alternative_hosts(flows, submission.alt_host_ids, user)
@@ -45,10 +45,10 @@ async def schedule_submitted(ack: Any, body: dict[str, Any], context: AsyncBoltC
     await ack()
     acked = clock()
     # Slack's own for the picked channel, else the command's while it holds.
-    response_url, until = views.response_url_for(body, submission, time.time())
+    response_url, until = submitted.response_url_for(body, submission, time.time())
 
     async def prepare(ask: Ask) -> Ask:
-        request = views.meeting_from_submission(
+        request = submitted.meeting_from_submission(
             submission,
             alternative_hosts=emails,
             join_before_host=flows.settings.join_before_host,

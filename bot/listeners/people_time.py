@@ -13,26 +13,32 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.flows import people
 from bot.flows.answers import Outcome, OutcomeKind
-from bot.flows.services import STORE_ERRORS, Services
-from bot.listeners import after_ack, clock, listen, log_done, logged, payload, services
+from bot.flows.services import STORE_ERRORS
+from bot.listeners import after_ack, clock, listen, log_done, logged
+from bot.listeners.pressed import Pressed, ack_pressed, selected
 from bot.render import people as render
 from bot.render.people import Pending
+
+
+def _pending(pressed: Pressed, kind: str, action: dict[str, Any]) -> Pending | None:
+    """The meeting a button carries; None (and the request logged INVALID) when unreadable."""
+    pending = Pending.from_value(str(action.get("value") or ""))
+    if pending is None:
+        log_done(kind, pressed.user, None, pressed.started, clock(), Outcome(OutcomeKind.INVALID))
+    return pending
 
 
 async def create_pressed(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Create anyway, or one of the offered times: the meeting at the button's time."""
-    started = clock()
-    await ack()
-    flows = services(context)
-    user = payload.user_id(body) or ""
-    pending = Pending.from_value(str(action.get("value") or ""))
+    pressed = await ack_pressed(ack, body, context)
     kind = f"action:{action.get('action_id')}"
+    pending = _pending(pressed, kind, action)
     if pending is None:
-        log_done(kind, user, None, started, clock(), Outcome(OutcomeKind.INVALID))
         return
-    work = await people.take_pending(flows, user, pending, body.get("response_url"))
+    user, started = pressed.user, pressed.started
+    work = await people.take_pending(pressed.flows, user, pending, body.get("response_url"))
     after_ack(context, "people_create", logged(kind, user, pending.channel, started, clock(), work))
 
 
@@ -40,15 +46,14 @@ async def find_pressed(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Find a time: the nearest starts that fit everyone, privately."""
-    started = clock()
-    await ack()
-    flows = services(context)
-    user = payload.user_id(body) or ""
-    pending = Pending.from_value(str(action.get("value") or ""))
+    pressed = await ack_pressed(ack, body, context)
+    pending = _pending(pressed, "action:find_time", action)
     if pending is None:
-        log_done("action:find_time", user, None, started, clock(), Outcome(OutcomeKind.INVALID))
         return
-    work = people.offer_slots(flows, user, pending, pending.channel, body.get("response_url"))
+    user, started = pressed.user, pressed.started
+    work = people.offer_slots(
+        pressed.flows, user, pending, pending.channel, body.get("response_url")
+    )
     after_ack(
         context,
         "people_find",
@@ -56,37 +61,25 @@ async def find_pressed(
     )
 
 
-async def _save_and_publish(
-    flows: Services, user: str, kind: str, started: float, acked: float, **changes: Any
-) -> None:
+async def _save_and_publish(pressed: Pressed, kind: str, **changes: Any) -> None:
     from bot.listeners.home import publish_home
 
     try:
-        await flows.store.set_preferences(user, **changes)
+        await pressed.flows.store.set_preferences(pressed.user, **changes)
     except STORE_ERRORS as error:
-        log_done(
-            kind, user, None, started, acked, Outcome(OutcomeKind.FAILED, type(error).__name__)
-        )
+        pressed.done(kind, Outcome(OutcomeKind.FAILED, type(error).__name__))
         return
-    log_done(kind, user, None, started, acked, await publish_home(flows, user))
+    pressed.done(kind, await publish_home(pressed.flows, pressed.user))
 
 
 async def personal_room_chosen(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The Home tab's "use my personal room for instant meetings" box."""
-    started = clock()
-    await ack()
-    acked = clock()
-    user = payload.user_id(body) or ""
+    pressed = await ack_pressed(ack, body, context)
     on = any(o.get("value") == render.PMI_OPTION for o in action.get("selected_options") or [])
-    after_ack(
-        context,
-        "pref_personal_room",
-        _save_and_publish(
-            services(context), user, "action:pref_personal_room", started, acked, use_pmi=int(on)
-        ),
-    )
+    work = _save_and_publish(pressed, "action:pref_personal_room", use_pmi=int(on))
+    after_ack(context, "pref_personal_room", work)
 
 
 HHMM = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
@@ -96,21 +89,14 @@ async def hours_chosen(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The Home tab's working hours selects (start or end, "HH:MM")."""
-    started = clock()
-    await ack()
-    acked = clock()
-    user = payload.user_id(body) or ""
-    value = str((action.get("selected_option") or {}).get("value") or "")
+    pressed = await ack_pressed(ack, body, context)
+    value = selected(action)
     column = "work_start" if action.get("action_id") == render.PREF_WORK_START else "work_end"
     kind = f"action:{action.get('action_id')}"
     if not HHMM.match(value):
-        log_done(kind, user, None, started, acked, Outcome(OutcomeKind.INVALID))
+        pressed.done(kind, Outcome(OutcomeKind.INVALID))
         return
-    after_ack(
-        context,
-        "pref_work_hours",
-        _save_and_publish(services(context), user, kind, started, acked, **{column: value}),
-    )
+    after_ack(context, "pref_work_hours", _save_and_publish(pressed, kind, **{column: value}))
 
 
 def register(app: AsyncApp) -> None:

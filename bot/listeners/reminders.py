@@ -8,10 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.flows.answers import Outcome, OutcomeKind
 from bot.listeners import after_ack, listen
-from bot.listeners.home import publish_home
-from bot.listeners.pressed import ack_pressed
+from bot.listeners.pressed import ack_pressed, choose_number, selected
 from bot.preferences import REMINDERS
 from bot.render.reminders import PREF_REMINDER
 
@@ -21,18 +19,10 @@ async def reminder_chosen(
 ) -> None:
     """The Home tab's reminder select: minutes before (0 = off), one of REMINDERS."""
     pressed = await ack_pressed(ack, body, context)
-    flows, user = pressed.flows, pressed.user
-    value = str((action.get("selected_option") or {}).get("value") or "")
-
-    async def work() -> None:
-        if not value.isascii() or not value.isdigit() or int(value) not in REMINDERS:
-            pressed.done("action:pref_reminder", Outcome(OutcomeKind.INVALID))
-            return
-        await flows.store.set_preferences(user, reminder_minutes=int(value))
-        outcome = await publish_home(flows, user)
-        pressed.done("action:pref_reminder", outcome, None)
-
-    after_ack(context, "reminder_chosen", work())
+    work = choose_number(
+        pressed, "action:pref_reminder", selected(action), REMINDERS, "reminder_minutes"
+    )
+    after_ack(context, "reminder_chosen", work)
 
 
 def register(app: AsyncApp) -> None:

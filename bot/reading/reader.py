@@ -32,7 +32,7 @@ from bot.reading.zoom_request import (
     scheduled_request,
 )
 
-# bot/render/views.py reads zoom_start from here.
+# bot/render/submitted.py reads zoom_start from here.
 from bot.reading.zoom_request import zoom_start as zoom_start
 from zoom.models import INSTANT, RECURRING, MeetingRequest
 

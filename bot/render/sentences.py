@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.render.views import zone as _zone
+from bot.render.submitted import zone as _zone
 from bot.render.words import escape as _quoted
 from zoom import (
     CreateUnconfirmed,

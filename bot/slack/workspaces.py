@@ -12,14 +12,15 @@ sets it from the row it works on with `scope(key)`. When zoombot serves several 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+
+from bot.slack.middleware import Before
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,10 @@ def scope(key: str | None) -> Iterator[None]:
         current.reset(token)
 
 
-class TrackWorkspace(AsyncMiddleware):
+class TrackWorkspace(Before):
     """Set `current` to the workspace of each Slack request (Bolt's authorize found it)."""
 
-    async def async_process(
-        self,
-        *,
-        req: AsyncBoltRequest,
-        resp: BoltResponse,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
+    def before(self, req: AsyncBoltRequest) -> BoltResponse | None:
         context = req.context
         current.set(
             Workspace(
@@ -92,4 +87,4 @@ class TrackWorkspace(AsyncMiddleware):
                 org_install=bool(context.is_enterprise_install),
             )
         )
-        return await next()
+        return None

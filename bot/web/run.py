@@ -29,7 +29,7 @@ from bot.settings import WHERE, Settings, SettingsError, load_settings
 from bot.store import Store, aopen_store
 from bot.web.app import build_http_app, build_zoom_port_app
 from bot.web.runtime import Runtime, build_runtime
-from bot.web.tweaks import RefusalAwareSocketModeHandler
+from bot.web.tweaks import RefusalAwareSocketModeHandler, side_server
 
 log = logging.getLogger("zoombot")
 
@@ -38,21 +38,8 @@ def zoom_events_server(settings: Settings, runtime: Runtime) -> uvicorn.Server:
     """In Socket Mode: a small HTTP server on HOST:PORT for `/zoom/events`, the .ics files
     and `/healthz`, sharing the runtime. Its `serve()` leaves signals to the caller."""
 
-    class QuietServer(uvicorn.Server):
-        @contextlib.contextmanager
-        def capture_signals(self):  # type: ignore[no-untyped-def]
-            yield  # serve_socket_mode owns SIGTERM/SIGINT
-
-    config = uvicorn.Config(
-        build_zoom_port_app(runtime),
-        host=settings.host,
-        port=settings.port,
-        lifespan="on",
-        access_log=False,
-        log_config=None,
-    )
     log.info("serving Zoom events at http://%s:%s/zoom/events", settings.host, settings.port)
-    return QuietServer(config)
+    return side_server(build_zoom_port_app(runtime), settings.host, settings.port)
 
 
 async def serve_socket_mode(settings: Settings, store: Store) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +30,11 @@ from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.slack.oauth import build_oauth
 from bot.store import Store, backend_of
+from bot.web.background import BackgroundJobs, Operations
 from bot.web.bolt import bolt_app, plain_client, without_env
 from bot.web.tweaks import SlackAuthorization, import_every_module, settle_garbage_collector
 from bot.zoom_accounts import ZoomAccounts
-from zoom import ZoomClient, ZoomError
-from zoom.errors import ZoomAuthError
+from zoom import ZoomClient
 from zoom.websocket import EventSocket
 
 # What `import_every_module` leaves on SQLite: the PostgreSQL store's modules.
@@ -49,12 +48,10 @@ STOP_GRACE = 10.0  # seconds a stop waits for acknowledged work (ZOOMBOT_STOP_GR
 # Zoom being slow or down at start delays readiness by this much at most.
 WARM_WAIT = 1.0
 SLACK_CONNECTIONS = 256  # the pool shared by the Web API calls and response_url posts
-RETAKE_EVERY = 30.0  # seconds between outbox takes when the store has no lease
-HEARTBEAT_EVERY = 5.0  # seconds between heartbeats at most (a quarter lease if shorter)
 
 
 @dataclass
-class Runtime:
+class Runtime(BackgroundJobs, Operations):
     """Everything built at start, closed at stop."""
 
     settings: Settings
@@ -87,66 +84,6 @@ class Runtime:
     def in_flight(self) -> int:
         """Acknowledged Slack requests and Zoom events still being worked on."""
         return len(self.services.inflight) + (self.live.pending if self.live is not None else 0)
-
-    def start_outbox(self) -> None:
-        """Deliver, in the background, the meeting messages an earlier run (or, sharing a
-        PostgreSQL store, a dead or stopped instance) left unposted: taken at start, then
-        again every `retake_every` seconds (half the store's lease)."""
-        if self.heartbeat_task is None:
-            self.heartbeat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
-        self.outbox_task = asyncio.create_task(self._retake_outbox(), name="outbox-drain")
-
-    async def _heartbeat(self) -> None:
-        """Say, every few seconds, that this instance (its poster's owner) is alive: while
-        it does, what it owns is never taken by another instance (bot/store/postgres.py),
-        however slow Zoom or Slack are. Stopped at `aclose`, which deletes the row."""
-        lease = float(getattr(self.store, "lease", None) or 0.0)
-        every = min(HEARTBEAT_EVERY, lease / 4) if lease else HEARTBEAT_EVERY
-        while True:
-            try:
-                await self.store.heartbeat(self.services.poster.owner)
-            except StoreUnavailable as problem:
-                log.warning("heartbeat not recorded: %s", problem)
-            await asyncio.sleep(every)
-
-    @property
-    def retake_every(self) -> float:
-        return float(getattr(self.store, "lease", None) or 2 * RETAKE_EVERY) / 2
-
-    async def _retake_outbox(self) -> None:
-        deliveries: set[asyncio.Task[int]] = set()
-        try:
-            while True:
-                # Each take runs on its own: one slow entry must not hold up the next take.
-                task = asyncio.create_task(self.services.poster.deliver_pending())
-                deliveries.add(task)
-                task.add_done_callback(deliveries.discard)
-                await asyncio.sleep(self.retake_every)
-        finally:
-            for task in list(deliveries):
-                task.cancel()
-            await asyncio.gather(*deliveries, return_exceptions=True)
-
-    def start_reconcile(self) -> None:
-        """Settle, in the background, the creates an earlier run started and did not see
-        through (it died or its stop's grace ran out mid-create): see bot/flows/reconcile.py."""
-        from bot.flows import reminders
-        from bot.flows.reconcile import Reconciler
-
-        reconciler = Reconciler(self.services, after=self.settings.reconcile_after)
-
-        async def again() -> None:
-            # Again and again: a create another instance left when it died is leased to
-            # nobody once its lease lapses (the SQLite store: only an earlier run's).
-            while True:
-                with contextlib.suppress(StoreUnavailable):
-                    await reconciler.run()
-                # Then reminders an earlier run planned and did not schedule, a series' next
-                # one (bot/flows/reminders.py: never raises): after telling people first.
-                await reminders.keep_up(self.services)
-                await asyncio.sleep(self.retake_every)
-
-        self.reconcile_task = asyncio.create_task(again(), name="reconcile")
 
     async def finish_in_flight(self) -> None:
         """Stop taking work; let acknowledged flows finish (≤ settings.stop_grace s, default
@@ -205,92 +142,6 @@ class Runtime:
         """Ask Slack `auth.test` once, now, for Bolt (bot/web/tweaks.py)."""
         if self.authorization is not None:
             await self.authorization.prime()
-
-    async def check_zoom(self) -> None:
-        """Fetch a token, so that `zoom_state` says whether Zoom's credentials work: "ok";
-        "bad credentials: …" when Zoom refused them (not asked again); "zoom unreachable: …"
-        while Zoom cannot be reached (asked again after 1 s, doubling up to 60 s)."""
-        if self.zoom is None:
-            self.zoom_state = "not used"  # no account app: people connect their own
-            return
-        failures = 0
-        while True:
-            try:
-                await self.zoom.authenticate(deadline=30)
-            except ZoomAuthError as error:
-                self.zoom_state = f"bad credentials: {error}"
-                log.error("Zoom did not accept the app's credentials at start: %s", error)
-                return
-            except ZoomError as error:
-                failures += 1
-                wait = min(60.0, 2.0 ** (failures - 1))
-                self.zoom_state = f"zoom unreachable: {type(error).__name__}"
-                log.warning(
-                    "Zoom could not be reached to check the app's credentials (%s); "
-                    "asking again in %.0f s",
-                    type(error).__name__,
-                    wait,
-                )
-                await asyncio.sleep(wait)
-            else:
-                self.zoom_state = "ok"
-                log.info("Zoom accepted the app's credentials")
-                return
-
-    def start_ops(self) -> None:
-        """Start what operations need: the ops port (ZOOMBOT_METRICS_PORT) and Zoom's event
-        WebSocket (ZOOM_EVENTS=websocket), each in a task of its own."""
-        settings = self.settings
-        if settings.metrics_port is not None and self.ops_task is None:
-            import uvicorn
-
-            from bot.web.ops import build_ops_app
-
-            class OpsServer(uvicorn.Server):
-                @contextlib.contextmanager
-                def capture_signals(self) -> Iterator[None]:
-                    yield  # the main server (or Socket Mode's loop) owns the signals
-
-            config = uvicorn.Config(
-                build_ops_app(self),
-                host=settings.host,
-                port=settings.metrics_port,
-                lifespan="on",
-                access_log=False,
-                log_config=None,
-            )
-            self.ops_server = OpsServer(config)
-            self.ops_task = asyncio.create_task(self.ops_server.serve(), name="ops-port")
-            log.info(
-                "serving /metrics, /healthz and /readyz at http://%s:%s",
-                settings.host,
-                settings.metrics_port,
-            )
-        zoom = self.zoom
-        if (
-            settings.zoom_events == "websocket"
-            and zoom is not None
-            and self.zoom_socket_task is None
-        ):
-            assert settings.zoom_ws_subscription_id is not None  # checked by load_settings
-            self.zoom_socket = EventSocket(
-                settings.zoom_ws_url,
-                settings.zoom_ws_subscription_id,
-                lambda: zoom.access_token(deadline=30),
-                self._zoom_event,
-                forget=zoom.forget_token,
-                on_connect=self._zoom_socket_connected,
-            )
-            self.zoom_socket_task = asyncio.create_task(self.zoom_socket.run(), name="zoom-ws")
-
-    def _zoom_event(self, event: Any) -> None:
-        """An event from Zoom's WebSocket: the same handling as POST /zoom/events'."""
-        if self.live is not None:
-            self.live.accept(event)
-
-    def _zoom_socket_connected(self) -> None:
-        if self.metrics is not None:
-            self.metrics.zoom_socket_connects.inc()
 
     async def aclose(self) -> None:
         self.ready = False

@@ -11,6 +11,8 @@
   signature once and hands Bolt the request it parsed once.
 - `RefusalAwareSocketModeHandler`: Bolt's Socket Mode handler whose client reports a
   refused app-level token (`refused`) instead of retrying forever.
+- `side_server(app, host, port)`: a uvicorn server for a second port (the ops port, Socket
+  Mode's Zoom port) that leaves SIGTERM/SIGINT to the main server or loop.
 
 Why each exists, with figures: docs/decisions.md.
 """
@@ -18,10 +20,13 @@ Why each exists, with figures: docs/decisions.md.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
+from collections.abc import Iterator
 from typing import Any
 
+import uvicorn
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
@@ -151,3 +156,17 @@ class RefusalAwareSocketModeHandler(AsyncSocketModeHandler):
             web_client=app.client,
         )
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+
+
+class _SideServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield  # the main server (or Socket Mode's loop) owns the signals
+
+
+def side_server(app: Any, host: str, port: int) -> uvicorn.Server:
+    """A uvicorn server for `app` on a second port; its `serve()` leaves signals alone."""
+    config = uvicorn.Config(
+        app, host=host, port=port, lifespan="on", access_log=False, log_config=None
+    )
+    return _SideServer(config)

@@ -7,7 +7,7 @@ import json
 
 from tests.app.live_support import action_ids, current_blocks, make_meeting, wait_update
 from tests.app.support import MEETING
-from zoom.testing import Answer
+from tests.fakes.zoom import Answer
 
 
 def test_zoom_not_answering_a_cancel_says_the_meeting_was_not_cancelled(

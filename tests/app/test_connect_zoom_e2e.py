@@ -1,6 +1,6 @@
 """ "Connect your Zoom" end to end, on SQLite and on PostgreSQL: the app as a subprocess,
 signed commands in, Zoom's authorization page and the browser's redirect over real HTTP
-(the fake Zoom's user-managed OAuth app, zoom/testing/user_grants.py).
+(the fake Zoom's user-managed OAuth app, tests/fakes/zoom/user_grants.py).
 
 A person connects, their meeting is made as them (`/users/me/meetings` with their token),
 their token expires and is refreshed, their grant is revoked (told how to reconnect), they
@@ -23,7 +23,7 @@ from tests.app.support import eventually, posts_to
 from tests.fakes.app_process import AppProcess, free_port, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack
 from tests.fakes.slack_requests import SlackSender
-from zoom.testing import FakeZoom
+from tests.fakes.zoom import FakeZoom
 
 SECRET_KEY = "test-secret-key-" + secrets.token_hex(8)
 USER_MEETINGS = "/users/{userId}/meetings"

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import Redactor
+from bot.redaction import Redactor
 from tests.app.support import eventually, posts_to, wait_created
 from tests.fakes.app_process import AppProcess
 from tests.fakes.slack import DEFAULT_CHANNEL

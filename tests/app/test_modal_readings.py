@@ -8,7 +8,7 @@ import json
 import time
 from datetime import UTC, datetime
 
-from bot.render import views
+from bot.render import submitted, views
 from tests.app.support import wait_created
 from tests.fakes.slack_requests import view_submission
 from zoom import Recurrence
@@ -88,7 +88,7 @@ def test_as_read_without_a_recurrence_in_the_metadata_is_no_repeat():
         "private_metadata": json.dumps({"tz": "UTC"}),
         "state": {"values": {"repeat": {"value": {"selected_option": {"value": "as_read"}}}}},
     }
-    assert views.read_submission(view).repeat == "none"
+    assert submitted.read_submission(view).repeat == "none"
 
 
 def test_a_series_from_the_metadata_is_capped_at_50():
@@ -102,7 +102,7 @@ def test_a_series_from_the_metadata_is_capped_at_50():
 def test_the_second_pass_of_a_fall_back_hour_goes_to_zoom_in_utc():
     # 2030-11-03 01:30 happens twice in New York; 06:30 UTC is the second (EST) one.
     second = datetime(2030, 11, 3, 6, 30, tzinfo=UTC)
-    sub = views.Submission(
+    sub = submitted.Submission(
         topic="Late",
         start=second,
         duration=30,
@@ -113,9 +113,9 @@ def test_the_second_pass_of_a_fall_back_hour_goes_to_zoom_in_utc():
         options=frozenset(),
         metadata={"tz": "America/New_York"},
     )
-    request = views.meeting_from_submission(sub)
+    request = submitted.meeting_from_submission(sub)
     assert (request.start_time, request.timezone) == ("2030-11-03T06:30:00", "UTC")
-    first = views.meeting_from_submission(
-        views.Submission(**{**sub.__dict__, "start": datetime(2030, 11, 3, 5, 30, tzinfo=UTC)})
+    first = submitted.meeting_from_submission(
+        submitted.Submission(**{**sub.__dict__, "start": datetime(2030, 11, 3, 5, 30, tzinfo=UTC)})
     )
     assert (first.start_time, first.timezone) == ("2030-11-03T01:30:00", "America/New_York")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot.render import views
+from bot.render import submitted
 from tests.app.support import eventually, texts, wait_created
 from tests.fakes.slack_requests import global_shortcut, view_submission
 
@@ -91,8 +91,8 @@ def test_a_command_response_url_past_its_life_is_not_used(sender, fake_slack, fa
     )
 
 
-def submission(channel: str | None, metadata: dict) -> views.Submission:
-    return views.Submission(
+def submission(channel: str | None, metadata: dict) -> submitted.Submission:
+    return submitted.Submission(
         topic="t",
         start=None,
         duration=30,
@@ -108,9 +108,9 @@ def submission(channel: str | None, metadata: dict) -> views.Submission:
 def test_response_url_for_prefers_slacks_then_a_valid_command_url():
     meta = {"channel": "C1", "response_url": "https://cmd", "response_url_until": 1000}
     given = {"response_urls": [{"channel_id": "C1", "response_url": "https://slack"}]}
-    assert views.response_url_for(given, submission("C1", meta), 999) == ("https://slack", None)
-    assert views.response_url_for({}, submission("C1", meta), 999) == ("https://cmd", 1000.0)
-    assert views.response_url_for({}, submission("C1", meta), 1000) == (None, None)
-    assert views.response_url_for({}, submission("C2", meta), 999) == (None, None)
+    assert submitted.response_url_for(given, submission("C1", meta), 999) == ("https://slack", None)
+    assert submitted.response_url_for({}, submission("C1", meta), 999) == ("https://cmd", 1000.0)
+    assert submitted.response_url_for({}, submission("C1", meta), 1000) == (None, None)
+    assert submitted.response_url_for({}, submission("C2", meta), 999) == (None, None)
     old = {"channel": "C1", "response_url": "https://cmd"}
-    assert views.response_url_for({}, submission("C1", old), 999) == (None, None)
+    assert submitted.response_url_for({}, submission("C1", old), 999) == (None, None)

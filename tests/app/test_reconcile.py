@@ -13,7 +13,7 @@ from tests.app.support import CREATE, creates, eventually, posts_to, texts
 from tests.fakes.app_process import AppProcess
 from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer
 from tests.fakes.slack_requests import SlackSender
-from zoom.testing import Answer
+from tests.fakes.zoom import Answer
 
 # Zoom makes the meeting, then holds its answer (the app is stopped before it comes).
 MADE_THEN_SLOW = Answer(timeout=True, delay=30)

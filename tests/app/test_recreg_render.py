@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.render import messages, views
+from bot.render import messages, submitted, views
 from bot.render import recordings as rec
 from bot.render import registration as reg
-from bot.render.views import ModalDefaults, meeting_from_submission, read_submission
+from bot.render.submitted import meeting_from_submission, read_submission
+from bot.render.views import ModalDefaults
 from zoom import Meeting
 from zoom.registrants import ApprovalType, MeetingSummary
 
@@ -42,7 +43,7 @@ def test_a_long_summary_is_cut_up_front_and_whole_in_the_next_reply() -> None:
     assert "next reply" not in json.dumps(rec.summary_message("Plan", small))
 
 
-def _submitted(values: dict) -> views.Submission:
+def _submitted(values: dict) -> submitted.Submission:
     view = views.schedule_modal(ModalDefaults(start=NOW + timedelta(days=1)), {"tz": "UTC"})
     base = {
         "topic": {"value": {"type": "plain_text_input", "value": "Town hall"}},

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.app.support import posts_to
 from tests.fakes.slack import DEFAULT_CHANNEL
-from zoom.testing.fake_zoom import Answer
+from tests.fakes.zoom import Answer
 
 CREATE = "/users/{userId}/meetings"
 

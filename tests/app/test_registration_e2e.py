@@ -230,7 +230,7 @@ def test_a_meeting_without_registration_keeps_its_join_button(
 def test_a_zoom_refusal_is_a_private_sentence_in_registration_words(
     sender, fake_slack, fake_zoom, person
 ):
-    from zoom.testing import Answer
+    from tests.fakes.zoom import Answer
 
     ana, bo = person(), person()
     meeting_id, _ = schedule_with_registration(

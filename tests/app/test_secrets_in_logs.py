@@ -12,7 +12,7 @@ import time
 from tests.app.support import CREATE, eventually, posts_to, wait_created
 from tests.fakes.slack import DEFAULT_CHANNEL
 from tests.fakes.slack_requests import global_shortcut, message_shortcut, view_submission
-from zoom.testing import Answer
+from tests.fakes.zoom import Answer
 
 
 def done(fake_slack, url: str, word: str) -> None:

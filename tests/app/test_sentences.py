@@ -97,7 +97,7 @@ def test_unavailable_on_cancel_reads_as_the_reviewer_asked():
 
 
 def test_zone_and_quoting_are_the_shared_helpers():
-    from bot.render import views
+    from bot.render import submitted
 
     assert sentences._quoted is words.escape
-    assert sentences._zone is views.zone
+    assert sentences._zone is submitted.zone

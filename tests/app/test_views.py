@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.render import views
+from bot.render import submitted, views
 from zoom import RECURRING, SCHEDULED
 
 NOW = datetime(2030, 3, 4, 15, 7, tzinfo=UTC)  # a Monday
@@ -15,7 +15,7 @@ def blocks_by_id(view: dict) -> dict:
     return {b["block_id"]: b for b in view["blocks"]}
 
 
-def submitted(values: dict, metadata: dict | None = None) -> dict:
+def submitted_view(values: dict, metadata: dict | None = None) -> dict:
     state = {block: {views.ACTION: value} for block, value in values.items()}
     return {
         "id": "V1",
@@ -80,7 +80,7 @@ def test_modal_without_a_channel_lets_the_user_pick():
 
 def test_reading_a_good_submission():
     start = NOW + timedelta(days=1)
-    view = submitted(
+    view = submitted_view(
         {
             "topic": {"value": "  Team   sync "},
             "start": {"selected_date_time": int(start.timestamp())},
@@ -92,16 +92,16 @@ def test_reading_a_good_submission():
             "options": {"selected_options": [{"value": "waiting_room"}, {"value": "e2ee"}]},
         }
     )
-    sub = views.read_submission(view)
+    sub = submitted.read_submission(view)
     assert sub.topic == "Team sync"
     assert sub.start == start
     assert sub.duration == 45 and sub.repeat == "weekly" and sub.channel == "C9"
     assert sub.alt_host_ids == ("U2", "U3")
     assert sub.options == {"waiting_room", "e2ee"}
     assert sub.tz == "Europe/Berlin"
-    assert views.submission_errors(sub, NOW) == {}
+    assert submitted.submission_errors(sub, NOW) == {}
 
-    request = views.meeting_from_submission(sub, alternative_hosts=("b@x.com",))
+    request = submitted.meeting_from_submission(sub, alternative_hosts=("b@x.com",))
     assert request.type == RECURRING
     assert request.timezone == "Europe/Berlin"
     assert request.start_time == "2030-03-05T16:07:00"  # 15:07 UTC is 16:07 in Berlin
@@ -115,8 +115,8 @@ def test_reading_a_good_submission():
 
 def test_bad_submissions_name_the_field():
     past = NOW - timedelta(hours=2)
-    sub = views.read_submission(
-        submitted(
+    sub = submitted.read_submission(
+        submitted_view(
             {
                 "topic": {"value": "   "},
                 "start": {"selected_date_time": int(past.timestamp())},
@@ -124,34 +124,34 @@ def test_bad_submissions_name_the_field():
             }
         )
     )
-    errors = views.submission_errors(sub, NOW)
+    errors = submitted.submission_errors(sub, NOW)
     assert set(errors) == {"topic", "start", "channel"}
     assert "passed" in errors["start"]
 
 
 def test_garbage_metadata_and_values_do_not_raise():
-    sub = views.read_submission({"private_metadata": "not json", "state": {"values": {}}})
+    sub = submitted.read_submission({"private_metadata": "not json", "state": {"values": {}}})
     assert sub.tz == "UTC" and sub.start is None and sub.duration == 30
 
 
 def test_recurrence_for_each_choice():
     local = datetime(2030, 3, 4, 9, 0)  # Monday
-    assert views.recurrence_for("none", local) is None
-    assert views.recurrence_for("daily", local).type == 1
-    assert views.recurrence_for("weekdays", local).weekly_days == "2,3,4,5,6"
-    assert views.recurrence_for("weekly", local).weekly_days == "2"
-    biweekly = views.recurrence_for("biweekly", local)
+    assert submitted.recurrence_for("none", local) is None
+    assert submitted.recurrence_for("daily", local).type == 1
+    assert submitted.recurrence_for("weekdays", local).weekly_days == "2,3,4,5,6"
+    assert submitted.recurrence_for("weekly", local).weekly_days == "2"
+    biweekly = submitted.recurrence_for("biweekly", local)
     assert biweekly.repeat_interval == 2 and biweekly.weekly_days == "2"
-    monthly = views.recurrence_for("monthly", local)
+    monthly = submitted.recurrence_for("monthly", local)
     assert monthly.type == 3 and monthly.monthly_day == 4
     for choice in views.SERIES_LENGTH:
-        assert views.recurrence_for(choice, local).end_times <= 50
+        assert submitted.recurrence_for(choice, local).end_times <= 50
 
 
 def test_a_one_off_submission_is_a_scheduled_meeting_without_options():
     start = NOW + timedelta(days=1)
-    sub = views.read_submission(
-        submitted(
+    sub = submitted.read_submission(
+        submitted_view(
             {
                 "topic": {"value": "One off"},
                 "start": {"selected_date_time": int(start.timestamp())},
@@ -160,7 +160,7 @@ def test_a_one_off_submission_is_a_scheduled_meeting_without_options():
             {"tz": "Not/AZone"},
         )
     )
-    request = views.meeting_from_submission(sub, join_before_host=True)
+    request = submitted.meeting_from_submission(sub, join_before_host=True)
     assert request.type == SCHEDULED and request.recurrence is None
     assert request.timezone == "UTC"
     assert request.settings.waiting_room is False and request.settings.join_before_host is True

@@ -21,7 +21,7 @@ from tests.fakes.app_process import AppProcess, free_port, make_app_env
 from tests.fakes.slack import FakeSlack, SlackAnswer
 from tests.fakes.slack_oauth import Workspace
 from tests.fakes.slack_requests import SlackSender
-from zoom.testing import FakeZoom
+from tests.fakes.zoom import FakeZoom
 
 SECRET_KEY = "workspaces-secret-key-" + secrets.token_hex(8)
 

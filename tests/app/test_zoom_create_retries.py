@@ -11,7 +11,7 @@ from tests.app.support import CREATE, eventually, posts_to, texts
 from tests.fakes.app_process import AppProcess
 from tests.fakes.slack import DEFAULT_CHANNEL
 from tests.fakes.slack_requests import SlackSender
-from zoom.testing import Answer
+from tests.fakes.zoom import Answer
 
 
 @pytest.fixture(scope="module")

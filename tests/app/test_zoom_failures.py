@@ -13,7 +13,7 @@ from tests.app.support import CREATE, MEETING, creates, eventually, posts_to, wa
 from tests.fakes.app_process import AppProcess
 from tests.fakes.slack import DEFAULT_CHANNEL
 from tests.fakes.slack_requests import SlackSender
-from zoom.testing import Answer
+from tests.fakes.zoom import Answer
 
 REFERENCE = re.compile(r"ZB-[A-Z0-9]{4}")
 

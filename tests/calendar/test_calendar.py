@@ -24,8 +24,8 @@ from bot.render.calendar import (
     next_occurrences,
     rrule,
 )
+from tests.fakes.zoom import FakeZoom
 from zoom import Meeting, MeetingRequest, Occurrence, Recurrence, ZoomClient
-from zoom.testing import FakeZoom
 
 NEW_YORK = ZoneInfo("America/New_York")
 JOIN_URL = "https://us06web.zoom.us/j/85749364211?pwd=Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"

@@ -3,6 +3,6 @@
 - `slack.py`: `FakeSlack`, a Slack Web API (and Socket Mode) on a loopback port.
 - `slack_requests.py`: what Slack sends to an app: signed bodies, payloads, `SlackSender`.
 - `app_process.py`: `AppProcess`, the real app as a subprocess.
-
-The fake Zoom lives in `zoom/testing/` (small and documented, like httpx's `MockTransport`).
+- `zoom/`: `FakeZoom`, a Zoom (API, OAuth, webhooks, event WebSocket) on a loopback port.
+- `loopback.py`: `LoopbackServer`, an ASGI app served from a thread; both fakes run on it.
 """

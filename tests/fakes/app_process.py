@@ -24,7 +24,7 @@ import httpx
 
 if TYPE_CHECKING:
     from tests.fakes.slack import FakeSlack
-    from zoom.testing import FakeZoom
+    from tests.fakes.zoom import FakeZoom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """A fake Slack (Web API + response URLs) and builders for the requests Slack sends to an app.
 
 `FakeSlack` is a real HTTP server on a loopback port (a Starlette app served by
-`zoom.testing.server.LoopbackServer`). The app under test points its `AsyncWebClient` at
+`tests.fakes.loopback.LoopbackServer`). The app under test points its `AsyncWebClient` at
 `fake.api_url` (`SLACK_API_URL`) and talks to it exactly as it would talk to Slack: POSTs (or
 GETs) to `{api_url}{method}` with form, query or JSON parameters and `Authorization: Bearer`.
 The fake answers in Slack's shapes, records every call, checks the basic shape of what it gets
@@ -49,8 +49,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.loopback import LoopbackServer
 from tests.fakes.slack_oauth import Workspace, Workspaces
-from zoom.testing.server import LoopbackServer
 
 TEAM_ID = "T0ZOOMBOT"
 TEAM_DOMAIN = "zoombot-test"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from zoom import ZoomClient
-from zoom.testing import FakeZoom
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import MeetingRequest, ZoomAuthError, ZoomClient
 from zoom.client import DEFAULT_API_URL, DEFAULT_OAUTH_URL
-from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 USER = "/users/{userId}"

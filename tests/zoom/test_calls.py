@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from zoom import (
     INSTANT,
     RECURRING,
@@ -18,7 +19,6 @@ from zoom import (
     ZoomClient,
     ZoomValidationError,
 )
-from zoom.testing import FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 

@@ -10,6 +10,7 @@ import httpx
 import jsonschema
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from tests.openapi import validate_request, validate_response
 from zoom import (
     INSTANT,
@@ -19,7 +20,6 @@ from zoom import (
     Recurrence,
     ZoomClient,
 )
-from zoom.testing import FakeZoom
 
 pytestmark = pytest.mark.contract
 

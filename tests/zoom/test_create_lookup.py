@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import (
     RECURRING,
     MeetingRequest,
@@ -22,7 +23,6 @@ from zoom import (
     ZoomClient,
     ZoomUnavailable,
 )
-from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 MEETING = "/meetings/{meetingId}"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from zoom import INSTANT, MeetingRequest, ZoomClient
-from zoom.testing import FakeZoom
 
 KINDS = ("scheduled", "upcoming", "upcoming_meetings", "live", "previous_meetings")
 

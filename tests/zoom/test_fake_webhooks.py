@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.zoom import FakeZoom, LoopbackServer
 from zoom import BadEvent, EventKind, MeetingNotFound, MeetingRequest, ZoomClient, parse_event
-from zoom.testing import FakeZoom, LoopbackServer
 from zoom.webhooks import url_validation_response, verify_signature
 
 SECRET = "receiver-webhook-secret"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import INSTANT, RECURRING, MeetingRequest, Recurrence, ZoomClient, ZoomUnavailable
-from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 

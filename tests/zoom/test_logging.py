@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import MeetingRequest, MeetingSettings, UserNotFound, ZoomClient
-from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 

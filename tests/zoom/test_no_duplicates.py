@@ -8,6 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import (
     INSTANT,
     MeetingRequest,
@@ -16,7 +17,6 @@ from zoom import (
     ZoomNotFound,
     ZoomUnavailable,
 )
-from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 MEETING = "/meetings/{meetingId}"

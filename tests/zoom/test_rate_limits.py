@@ -9,8 +9,8 @@ from email.utils import format_datetime
 
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import DailyLimitReached, MeetingRequest, ZoomClient, ZoomRateLimited
-from zoom.testing import Answer, FakeZoom
 
 MEETINGS = "/users/{userId}/meetings"
 MEETING = "/meetings/{meetingId}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from tests.openapi import validate_request
 from zoom import MeetingRequest, MeetingSettings, ZoomAuthError, ZoomClient, ZoomNotFound
 from zoom.registrants import (
@@ -17,7 +18,6 @@ from zoom.registrants import (
     RegistrationType,
     uuid_segment,
 )
-from zoom.testing import FakeZoom
 
 pytestmark = pytest.mark.contract
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.fakes.zoom import Answer, FakeZoom
 from zoom import ZoomAuthError, ZoomClient, ZoomUnavailable
-from zoom.testing import Answer, FakeZoom
 
 TOKEN = "/oauth/token"
 

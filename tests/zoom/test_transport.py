@@ -21,9 +21,9 @@ import certifi
 import httpx
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from zoom import MeetingRequest, ZoomClient, ZoomUnavailable
 from zoom._transport import AiohttpTransport, _httpx_errors
-from zoom.testing import FakeZoom
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 EMAIL_PATH = "/v2/users/ada@example.com/meetings"

@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.fakes.zoom import FakeZoom
 from zoom import GrantRevoked, MeetingRequest, UserTokens, ZoomAuthError, ZoomUserOAuth
-from zoom.testing import FakeZoom
 
 REDIRECT = "https://zoombot.example.com/zoom/oauth/callback"
 

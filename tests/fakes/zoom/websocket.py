@@ -134,3 +134,56 @@ class EventSockets:
                 if ws in self._sockets:
                     self._sockets.remove(ws)
         return ws
+
+
+class EventSocketSide:
+    """`FakeZoom`'s API for its event WebSocket (`self._ws`, an `EventSockets`)."""
+
+    # The app connects to `ws_url` with `ws_subscription_id` and a token the fake issued;
+    # `push_ws_event(fake.start_meeting(id))` sends an event over every open connection.
+
+    @property
+    def ws_url(self) -> str:
+        """The app's ZOOM_WS_URL (`ws://127.0.0.1:<port>/ws`)."""
+        return self._ws.url
+
+    @property
+    def ws_subscription_id(self) -> str:
+        """The app's ZOOM_WS_SUBSCRIPTION_ID (any other is refused with 401)."""
+        return self._ws.subscription_id
+
+    @property
+    def ws_opened(self) -> int:
+        """Connections ever opened (only grows): pass it to `wait_for_ws_connection`."""
+        return self._ws.opened
+
+    @property
+    def ws_heartbeats(self) -> int:
+        """Heartbeats received, over every connection so far."""
+        return self._ws.heartbeats
+
+    def ws_connections(self) -> int:
+        """Connections open now."""
+        return self._ws.connections()
+
+    def wait_for_ws_connection(self, opened_before: int, timeout: float = 10.0) -> None:
+        """Wait until a connection opened after `opened_before` (a past `ws_opened`) is open."""
+        self._ws.wait_for_connection(opened_before, timeout)
+
+    def push_ws_event(self, body: dict[str, Any]) -> int:
+        """Send `body` (an `event_body`) over every open connection; returns how many."""
+        return self._ws.push(body)
+
+    def drop_ws_connections(self) -> int:
+        """Close every open connection (as Zoom does when the token expires); returns how many."""
+        return self._ws.drop()
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        loop = self._server.loop
+        assert loop is not None, "the fake Zoom is not started"
+        return loop
+
+    def _ws_token_ok(self, token: str) -> bool:
+        with self._lock:
+            issued = self._tokens.get(token)
+            return issued is not None and token not in self._revoked and time.time() < issued[0]

@@ -44,7 +44,7 @@ class UserGrants:
         self,
         fake: Any,
         client_id: str = "oauth-cid-test",
-        client_secret: str = "oauth-secret-test",  # noqa: S107 - the fake's own test secret
+        client_secret: str = "oauth-secret-test",
         token_ttl: int = 3599,
     ) -> None:
         self._fake = fake

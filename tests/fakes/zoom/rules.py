@@ -29,6 +29,12 @@ WEEKLY_DAYS = re.compile(r"^[1-7](,[1-7])*$")
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
+DAILY_LIMIT_MESSAGE = (
+    "You have exceeded the daily rate limit of (100) for {api} API requests permitted for "
+    "this particular user. You can resume these API requests at GMT 00:00:00."
+)
+QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
+
 
 @dataclass
 class Reply:

@@ -1,6 +1,6 @@
 """Test helpers shared by zoombot's tests and benchmarks: a local Zoom on loopback."""
 
-from zoom.testing.fake_zoom import Answer, FakeZoom, Recorded
-from zoom.testing.server import LoopbackServer
+from tests.fakes.loopback import LoopbackServer
+from tests.fakes.zoom.fake import Answer, FakeZoom, Recorded
 
 __all__ = ["Answer", "FakeZoom", "LoopbackServer", "Recorded"]

@@ -1,11 +1,11 @@
 """The fake Zoom as Zoom's event sender: webhook bodies in Zoom's shapes for what happens
 to a meeting (started, ended, people joining and leaving, deleted, updated, …), signed and
-POSTed to an app, and the event WebSocket subscription. Mixed into `FakeZoom`, whose state
-(meetings, users, the lock) it reads and changes."""
+POSTed to an app (`EventSender` makes the bodies, `WebhookDelivery` signs and sends them).
+Mixed into `FakeZoom`, whose state (meetings, users, the lock) it reads and
+changes; the event WebSocket is websocket.py's, recordings and summaries registrants.py's."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import secrets
@@ -15,8 +15,7 @@ from typing import Any
 
 import httpx
 
-from zoom.testing import fake_registrants
-from zoom.testing.rules import digits, new_uuid, now_ms, tracking_id, utc_text
+from tests.fakes.zoom.rules import digits, new_uuid, now_ms, tracking_id, utc_text
 from zoom.webhooks import sign
 
 
@@ -36,6 +35,8 @@ def made_up_participant(event: str, now: datetime) -> dict[str, Any]:
 
 
 class EventSender:
+    """Webhook bodies of `FakeZoom` and their delivery (see the module docstring)."""
+
     # -- webhooks: the fake as Zoom's event sender -------------------------------------------
 
     def url_validation_body(self, plain_token: str | None = None) -> dict[str, Any]:
@@ -230,62 +231,15 @@ class EventSender:
             self._participants.pop(meeting["id"], None)
             return body
 
-    def complete_recording(
-        self, meeting_id: int, *, passcode: str | None = None, **fields: Any
-    ) -> dict[str, Any]:
-        """The meeting's cloud recording is ready: the `recording.completed` body, with a
-        `share_url` and the recording's `password` (`passcode`, default a random one);
-        `fields` as for `event_body` (`event_ts`, …)."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            recording = fake_registrants.recording_fields(self, meeting, passcode)
-            return self._event_body("recording.completed", meeting["id"], {**recording, **fields})
-
-    def complete_summary(
-        self,
-        meeting_id: int,
-        *,
-        overview: str = "We agreed on the plan.",
-        next_steps: tuple[str, ...] = ("Ana sends the notes",),
-        details: tuple[tuple[str, str], ...] = (("Plan", "The plan, discussed."),),
-        uuid: str | None = None,
-        event_ts: int | None = None,
-    ) -> dict[str, Any]:
-        """An AI Companion summary of the meeting's last run (or of the run `uuid`) is ready:
-        `GET /meetings/{uuid}/meeting_summary` answers it from now, and the
-        `meeting.summary_completed` body is returned."""
-        with self._lock:
-            meeting = self._held(meeting_id)
-            run = uuid or (self._live.get(meeting["id"]) or {}).get("uuid") or meeting["uuid"]
-            obj = fake_registrants.summary_body(
-                self,
-                meeting,
-                run,
-                overview,
-                list(next_steps),
-                [{"label": label, "summary": text} for label, text in details],
-            )
-            return {
-                "event": "meeting.summary_completed",
-                "event_ts": int(event_ts or now_ms()),
-                "payload": {"account_id": self.account_id, "object": obj},
-            }
-
-    def registrants(self, meeting_id: int) -> list[dict[str, Any]]:
-        """The meeting's registrants as the fake holds them (status, email, join_url…)."""
-        with self._lock:
-            return [dict(p) for p in self._registrants.get(int(meeting_id), {}).values()]
-
-    def registrant_questions(self, meeting_id: int) -> dict[str, Any] | None:
-        """The questions last set by `PATCH …/registrants/questions`, or None."""
-        with self._lock:
-            return self._questions.get(int(meeting_id))
-
     def _held(self, meeting_id: int | str) -> dict[str, Any]:
         meeting = self._meetings.get(int(meeting_id))
         if meeting is None:
             raise KeyError(f"no such meeting in the fake: {meeting_id}")
         return meeting
+
+
+class WebhookDelivery:
+    """A webhook body signed as Zoom signs it and POSTed to an app; what was sent."""
 
     def event_request(
         self,
@@ -340,53 +294,3 @@ class EventSender:
         """Every `send_event` so far: `{"url", "body" (the raw JSON text), "status"}`."""
         with self._lock:
             return list(self._sent)
-
-    # -- the event WebSocket: the fake as Zoom's WebSocket event subscription ----------------
-    # The app connects to `ws_url` with `ws_subscription_id` and a token the fake issued;
-    # `push_ws_event(fake.start_meeting(id))` sends an event over every open connection.
-
-    @property
-    def ws_url(self) -> str:
-        """The app's ZOOM_WS_URL (`ws://127.0.0.1:<port>/ws`)."""
-        return self._ws.url
-
-    @property
-    def ws_subscription_id(self) -> str:
-        """The app's ZOOM_WS_SUBSCRIPTION_ID (any other is refused with 401)."""
-        return self._ws.subscription_id
-
-    @property
-    def ws_opened(self) -> int:
-        """Connections ever opened (only grows): pass it to `wait_for_ws_connection`."""
-        return self._ws.opened
-
-    @property
-    def ws_heartbeats(self) -> int:
-        """Heartbeats received, over every connection so far."""
-        return self._ws.heartbeats
-
-    def ws_connections(self) -> int:
-        """Connections open now."""
-        return self._ws.connections()
-
-    def wait_for_ws_connection(self, opened_before: int, timeout: float = 10.0) -> None:
-        """Wait until a connection opened after `opened_before` (a past `ws_opened`) is open."""
-        self._ws.wait_for_connection(opened_before, timeout)
-
-    def push_ws_event(self, body: dict[str, Any]) -> int:
-        """Send `body` (an `event_body`) over every open connection; returns how many."""
-        return self._ws.push(body)
-
-    def drop_ws_connections(self) -> int:
-        """Close every open connection (as Zoom does when the token expires); returns how many."""
-        return self._ws.drop()
-
-    def _loop(self) -> asyncio.AbstractEventLoop:
-        loop = self._server.loop
-        assert loop is not None, "the fake Zoom is not started"
-        return loop
-
-    def _ws_token_ok(self, token: str) -> bool:
-        with self._lock:
-            issued = self._tokens.get(token)
-            return issued is not None and token not in self._revoked and time.time() < issued[0]

@@ -11,7 +11,8 @@ request body is checked the way Zoom's OpenAPI document describes it (a field it
 name, a wrong type or value is Zoom's 300), and a meeting UUID that starts with "/" or holds
 "//" must arrive double-encoded (as Zoom asks) or it is not found. Called by `FakeZoom` under
 its lock; the state lives on the fake (`_registrants`, `_questions`, `_summaries`,
-`_recordings`).
+`_recordings`). `Registration`, mixed into `FakeZoom`, is the test's side: recordings and
+summaries completed, registrants read.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from tests.fakes.zoom.rules import now_ms
+
 if TYPE_CHECKING:
-    from zoom.testing.fake_zoom import FakeZoom
-    from zoom.testing.rules import Reply
+    from tests.fakes.zoom.fake import FakeZoom
+    from tests.fakes.zoom.rules import Reply
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _REGISTRANT_FIELDS = {
@@ -53,13 +56,13 @@ _CUSTOM_QUESTION_FIELDS = {"title", "type", "required", "answers"}
 
 
 def _reply(status: int, body: Any = None) -> Reply:
-    from zoom.testing.rules import Reply
+    from tests.fakes.zoom.rules import Reply
 
     return Reply(status, body)
 
 
 def _fail(status: int, code: int, message: str, **extra: Any) -> Exception:
-    from zoom.testing.rules import ZoomFailure
+    from tests.fakes.zoom.rules import ZoomFailure
 
     return ZoomFailure(status, code, message, **extra)
 
@@ -254,3 +257,58 @@ def summary_body(
         "next_steps": next_steps,
     }
     return obj
+
+
+class Registration:
+    """What a test does with recordings, summaries and registrants on a `FakeZoom`."""
+
+    def complete_recording(
+        self, meeting_id: int, *, passcode: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """The meeting's cloud recording is ready: the `recording.completed` body, with a
+        `share_url` and the recording's `password` (`passcode`, default a random one);
+        `fields` as for `event_body` (`event_ts`, …)."""
+        with self._lock:
+            meeting = self._held(meeting_id)
+            recording = recording_fields(self, meeting, passcode)
+            return self._event_body("recording.completed", meeting["id"], {**recording, **fields})
+
+    def complete_summary(
+        self,
+        meeting_id: int,
+        *,
+        overview: str = "We agreed on the plan.",
+        next_steps: tuple[str, ...] = ("Ana sends the notes",),
+        details: tuple[tuple[str, str], ...] = (("Plan", "The plan, discussed."),),
+        uuid: str | None = None,
+        event_ts: int | None = None,
+    ) -> dict[str, Any]:
+        """An AI Companion summary of the meeting's last run (or of the run `uuid`) is ready:
+        `GET /meetings/{uuid}/meeting_summary` answers it from now, and the
+        `meeting.summary_completed` body is returned."""
+        with self._lock:
+            meeting = self._held(meeting_id)
+            run = uuid or (self._live.get(meeting["id"]) or {}).get("uuid") or meeting["uuid"]
+            obj = summary_body(
+                self,
+                meeting,
+                run,
+                overview,
+                list(next_steps),
+                [{"label": label, "summary": text} for label, text in details],
+            )
+            return {
+                "event": "meeting.summary_completed",
+                "event_ts": int(event_ts or now_ms()),
+                "payload": {"account_id": self.account_id, "object": obj},
+            }
+
+    def registrants(self, meeting_id: int) -> list[dict[str, Any]]:
+        """The meeting's registrants as the fake holds them (status, email, join_url…)."""
+        with self._lock:
+            return [dict(p) for p in self._registrants.get(int(meeting_id), {}).values()]
+
+    def registrant_questions(self, meeting_id: int) -> dict[str, Any] | None:
+        """The questions last set by `PATCH …/registrants/questions`, or None."""
+        with self._lock:
+            return self._questions.get(int(meeting_id))
