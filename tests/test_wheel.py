@@ -1,5 +1,6 @@
 """The wheel holds the app and the Zoom client, never the test doubles."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -8,7 +9,24 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def tracked_copy(into: Path) -> Path:
+    """The files git tracks, as they are in the working tree: what a clean clone builds from
+    (a checkout's own `build/` may hold files of an earlier layout, which setuptools reuses)."""
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    for rel in filter(None, tracked):
+        if (REPO / rel).is_file():
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, into / rel)
+    return into
+
+
 def test_wheel_holds_no_test_doubles(tmp_path: Path) -> None:
+    source = tracked_copy(tmp_path / "source")
+    wheels = tmp_path / "wheels"
     subprocess.run(
         [
             sys.executable,
@@ -18,14 +36,14 @@ def test_wheel_holds_no_test_doubles(tmp_path: Path) -> None:
             "--quiet",
             "--no-deps",
             "-w",
-            str(tmp_path),
-            str(REPO),
+            str(wheels),
+            str(source),
         ],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    (wheel,) = tmp_path.glob("zoombot-*.whl")
+    (wheel,) = wheels.glob("zoombot-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     packages = {name.split("/")[0] for name in names if "/" in name}
     assert {"bot", "zoom"} <= packages
