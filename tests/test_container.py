@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.app_process import free_port
+from tests.tracked import tracked_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -214,7 +215,7 @@ def test_the_recipe_installs_the_pins_and_the_app_reports_healthy(tmp_path: Path
             "--no-deps",
             "-w",
             str(wheels),
-            str(ROOT),
+            str(tracked_copy(tmp_path / "source")),
         ],
         timeout=300,
     )

@@ -1,27 +1,13 @@
 """The wheel holds the app and the Zoom client, never the test doubles."""
 
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+from tests.tracked import tracked_copy
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def tracked_copy(into: Path) -> Path:
-    """The files git tracks, as they are in the working tree: what a clean clone builds from
-    (a checkout's own `build/` may hold files of an earlier layout, which setuptools reuses)."""
-    tracked = (
-        subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True)
-        .stdout.decode()
-        .split("\0")
-    )
-    for rel in filter(None, tracked):
-        if (REPO / rel).is_file():
-            (into / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / rel, into / rel)
-    return into
 
 
 def test_wheel_holds_no_test_doubles(tmp_path: Path) -> None:
