@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.reading.bare_range import bare_range_is_time
 from bot.reading.clock import WrittenTime, written_time
 from bot.reading.found_words import TimeWords, claim
 from bot.reading.scan import DATE, TIME, Scan
 from bot.reading.time_patterns import (
+    ABOUT_TIME,
     AT_TIME,
     BARE_AFTER_DATE,
     BEFORE_PART_OF_DAY,
@@ -20,8 +22,10 @@ from bot.reading.time_patterns import (
     H_RANGE,
     H_TIME,
     HALF_HOUR,
+    HHMM_RANGE,
     HHMM_TIME,
     HOUR_WORDS,
+    ISH_TIME,
     MERIDIEM_TIME,
     MINUTE_WORDS,
     NOON,
@@ -37,26 +41,36 @@ from bot.reading.zone_words import zone_after
 
 def find_range(scan: Scan, words: TimeWords) -> None:
     for match in scan.find(RANGE):
-        has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"]
+        has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"] or match["sp1"]
         before = scan.masked[: match.start()].rstrip()
         after_date = before.endswith(DATE)
         before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
-        if not has_shape and not match["pre"] and not after_date and not before_date:
-            continue
+        if not (has_shape or match["pre"] or after_date or before_date or match["sp2"]):
+            if not bare_range_is_time(
+                scan.masked, match.start(), match.end(), int(match["h1"]), int(match["h2"])
+            ):
+                continue
         joiner = scan.masked[match.start() : match.end()]
         if " and " in joiner and not (match["pre"] or "").strip().startswith("between"):
             continue
         claim(scan, match, TIME)
-        start_written = f"{match['h1']}" + (f":{match['m1']}" if match["m1"] else "")
-        words.times.append(written_time(start_written, match["h1"], match["m1"], match["r1"]))
-        if match["sp2"]:
-            hour = 12 if match["sp2"] == "noon" else 0
-            words.range_end = WrittenTime(match["sp2"], hour, special=match["sp2"])
-        else:
-            end_written = f"{match['h2']}" + (f":{match['m2']}" if match["m2"] else "")
-            words.range_end = written_time(end_written, match["h2"], match["m2"], match["r2"])
+        words.times.append(_range_side(scan, match, "1"))
+        words.range_end = _range_side(scan, match, "2")
         zone_after(scan, words, match.end())
         return
+
+
+def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
+    """One side of a RANGE match: "noon", "11am", "1:30"."""
+    special = match["sp" + side]
+    if special:
+        hour = 0 if special == "midnight" else 12
+        return WrittenTime(special, hour, special="midnight" if hour == 0 else "noon")
+    h, m, r = match["h" + side], match["m" + side], match["r" + side]
+    written = scan.original(
+        match.start("h" + side), match.end("r" + side if r else "m" + side if m else "h" + side)
+    )
+    return written_time(written, h, m, r)
 
 
 _LENGTH_BEFORE = re.compile(r"(?:for|lasting|about|around|in|within|~)\s*$")
@@ -94,6 +108,8 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         )
         zone_after(scan, words, match.end())
         return
+    if _find_hhmm_range(scan, words):
+        return
     for match in scan.find(H_TIME):
         hour, minute = int(match["h"]), int(match["m"] or 0)
         before = scan.masked[: match.start()]
@@ -119,6 +135,26 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
             )
             time = written_time(written, str(hour), None, match["r"])
             _add_time(scan, words, match, replace(time, offset=30))
+
+
+def _find_hhmm_range(scan: Scan, words: TimeWords) -> bool:
+    """ "0900-0930", "Dec 3rd 1430-1530": with "at"/"from" or a date before it, a leading
+    zero, or quarter hours; the end after the start (else it is two numbers)."""
+    for match in scan.find(HHMM_RANGE):
+        h1, m1, h2, m2 = (int(match[k]) for k in ("h1", "m1", "h2", "m2"))
+        if h2 * 60 + m2 <= h1 * 60 + m1:
+            continue
+        quarters = m1 % 15 == 0 and m2 % 15 == 0
+        if not (match["pre"] or match["date"] is not None or match["h1"][0] == "0" or quarters):
+            continue
+        claim(scan, match, TIME)
+        start = scan.original(match.start("h1"), match.end("m1"))
+        words.times.append(WrittenTime(start, h1, m1, twenty_four=True))
+        end = scan.original(match.start("h2"), match.end())
+        words.range_end = WrittenTime(end, h2, m2, twenty_four=True)
+        zone_after(scan, words, match.end())
+        return True
+    return False
 
 
 def _past_to(scan: Scan, match: re.Match[str]) -> WrittenTime | None:
@@ -181,11 +217,17 @@ def find_hour_before_part_of_day(scan: Scan, words: TimeWords) -> None:
 
 
 def find_times(scan: Scan, words: TimeWords) -> None:
-    for pattern in (MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE):
+    for pattern in (ISH_TIME, ABOUT_TIME, MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK,
+                    DOT_TIME, BARE_AFTER_DATE):  # fmt: skip
         if pattern is DOT_TIME and words.times:
             continue  # with a clear time elsewhere, "2.10" is a version or an amount
         for match in scan.find(pattern):
             groups = match.groupdict()
+            if pattern is ABOUT_TIME and not (match["m"] or match["r"]):
+                if WORD_TIME_END.match(scan.masked, match.end()) is None:
+                    continue  # "about 5 priorities"
+            if pattern in (ISH_TIME, ABOUT_TIME) or match[0].startswith("around"):
+                words.approximate = scan.original(match.start(), match.end())
             if groups.get("sp"):
                 special = "midnight" if match["sp"] == "midnight" else "noon"
                 time = WrittenTime(match["sp"], 12 if special == "noon" else 0, special=special)
