@@ -3,8 +3,8 @@
 "lunch 12-1", "call 11-12", "11-1" are: a side is 12, or the range crosses noon (7-11 to
 1-6), so the hour convention reads it as the middle of a working day. "2-3", "3-4" and
 "10-11" alone stay topic ("2-3 people", "Sprint 3-4"); next to a date they are times.
-A month beside the numbers makes them days ("Nov 11-12", "11-12 Dec"): no time is read,
-and the safety net refuses. A counted noun after them ("10-12 items") keeps them topic.
+A month beside the numbers makes them days ("Nov 11-12", "11-12 Dec"): a span of days,
+refused with its own sentence. A counted noun after them ("10-12 items") keeps them topic.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ _COUNTED = re.compile(
     r"|(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\b)"
 )
 _MONTH_AFTER = re.compile(rf"\s*,?\s*(?:of\s+)?{MONTH}")
+_MONTH_BEFORE = re.compile(rf"\b{MONTH}\s*$")
 _MONTH_OR_COUNT_BEFORE = re.compile(
     rf"(?:\b{MONTH}|\b(?:top|sprint|sprints|page|pages|pp\.?|chapter|chapters|ch\.?|grade|grades"
     r"|ages?|week|weeks|wk|wks|q|v|no\.?|nos\.?|rows?|steps?|levels?|rooms?|floors?|score"
@@ -35,3 +36,14 @@ def bare_range_is_time(masked: str, start: int, end: int, first: int, last: int)
     if _MONTH_OR_COUNT_BEFORE.search(before) or _MONTH_AFTER.match(masked, end):
         return False
     return _COUNTED.match(masked, end) is None
+
+
+def day_span(masked: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where bare numbers at masked[start:end] and a month beside them are written ("Nov
+    11-12", "11-12 Dec"), or None when no month is beside them."""
+    offset = max(0, start - 12)
+    before = _MONTH_BEFORE.search(masked[offset:start])
+    if before is not None:
+        return offset + before.start(), end
+    after = _MONTH_AFTER.match(masked, end)
+    return (start, after.end()) if after is not None else None

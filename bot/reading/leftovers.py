@@ -53,7 +53,7 @@ _TIME_LIKE = re.compile(
             rf"\b(?:{_ORDINAL_WORD})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+\d",
             r"\b(?:after|before)\s+(?:lunch|breakfast|dinner|work|the\s+meeting)\b",
             # "before noon", "after 3pm": a bound, not a start
-            rf"\b(?:before|after|until|till|no\s+later\s+than)\s*(?=[{TIME}])",
+            rf"\b(?:before|after|until|till|til|no\s+later\s+than)\s*(?=[{TIME}])",
             # a holiday right before the time read: "Christmas at 10am" (not "Christmas party")
             r"\b(?:christmas(?:\s+(?:eve|day))?|new\s+year'?s(?:\s+(?:eve|day))?|thanksgiving"
             rf"|halloween|easter|boxing\s+day|labou?r\s+day)(?=\s*(?:at\s*|@\s*)?[{TIME}])",

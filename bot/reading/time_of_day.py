@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.reading.bare_range import bare_range_is_time
+from bot.reading.bare_range import bare_range_is_time, day_span
 from bot.reading.clock import WrittenTime, written_time
 from bot.reading.found_words import TimeWords, claim
+from bot.reading.results import Refused
 from bot.reading.scan import DATE, TIME, Scan
 from bot.reading.time_patterns import (
     ABOUT_TIME,
@@ -46,6 +47,9 @@ def find_range(scan: Scan, words: TimeWords) -> None:
         after_date = before.endswith(DATE)
         before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
         if not (has_shape or match["pre"] or after_date or before_date or match["sp2"]):
+            span = day_span(scan.masked, match.start(), match.end())
+            if span is not None:
+                _refuse_day_span(scan, span)
             if not bare_range_is_time(
                 scan.masked, match.start(), match.end(), int(match["h1"]), int(match["h2"])
             ):
@@ -58,6 +62,13 @@ def find_range(scan: Scan, words: TimeWords) -> None:
         words.range_end = _range_side(scan, match, "2")
         zone_after(scan, words, match.end())
         return
+
+
+def _refuse_day_span(scan: Scan, span: tuple[int, int]) -> None:
+    raise Refused(
+        f"I read “{scan.original(*span)}” as a span of days, but a meeting is on one day. "
+        f"Name one day and a time, like `/zoom Nov 11 11am-12pm Review`, or make it repeat daily."
+    )
 
 
 def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
@@ -139,14 +150,18 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
 
 def _find_hhmm_range(scan: Scan, words: TimeWords) -> bool:
     """ "0900-0930", "Dec 3rd 1430-1530": with "at"/"from" or a date before it, a leading
-    zero, or quarter hours; the end after the start (else it is two numbers)."""
+    zero, or in quarter hours at an end of the text; the end after the start (else it is
+    two numbers)."""
     for match in scan.find(HHMM_RANGE):
         h1, m1, h2, m2 = (int(match[k]) for k in ("h1", "m1", "h2", "m2"))
         if h2 * 60 + m2 <= h1 * 60 + m1:
             continue
-        quarters = m1 % 15 == 0 and m2 % 15 == 0
-        if not (match["pre"] or match["date"] is not None or match["h1"][0] == "0" or quarters):
-            continue
+        alone = not scan.masked[: match.start()].strip() or WORD_TIME_END.match(
+            scan.masked, match.end()
+        )
+        context = match["pre"] or match["date"] is not None or match["h1"][0] == "0"
+        if not (context or (alone and m1 % 15 == 0 and m2 % 15 == 0)):
+            continue  # "1000-1200 units"
         claim(scan, match, TIME)
         start = scan.original(match.start("h1"), match.end("m1"))
         words.times.append(WrittenTime(start, h1, m1, twenty_four=True))
@@ -226,7 +241,7 @@ def find_times(scan: Scan, words: TimeWords) -> None:
             if pattern is ABOUT_TIME and not (match["m"] or match["r"]):
                 if WORD_TIME_END.match(scan.masked, match.end()) is None:
                     continue  # "about 5 priorities"
-            if pattern in (ISH_TIME, ABOUT_TIME) or match[0].startswith("around"):
+            if pattern in (ISH_TIME, ABOUT_TIME) or groups.get("ish") or match[0][:6] == "around":
                 words.approximate = scan.original(match.start(), match.end())
             if groups.get("sp"):
                 special = "midnight" if match["sp"] == "midnight" else "noon"

@@ -36,7 +36,7 @@ MONTH_DAY = re.compile(
     + _NOT_A_TIME
 )
 DAY_MONTH = re.compile(
-    rf"(?<![\d:./#\w])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
+    rf"(?<![\d:./#\w–-])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
     rf"(?:,?\s*(?P<y>{_YEAR})\b)?"
 )
 # "the 5th"; without "the" only after "on" or before a time ("sync 5th at 10"), as "5th
@@ -53,13 +53,13 @@ DAY_WORD = re.compile(
     r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
     r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
     r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
-    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|month|year)|sometime|some\s+time))\b"
+    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
 )
 WEEKDAY_PHRASE = re.compile(
     rf"(?:\b(?P<q>next|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
-    r"(?:\s+(?P<q2>next\s+week|this\s+week|after\s+next))?"
+    r"(?:\s+(?P<q2>next\s+(?:week|wk)\b|this\s+(?:week|wk)\b|after\s+next))?"
 )
-NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+week\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
 PART_OF_DAY = re.compile(
     rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night)\b"
     r"|\bin\s+the\s+(?P<inthe>morning|afternoon|evening|night)|\bat\s+(?P<at>night))"
@@ -182,7 +182,7 @@ DOT_TIME = re.compile(
 # bare hour after "about" only at the end or before a date, so "about 5 priorities" is topic).
 ISH_TIME = re.compile(
     rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?:\s*(?P<r>{_MERIDIEM}))?"
-    r"[\s-]*ish\b"
+    r"[\s-]*ish\b(?!\s*[-–—]\s*\d)"
 )
 ABOUT_TIME = re.compile(
     r"(?:(?<![\w@])(?:at\s+|@\s*)?(?:about|approx\.?|approximately|roughly|circa)\s+"
@@ -192,7 +192,7 @@ ABOUT_TIME = re.compile(
 )
 AT_TIME = re.compile(_AT + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\d:./%\w])")
 OCLOCK = re.compile(r"(?<![\d:./#])(?P<h>\d{1,2})\s*o'?clock\b")
-NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)\b")
+NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)(?P<ish>[\s-]*ish)?\b")
 BARE_AFTER_DATE = re.compile(
     rf"(?<=[{DATE}])(?:\s*,)?\s+(?P<h>\d{{1,2}})(?![\d:./%\w])(?!\s*[-–]\s*\d)"
 )

@@ -156,7 +156,7 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         qualifier = None
     if qualifier == "this coming":
         qualifier = "coming"
-    q2 = " ".join((match["q2"] or "").split())
+    q2 = " ".join((match["q2"] or "").replace("wk", "week").split())
     if q2 == "next week":
         qualifier = "next week"
     elif q2 == "after next":
