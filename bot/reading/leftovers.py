@@ -29,7 +29,7 @@ _TIME_LIKE = re.compile(
             # a clock: "3:30", "14:00:00" (not "1:1" or "2:1")
             r"(?<![\w.:/#-])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])",
             # weekdays in full, and the unambiguous short ones
-            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:tue|tues|wed|thu|thur|thurs)\b",
+            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:tue|tues|wed|weds|thu|thur|thurs)\b",
             # a month next to a day number
             rf"\b{MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:.])",
             rf"(?<![\w.:/#-])\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}",

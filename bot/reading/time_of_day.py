@@ -205,6 +205,18 @@ def _past_to(scan: Scan, match: re.Match[str]) -> WrittenTime | None:
     return WrittenTime(base.written, base.hour, 0, base.meridiem, base.twenty_four, offset=offset)
 
 
+_ISH_AFTER = re.compile(rf"(?<=[{TIME}])[\s-]*ish\b")
+
+
+def find_ish_after(scan: Scan, words: TimeWords) -> None:
+    """ "-ish" after a time read some other way ("2 o'clock-ish", "half past 3ish")."""
+    for match in scan.find(_ISH_AFTER):
+        run = re.search(f"{TIME}+$", scan.masked[: match.start()])
+        start = run.start() if run else match.start()
+        words.approximate = scan.original(start, match.end())
+        claim(scan, match, TIME)
+
+
 def find_word_times(scan: Scan, words: TimeWords) -> None:
     """Spelled-out times: "at three", "ten thirty am", "seven o'clock"."""
     for match in scan.find(WORD_TIME):
@@ -253,7 +265,7 @@ def find_times(scan: Scan, words: TimeWords) -> None:
                 minute = groups.get("m") or groups.get("m2")
                 shown = hour + (f":{minute}" if minute else "")
                 if groups.get("r"):
-                    shown = scan.original(match.start("h"), match.end("r"))
+                    shown = scan.original(match.start("h" if match["h"] else "h2"), match.end("r"))
                 time = written_time(shown, hour, minute, groups.get("r"))
             claim(scan, match, TIME)
             words.times.append(time)

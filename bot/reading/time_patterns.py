@@ -86,7 +86,7 @@ DURATION_BARE = re.compile(
 
 _T1 = (
     r"(?:(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
-    r"|(?P<sp1>noon|midday|midnight)\b)"
+    r"|(?:12\s*)?(?P<sp1>noon|midday|midnight)\b)"
 )
 _T2 = (
     r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
@@ -100,9 +100,10 @@ RANGE = re.compile(
     + _T2
     + r"(?![\d:/\w])"
 )
+# "3pm", "3:30 p.m.", and the colon left out: "930am", "1030a".
 MERIDIEM_TIME = re.compile(
-    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}})(?::00)?)?"
-    rf"(?:\s*o'?clock)?\s*(?P<r>{_MERIDIEM})"
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?:(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}})(?::00)?)?"
+    rf"|(?P<h2>1[0-2]|0?[1-9])(?P<m2>[0-5]\d))(?:\s*o'?clock)?\s*(?P<r>{_MERIDIEM})"
 )
 COLON_TIME = re.compile(
     _AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])"
@@ -192,7 +193,7 @@ ABOUT_TIME = re.compile(
 )
 AT_TIME = re.compile(_AT + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\d:./%\w])")
 OCLOCK = re.compile(r"(?<![\d:./#])(?P<h>\d{1,2})\s*o'?clock\b")
-NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)(?P<ish>[\s-]*ish)?\b")
+NOON = re.compile(_AT + r"?\b(?:12\s*)?(?P<sp>noon|midday|midnight)(?P<ish>[\s-]*ish)?\b")
 BARE_AFTER_DATE = re.compile(
     rf"(?<=[{DATE}])(?:\s*,)?\s+(?P<h>\d{{1,2}})(?![\d:./%\w])(?!\s*[-–]\s*\d)"
 )
