@@ -19,6 +19,7 @@ from bot.reading.time_patterns import (
     BARE_AFTER_DATE,
     BEFORE_PART_OF_DAY,
     COLON_TIME,
+    COMPACT_MERIDIEM_TIME,
     DOT_TIME,
     H_RANGE,
     H_TIME,
@@ -30,6 +31,7 @@ from bot.reading.time_patterns import (
     MERIDIEM_TIME,
     MINUTE_WORDS,
     NOON,
+    NOON_RANGE,
     OCLOCK,
     PAST_MINUTES,
     PAST_TO,
@@ -41,8 +43,21 @@ from bot.reading.zone_words import zone_after
 
 
 def find_range(scan: Scan, words: TimeWords) -> None:
-    for match in scan.find(RANGE):
-        has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"] or match["sp1"]
+    if _find_range(scan, words, RANGE):
+        return
+    if any(word in scan.masked for word in ("noon", "midday", "midnight")):
+        _find_range(scan, words, NOON_RANGE)
+
+
+def _find_range(scan: Scan, words: TimeWords, pattern: re.Pattern[str]) -> bool:
+    for match in scan.find(pattern):
+        if pattern is NOON_RANGE:
+            words.times.append(_range_side(scan, match, "1"))
+            words.range_end = _range_side(scan, match, "2")
+            claim(scan, match, TIME)
+            zone_after(scan, words, match.end())
+            return True
+        has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"]
         before = scan.masked[: match.start()].rstrip()
         after_date = before.endswith(DATE)
         before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
@@ -61,7 +76,8 @@ def find_range(scan: Scan, words: TimeWords) -> None:
         words.times.append(_range_side(scan, match, "1"))
         words.range_end = _range_side(scan, match, "2")
         zone_after(scan, words, match.end())
-        return
+        return True
+    return False
 
 
 def _refuse_day_span(scan: Scan, span: tuple[int, int]) -> None:
@@ -73,7 +89,7 @@ def _refuse_day_span(scan: Scan, span: tuple[int, int]) -> None:
 
 def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
     """One side of a RANGE match: "noon", "11am", "1:30"."""
-    special = match["sp" + side]
+    special = match.groupdict().get("sp" + side)
     if special:
         hour = 0 if special == "midnight" else 12
         return WrittenTime(special, hour, special="midnight" if hour == 0 else "noon")
@@ -84,6 +100,7 @@ def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
     return written_time(written, h, m, r)
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _LENGTH_BEFORE = re.compile(r"(?:for|lasting|about|around|in|within|~)\s*$")
 
 
@@ -119,7 +136,7 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         )
         zone_after(scan, words, match.end())
         return
-    if _find_hhmm_range(scan, words):
+    if _FOUR_DIGITS.search(scan.masked) and _find_hhmm_range(scan, words):
         return
     for match in scan.find(H_TIME):
         hour, minute = int(match["h"]), int(match["m"] or 0)
@@ -210,6 +227,8 @@ _ISH_AFTER = re.compile(rf"(?<=[{TIME}])[\s-]*ish\b")
 
 def find_ish_after(scan: Scan, words: TimeWords) -> None:
     """ "-ish" after a time read some other way ("2 o'clock-ish", "half past 3ish")."""
+    if "ish" not in scan.masked:
+        return
     for match in scan.find(_ISH_AFTER):
         run = re.search(f"{TIME}+$", scan.masked[: match.start()])
         start = run.start() if run else match.start()
@@ -243,11 +262,29 @@ def find_hour_before_part_of_day(scan: Scan, words: TimeWords) -> None:
             return
 
 
+# Words without which a pattern cannot match: skipping it then keeps reading fast.
+_NEEDED = {
+    ISH_TIME: ("ish",),
+    ABOUT_TIME: ("about", "approx", "roughly", "circa", "~"),
+    NOON: ("noon", "midday", "midnight"),
+}
+_THREE_DIGITS = re.compile(r"\d{3}")
+
+
+def _may_match(pattern: re.Pattern[str], masked: str) -> bool:
+    if pattern is COMPACT_MERIDIEM_TIME:
+        return _THREE_DIGITS.search(masked) is not None
+    needed = _NEEDED.get(pattern)
+    return needed is None or any(word in masked for word in needed)
+
+
 def find_times(scan: Scan, words: TimeWords) -> None:
-    for pattern in (ISH_TIME, ABOUT_TIME, MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK,
-                    DOT_TIME, BARE_AFTER_DATE):  # fmt: skip
+    for pattern in (ISH_TIME, ABOUT_TIME, MERIDIEM_TIME, COMPACT_MERIDIEM_TIME, COLON_TIME,
+                    NOON, AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE):  # fmt: skip
         if pattern is DOT_TIME and words.times:
             continue  # with a clear time elsewhere, "2.10" is a version or an amount
+        if not _may_match(pattern, scan.masked):
+            continue
         for match in scan.find(pattern):
             groups = match.groupdict()
             if pattern is ABOUT_TIME and not (match["m"] or match["r"]):

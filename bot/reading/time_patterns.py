@@ -84,26 +84,25 @@ DURATION_BARE = re.compile(
     rf"(?<![\w:.#/-])(?P<d>{DURATION})(?:[\s-]+long\b)?(?!\s+(?:ago|before|after|later)\b)"
 )
 
-_T1 = (
-    r"(?:(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
-    r"|(?:12\s*)?(?P<sp1>noon|midday|midnight)\b)"
-)
+_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
 _T2 = (
     r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
     r"|(?P<sp2>noon|midday|midnight)(?![\w]))"
 )
-RANGE = re.compile(
-    r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
-    + _NOT_AFTER_NUMBER
-    + _T1
-    + r"\s*(?:-|–|—|to|until|till|til|thru|through|and)\s*"
-    + _T2
-    + r"(?![\d:/\w])"
+_PRE = r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
+_JOINER = r"\s*(?:-|–|—|to|until|till|til|thru|through|and)\s*"
+RANGE = re.compile(_PRE + _NOT_AFTER_NUMBER + _T1 + _JOINER + _T2 + r"(?![\d:/\w])")
+# "noon-1pm", "from noon to 1:30", "12 noon - 1", "midnight to 2am".
+NOON_RANGE = re.compile(
+    _PRE + r"\b(?:12\s*)?(?P<sp1>noon|midday|midnight)" + _JOINER + _T2 + r"(?![\d:/\w])"
 )
-# "3pm", "3:30 p.m.", and the colon left out: "930am", "1030a".
 MERIDIEM_TIME = re.compile(
-    rf"{_AT}?{_NOT_AFTER_NUMBER}(?:(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}})(?::00)?)?"
-    rf"|(?P<h2>1[0-2]|0?[1-9])(?P<m2>[0-5]\d))(?:\s*o'?clock)?\s*(?P<r>{_MERIDIEM})"
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}})(?::00)?)?"
+    rf"(?:\s*o'?clock)?\s*(?P<r>{_MERIDIEM})"
+)
+# The colon left out before am/pm: "930am", "1030a" (read only when 3 digits are in a row).
+COMPACT_MERIDIEM_TIME = re.compile(
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>1[0-2]|0?[1-9])(?P<m>[0-5]\d)\s*(?P<r>{_MERIDIEM})"
 )
 COLON_TIME = re.compile(
     _AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])"
