@@ -36,6 +36,7 @@ from bot.reading.time_patterns import (
     PAST_MINUTES,
     PAST_TO,
     RANGE,
+    THREE_DIGIT_TIME,
     WORD_TIME,
     WORD_TIME_END,
 )
@@ -151,6 +152,13 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         h, m = match[key], match["m" + key[1:]]
         written = scan.original(match.start(key), match.end())
         _add_time(scan, words, match, WrittenTime(written, int(h), int(m), twenty_four=True))
+    if _THREE_DIGITS.search(scan.masked):
+        for match in scan.find(THREE_DIGIT_TIME):
+            after_date = not scan.masked[match.start() : match.start("h")].strip(" ,")
+            if after_date and WORD_TIME_END.match(scan.masked, match.end()) is None:
+                continue  # "tomorrow 100 people"
+            written = scan.original(match.start("h"), match.end())
+            _add_time(scan, words, match, written_time(written, match["h"], match["m"], None))
     for match in scan.find(PAST_TO):
         time = _past_to(scan, match)
         if time is not None:

@@ -129,6 +129,11 @@ HHMM_RANGE = re.compile(
     r"\s*(?:-|–|—|to|until|till|til|and)\s*(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)"
     r"(?:\s*(?:h|hrs))?(?![\w:])"
 )
+# "at 930", "tmrw @ 130", "Dec 3 930": three digits as H:MM after "at"/"@" or a date, read
+# by the hour convention (130 is 1:30 PM).
+THREE_DIGIT_TIME = re.compile(
+    rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?<![\w:.#/+−-])(?P<h>[1-9])(?P<m>[0-5]\d)(?![\w:.%])"
+)
 HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
