@@ -2,7 +2,8 @@
 
 "lunch 12-1", "call 11-12", "11-1" are: a side is 12, or the range crosses noon (7-11 to
 1-6), so the hour convention reads it as the middle of a working day. "2-3", "3-4" and
-"10-11" alone stay topic ("2-3 people", "Sprint 3-4"); next to a date they are times.
+"10-11" (both ends on the same side of noon, the second later) are times at the end of the
+text ("sync 2-3") or next to a date; elsewhere they stay topic ("2-3 people", "Sprint 3-4").
 A month beside the numbers makes them days ("Nov 11-12", "11-12 Dec"): a span of days,
 refused with its own sentence. A counted noun after them ("10-12 items") keeps them topic.
 """
@@ -30,7 +31,11 @@ _MONTH_OR_COUNT_BEFORE = re.compile(
 def bare_range_is_time(masked: str, start: int, end: int, first: int, last: int) -> bool:
     """Whether hours `first`-`last` written bare at masked[start:end] are a meeting time."""
     morning_to_noon_or_later = 7 <= first <= 11 and (last == 12 or 1 <= last <= 6)
-    if not (morning_to_noon_or_later or (first == 12 and 1 <= last <= 6)):
+    same_half = first < last and (last <= 6 or 7 <= first <= 11 >= last)
+    at_the_end = not masked[end:].strip(" \t.,;!?)")
+    if not (
+        morning_to_noon_or_later or (first == 12 and 1 <= last <= 6) or (same_half and at_the_end)
+    ):
         return False
     before = masked[max(0, start - 24) : start]
     if _MONTH_OR_COUNT_BEFORE.search(before) or _MONTH_AFTER.match(masked, end):
