@@ -35,6 +35,7 @@ class TimeWords:
     range_end: WrittenTime | None = None
     durations: list[tuple[int, str, bool]] = field(default_factory=list)
     part_of_day: str | None = None
+    approximate: str | None = None  # "3ish", "around 3", "at about 4:30", as written
     instant: bool = False
     user_zone: str | None = None
     user_now: datetime | None = None

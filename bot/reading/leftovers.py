@@ -29,7 +29,7 @@ _TIME_LIKE = re.compile(
             # a clock: "3:30", "14:00:00" (not "1:1" or "2:1")
             r"(?<![\w.:/#-])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])",
             # weekdays in full, and the unambiguous short ones
-            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:tue|tues|wed|thu|thur|thurs)\b",
+            r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\b(?:tue|tues|wed|weds|thu|thur|thurs)\b",
             # a month next to a day number
             rf"\b{MONTH}\s*\d{{1,2}}(?:st|nd|rd|th)?(?![\d:.])",
             rf"(?<![\w.:/#-])\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}",
@@ -53,7 +53,7 @@ _TIME_LIKE = re.compile(
             rf"\b(?:{_ORDINAL_WORD})\s+of\s+{MONTH}|\b{MONTH}\s+the\s+\d",
             r"\b(?:after|before)\s+(?:lunch|breakfast|dinner|work|the\s+meeting)\b",
             # "before noon", "after 3pm": a bound, not a start
-            rf"\b(?:before|after|until|till|no\s+later\s+than)\s*(?=[{TIME}])",
+            rf"\b(?:before|after|until|till|til|no\s+later\s+than)\s*(?=[{TIME}])",
             # a holiday right before the time read: "Christmas at 10am" (not "Christmas party")
             r"\b(?:christmas(?:\s+(?:eve|day))?|new\s+year'?s(?:\s+(?:eve|day))?|thanksgiving"
             rf"|halloween|easter|boxing\s+day|labou?r\s+day)(?=\s*(?:at\s*|@\s*)?[{TIME}])",

@@ -10,6 +10,7 @@ the meeting is: length.py; the Zoom request (start, zone, repetition): zoom_requ
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,7 +91,11 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
 
     if not (words.dates or words.times or words.relative_minutes or words.repetitions):
         if words.durations:
-            guesses.append("an instant meeting has no set length: Zoom keeps it open until ended")
+            # Zoom's meetingCreate takes `duration` "only for scheduled meetings (2)".
+            guesses.append(
+                f"read “{words.durations[0][1]}” as a length, but an instant meeting has no "
+                f"set length: Zoom keeps it open until ended"
+            )
         return Reading(MeetingRequest(topic=topic, type=INSTANT), tuple(guesses))
 
     zone_name = words.zone or tz
@@ -134,6 +139,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         guesses.append(clock.guess)
     if words.range_end is not None:
         duration = range_length(words.times[0], clock, words.range_end)
+    shown_length = duration if words.range_end is not None else None
 
     # "tonight at 12" is the next day's 0:00: whether it is still ahead is decided on the
     # day it falls on, not on the day the date words name.
@@ -178,7 +184,10 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         written = f"{written}-{words.range_end.written}"
     if words.zone_written and words.zone != tz:
         written = f"{written} {words.zone_written}"
-    guesses.insert(0, _how_read(written, start, user_zone, local_now))
+    guesses.insert(0, _how_read(written, start, user_zone, local_now, shown_length))
+    if words.approximate:
+        about = re.sub(r"^(?:at\s+|@\s*)", "", words.approximate, flags=re.IGNORECASE)
+        guesses.insert(1, f"{about} is approximate: read as {label(clock.hour, clock.minute)}")
     if words.zone_offset is not None:
         check_fixed_offset(words, start, zone_name, guesses)
     elif words.zone not in (None, "UTC", tz) and "/" not in (words.zone_written or "/"):
@@ -192,12 +201,21 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
     return Reading(request, tuple(guesses))
 
 
-def _how_read(written: str, start: datetime, user_zone: ZoneInfo, local_now: datetime) -> str:
+def _how_read(
+    written: str,
+    start: datetime,
+    user_zone: ZoneInfo,
+    local_now: datetime,
+    length: int | None = None,
+) -> str:
     """The note saying how the time words were read: "read 3p as 3 PM today (Tue, Dec 1)";
-    in another zone, also the user's own time: "read 8 am PST as 8 AM Los Angeles time =
-    11 AM your time (Thu, Dec 3)"."""
+    a range with its end: "read 12-1 as 12 PM to 1 PM, ..."; in another zone, also the
+    user's own time: "read 8 am PST as 8 AM Los Angeles time = 11 AM your time (Thu, Dec 3)"."""
     local = start.replace(tzinfo=None)
     when = label(local.hour, local.minute)
+    if length is not None:
+        end = local + timedelta(minutes=length)
+        when = f"{when} to {label(end.hour, end.minute)}"
     mine = start.astimezone(user_zone)
     day = mine.date()
     if mine.utcoffset() != start.utcoffset():

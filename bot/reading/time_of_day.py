@@ -8,27 +8,35 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.reading.bare_range import bare_range_is_time, day_span
 from bot.reading.clock import WrittenTime, written_time
 from bot.reading.found_words import TimeWords, claim
+from bot.reading.results import Refused
 from bot.reading.scan import DATE, TIME, Scan
 from bot.reading.time_patterns import (
+    ABOUT_TIME,
     AT_TIME,
     BARE_AFTER_DATE,
     BEFORE_PART_OF_DAY,
     COLON_TIME,
+    COMPACT_MERIDIEM_TIME,
     DOT_TIME,
     H_RANGE,
     H_TIME,
     HALF_HOUR,
+    HHMM_RANGE,
     HHMM_TIME,
     HOUR_WORDS,
+    ISH_TIME,
     MERIDIEM_TIME,
     MINUTE_WORDS,
     NOON,
+    NOON_RANGE,
     OCLOCK,
     PAST_MINUTES,
     PAST_TO,
     RANGE,
+    THREE_DIGIT_TIME,
     WORD_TIME,
     WORD_TIME_END,
 )
@@ -36,29 +44,64 @@ from bot.reading.zone_words import zone_after
 
 
 def find_range(scan: Scan, words: TimeWords) -> None:
-    for match in scan.find(RANGE):
+    if _find_range(scan, words, RANGE):
+        return
+    if any(word in scan.masked for word in ("noon", "midday", "midnight")):
+        _find_range(scan, words, NOON_RANGE)
+
+
+def _find_range(scan: Scan, words: TimeWords, pattern: re.Pattern[str]) -> bool:
+    for match in scan.find(pattern):
+        if pattern is NOON_RANGE:
+            words.times.append(_range_side(scan, match, "1"))
+            words.range_end = _range_side(scan, match, "2")
+            claim(scan, match, TIME)
+            zone_after(scan, words, match.end())
+            return True
         has_shape = match["m1"] or match["r1"] or match["m2"] or match["r2"]
         before = scan.masked[: match.start()].rstrip()
         after_date = before.endswith(DATE)
         before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
-        if not has_shape and not match["pre"] and not after_date and not before_date:
-            continue
+        if not (has_shape or match["pre"] or after_date or before_date or match["sp2"]):
+            span = day_span(scan.masked, match.start(), match.end())
+            if span is not None:
+                _refuse_day_span(scan, span)
+            if not bare_range_is_time(
+                scan.masked, match.start(), match.end(), int(match["h1"]), int(match["h2"])
+            ):
+                continue
         joiner = scan.masked[match.start() : match.end()]
         if " and " in joiner and not (match["pre"] or "").strip().startswith("between"):
             continue
         claim(scan, match, TIME)
-        start_written = f"{match['h1']}" + (f":{match['m1']}" if match["m1"] else "")
-        words.times.append(written_time(start_written, match["h1"], match["m1"], match["r1"]))
-        if match["sp2"]:
-            hour = 12 if match["sp2"] == "noon" else 0
-            words.range_end = WrittenTime(match["sp2"], hour, special=match["sp2"])
-        else:
-            end_written = f"{match['h2']}" + (f":{match['m2']}" if match["m2"] else "")
-            words.range_end = written_time(end_written, match["h2"], match["m2"], match["r2"])
+        words.times.append(_range_side(scan, match, "1"))
+        words.range_end = _range_side(scan, match, "2")
         zone_after(scan, words, match.end())
-        return
+        return True
+    return False
 
 
+def _refuse_day_span(scan: Scan, span: tuple[int, int]) -> None:
+    raise Refused(
+        f"I read “{scan.original(*span)}” as a span of days, but a meeting is on one day. "
+        f"Name one day and a time, like `/zoom Nov 11 11am-12pm Review`, or make it repeat daily."
+    )
+
+
+def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
+    """One side of a RANGE match: "noon", "11am", "1:30"."""
+    special = match.groupdict().get("sp" + side)
+    if special:
+        hour = 0 if special == "midnight" else 12
+        return WrittenTime(special, hour, special="midnight" if hour == 0 else "noon")
+    h, m, r = match["h" + side], match["m" + side], match["r" + side]
+    written = scan.original(
+        match.start("h" + side), match.end("r" + side if r else "m" + side if m else "h" + side)
+    )
+    return written_time(written, h, m, r)
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _LENGTH_BEFORE = re.compile(r"(?:for|lasting|about|around|in|within|~)\s*$")
 
 
@@ -94,6 +137,8 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         )
         zone_after(scan, words, match.end())
         return
+    if _FOUR_DIGITS.search(scan.masked) and _find_hhmm_range(scan, words):
+        return
     for match in scan.find(H_TIME):
         hour, minute = int(match["h"]), int(match["m"] or 0)
         before = scan.masked[: match.start()]
@@ -107,6 +152,13 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         h, m = match[key], match["m" + key[1:]]
         written = scan.original(match.start(key), match.end())
         _add_time(scan, words, match, WrittenTime(written, int(h), int(m), twenty_four=True))
+    if _THREE_DIGITS.search(scan.masked):
+        for match in scan.find(THREE_DIGIT_TIME):
+            after_date = not scan.masked[match.start() : match.start("h")].strip(" ,")
+            if after_date and WORD_TIME_END.match(scan.masked, match.end()) is None:
+                continue  # "tomorrow 100 people"
+            written = scan.original(match.start("h"), match.end())
+            _add_time(scan, words, match, written_time(written, match["h"], match["m"], None))
     for match in scan.find(PAST_TO):
         time = _past_to(scan, match)
         if time is not None:
@@ -119,6 +171,30 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
             )
             time = written_time(written, str(hour), None, match["r"])
             _add_time(scan, words, match, replace(time, offset=30))
+
+
+def _find_hhmm_range(scan: Scan, words: TimeWords) -> bool:
+    """ "0900-0930", "Dec 3rd 1430-1530": with "at"/"from" or a date before it, a leading
+    zero, or in quarter hours at an end of the text; the end after the start (else it is
+    two numbers)."""
+    for match in scan.find(HHMM_RANGE):
+        h1, m1, h2, m2 = (int(match[k]) for k in ("h1", "m1", "h2", "m2"))
+        if h2 * 60 + m2 <= h1 * 60 + m1:
+            continue
+        alone = not scan.masked[: match.start()].strip() or WORD_TIME_END.match(
+            scan.masked, match.end()
+        )
+        context = match["pre"] or match["date"] is not None or match["h1"][0] == "0"
+        if not (context or (alone and m1 % 15 == 0 and m2 % 15 == 0)):
+            continue  # "1000-1200 units"
+        claim(scan, match, TIME)
+        start = scan.original(match.start("h1"), match.end("m1"))
+        words.times.append(WrittenTime(start, h1, m1, twenty_four=True))
+        end = scan.original(match.start("h2"), match.end())
+        words.range_end = WrittenTime(end, h2, m2, twenty_four=True)
+        zone_after(scan, words, match.end())
+        return True
+    return False
 
 
 def _past_to(scan: Scan, match: re.Match[str]) -> WrittenTime | None:
@@ -154,6 +230,20 @@ def _past_to(scan: Scan, match: re.Match[str]) -> WrittenTime | None:
     return WrittenTime(base.written, base.hour, 0, base.meridiem, base.twenty_four, offset=offset)
 
 
+_ISH_AFTER = re.compile(rf"(?<=[{TIME}])[\s-]*ish\b")
+
+
+def find_ish_after(scan: Scan, words: TimeWords) -> None:
+    """ "-ish" after a time read some other way ("2 o'clock-ish", "half past 3ish")."""
+    if "ish" not in scan.masked:
+        return
+    for match in scan.find(_ISH_AFTER):
+        run = re.search(f"{TIME}+$", scan.masked[: match.start()])
+        start = run.start() if run else match.start()
+        words.approximate = scan.original(start, match.end())
+        claim(scan, match, TIME)
+
+
 def find_word_times(scan: Scan, words: TimeWords) -> None:
     """Spelled-out times: "at three", "ten thirty am", "seven o'clock"."""
     for match in scan.find(WORD_TIME):
@@ -180,12 +270,39 @@ def find_hour_before_part_of_day(scan: Scan, words: TimeWords) -> None:
             return
 
 
+_ABOUT_WORDS = ("about", "approx", "roughly", "circa", "~")
+_THREE_DIGITS = re.compile(r"\d{3}")
+
+
+def _patterns_for(masked: str) -> list[re.Pattern[str]]:
+    """The time patterns worth running on `masked`: the approximate, noon and compact am/pm
+    ones only when the words they need are there, which keeps a call as fast as before."""
+    patterns = []
+    if "ish" in masked:
+        patterns.append(ISH_TIME)
+    if any(word in masked for word in _ABOUT_WORDS):
+        patterns.append(ABOUT_TIME)
+    patterns.append(MERIDIEM_TIME)
+    if _THREE_DIGITS.search(masked):
+        patterns.append(COMPACT_MERIDIEM_TIME)
+    patterns.append(COLON_TIME)
+    if "noon" in masked or "mid" in masked:
+        patterns.append(NOON)
+    patterns += (AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE)
+    return patterns
+
+
 def find_times(scan: Scan, words: TimeWords) -> None:
-    for pattern in (MERIDIEM_TIME, COLON_TIME, NOON, AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE):
+    for pattern in _patterns_for(scan.masked):
         if pattern is DOT_TIME and words.times:
             continue  # with a clear time elsewhere, "2.10" is a version or an amount
         for match in scan.find(pattern):
             groups = match.groupdict()
+            if pattern is ABOUT_TIME and not (match["m"] or match["r"]):
+                if WORD_TIME_END.match(scan.masked, match.end()) is None:
+                    continue  # "about 5 priorities"
+            if pattern in (ISH_TIME, ABOUT_TIME) or groups.get("ish") or match[0][:6] == "around":
+                words.approximate = scan.original(match.start(), match.end())
             if groups.get("sp"):
                 special = "midnight" if match["sp"] == "midnight" else "noon"
                 time = WrittenTime(match["sp"], 12 if special == "noon" else 0, special=special)
@@ -196,7 +313,7 @@ def find_times(scan: Scan, words: TimeWords) -> None:
                 minute = groups.get("m") or groups.get("m2")
                 shown = hour + (f":{minute}" if minute else "")
                 if groups.get("r"):
-                    shown = scan.original(match.start("h"), match.end("r"))
+                    shown = scan.original(match.start("h" if match["h"] else "h2"), match.end("r"))
                 time = written_time(shown, hour, minute, groups.get("r"))
             claim(scan, match, TIME)
             words.times.append(time)

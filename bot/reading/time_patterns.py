@@ -24,14 +24,20 @@ DASH_DATE = re.compile(r"(?<![\d\w-])(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<y>\d{4})(
 NUMERIC_DATE = re.compile(
     r"(?<![\d/.:#\w])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/\w])"
 )
+# A year beside a month: 20xx, four digits that are no 24-hour time, or any four digits
+# with a time after them ("Dec 5 1999 3pm"); "Dec 3rd 1430" is a date and a 24-hour time.
+_YEAR = (
+    r"(?:20\d{2}|(?!(?:[01]\d|2[0-3])[0-5]\d)\d{4}"
+    r"|\d{4}(?=\s*,?\s*(?:at\s+|@\s*)?\d))"
+)
 _NOT_A_TIME = r"(?!\s*(?:[:.]\d|a\.?m\b|p\.?m\b|%|[-–]\s*\d))"
 MONTH_DAY = re.compile(
-    rf"\b(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>\d{{4}})\b)?"
+    rf"\b(?P<mon>{MONTH})\s*(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>{_YEAR})\b)?"
     + _NOT_A_TIME
 )
 DAY_MONTH = re.compile(
-    rf"(?<![\d:./#\w])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
-    rf"(?:,?\s*(?P<y>\d{{4}})\b)?"
+    rf"(?<![\d:./#\w–-])(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{MONTH})"
+    rf"(?:,?\s*(?P<y>{_YEAR})\b)?"
 )
 # "the 5th"; without "the" only after "on" or before a time ("sync 5th at 10"), as "5th
 # floor" and "our 5th anniversary" are topics.
@@ -47,13 +53,13 @@ DAY_WORD = re.compile(
     r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
     r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
     r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
-    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|month|year)|sometime|some\s+time))\b"
+    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
 )
 WEEKDAY_PHRASE = re.compile(
     rf"(?:\b(?P<q>next|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
-    r"(?:\s+(?P<q2>next\s+week|this\s+week|after\s+next))?"
+    r"(?:\s+(?P<q2>next\s+(?:week|wk)\b|this\s+(?:week|wk)\b|after\s+next))?"
 )
-NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+week\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
 PART_OF_DAY = re.compile(
     rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night)\b"
     r"|\bin\s+the\s+(?P<inthe>morning|afternoon|evening|night)|\bat\s+(?P<at>night))"
@@ -81,19 +87,22 @@ DURATION_BARE = re.compile(
 _T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
 _T2 = (
     r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
-    r"|(?P<sp2>noon|midnight)(?![\w]))"
+    r"|(?P<sp2>noon|midday|midnight)(?![\w]))"
 )
-RANGE = re.compile(
-    r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
-    + _NOT_AFTER_NUMBER
-    + _T1
-    + r"\s*(?:-|–|—|to|until|till|and)\s*"
-    + _T2
-    + r"(?![\d:/\w])"
+_PRE = r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
+_JOINER = r"\s*(?:-|–|—|to|until|till|til|thru|through|and)\s*"
+RANGE = re.compile(_PRE + _NOT_AFTER_NUMBER + _T1 + _JOINER + _T2 + r"(?![\d:/\w])")
+# "noon-1pm", "from noon to 1:30", "12 noon - 1", "midnight to 2am".
+NOON_RANGE = re.compile(
+    _PRE + r"\b(?:12\s*)?(?P<sp1>noon|midday|midnight)" + _JOINER + _T2 + r"(?![\d:/\w])"
 )
 MERIDIEM_TIME = re.compile(
     rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?:[:.](?P<m>\d{{2}})(?::00)?)?"
     rf"(?:\s*o'?clock)?\s*(?P<r>{_MERIDIEM})"
+)
+# The colon left out before am/pm: "930am", "1030a" (read only when 3 digits are in a row).
+COMPACT_MERIDIEM_TIME = re.compile(
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>1[0-2]|0?[1-9])(?P<m>[0-5]\d)\s*(?P<r>{_MERIDIEM})"
 )
 COLON_TIME = re.compile(
     _AT + r"?" + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2})?(?![\d:])"
@@ -111,6 +120,19 @@ HHMM_TIME = re.compile(
     rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*(?:h|hrs|hours))?(?![\w:])"
     r"|(?<![\w:.#/-])(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)\s*(?:h|hrs|hours)(?![\w:])"
     r"|(?<![\w:.#/+−-])(?P<h3>0\d)(?P<m3>[0-5]\d)(?![\w:.])"
+)
+# "0900-0930", "at 1430-1530", "Dec 3rd 1430-1530": a range of 4-digit 24-hour times (before
+# the zone finder can take "-0930" for an offset from UTC).
+HHMM_RANGE = re.compile(
+    rf"(?:(?P<pre>{_AT}|(?<![\w@])(?:from|between)\s+)|(?P<date>(?<=[{DATE}]))\s*,?\s*)?"
+    r"(?<![\w:.#/+−-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)"
+    r"\s*(?:-|–|—|to|until|till|til|and)\s*(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)"
+    r"(?:\s*(?:h|hrs))?(?![\w:])"
+)
+# "at 930", "tmrw @ 130", "Dec 3 930": three digits as H:MM after "at"/"@" or a date, read
+# by the hour convention (130 is 1:30 PM).
+THREE_DIGIT_TIME = re.compile(
+    rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?<![\w:.#/+−-])(?P<h>[1-9])(?P<m>[0-5]\d)(?![\w:.%])"
 )
 HOUR_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -161,9 +183,21 @@ DOT_TIME = re.compile(
     rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*){_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})\.(?P<m>\d{{2}})(?![\d.:\w])"
     rf"|{_NOT_AFTER_NUMBER}(?P<h2>\d{{1,2}})\.(?P<m2>\d{{2}})(?=\s+[{DATE}])"
 )
+# Approximate times: "3ish", "3pm-ish", "4:30 ish"; "about 3", "~3pm", "at roughly 4:30" (a
+# bare hour after "about" only at the end or before a date, so "about 5 priorities" is topic).
+ISH_TIME = re.compile(
+    rf"{_AT}?{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?:\s*(?P<r>{_MERIDIEM}))?"
+    r"[\s-]*ish\b(?!\s*[-–—]\s*\d)"
+)
+ABOUT_TIME = re.compile(
+    r"(?:(?<![\w@])(?:at\s+|@\s*)?(?:about|approx\.?|approximately|roughly|circa)\s+"
+    r"|(?<![\w@])(?:at\s+|@\s*)?~\s*)"
+    rf"{_NOT_AFTER_NUMBER}(?P<h>\d{{1,2}})(?::(?P<m>\d{{2}}))?(?:\s*(?P<r>{_MERIDIEM}))?"
+    r"(?![\d:./%\w])"
+)
 AT_TIME = re.compile(_AT + _NOT_AFTER_NUMBER + r"(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\d:./%\w])")
 OCLOCK = re.compile(r"(?<![\d:./#])(?P<h>\d{1,2})\s*o'?clock\b")
-NOON = re.compile(_AT + r"?\b(?:12\s+)?(?P<sp>noon|midday|midnight)\b")
+NOON = re.compile(_AT + r"?\b(?:12\s*)?(?P<sp>noon|midday|midnight)(?P<ish>[\s-]*ish)?\b")
 BARE_AFTER_DATE = re.compile(
     rf"(?<=[{DATE}])(?:\s*,)?\s+(?P<h>\d{{1,2}})(?![\d:./%\w])(?!\s*[-–]\s*\d)"
 )

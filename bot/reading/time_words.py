@@ -25,6 +25,7 @@ from bot.reading.scan import DATE, OTHER, Scan
 from bot.reading.time_of_day import (
     find_early_times,
     find_hour_before_part_of_day,
+    find_ish_after,
     find_range,
     find_times,
     find_word_times,
@@ -156,7 +157,7 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         qualifier = None
     if qualifier == "this coming":
         qualifier = "coming"
-    q2 = " ".join((match["q2"] or "").split())
+    q2 = " ".join((match["q2"] or "").replace("wk", "week").split())
     if q2 == "next week":
         qualifier = "next week"
     elif q2 == "after next":
@@ -237,6 +238,7 @@ def find_time_words(scan: Scan, user_zone: str, user_now: datetime | None = None
     find_times(scan, words)
     find_word_times(scan, words)
     find_hour_before_part_of_day(scan, words)
+    find_ish_after(scan, words)
     find_zone_anywhere(scan, words)
     for match in scan.find(INSTANT):
         words.instant = True

@@ -19,6 +19,9 @@ _TEXT_LEADING = re.compile(rf"^(?:[\s,;:@\-–—]+|{_END_CONNECTOR}(?=[\s,;:]|[
 _TEXT_TRAILING = re.compile(rf"(?:[\s,;:@\-–—]+|(?<![\w']){_END_CONNECTOR})+$", re.I)
 
 
+_ONLY_STOPS = re.compile(r"[.!?…]+")
+
+
 def _trim(piece: str, left_cut: bool, right_cut: bool) -> str:
     for _ in range(2):  # "at, on" needs both patterns more than once
         piece = (_LEADING if left_cut else _TEXT_LEADING).sub("", piece)
@@ -45,7 +48,7 @@ def read_topic(scan: Scan) -> str:
         left_cut = start > 0
         right_cut = end < len(scan.text)
         piece = _trim(scan.text[start:end], left_cut, right_cut)
-        if piece:
-            kept.append(piece)
+        if piece and not (left_cut and _ONLY_STOPS.fullmatch(piece)):
+            kept.append(piece)  # (a sentence's full stop after the time goes with it)
     topic = " ".join(" ".join(kept).split())
     return truncate(_trim(topic, False, False))

@@ -12,7 +12,7 @@ import re
 WEEKDAYS: dict[str, int] = {
     "monday": 0, "mon": 0,
     "tuesday": 1, "tue": 1, "tues": 1,
-    "wednesday": 2, "wed": 2,
+    "wednesday": 2, "wed": 2, "weds": 2,
     "thursday": 3, "thu": 3, "thur": 3, "thurs": 3,
     "friday": 4, "fri": 4,
     "saturday": 5, "sat": 5,
@@ -24,7 +24,7 @@ WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturd
 # Full names may be plural ("mondays"); abbreviations may carry a dot ("wed.").
 WEEKDAY = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
-    r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?)"
+    r"|(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\b\.?)"
 )
 
 MONTHS: dict[str, int] = {
