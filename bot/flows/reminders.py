@@ -56,11 +56,6 @@ log = logging.getLogger("zoombot.reminders")
 # Slack schedules at most 120 days ahead; a day is kept in hand.
 SLACK_AHEAD = timedelta(days=120)
 AHEAD = SLACK_AHEAD - timedelta(days=1)
-FULL = "restricted_too_many"
-FULL_CHANNEL = (
-    "restricted_too_many (Slack already holds 30 scheduled messages in this channel"
-    " within 5 minutes of this one)"
-)
 RETRY_AFTER = 300.0  # a failure that may pass (Slack down, rate limited)
 WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a minute
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
@@ -71,6 +66,11 @@ AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' 
 # After that refusal, a reminder for the same channel and the same minute is not asked for
 # again for FULL_FOR seconds (Slack would refuse it the same way); deleting a scheduled
 # reminder in the channel frees it at once.
+FULL = "restricted_too_many"
+FULL_CHANNEL = (
+    "restricted_too_many (Slack already holds 30 scheduled messages in this channel"
+    " within 5 minutes of this one)"
+)
 FULL_FOR = 300.0
 _full: dict[tuple[str, int], float] = {}  # (channel, post_at) -> refused until (clock())
 
