@@ -170,13 +170,18 @@ class SharedPair:
         return self.tokens
 
 
+async def ana_expired(fake_zoom: FakeZoom, oauth: ZoomUserOAuth) -> SharedPair:
+    """Ana connected; the saved pair's access token has expired (the next call refreshes)."""
+    fake_zoom.add_user("ana@example.com")
+    tokens = await connect(fake_zoom, oauth, "ana@example.com")
+    return SharedPair(UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0))
+
+
 async def test_a_pair_another_process_refreshed_is_taken_not_refreshed_again(
     fake_zoom: FakeZoom, oauth: ZoomUserOAuth
 ) -> None:
-    fake_zoom.add_user("ana@example.com")
-    tokens = await connect(fake_zoom, oauth, "ana@example.com")
-    expired = UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0)
-    shared = SharedPair(expired)
+    shared = await ana_expired(fake_zoom, oauth)
+    expired = shared.tokens
     one = oauth.client_for(expired, shared.save, load=shared.load)
     two = oauth.client_for(expired, shared.save, load=shared.load)
     assert (await one.get_user("me")).email == "ana@example.com"
@@ -191,10 +196,8 @@ async def test_two_processes_refreshing_at_once_keep_the_grant(
 ) -> None:
     """Both send the same refresh token; Zoom takes one and refuses the other (it was just
     rotated). The refused one finds the pair the other saved: no GrantRevoked."""
-    fake_zoom.add_user("ana@example.com")
-    tokens = await connect(fake_zoom, oauth, "ana@example.com")
-    expired = UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0)
-    shared = SharedPair(expired)
+    shared = await ana_expired(fake_zoom, oauth)
+    expired = shared.tokens
 
     async def stale_load() -> UserTokens | None:
         # Both looked before either refreshed: the first look finds nothing newer.
@@ -210,10 +213,8 @@ async def test_two_processes_refreshing_at_once_keep_the_grant(
 async def test_a_revoked_grant_is_still_grant_revoked_with_a_shared_pair(
     fake_zoom: FakeZoom, oauth: ZoomUserOAuth
 ) -> None:
-    fake_zoom.add_user("ana@example.com")
-    tokens = await connect(fake_zoom, oauth, "ana@example.com")
-    expired = UserTokens(tokens.access_token, tokens.refresh_token, expires_at=0.0)
-    shared = SharedPair(expired)
+    shared = await ana_expired(fake_zoom, oauth)
+    expired = shared.tokens
     fake_zoom.grants.deauthorize("ana@example.com")
     client = oauth.client_for(expired, shared.save, load=shared.load)
     with pytest.raises(GrantRevoked):
