@@ -68,6 +68,7 @@ from bot.store.postgres_base import (
 )
 from bot.store.postgres_calls import PostgresCalls
 from bot.store.postgres_listen import PostgresListening
+from bot.store.postgres_lock import PostgresMeetingLock
 from bot.store.postgres_meetings import PostgresMeetings
 from bot.store.postgres_outbox import PostgresOutbox
 from bot.store.postgres_people import PREFERENCES_CHANNEL, PostgresPeople
@@ -95,6 +96,7 @@ class PostgresStore(
     PostgresPeople,
     PostgresRequests,
     PostgresMeetings,
+    PostgresMeetingLock,
     PostgresOutbox,
     PostgresListening,
     PostgresConnections,
@@ -133,6 +135,7 @@ class PostgresStore(
         self._listen_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._holds: dict[int, list[Any]] = {}  # meeting id -> its locks' kept rows
         # Preferences read on every command, kept here once this instance listens for their
         # changes (`PREFERENCES_CHANNEL`); `_prefs_generation` moves on each invalidation,
         # so a read that overlapped one is not kept.
