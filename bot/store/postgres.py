@@ -63,7 +63,6 @@ from bot.store.postgres_base import (
     coerce,
     guarded,
     record_dict,
-    release_cheaply,
     safe_url,
 )
 from bot.store.postgres_calls import PostgresCalls
@@ -72,6 +71,7 @@ from bot.store.postgres_lock import PostgresMeetingLock
 from bot.store.postgres_meetings import PostgresMeetings
 from bot.store.postgres_outbox import PostgresOutbox
 from bot.store.postgres_people import PREFERENCES_CHANNEL, PostgresPeople
+from bot.store.postgres_pool import Connections
 from bot.store.postgres_registration import PostgresRegistration
 from bot.store.postgres_reminders import PostgresReminders
 from bot.store.postgres_requests import PostgresRequests
@@ -109,10 +109,10 @@ class PostgresStore(
 
     def __init__(
         self,
-        pool: asyncpg.Pool,
-        lock_pool: asyncpg.Pool,
+        pool: Connections,
+        lock_pool: Connections,
         *,
-        ack_pool: asyncpg.Pool | None = None,
+        ack_pool: Connections | None = None,
         url: str,
         owner: str,
         lease: float,
@@ -191,24 +191,14 @@ class PostgresStore(
             "timeout": connect_timeout,
             "command_timeout": command_timeout,
         }
-        pool: asyncpg.Pool | None = None
-        lock_pool: asyncpg.Pool | None = None
-        ack_pool: asyncpg.Pool | None = None
+        pool: Connections | None = None
+        lock_pool: Connections | None = None
+        ack_pool: Connections | None = None
         try:
-            pool = await asyncpg.create_pool(
-                min_size=min(min_size, max_size),
-                max_size=max_size,
-                reset=release_cheaply,
-                **connect_args,
-            )
-            lock_pool = await asyncpg.create_pool(
-                min_size=0, max_size=lock_connections, reset=release_cheaply, **connect_args
-            )
-            ack_pool = await asyncpg.create_pool(
-                min_size=min(1, ack_connections),
-                max_size=ack_connections,
-                reset=release_cheaply,
-                **connect_args,
+            pool = await Connections.open(connect_args, min_size=min_size, max_size=max_size)
+            lock_pool = await Connections.open(connect_args, min_size=0, max_size=lock_connections)
+            ack_pool = await Connections.open(
+                connect_args, min_size=min(1, ack_connections), max_size=ack_connections
             )
         except (*DB_ERRORS, ValueError) as error:
             for opened in (pool, lock_pool, ack_pool):

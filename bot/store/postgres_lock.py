@@ -78,7 +78,7 @@ class PostgresMeetingLock:
             conn = await self._lock_pool.acquire(timeout=wait)
         except DB_ERRORS as error:
             raise StoreUnavailable(self._failure("lock the meeting", error)) from error
-        raw = getattr(conn, "_con", None) or conn
+        raw = conn
         held = HeldRows()
         holds = self._holds.setdefault(key, [])
         holds.append(held)  # before asking: a write meanwhile is not missed
@@ -90,7 +90,9 @@ class PostgresMeetingLock:
             )
         except BaseException as error:
             self._drop_hold(key, held)
-            await self._lock_pool.release(conn)
+            # (Cancelled or timed out, the lock may be granted yet: the connection goes.)
+            broken = not isinstance(error, asyncpg.PostgresError)
+            await self._lock_pool.release(conn, broken=broken)
             if isinstance(error, DB_ERRORS):
                 raise StoreUnavailable(self._failure("lock the meeting", error)) from error
             raise
@@ -109,6 +111,7 @@ class PostgresMeetingLock:
             await self._unlock(conn, raw, key)
 
     async def _unlock(self, conn: Any, raw: asyncpg.Connection, key: int) -> None:
+        broken = True  # unless unlocked: then the connection is as it was
         try:
             if not conn.is_closed():
                 await conn.execute(
@@ -116,10 +119,11 @@ class PostgresMeetingLock:
                     f"zoombot:meeting:{key}",
                 )
                 NEEDS_RESET.discard(raw)
+                broken = False
         except DB_ERRORS as error:
             log.warning("store: meeting lock release failed (%s)", type(error).__name__)
         finally:
-            await self._lock_pool.release(conn)
+            await self._lock_pool.release(conn, broken=broken)
 
     def _drop_hold(self, key: int, held: HeldRows) -> None:
         held.rows.clear()
