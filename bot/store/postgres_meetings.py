@@ -86,6 +86,12 @@ class PostgresMeetings:
         add_secrets(*(r.get("passcode") for r in rows))
         return rows
 
+    @guarded("read the passcodes", write=False)
+    async def meeting_passcodes(self) -> list[str]:
+        """Every stored meeting's passcode (for the log redaction at start)."""
+        rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
+        return [passcode for (passcode,) in rows if passcode]
+
     # -- live meetings (Zoom events) -------------------------------------------------------
 
     @guarded("record the Zoom delivery", write=True)
