@@ -2,10 +2,13 @@
 
 The same calls as bench/store.py measures on SQLite, on `PostgresStore` (bot/store/postgres.py)
 over loopback to a real server: each is a network round trip (or a transaction of a few),
-awaited on the event loop. Runs in a schema of its own (dropped after). Prints figures;
-asserts nothing.
+awaited on the event loop (uvloop's, as the app's, when installed). Prints each call's wall
+time one at a time and the app process's CPU per call (user + system), then the CPU per call
+with `--concurrency` calls in flight at once (as under load). Runs in a schema of its own
+(dropped after). Prints figures; asserts nothing.
 
-    python bench/store_pg.py [--calls 2000] [--url postgresql://postgres@127.0.0.1:5432/test]
+    python bench/store_pg.py [--calls 2000] [--concurrency 30]
+                             [--url postgresql://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -32,17 +35,32 @@ DEFAULT_URL = os.environ.get(
 )
 
 
-async def timings(call: Callable[[int], Awaitable[object]], n: int) -> list[float]:
-    """Microseconds for each of `n` calls `await call(0)`, `await call(1)`, …"""
+async def timings(call: Callable[[int], Awaitable[object]], n: int) -> tuple[list[float], float]:
+    """Microseconds for each of `n` calls `await call(0)`, `await call(1)`, …, and this
+    process's CPU microseconds per call."""
     spent = []
+    cpu = time.process_time()
     for i in range(n):
         started = time.perf_counter()
         await call(i)
         spent.append((time.perf_counter() - started) * 1e6)
-    return sorted(spent)
+    return sorted(spent), (time.process_time() - cpu) / n * 1e6
 
 
-async def bench(url: str, n: int) -> None:
+async def concurrent_cpu(call: Callable[[int], Awaitable[object]], n: int, width: int) -> float:
+    """This process's CPU microseconds per call for `n` calls, `width` in flight at once."""
+    todo = iter(range(n))
+
+    async def worker() -> None:
+        for i in todo:
+            await call(i)
+
+    cpu = time.process_time()
+    await asyncio.gather(*(worker() for _ in range(width)))
+    return (time.process_time() - cpu) / n * 1e6
+
+
+async def bench(url: str, n: int, width: int) -> None:
     admin = await asyncpg.connect(url)
     schema = f"zb_bench_{secrets.token_hex(4)}"
     await admin.execute(f'CREATE SCHEMA "{schema}"')
@@ -64,6 +82,12 @@ async def bench(url: str, n: int) -> None:
         }
         message = {"text": "x" * 300, "blocks": [{"type": "section", "text": {"text": "y" * 900}}]}
         outbox_ids: list[int] = []
+        reminder = {"minutes": 10, "state": "pending", "check_at": time.time(), "broadcast_done": 0}
+
+        async def locked_reads(i: int) -> None:
+            async with store.meeting_lock(80_000_000_000 + i):
+                await store.meeting(80_000_000_000 + i)
+                await store.reminder(80_000_000_000 + i)
 
         def meeting(i: int) -> dict:
             return {
@@ -124,6 +148,11 @@ async def bench(url: str, n: int) -> None:
             ),
             ("meeting (read by key)", lambda i: store.meeting(80_000_000_000 + i)),
             ("preferences (read)", lambda i: store.preferences("U0BENCH")),
+            (
+                "save_reminder (write)",
+                lambda i: store.save_reminder(80_000_000_000 + i, **reminder),
+            ),
+            ("meeting_lock + meeting + reminder", locked_reads),
         ]
         server = await admin.fetchval("SHOW server_version")
         print(f"zoombot PostgreSQL store: {n} calls of each, {safe_url(url)} schema {schema}")
@@ -131,10 +160,21 @@ async def bench(url: str, n: int) -> None:
             f"machine: {platform.machine()}, Python {platform.python_version()},"
             f" PostgreSQL {server}, asyncpg {asyncpg.__version__}"
         )
+        print(f"one at a time (wall time per call; CPU per call), then {width} at once (CPU):")
         for name, call in calls:
-            spent = await timings(call, n)
+            spent, cpu = await timings(call, n)
             p50, p99 = spent[len(spent) // 2], spent[min(len(spent) - 1, int(len(spent) * 0.99))]
-            print(f"  {name:32} p50 {p50:6.0f} µs   p99 {p99:6.0f} µs   max {spent[-1]:6.0f} µs")
+            print(
+                f"  {name:34} p50 {p50:6.0f} µs   p99 {p99:6.0f} µs   max {spent[-1]:6.0f} µs"
+                f"   CPU {cpu:4.0f} µs"
+            )
+        # The same calls again (upserts and reads of the rows now there), many in flight.
+        outbox_ids[:] = []
+        for name, call in calls:
+            if name.startswith("outbox_posted"):
+                continue  # (its rows were posted above)
+            cpu = await concurrent_cpu(call, n, width)
+            print(f"  {name:34} {width} at once: CPU {cpu:4.0f} µs per call")
     finally:
         await store.close()
         await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -144,9 +184,15 @@ async def bench(url: str, n: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=30)
     parser.add_argument("--url", default=DEFAULT_URL)
     args = parser.parse_args(argv)
-    asyncio.run(bench(args.url, args.calls))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(bench(args.url, args.calls, args.concurrency))
+    else:
+        uvloop.run(bench(args.url, args.calls, args.concurrency))
     return 0
 
 

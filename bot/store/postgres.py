@@ -1,8 +1,9 @@
 """zoombot's PostgreSQL store: the SQLite store's methods, async, for several instances.
 
-`await PostgresStore.open("postgresql://user:pass@host:5432/db", owner=...)` opens an
-asyncpg pool and applies the schema's migrations (`bot.store.postgres_schema`) under an advisory
-lock, so instances starting together migrate once. Every method of `bot.store.Store` is here
+`await PostgresStore.open("postgresql://user:pass@host:5432/db", owner=...)` opens its
+pools of asyncpg connections (postgres_pool.py) and applies the schema's migrations
+(`bot.store.postgres_schema`) under an advisory lock, so instances starting together
+migrate once. Every method of `bot.store.Store` is here
 as a coroutine of the same name, arguments and return shape (dicts with the same keys and
 value types, timestamps as the same ISO strings, JSON columns as the same strings): callers
 cannot tell the backends apart (tests/store_pg/test_same_as_sqlite.py). No call blocks the
@@ -19,21 +20,25 @@ What a shared database adds (docstrings of each say more):
   The delivering instance keeps its outbox lease alive through `add_to_outbox` and
   `outbox_attempted`. Lease times are epoch seconds of each instance's clock, as the
   outbox's `next_attempt_at` already is: keep the instances' clocks in step (NTP).
-- `meeting_lock(meeting_id)` serialises one meeting's Zoom events across instances.
+- `meeting_lock(meeting_id)` serialises one meeting's Zoom events (and its reminder)
+  across instances; taking it reads the meeting's and reminder's rows, which the block's
+  `meeting`/`reminder` calls are answered from (postgres_lock.py).
 - `listen`/`notify` carry cache invalidations (`set_host_mapping` notifies
   `HOST_MAPPING_CHANNEL` itself, in the same statement; `set_preferences` notifies
   `PREFERENCES_CHANNEL`, which empties every instance's kept preferences of that user).
 
 Cheap per command (bench/instances.py --load prints the database transactions per
-command): every call is one round trip, a write that touches several tables is one
-statement (data-modifying WITH), the pools skip asyncpg's reset query on release, and
-commits do not wait for the disk (see `open`).
+command, bench/store_pg.py the CPU per call): every call is one round trip, a write that
+touches several tables is one statement (data-modifying WITH), the meeting lock is one
+round trip to take and one to give back, the pools are the store's own (no reset query,
+no task per release), and commits do not wait for the disk (see `open`).
 
-Here: opening, migrating, closing, health and secrets, and the small SQL helpers. The
-methods are mixed in from one module per table group: postgres_requests.py (claims and
-create intents), postgres_outbox.py (the outbox, leases, heartbeats), postgres_meetings.py
-(meetings, Zoom's events, the meeting lock), postgres_people.py (host mappings, caches,
-preferences), postgres_listen.py (LISTEN/NOTIFY); postgres_base.py has what they share.
+Here: opening and closing. The methods are mixed in from one module per table group:
+postgres_requests.py (claims and create intents), postgres_outbox.py (the outbox, leases,
+heartbeats), postgres_meetings.py (meetings, Zoom's events), postgres_lock.py (the meeting
+lock), postgres_people.py (host mappings, caches, preferences), postgres_listen.py
+(LISTEN/NOTIFY), postgres_upkeep.py (migrations, health, secrets); postgres_base.py has
+what they share, postgres_pool.py the connections.
 """
 
 from __future__ import annotations
@@ -57,24 +62,22 @@ from bot.store.common import Callbacks
 from bot.store.connections import PostgresConnections
 from bot.store.installations import PostgresInstallations
 from bot.store.postgres_base import (
-    COLUMN_LIST,
     DB_ERRORS,
-    NEEDS_RESET,
-    coerce,
-    guarded,
-    record_dict,
-    release_cheaply,
+    PostgresSql,
     safe_url,
 )
 from bot.store.postgres_calls import PostgresCalls
 from bot.store.postgres_listen import PostgresListening
+from bot.store.postgres_lock import PostgresMeetingLock
 from bot.store.postgres_meetings import PostgresMeetings
 from bot.store.postgres_outbox import PostgresOutbox
 from bot.store.postgres_people import PREFERENCES_CHANNEL, PostgresPeople
+from bot.store.postgres_pool import Connections
 from bot.store.postgres_registration import PostgresRegistration
 from bot.store.postgres_reminders import PostgresReminders
 from bot.store.postgres_requests import PostgresRequests
-from bot.store.postgres_schema import MIGRATIONS, Migration
+from bot.store.postgres_schema import Migration
+from bot.store.postgres_upkeep import PostgresUpkeep
 from bot.store.protocol import HOST_MAPPING_CHANNEL
 
 __all__ = [
@@ -95,6 +98,7 @@ class PostgresStore(
     PostgresPeople,
     PostgresRequests,
     PostgresMeetings,
+    PostgresMeetingLock,
     PostgresOutbox,
     PostgresListening,
     PostgresConnections,
@@ -102,15 +106,17 @@ class PostgresStore(
     PostgresCalls,
     PostgresReminders,
     PostgresRegistration,
+    PostgresUpkeep,
+    PostgresSql,
 ):
     """The store on PostgreSQL. Open with `await PostgresStore.open(url)`; `await close()`."""
 
     def __init__(
         self,
-        pool: asyncpg.Pool,
-        lock_pool: asyncpg.Pool,
+        pool: Connections,
+        lock_pool: Connections,
         *,
-        ack_pool: asyncpg.Pool | None = None,
+        ack_pool: Connections | None = None,
         url: str,
         owner: str,
         lease: float,
@@ -133,6 +139,7 @@ class PostgresStore(
         self._listen_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._holds: dict[int, list[Any]] = {}  # meeting id -> its locks' kept rows
         # Preferences read on every command, kept here once this instance listens for their
         # changes (`PREFERENCES_CHANNEL`); `_prefs_generation` moves on each invalidation,
         # so a read that overlapped one is not kept.
@@ -153,7 +160,7 @@ class PostgresStore(
         min_size: int = 1,
         max_size: int = 20,
         lock_connections: int = 4,
-        ack_connections: int = 4,
+        ack_connections: int = 10,
         server_settings: dict[str, str] | None = None,
         connect_timeout: float = 10.0,
         command_timeout: float = 10.0,
@@ -174,6 +181,9 @@ class PostgresStore(
         on (so lock holders never starve the store's own calls); `ack_connections` that of
         the pool `claim_request` alone uses: a command's claim is what its acknowledgement
         waits for, and there it never queues behind the work of commands already acked.
+        A claim holds its connection until its task runs again, a turn of a busy loop
+        later, so the pool is sized for a burst (with 4, ack p99 at 30 commands at once
+        was about twice what it is with 10: BENCHMARKS.md).
         `server_settings` go to every connection (e.g. `{"search_path": "zb_test"}`).
         Raises StoreUnavailable."""
         add_secrets(urlsplit(url).password)
@@ -188,24 +198,14 @@ class PostgresStore(
             "timeout": connect_timeout,
             "command_timeout": command_timeout,
         }
-        pool: asyncpg.Pool | None = None
-        lock_pool: asyncpg.Pool | None = None
-        ack_pool: asyncpg.Pool | None = None
+        pool: Connections | None = None
+        lock_pool: Connections | None = None
+        ack_pool: Connections | None = None
         try:
-            pool = await asyncpg.create_pool(
-                min_size=min(min_size, max_size),
-                max_size=max_size,
-                reset=release_cheaply,
-                **connect_args,
-            )
-            lock_pool = await asyncpg.create_pool(
-                min_size=0, max_size=lock_connections, reset=release_cheaply, **connect_args
-            )
-            ack_pool = await asyncpg.create_pool(
-                min_size=min(1, ack_connections),
-                max_size=ack_connections,
-                reset=release_cheaply,
-                **connect_args,
+            pool = await Connections.open(connect_args, min_size=min_size, max_size=max_size)
+            lock_pool = await Connections.open(connect_args, min_size=0, max_size=lock_connections)
+            ack_pool = await Connections.open(
+                connect_args, min_size=min(1, ack_connections), max_size=ack_connections
             )
         except (*DB_ERRORS, ValueError) as error:
             for opened in (pool, lock_pool, ack_pool):
@@ -255,52 +255,6 @@ class PostgresStore(
         )
         return sentence
 
-    @guarded("read the passcodes", write=False)
-    async def meeting_passcodes(self) -> list[str]:
-        """Every stored meeting's passcode (for the log redaction at start)."""
-        rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
-        return [passcode for (passcode,) in rows if passcode]
-
-    # -- the one place that applies the schema ---------------------------------------------
-
-    @guarded("apply the schema", write=True)
-    async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
-        """Apply the migrations not applied yet, each in a transaction with its record in
-        `schema_migrations`, holding an advisory lock (per schema) while doing so: a second
-        instance starting at the same moment waits, then finds them applied. Returns the
-        version (the number of migrations applied, ever)."""
-        steps = list(MIGRATIONS if migrations is None else migrations)
-        async with self._pool.acquire() as conn:
-            key = "hashtextextended('zoombot:migrate:' || COALESCE(current_schema(), ''), 0)"
-            # Released with the full reset, whatever happens below (the pool hands out a
-            # proxy; its reset is given the connection itself).
-            NEEDS_RESET.add(getattr(conn, "_con", None) or conn)
-            await conn.execute(f"SELECT pg_advisory_lock({key})", timeout=600)
-            try:
-                if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
-                    await conn.execute(
-                        "CREATE TABLE schema_migrations ("
-                        " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-                        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-                    )
-                done = {r[0] for r in await conn.fetch("SELECT version FROM schema_migrations")}
-                for number, step in enumerate(steps, start=1):
-                    if number in done:
-                        continue
-                    async with conn.transaction():
-                        await step(conn)
-                        await conn.execute(
-                            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                            number,
-                            step.__name__,
-                        )
-                    log.info("store: applied migration %d (%s)", number, step.__name__)
-                return int(
-                    await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-                )
-            finally:
-                await conn.execute(f"SELECT pg_advisory_unlock({key})")
-
     async def aclose(self) -> None:
         """The Store protocol's name for `close()`."""
         await self.close()
@@ -319,80 +273,3 @@ class PostgresStore(
         if self._ack_pool is not self._pool:
             await self._ack_pool.close()
         await self._pool.close()
-
-    # -- health and secrets ----------------------------------------------------------------
-
-    async def check_writable(self) -> str | None:
-        """Write one row now. None when that worked; else the sentence saying why not, which
-        is also kept in `write_problem` (until a write succeeds)."""
-        try:
-            await self._write_health()
-        except StoreUnavailable as error:
-            return error.sentence
-        return None
-
-    @guarded("be written", write=True)
-    async def _write_health(self) -> None:
-        await self._pool.execute(
-            "INSERT INTO store_health (id, checked_at, checked_by) VALUES (1, $1, $2)"
-            " ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at,"
-            " checked_by = excluded.checked_by",
-            self._clock(),
-            self.owner,
-        )
-
-    @guarded("read or write a secret", write=True)
-    async def secret(self, name: str, *, size: int = 32) -> bytes:
-        """The secret called `name`: `size` random bytes generated the first time any
-        instance asks, and the same bytes for every instance ever after."""
-        fresh = _secrets.token_bytes(size)
-        async with self._pool.acquire() as conn:
-            value = await conn.fetchval(
-                "INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3)"
-                " ON CONFLICT (name) DO NOTHING RETURNING value",
-                name,
-                fresh,
-                self._clock(),
-            )
-            if value is None:  # another instance made it first: read theirs
-                value = await conn.fetchval("SELECT value FROM secrets WHERE name = $1", name)
-        return bytes(value)
-
-    # -- small helpers ---------------------------------------------------------------------
-
-    async def _one(self, table: str, where: str, *args: Any) -> dict[str, Any] | None:
-        return record_dict(
-            await self._pool.fetchrow(
-                f"SELECT {COLUMN_LIST[table]} FROM {table} WHERE {where}",  # noqa: S608 - our names
-                *args,
-            )
-        )
-
-    async def _update(self, table: str, pk: str, key: Any, changes: dict[str, Any]) -> None:
-        if not changes:
-            return
-        changes = coerce(table, changes)
-        key = coerce(table, {pk: key})[pk]
-        sets = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(changes, start=2))
-        await self._pool.execute(
-            f'UPDATE {table} SET {sets} WHERE "{pk}" = $1',  # noqa: S608 - our names
-            key,
-            *changes.values(),
-        )
-
-    @staticmethod
-    def _upsert_sql(table: str, row: dict[str, Any], pk: str, *, returning: bool = False) -> str:
-        """Insert `row`, or update only the columns it names where `pk` exists already."""
-        columns = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != pk)
-        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        tail = f" RETURNING {COLUMN_LIST[table]}" if returning else ""
-        return (
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our names
-            f' ON CONFLICT ("{pk}") {action}{tail}'
-        )
-
-    async def _upsert(self, table: str, row: dict[str, Any], pk: str) -> None:
-        row = coerce(table, row)
-        await self._pool.execute(self._upsert_sql(table, row, pk), *row.values())

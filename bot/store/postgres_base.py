@@ -1,7 +1,8 @@
 """What every part of the PostgreSQL store uses: the errors that mean "the database could
 not", the `guarded` method wrapper that turns them into StoreUnavailable, rows coerced to
 what SQLite would have stored, the column lists, the heartbeat test in SQL, the pools'
-cheap reset, and the URL with its password hidden."""
+cheap reset, the URL with its password hidden, and the small SQL helpers (`PostgresSql`:
+one row, an update, an upsert)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,44 @@ def guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]]
         return call
 
     return wrap
+
+
+class PostgresSql:
+    """The small SQL helpers every part of the store uses (on `self._pool`)."""
+
+    async def _one(self, table: str, where: str, *args: Any) -> dict[str, Any] | None:
+        return record_dict(
+            await self._pool.fetchrow(
+                f"SELECT {COLUMN_LIST[table]} FROM {table} WHERE {where}",  # noqa: S608 - our names
+                *args,
+            )
+        )
+
+    async def _update(self, table: str, pk: str, key: Any, changes: dict[str, Any]) -> None:
+        if not changes:
+            return
+        changes = coerce(table, changes)
+        key = coerce(table, {pk: key})[pk]
+        sets = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(changes, start=2))
+        await self._pool.execute(
+            f'UPDATE {table} SET {sets} WHERE "{pk}" = $1',  # noqa: S608 - our names
+            key,
+            *changes.values(),
+        )
+
+    @staticmethod
+    def _upsert_sql(table: str, row: dict[str, Any], pk: str, *, returning: bool = False) -> str:
+        """Insert `row`, or update only the columns it names where `pk` exists already."""
+        columns = ", ".join(f'"{c}"' for c in row)
+        marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != pk)
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        tail = f" RETURNING {COLUMN_LIST[table]}" if returning else ""
+        return (
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our names
+            f' ON CONFLICT ("{pk}") {action}{tail}'
+        )
+
+    async def _upsert(self, table: str, row: dict[str, Any], pk: str) -> None:
+        row = coerce(table, row)
+        await self._pool.execute(self._upsert_sql(table, row, pk), *row.values())

@@ -1,30 +1,21 @@
 """The PostgreSQL store's meetings and what Zoom's events record about them (deliveries,
-participants, the per-meeting lock across instances); mixed into `PostgresStore`."""
+participants; the lock across instances is postgres_lock.py); mixed into `PostgresStore`."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
-
-from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
 from bot.store.common import now_iso
-from bot.store.postgres_base import (
-    COLUMN_LIST,
-    DB_ERRORS,
-    coerce,
-    guarded,
-)
+from bot.store.postgres_base import COLUMN_LIST, coerce, guarded
+from bot.store.postgres_lock import NOT_HELD
 
 log = logging.getLogger("zoombot.store")
 
 
 class PostgresMeetings:
-    """Meeting rows, Zoom deliveries, participants and meeting locks."""
+    """Meeting rows, Zoom deliveries and participants."""
 
     # -- meetings --------------------------------------------------------------------------
 
@@ -33,6 +24,7 @@ class PostgresMeetings:
         """Insert (or replace) a meeting row; `zoom_id` is the key. Sets created_at, state."""
         row = {"state": "created", "created_at": now_iso(), **row}
         await self._upsert("meetings", row, "zoom_id")
+        self.rows_written("meetings", row.get("zoom_id"))
         return row
 
     @guarded("record the meeting", write=True)
@@ -52,16 +44,21 @@ class PostgresMeetings:
             *stored.values(),
             request_key,
         )
+        self.rows_written("meetings", stored.get("zoom_id"))
         return row
 
     @guarded("update the meeting", write=True)
     async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
         await self._update("meetings", "zoom_id", zoom_id, changes)
+        self.rows_written("meetings", zoom_id)
 
     @guarded("read the meeting", write=False)
     async def meeting(self, zoom_id: int) -> dict[str, Any] | None:
-        """The meeting row, or None. Its passcode is known to the log redaction from here on."""
-        row = await self._one("meetings", "zoom_id = $1", int(zoom_id))
+        """The meeting row, or None. Its passcode is known to the log redaction from here on.
+        Inside `meeting_lock(zoom_id)`, the row read as the lock was taken (postgres_lock.py)."""
+        row = self.read_held("meetings", zoom_id)
+        if row is NOT_HELD:
+            row = await self._one("meetings", "zoom_id = $1", int(zoom_id))
         if row:
             add_secrets(row.get("passcode"))
         return row
@@ -88,6 +85,12 @@ class PostgresMeetings:
         ]
         add_secrets(*(r.get("passcode") for r in rows))
         return rows
+
+    @guarded("read the passcodes", write=False)
+    async def meeting_passcodes(self) -> list[str]:
+        """Every stored meeting's passcode (for the log redaction at start)."""
+        rows = await self._pool.fetch("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")
+        return [passcode for (passcode,) in rows if passcode]
 
     # -- live meetings (Zoom events) -------------------------------------------------------
 
@@ -183,47 +186,3 @@ class PostgresMeetings:
             changed_by,
             changed_at,
         )
-
-    @contextlib.asynccontextmanager
-    async def meeting_lock(self, meeting_id: int, *, wait: float = 30.0) -> AsyncIterator[None]:
-        """Hold the meeting's lock, across every instance on this database, for the block.
-
-        `pg_advisory_xact_lock` on a key hashed from the meeting id, in a transaction of
-        its own on a connection of the separate lock pool (the block's store calls use the
-        main pool, so holders never starve them). The transaction writes nothing and is
-        rolled back at the end of the block, which releases the lock; so does the
-        connection's loss, in which case another instance may go ahead. Waiting longer
-        than `wait` seconds for the lock raises StoreUnavailable. (Two meetings whose keys
-        collide in the hash merely wait for each other.)"""
-        try:
-            conn = await self._lock_pool.acquire(timeout=wait)
-        except DB_ERRORS as error:
-            raise StoreUnavailable(self._failure("lock the meeting", error)) from error
-        transaction = conn.transaction()
-        try:
-            await transaction.start()
-            await conn.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                f"zoombot:meeting:{int(meeting_id)}",
-                timeout=wait,
-            )
-        except DB_ERRORS as error:
-            await self._release_lock(conn, transaction)
-            raise StoreUnavailable(self._failure("lock the meeting", error)) from error
-        except BaseException:
-            await self._release_lock(conn, transaction)
-            raise
-        try:
-            yield
-        finally:
-            await self._release_lock(conn, transaction)
-
-    async def _release_lock(self, conn: asyncpg.Connection, transaction: Any) -> None:
-        try:
-            if not conn.is_closed():
-                with contextlib.suppress(asyncpg.InterfaceError):
-                    await transaction.rollback()
-        except DB_ERRORS as error:
-            log.warning("store: meeting lock release failed (%s)", type(error).__name__)
-        finally:
-            await self._lock_pool.release(conn)

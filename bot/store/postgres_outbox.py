@@ -93,22 +93,24 @@ class PostgresOutbox:
         self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
     ) -> None:
         """Mark the entry posted and its meeting and request with it, in one statement."""
-        await self._pool.execute(
+        meeting_id = await self._pool.fetchval(
             "WITH o AS (UPDATE outbox SET state = 'posted', posted_channel = $2,"
             " posted_ts = $3, via = $4, attempts = $5, lease_until = NULL WHERE id = $1"
             " RETURNING meeting_id, request_key),"
             " m AS (UPDATE meetings SET state = 'posted', message_ts = $3,"
             " channel = COALESCE($2, meetings.channel)"
-            " FROM o WHERE meetings.zoom_id = o.meeting_id)"
-            " UPDATE requests SET state = 'posted', meeting_id = o.meeting_id FROM o"
+            " FROM o WHERE meetings.zoom_id = o.meeting_id),"
+            " r AS (UPDATE requests SET state = 'posted', meeting_id = o.meeting_id FROM o"
             " WHERE o.request_key IS NOT NULL AND o.request_key <> ''"
-            " AND requests.key = o.request_key",
+            " AND requests.key = o.request_key)"
+            " SELECT meeting_id FROM o",
             int(entry_id),
             channel,
             ts,
             via,
             int(attempts),
         )
+        self.rows_written("meetings", meeting_id)
 
     @guarded("record the failure", write=True)
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:

@@ -8,12 +8,17 @@ from typing import Any
 
 from bot.store.common import now_iso
 from bot.store.postgres_base import COLUMN_LIST, guarded
+from bot.store.postgres_lock import NOT_HELD
 
 
 class PostgresReminders:
     @guarded("read the reminder", write=False)
     async def reminder(self, meeting_id: int) -> dict[str, Any] | None:
-        """The meeting's reminder row, or None."""
+        """The meeting's reminder row, or None (inside `meeting_lock(meeting_id)`, the row
+        read as the lock was taken: postgres_lock.py)."""
+        row = self.read_held("reminders", meeting_id)
+        if row is not NOT_HELD:
+            return row
         return await self._one("reminders", "meeting_id = $1", int(meeting_id))
 
     @guarded("save the reminder", write=True)
@@ -21,6 +26,7 @@ class PostgresReminders:
         """Insert the meeting's reminder row, or change the columns named."""
         row = {"meeting_id": int(meeting_id), **changes, "updated_at": now_iso()}
         await self._upsert("reminders", row, "meeting_id")
+        self.rows_written("reminders", meeting_id)
 
     @guarded("read the reminders", write=False)
     async def due_reminders(self, now: float, limit: int = 200) -> list[dict[str, Any]]:

@@ -359,4 +359,26 @@ async def v11_claim_owner(conn: Any) -> None:
     await conn.execute("ALTER TABLE requests ADD COLUMN claim_owner TEXT")
 
 
+@migration
+async def v12_meeting_lock_function(conn: Any) -> None:
+    """`meeting_lock` in one round trip: take the meeting's advisory lock (for the session,
+    the key the transaction-level lock of v11's code used, so both exclude each other
+    during a rolling deploy) and then read the meeting's and its reminder's rows, each
+    query of this VOLATILE function with a snapshot taken after the lock is granted."""
+    await conn.execute(
+        """
+        CREATE FUNCTION zoombot_meeting_lock(wanted BIGINT)
+        RETURNS TABLE (meeting_row JSON, reminder_row JSON)
+        LANGUAGE plpgsql VOLATILE AS $fn$
+        BEGIN
+            PERFORM pg_advisory_lock(hashtextextended('zoombot:meeting:' || wanted::text, 0));
+            RETURN QUERY SELECT
+                (SELECT row_to_json(m) FROM meetings m WHERE m.zoom_id = wanted),
+                (SELECT row_to_json(r) FROM reminders r WHERE r.meeting_id = wanted);
+        END
+        $fn$;
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
