@@ -113,6 +113,8 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
             )
         start = (now_utc + timedelta(minutes=words.relative_minutes)).astimezone(zone)
         guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, local_now))
+        if words.relative_unitless:
+            guesses.insert(1, f"no unit after {words.relative_minutes}: read as minutes")
         request = scheduled_request(topic, start, zone_name, duration, guesses)
         return Reading(request, tuple(guesses))
 

@@ -67,6 +67,17 @@ PLURAL_WEEKDAYS = re.compile(
     r"\b(?:on\s+)?(?P<days>(?:mon|tues|wednes|thurs|fri|satur|sun)days"
     rf"(?:{_SEP}(?:mon|tues|wednes|thurs|fri|satur|sun)days)*)\b"
 )
+# Days without "every": a span "mon-fri", "Mon–Thu", "monday to wednesday", a slashed list
+# "tue/thu", "M-F", "MWF", "T/Th", or "weekdays": people mean every week on those days.
+_SPAN = rf"{WEEKDAY}{_RANGE}{WEEKDAY}"
+_SLASHED = rf"{WEEKDAY}(?:\s*/\s*{WEEKDAY})+"
+_LETTERS = r"m\s*[-–]\s*f|m\s*/\s*w\s*/\s*f|mwf|t\s*/\s*th|tth|tu\s*/\s*th"
+BARE_DAYS = re.compile(
+    rf"(?<![\w/-])(?:on\s+)?(?P<days>(?:{_SPAN}|{_SLASHED})(?:{_SEP}(?:{_SPAN}|{WEEKDAY}))*"
+    rf"|(?P<letters>{_LETTERS})(?![\w/-])|(?P<wk>on\s+(?:weekdays|workdays)\b|(?:weekdays|workdays)\b"
+    r"(?=\s*,?\s*(?:at\s+|@\s*)?\d)))"
+)
+_LETTER_DAYS = {"mf": WEEKDAYS_MON_FRI, "mwf": (0, 2, 4), "tth": (1, 3)}
 COUNT_END = re.compile(
     rf"\b(?:for\s+)?(?P<n>{NUMBER})\s+(?:times|occurrences|sessions|meetings|instances)\b"
 )
@@ -210,6 +221,17 @@ def find_repetition(masked: str, original: str) -> list[Found]:
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
             add(match, Repetition(written, WEEKLY, 1, _expand_days(match["days"])))
+    for match in BARE_DAYS.finditer(masked):
+        if free(match.start(), match.end()):
+            written = original[match.start() : match.end()].strip()
+            if match["letters"]:
+                letters = re.sub(r"[^a-z]", "", match["letters"]).replace("tuth", "tth")
+                days = _LETTER_DAYS[letters]
+            elif match["wk"]:
+                days = WEEKDAYS_MON_FRI
+            else:
+                days = _expand_days(match["days"])
+            add(match, Repetition(written, WEEKLY, 1, days, implied=True))
     if not found:
         for match in ADVERB.finditer(masked):
             written = original[match.start() : match.end()].strip()

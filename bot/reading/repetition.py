@@ -37,6 +37,9 @@ class Repetition:
     monthly_day: int | None = None
     monthly_week: int | None = None
     monthly_weekday: int | None = None
+    # Read from days alone, without "every"/"weekly" ("mon-fri", "tue/thu", "weekdays"):
+    # the reply says a series was read.
+    implied: bool = False
 
 
 def cannot(written: str, why: str) -> Refused:

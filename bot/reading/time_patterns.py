@@ -77,6 +77,13 @@ RELATIVE = re.compile(
     rf"\b(?:in|within)\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?(?P<a>{DURATION})|(?P<b>{DURATION})\s+from\s+(?:now|today)\b"
     rf"|(?<![\w+])\+\s*(?P<c>{DURATION})|^\s*after\s+(?P<d>{DURATION})(?!\s+(?:from|after))"
 )
+# "call in 30", "in 5 quick sync": a bare number after "in", at the end (or before a
+# punctuation mark) or opening the text; read as minutes (time_words.py says which sizes).
+BARE_IN = re.compile(
+    r"\bin\s+(?P<n>\d{1,3})(?=\s*$|\s*[,.;!?](?!\d))|^\s*in\s+(?P<n2>\d{1,3})"
+    r"(?=\s+(?!(?:[smhdwy]|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|wks?"
+    r"|months?|mos?|years?|yrs?|fortnights?|decades?|centur(?:y|ies)|millenni\w*)\b)[a-z])"
+)
 # Far enough ahead for any meeting; "in 99999999999999999999 minutes" is refused.
 MAX_AHEAD_MINUTES = 5 * 366 * 24 * 60
 DURATION_FOR = re.compile(rf"\b(?:for|lasting)\s+(?:(?:about|around|~)\s*)?(?P<d>{DURATION})")

@@ -46,6 +46,7 @@ from bot.reading.time_patterns import (
     ORDINAL_DAY,
     PART_OF_DAY,
     RELATIVE,
+    BARE_IN,
     TIME_FOLLOWS,
     UNTIL,
     WEEKDAY_PHRASE,
@@ -207,6 +208,25 @@ def _find_relative(scan: Scan, words: TimeWords) -> None:
             words.dates.append(WrittenDate(written, "offset", offset=days))
 
 
+def _find_bare_in(scan: Scan, words: TimeWords) -> None:
+    """ "call in 30": minutes from 5 to 120; other sizes are refused as unclear (1-4 could
+    be minutes or hours, and a number past 120 is rarely minutes)."""
+    if words.relative_minutes is not None:
+        return
+    for match in scan.find(BARE_IN):
+        number = int(match["n"] or match["n2"])
+        shown = scan.original(match.start(), match.end())
+        if not 5 <= number <= 120:
+            raise Refused(
+                f"I read “{shown}” as a start, but not whether {number} is minutes or hours. "
+                f"Say which, like `/zoom in {number} minutes quick sync` or "
+                f"`/zoom in {number} hours quick sync`."
+            )
+        words.relative_minutes, words.relative_written = number, claim(scan, match)
+        words.relative_unitless = True
+        return
+
+
 def _find_durations(scan: Scan, words: TimeWords) -> None:
     for pattern in (DURATION_FOR, DURATION_BARE):
         for match in scan.find(pattern):
@@ -230,6 +250,7 @@ def find_time_words(scan: Scan, user_zone: str, user_now: datetime | None = None
     find_zone(scan, words)
     _find_repetition(scan, words, user_zone)
     _find_relative(scan, words)
+    _find_bare_in(scan, words)
     _find_dates(scan, words, user_zone)
     find_early_times(scan, words)
     _find_durations(scan, words)
