@@ -31,6 +31,7 @@ from bot.reading.time_of_day import (
     find_word_times,
 )
 from bot.reading.time_patterns import (
+    BARE_IN,
     DASH_DATE,
     DAY_MONTH,
     DAY_WORD,
@@ -46,7 +47,6 @@ from bot.reading.time_patterns import (
     ORDINAL_DAY,
     PART_OF_DAY,
     RELATIVE,
-    BARE_IN,
     TIME_FOLLOWS,
     UNTIL,
     WEEKDAY_PHRASE,
