@@ -69,6 +69,7 @@ _TIME_LIKE = re.compile(
 # Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
 _NO_TIME_ONLY = re.compile(
     r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b|\blunchtime\b"
+    r"|\bclose\s+of\s+(?:business|play)\b|\beow\b"
     r"|(?<![\w.:/#$€£-])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%\w])"  # "15.00", not "v2.10"
 )
 
@@ -76,6 +77,13 @@ _NO_TIME_ONLY = re.compile(
 _ZONE_LIKE = re.compile(
     r"(?<![\w/])(?:PST|PDT|MST|MDT|CST|CDT|EST|EDT|UTC|GMT|BST|CEST|CET|IST|JST|AEST|AEDT"
     r"|PT|ET)(?![\w/])"
+)
+
+
+# A deadline, not a start: refused with its own sentence (docs/decisions.md says why).
+DEADLINE = re.compile(
+    r"^(?:eod|eow|cob|cop|end\s+of\s+(?:the\s+)?(?:day|week|month)|close\s+of\s+(?:business|play))$",
+    re.IGNORECASE,
 )
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.reading import zones
 from bot.reading.clock import label, resolve
 from bot.reading.dates import WrittenDate, day_label, day_label_year, resolve_day
-from bot.reading.leftovers import leftover_time
+from bot.reading.leftovers import DEADLINE, leftover_time
 from bot.reading.length import meeting_length, range_length, resolve_range_start
 from bot.reading.results import Reading, Refusal, Refused
 from bot.reading.scan import Scan
@@ -238,6 +238,11 @@ def _how_read(
 
 def _unread(leftover: str, words: TimeWords) -> Refused:
     """The refusal for a time-like word the reading could not use."""
+    if DEADLINE.match(" ".join(leftover.split())):
+        return Refused(
+            f"I read “{leftover}” as a deadline, not a start time: it means different hours "
+            f"to different people. Write the time, like `/zoom tomorrow 5pm Demo`."
+        )
     used = [t.written for t in words.times] + [d.written for d in words.dates]
     if words.relative_written:
         used.append(words.relative_written)

@@ -52,7 +52,7 @@ DOTTED_DATE = re.compile(
 DAY_WORD = re.compile(
     r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
     r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
-    r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
+    r"|this\s+(?P<pod>morning|afternoon|evening|morn|aft|arvo|eve)|(?P<past>yesterday)"
     r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
 )
 WEEKDAY_PHRASE = re.compile(
@@ -60,8 +60,11 @@ WEEKDAY_PHRASE = re.compile(
     r"(?:\s+(?P<q2>next\s+(?:week|wk)\b|this\s+(?:week|wk)\b|after\s+next))?"
 )
 NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+# Short forms people type: "tmrw aft 3", "this eve at 7", "tomorrow morn 9".
+PART_OF_DAY_WORDS = {"morn": "morning", "aft": "afternoon", "arvo": "afternoon",
+                     "eve": "evening", "night": "evening"}  # fmt: skip
 PART_OF_DAY = re.compile(
-    rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night)\b"
+    rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night|morn|aft|arvo|eve)\b"
     r"|\bin\s+the\s+(?P<inthe>morning|afternoon|evening|night)|\bat\s+(?P<at>night))"
 )
 UNTIL = re.compile(

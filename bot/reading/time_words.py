@@ -46,6 +46,7 @@ from bot.reading.time_patterns import (
     NUMERIC_DATE,
     ORDINAL_DAY,
     PART_OF_DAY,
+    PART_OF_DAY_WORDS,
     RELATIVE,
     TIME_FOLLOWS,
     UNTIL,
@@ -138,7 +139,8 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         if groups["tonight"]:
             return WrittenDate(written, "offset", offset=0, part_of_day="evening")
         if groups["pod"]:
-            return WrittenDate(written, "offset", offset=0, part_of_day=groups["pod"])
+            part = PART_OF_DAY_WORDS.get(groups["pod"], groups["pod"])
+            return WrittenDate(written, "offset", offset=0, part_of_day=part)
         if groups["past"]:
             return WrittenDate(written, "past")
         return WrittenDate(written, "vague")
@@ -179,7 +181,7 @@ def _find_dates(scan: Scan, words: TimeWords, user_zone: str) -> None:
                 words.part_of_day = written.part_of_day
     for match in scan.find(PART_OF_DAY):
         part = match["after"] or match["inthe"] or match["at"]
-        words.part_of_day = "evening" if part == "night" else part
+        words.part_of_day = PART_OF_DAY_WORDS.get(part, part)
         claim(scan, match, DATE)
 
 
