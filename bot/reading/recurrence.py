@@ -31,8 +31,8 @@ from bot.reading.vocabulary import (
 _SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)"
 _RANGE = r"\s*(?:-|–|to|through|thru)\s*"
 DAY_LIST = rf"(?:{WEEKDAY}(?:{_RANGE}{WEEKDAY})?(?:{_SEP}{WEEKDAY}(?:{_RANGE}{WEEKDAY})?)*)"
-_OF_MONTH = r"\s+of\s+(?:the|every|each|a)\s+(?:(?P<other_month>other)\s+)?month\b"
-_OF_MONTH_PLAIN = r"\s+of\s+(?:the|every|each|a)\s+(?:other\s+)?month\b"
+_OF_MONTH = r"\s+of\s+(?:(?:the|every|each|a)\s+)?(?:(?P<other_month>other)\s+)?month\b"
+_OF_MONTH_PLAIN = r"\s+of\s+(?:(?:the|every|each|a)\s+)?(?:other\s+)?month\b"
 _DAY_NUMBER = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _ON_TAIL = (
     rf"(?:\s+on)?\s+(?:(?P<tail_days>{DAY_LIST})"
@@ -42,7 +42,7 @@ _ON_TAIL = (
 _ON_TAIL_REQUIRED = _ON_TAIL.replace(r"(?:\s+on)?\s+", r"\s+on\s+", 1)
 
 _UNITS = (
-    r"(?P<unit>days?|weekdays?|workdays?|business\s+days?|weekends?|weeks?|months?"
+    r"(?P<unit>days?|weekdays?|workdays?|business\s+days?|weekends?|weeks?|wks?|months?"
     r"|years?|hours?|minutes?|quarters?)"
 )
 EVERY = re.compile(
@@ -138,6 +138,8 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
     if match["ord"]:
         return _monthly_week(written, match["ord"], match["ord_wd"], interval)
     unit = " ".join(match["unit"].split())
+    if unit.startswith("wk"):
+        unit = "week"
     if unit.startswith(("hour", "minute")):
         raise cannot(written, "Zoom does not repeat a meeting within a day")
     if unit.startswith("year"):

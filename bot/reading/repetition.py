@@ -67,7 +67,7 @@ def describe(repetition: Repetition) -> str:
     if repetition.kind == WEEKLY:
         names = [WEEKDAY_NAMES[d] for d in repetition.weekdays]
         days = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{every} week on {days}" if repetition.interval > 1 else f"every {days}"
+        return f"{every} weeks on {days}" if repetition.interval > 1 else f"every {days}"
     months = "month" if repetition.interval == 1 else f"{repetition.interval} months"
     if repetition.kind == MONTHLY_DAY:
         return f"every {months} on day {repetition.monthly_day}"
