@@ -42,12 +42,15 @@ _ON_TAIL = (
 _ON_TAIL_REQUIRED = _ON_TAIL.replace(r"(?:\s+on)?\s+", r"\s+on\s+", 1)
 
 _UNITS = (
-    r"(?P<unit>days?|weekdays?|workdays?|business\s+days?|weekends?|weeks?|wks?|months?"
+    r"(?P<unit>days?|weekdays?|wkdays?|workdays?|business\s+days?|weekends?|weeks?|wks?|months?"
     r"|years?|hours?|minutes?|quarters?)"
 )
+# "every morning", "everyday", "every weekday morning": the part of the day goes with it.
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 EVERY = re.compile(
-    rf"\b(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>{NUMBER})\s+)?"
-    rf"(?:{_UNITS}\b(?:{_ON_TAIL_REQUIRED})?"
+    r"\b(?P<daily>everyday|(?:every|each)\s+(?:morning|afternoon|evening|night))\b"
+    rf"|\b(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>{NUMBER})\s+)?"
+    rf"(?:{_UNITS}\b{_PART}(?:{_ON_TAIL_REQUIRED})?"
     rf"|(?P<ord>{ORDINAL})\s+(?P<ord_wd>{WEEKDAY})(?:{_OF_MONTH.replace('other_month', 'om2')})?"
     rf"|(?P<days>{DAY_LIST}))"
 )
@@ -80,6 +83,7 @@ BARE_DAYS = re.compile(
 _LETTER_DAYS = {"mf": WEEKDAYS_MON_FRI, "mwf": (0, 2, 4), "tth": (1, 3)}
 COUNT_END = re.compile(
     rf"\b(?:for\s+)?(?P<n>{NUMBER})\s+(?:times|occurrences|sessions|meetings|instances)\b"
+    r"|(?<![\w.])[x×]\s*(?P<x>\d{1,3})\b"
 )
 SPAN_END = re.compile(
     rf"\bfor\s+(?:the\s+next\s+)?(?P<n>{NUMBER}|a|an)\s+(?P<unit>days?|weeks?|months?|years?)\b"
@@ -132,6 +136,8 @@ def _monthly_day(written: str, day: int, interval: int) -> Repetition:
 
 
 def _every(written: str, match: re.Match[str]) -> Repetition:
+    if match["daily"]:
+        return Repetition(written, DAILY, 1)
     interval = 2 if match["other"] else number_of(match["n"]) if match["n"] else 1
     if match["days"]:
         return Repetition(written, WEEKLY, interval, _expand_days(match["days"]))
@@ -144,7 +150,7 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
         raise cannot(written, "Zoom does not repeat a meeting within a day")
     if unit.startswith("year"):
         raise cannot(written, "Zoom does not repeat meetings yearly")
-    if unit.startswith(("weekday", "workday", "business")):
+    if unit.startswith(("weekday", "wkday", "workday", "business")):
         return Repetition(written, WEEKLY, interval, WEEKDAYS_MON_FRI)
     if unit.startswith("weekend"):
         return Repetition(written, WEEKLY, interval, (5, 6))

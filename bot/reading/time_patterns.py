@@ -53,13 +53,13 @@ DAY_WORD = re.compile(
     r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
     r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
     r"|this\s+(?P<pod>morning|afternoon|evening|morn|aft|arvo|eve)|(?P<past>yesterday)"
-    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
+    r"|(?P<vague>(?:next|nxt|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
 )
 WEEKDAY_PHRASE = re.compile(
-    rf"(?:\b(?P<q>next|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
+    rf"(?:\b(?P<q>next|nxt|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
     r"(?:\s+(?P<q2>next\s+(?:week|wk)\b|this\s+(?:week|wk)\b|after\s+next))?"
 )
-NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+NEXT_WEEK_WEEKDAY = re.compile(rf"\b(?:next|nxt)\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
 # Short forms people type: "tmrw aft 3", "this eve at 7", "tomorrow morn 9".
 PART_OF_DAY_WORDS = {"morn": "morning", "aft": "afternoon", "arvo": "afternoon",
                      "eve": "evening", "night": "evening"}  # fmt: skip

@@ -66,12 +66,18 @@ def _written_date_at(scan: Scan, pos: int) -> re.Match[str] | None:
     return None
 
 
+_PART_IN_REPEAT = re.compile(r"\b(?:morning|afternoon|evening|night)\b")
+
+
 def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
     words.repetitions = find_repetition(scan.masked, scan.text)
     if not words.repetitions:
         return
     for found in words.repetitions:
         scan.claim(found.start, found.end)
+        part = _PART_IN_REPEAT.search(found.repetition.written.lower())
+        if part is not None:  # "every evening at 7" is 7 PM
+            words.part_of_day = PART_OF_DAY_WORDS.get(part[0], part[0])
     for match in scan.find(UNTIL):
         if match["eom"] or match["mon_only"]:
             words.until_month = month_of(match["eom"] or match["mon_only"])
@@ -88,7 +94,7 @@ def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
         words.end_written = scan.original(match.start(), date_match.end())
         break
     for match in scan.find(COUNT_END):
-        words.end_count = number_of(match["n"])
+        words.end_count = number_of(match["n"] or match["x"])
         words.end_written = claim(scan, match)
         break
     for match in scan.find(SPAN_END):
@@ -158,6 +164,8 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         return None  # "sat down", "sun" too often mean something else without a time
     if qualifier == "on":
         qualifier = None
+    if qualifier == "nxt":
+        qualifier = "next"
     if qualifier == "this coming":
         qualifier = "coming"
     q2 = " ".join((match["q2"] or "").replace("wk", "week").split())
