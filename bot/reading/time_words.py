@@ -74,7 +74,7 @@ def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
     if not words.repetitions:
         return
     for found in words.repetitions:
-        scan.claim(found.start, found.end)
+        scan.claim(found.start, found.end, DATE)
         part = _PART_IN_REPEAT.search(found.repetition.written.lower())
         if part is not None:  # "every evening at 7" is 7 PM
             words.part_of_day = PART_OF_DAY_WORDS.get(part[0], part[0])
