@@ -90,6 +90,9 @@ BARE_IN = re.compile(
 # Far enough ahead for any meeting; "in 99999999999999999999 minutes" is refused.
 MAX_AHEAD_MINUTES = 5 * 366 * 24 * 60
 DURATION_FOR = re.compile(rf"\b(?:for|lasting)\s+(?:(?:about|around|~)\s*)?(?P<d>{DURATION})")
+# "sync 3pm for 30": a bare number after "for" at the end, read as minutes from 15 to 180
+# ("dinner for 4" is people).
+DURATION_FOR_NUMBER = re.compile(r"\bfor\s+(?P<n>\d{2,3})(?=\s*$|\s*[,;!?)]|\.(?!\d))")
 DURATION_BARE = re.compile(
     rf"(?<![\w:.#/-])(?P<d>{DURATION})(?:[\s-]+long\b)?(?!\s+(?:ago|before|after|later)\b)"
 )

@@ -38,6 +38,7 @@ from bot.reading.time_patterns import (
     DOTTED_DATE,
     DURATION_BARE,
     DURATION_FOR,
+    DURATION_FOR_NUMBER,
     INSTANT,
     ISO_DATE,
     MAX_AHEAD_MINUTES,
@@ -247,6 +248,9 @@ def _find_durations(scan: Scan, words: TimeWords) -> None:
             if pattern is DURATION_BARE and not clock:
                 continue  # "2 days" without "for" is more likely part of the topic
             words.durations.append((minutes, claim(scan, match), clock))
+    for match in scan.find(DURATION_FOR_NUMBER):
+        if 15 <= int(match["n"]) <= 180:
+            words.durations.append((int(match["n"]), claim(scan, match), True))
 
 
 def find_time_words(scan: Scan, user_zone: str, user_now: datetime | None = None) -> TimeWords:
