@@ -144,7 +144,7 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
     if match["ord"]:
         return _monthly_week(written, match["ord"], match["ord_wd"], interval)
     unit = " ".join(match["unit"].split())
-    if unit.startswith("wk"):
+    if unit in ("wk", "wks"):
         unit = "week"
     if unit.startswith(("hour", "minute")):
         raise cannot(written, "Zoom does not repeat a meeting within a day")
