@@ -97,9 +97,11 @@ DURATION_BARE = re.compile(
     rf"(?<![\w:.#/-])(?P<d>{DURATION})(?:[\s-]+long\b)?(?!\s+(?:ago|before|after|later)\b)"
 )
 
-_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
+# A side may leave the colon out before quarter hours ("9 to 930", "930-1030"): `c1`/`c2`,
+# read only with other signs of a time (time_of_day.py).
+_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2})|(?P<c1>15|30|45))?\s*(?P<r1>" + _MERIDIEM + r")?"
 _T2 = (
-    r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
+    r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2})|(?P<c2>15|30|45))?\s*(?P<r2>" + _MERIDIEM + r")?"
     r"|(?P<sp2>noon|midday|midnight)(?![\w]))"
 )
 _PRE = r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"
