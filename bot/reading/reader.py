@@ -243,6 +243,11 @@ def _unread(leftover: str, words: TimeWords) -> Refused:
             f"I read “{leftover}” as a deadline, not a start time: it means different hours "
             f"to different people. Write the time, like `/zoom tomorrow 5pm Demo`."
         )
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", leftover):
+        return Refused(
+            f"“{leftover}” next to the time could be a date or a range, so I did not guess. "
+            f"Write a date like `12/15` or `Dec 15`, or a range like `9-10am`."
+        )
     used = [t.written for t in words.times] + [d.written for d in words.dates]
     if words.relative_written:
         used.append(words.relative_written)

@@ -43,13 +43,14 @@ _ON_TAIL_REQUIRED = _ON_TAIL.replace(r"(?:\s+on)?\s+", r"\s+on\s+", 1)
 
 _UNITS = (
     r"(?P<unit>days?|weekdays?|wkdays?|workdays?|business\s+days?|weekends?|weeks?|wks?|months?"
-    r"|years?|hours?|minutes?|quarters?)"
+    r"|years?|hours?|minutes?|quarters?|fortnights?)"
 )
 # "every morning", "everyday", "every weekday morning": the part of the day goes with it.
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 EVERY = re.compile(
     r"\b(?P<daily>everyday|(?:every|each)\s+(?:morning|afternoon|evening|night))\b"
-    rf"|\b(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>{NUMBER})\s+)?"
+    rf"|\b(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>{NUMBER})\s+"
+    r"|(?P<nth>2nd|second|3rd|third|4th|fourth)\s+(?=(?:weeks?|wks?|months?|days?)\b))?"
     rf"(?:{_UNITS}\b{_PART}(?:{_ON_TAIL_REQUIRED})?"
     rf"|(?P<ord>{ORDINAL})\s+(?P<ord_wd>{WEEKDAY})(?:{_OF_MONTH.replace('other_month', 'om2')})?"
     rf"|(?P<days>{DAY_LIST}))"
@@ -57,6 +58,11 @@ EVERY = re.compile(
 ADVERB_ON = re.compile(
     r"\b(?P<adv>daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly)"
     + _ON_TAIL_REQUIRED
+)
+# "quarterly 1st mon", "monthly last fri": an adverb with an ordinal weekday, no "on".
+ADVERB_ORDINAL = re.compile(
+    rf"\b(?P<adv>monthly|bi-?monthly|quarterly)\s+(?:the\s+)?(?P<ord>{ORDINAL})\s+"
+    rf"(?P<wd>{WEEKDAY})(?:{_OF_MONTH_PLAIN})?"
 )
 ADVERB = re.compile(
     r"\b(?P<adv>daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly"
@@ -139,6 +145,8 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
     if match["daily"]:
         return Repetition(written, DAILY, 1)
     interval = 2 if match["other"] else number_of(match["n"]) if match["n"] else 1
+    if match["nth"]:
+        interval = ORDINALS[match["nth"]]
     if match["days"]:
         return Repetition(written, WEEKLY, interval, _expand_days(match["days"]))
     if match["ord"]:
@@ -146,6 +154,8 @@ def _every(written: str, match: re.Match[str]) -> Repetition:
     unit = " ".join(match["unit"].split())
     if unit in ("wk", "wks"):
         unit = "week"
+    if unit.startswith("fortnight"):
+        interval, unit = interval * 2, "week"
     if unit.startswith(("hour", "minute")):
         raise cannot(written, "Zoom does not repeat a meeting within a day")
     if unit.startswith("year"):
@@ -206,6 +216,8 @@ def find_repetition(masked: str, original: str) -> list[Found]:
         found.append(Found(match.start(), match.end(), repetition))
         taken.append((match.start(), match.end()))
 
+    taken.extend(m.span() for m in EXCEPT.finditer(masked))  # days left out, not a repeat
+
     for pattern in (MONTHLY_WEEK_PHRASE, MONTHLY_DAY_PHRASE):
         for match in pattern.finditer(masked):
             written = original[match.start() : match.end()].strip()
@@ -221,6 +233,11 @@ def find_repetition(masked: str, original: str) -> list[Found]:
             if match["om2"]:
                 repetition = replace(repetition, interval=repetition.interval * 2)
             add(match, repetition)
+    for match in ADVERB_ORDINAL.finditer(masked):
+        if free(match.start(), match.end()):
+            written = original[match.start() : match.end()].strip()
+            interval = {"monthly": 1, "quarterly": 3}.get(match["adv"], 2)
+            add(match, _monthly_week(written, match["ord"], match["wd"], interval))
     for match in ADVERB_ON.finditer(masked):
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
@@ -246,6 +263,38 @@ def find_repetition(masked: str, original: str) -> list[Found]:
             add(match, _adverb(written, match["adv"], None))
             break
     return found
+
+
+EXCEPT = re.compile(
+    rf"\b(?:except|excluding|but\s+not|not\s+on|skipping)\s+(?:on\s+)?(?:the\s+)?"
+    rf"(?P<days>{DAY_LIST}|weekends?)"
+)
+
+
+def apply_except(masked: str, original: str, found: list[Found]) -> tuple[int, int] | None:
+    """ "daily except fri", "every weekday but not wed": the days left out of a daily or
+    weekly repeat. Replaces found[0]'s repetition; returns the span of the phrase read."""
+    match = EXCEPT.search(masked)
+    if match is None:
+        return None
+    written = original[match.start() : match.end()].strip()
+    first = found[0].repetition
+    if len(found) > 1 or first.interval != 1 or first.kind not in (DAILY, WEEKLY):
+        raise cannot(f"{first.written} {written}", "I can leave days out only of a daily or "
+                     "weekly repeat")  # fmt: skip
+    days = first.weekdays if first.kind == WEEKLY and first.weekdays else tuple(range(7))
+    if first.kind == WEEKLY and not first.weekdays:
+        raise cannot(f"{first.written} {written}", "name the days it meets")
+    left_out = (5, 6) if match["days"].startswith("weekend") else _expand_days(match["days"])
+    kept = tuple(d for d in days if d not in left_out)
+    if not kept:
+        raise cannot(f"{first.written} {written}", "that leaves no day")
+    found[0] = replace(
+        found[0],
+        repetition=replace(first, kind=WEEKLY, weekdays=kept, implied=True,
+                           written=f"{first.written} {written}"),
+    )  # fmt: skip
+    return match.start(), match.end()
 
 
 def merge(found: list[Found]) -> Repetition:

@@ -19,7 +19,7 @@ from datetime import datetime
 from bot.reading.dates import WrittenDate
 from bot.reading.durations import is_clock_length, minutes_in
 from bot.reading.found_words import TimeWords, claim
-from bot.reading.recurrence import COUNT_END, SPAN_END, find_repetition
+from bot.reading.recurrence import COUNT_END, SPAN_END, apply_except, find_repetition
 from bot.reading.results import Refused
 from bot.reading.scan import DATE, OTHER, Scan
 from bot.reading.time_of_day import (
@@ -74,6 +74,9 @@ def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
     words.repetitions = find_repetition(scan.masked, scan.text)
     if not words.repetitions:
         return
+    left_out = apply_except(scan.masked, scan.text, words.repetitions)
+    if left_out is not None:
+        scan.claim(*left_out)
     for found in words.repetitions:
         scan.claim(found.start, found.end, DATE)
         part = _PART_IN_REPEAT.search(found.repetition.written.lower())
