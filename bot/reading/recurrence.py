@@ -86,6 +86,11 @@ BARE_DAYS = re.compile(
     rf"|(?P<letters>{_LETTERS})(?![\w/-])|(?P<wk>on\s+(?:weekdays|workdays)\b|(?:weekdays|workdays)\b"
     r"(?=\s*,?\s*(?:at\s+|@\s*)?\d)))"
 )
+# Cheap looks first: most texts name no days and leave none out.
+_DAYS_WORD = re.compile(
+    r"mon|tue|wed|thu|fri|sat|sun|wens|thrus|fir|frday|weekdays|workdays|\bm\b|mwf|\bt\b|tth|tu\b"
+)
+_EXCEPT_WORD = re.compile(r"except|excluding|but not|not on|skipping")
 _LETTER_DAYS = {"mf": WEEKDAYS_MON_FRI, "mwf": (0, 2, 4), "tth": (1, 3)}
 COUNT_END = re.compile(
     rf"\b(?:for\s+)?(?P<n>{NUMBER})\s+(?:times|occurrences|sessions|meetings|instances)\b"
@@ -216,7 +221,9 @@ def find_repetition(masked: str, original: str) -> list[Found]:
         found.append(Found(match.start(), match.end(), repetition))
         taken.append((match.start(), match.end()))
 
-    taken.extend(m.span() for m in EXCEPT.finditer(masked))  # days left out, not a repeat
+    excepted = _EXCEPT_WORD.search(masked) is not None
+    if excepted:  # days left out, not a repeat
+        taken.extend(m.span() for m in EXCEPT.finditer(masked))
 
     for pattern in (MONTHLY_WEEK_PHRASE, MONTHLY_DAY_PHRASE):
         for match in pattern.finditer(masked):
@@ -233,7 +240,7 @@ def find_repetition(masked: str, original: str) -> list[Found]:
             if match["om2"]:
                 repetition = replace(repetition, interval=repetition.interval * 2)
             add(match, repetition)
-    for match in ADVERB_ORDINAL.finditer(masked):
+    for match in ADVERB_ORDINAL.finditer(masked) if "ly " in masked else ():
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
             interval = {"monthly": 1, "quarterly": 3}.get(match["adv"], 2)
@@ -246,7 +253,7 @@ def find_repetition(masked: str, original: str) -> list[Found]:
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
             add(match, Repetition(written, WEEKLY, 1, _expand_days(match["days"])))
-    for match in BARE_DAYS.finditer(masked):
+    for match in BARE_DAYS.finditer(masked) if _DAYS_WORD.search(masked) else ():
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
             if match["letters"]:
@@ -274,7 +281,7 @@ EXCEPT = re.compile(
 def apply_except(masked: str, original: str, found: list[Found]) -> tuple[int, int] | None:
     """ "daily except fri", "every weekday but not wed": the days left out of a daily or
     weekly repeat. Replaces found[0]'s repetition; returns the span of the phrase read."""
-    match = EXCEPT.search(masked)
+    match = EXCEPT.search(masked) if _EXCEPT_WORD.search(masked) else None
     if match is None:
         return None
     written = original[match.start() : match.end()].strip()

@@ -227,6 +227,8 @@ def _find_bare_in(scan: Scan, words: TimeWords) -> None:
     be minutes or hours, and a number past 120 is rarely minutes)."""
     if words.relative_minutes is not None:
         return
+    if "in " not in scan.masked:
+        return
     for match in scan.find(BARE_IN):
         number = int(match["n"] or match["n2"])
         shown = scan.original(match.start(), match.end())
@@ -251,7 +253,7 @@ def _find_durations(scan: Scan, words: TimeWords) -> None:
             if pattern is DURATION_BARE and not clock:
                 continue  # "2 days" without "for" is more likely part of the topic
             words.durations.append((minutes, claim(scan, match), clock))
-    for match in scan.find(DURATION_FOR_NUMBER):
+    for match in scan.find(DURATION_FOR_NUMBER) if "for " in scan.masked else ():
         if 15 <= int(match["n"]) <= 180:
             words.durations.append((int(match["n"]), claim(scan, match), True))
 
