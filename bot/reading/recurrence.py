@@ -80,17 +80,19 @@ PLURAL_WEEKDAYS = re.compile(
 # "tue/thu", "M-F", "MWF", "T/Th", or "weekdays": people mean every week on those days.
 _SPAN = rf"{WEEKDAY}{_RANGE}{WEEKDAY}"
 _SLASHED = rf"{WEEKDAY}(?:\s*/\s*{WEEKDAY})+"
-_LETTERS = r"m\s*[-–]\s*f|m\s*/\s*w\s*/\s*f|mwf|t\s*/\s*th|tth|tu\s*/\s*th"
+_LETTERS = r"m\s*[-–]\s*f|m\s*/\s*w\s*/\s*f|m\s+w\s+f|mwf|t\s*/\s*th|tth|tu\s*/\s*th"
+_CHAIN = rf"{WEEKDAY}(?:\s*[-–]\s*{WEEKDAY}){{2,}}"  # "mon-wed-fri" lists, not a span
 BARE_DAYS = re.compile(
-    rf"(?<![\w/-])(?:on\s+)?(?P<days>(?:{_SPAN}|{_SLASHED})(?:{_SEP}(?:{_SPAN}|{WEEKDAY}))*"
+    rf"(?<![\w/-])(?:on\s+)?(?P<days>(?:{_CHAIN}|{_SPAN}|{_SLASHED})(?:{_SEP}(?:{_SPAN}|{WEEKDAY}))*"
     rf"|(?P<letters>{_LETTERS})(?![\w/-])|(?P<wk>on\s+(?:weekdays|workdays)\b|(?:weekdays|workdays)\b"
-    r"(?=\s*,?\s*(?:at\s+|@\s*)?\d)))"
+    r"(?=\s*,?\s*(?:at\s+|@\s*)?\d))|(?P<wk_end>weekdays|workdays)\b)"
 )
 # Cheap looks first: most texts name no days and leave none out.
 _DAYS_WORD = re.compile(
     r"mon|tue|wed|thu|fri|sat|sun|wens|thrus|fir|frday|weekdays|workdays|\bm\b|mwf|\bt\b|tth|tu\b"
 )
 _EXCEPT_WORD = re.compile(r"except|excluding|but not|not on|skipping")
+_TIME_BEFORE = re.compile(r"(?:\d|[ap]\.?m\.?|noon)\s*,?\s*$")
 _LETTER_DAYS = {"mf": WEEKDAYS_MON_FRI, "mwf": (0, 2, 4), "tth": (1, 3)}
 COUNT_END = re.compile(
     rf"\b(?:for\s+)?(?P<n>{NUMBER})\s+(?:times|occurrences|sessions|meetings|instances)\b"
@@ -259,7 +261,9 @@ def find_repetition(masked: str, original: str) -> list[Found]:
             if match["letters"]:
                 letters = re.sub(r"[^a-z]", "", match["letters"]).replace("tuth", "tth")
                 days = _LETTER_DAYS[letters]
-            elif match["wk"]:
+            elif match["wk_end"] and not _TIME_BEFORE.search(masked, 0, match.start()):
+                continue  # "discuss weekdays": only "9am weekdays" is a repeat
+            elif match["wk"] or match["wk_end"]:
                 days = WEEKDAYS_MON_FRI
             else:
                 days = _expand_days(match["days"])

@@ -83,7 +83,7 @@ RELATIVE = re.compile(
 # "call in 30", "in 5 quick sync": a bare number after "in", at the end (or before a
 # punctuation mark) or opening the text; read as minutes (time_words.py says which sizes).
 BARE_IN = re.compile(
-    r"\bin\s+(?P<n>\d{1,3})(?=\s*$|\s*[,.;!?](?!\d))|^\s*in\s+(?P<n2>\d{1,3})"
+    r"\bin\s+(?P<n>\d{1,3})(?=\s*$|\s*[,.;!?](?!\d)|\s+for\s)|^\s*in\s+(?P<n2>\d{1,3})"
     r"(?=\s+(?!(?:[smhdwy]|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|wks?"
     r"|months?|mos?|years?|yrs?|fortnights?|decades?|centur(?:y|ies)|millenni\w*)\b)[a-z])"
 )
