@@ -62,6 +62,10 @@ _TIME_LIKE = re.compile(
             r"(?:oh[\s-]five|fifteen|thirty|forty[\s-]five)\b",
             r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+(?:after|before|later|from)\b",
             r"(?<![\w+])\+\s*\d",
+            # two times offered: "3 or 4pm", "3/4pm", "sync 3 or 4"
+            rf"(?<![\w.:/#-])\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?\s+or\s+(?=[{TIME}])",
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s+or\s+\d{1,2}(?::\d{2})?\s*[.!?]?\s*$",
+            r"(?<![\w.:/#-])\d{1,2}/\d{1,2}\s*(?:a\.?m|p\.?m)\b",
             # a bound with a bare hour at the end: "sync before 3", "no later than 4"
             r"\b(?:before|no\s+later\s+than)\s+\d{1,2}(?::\d{2})?\s*[.!?]?\s*$",
             # a dashed month-day right before the time read: "sync 12-15 9am" ("sprint 3-4"

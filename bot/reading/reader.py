@@ -112,7 +112,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
                 f"Keep one, like `/zoom in 20 minutes quick sync`."
             )
         start = (now_utc + timedelta(minutes=words.relative_minutes)).astimezone(zone)
-        guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, local_now))
+        guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, user_now))
         if words.relative_unitless:
             guesses.insert(1, f"no unit after {words.relative_minutes}: read as minutes")
         request = scheduled_request(topic, start, zone_name, duration, guesses)
@@ -186,7 +186,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         written = f"{written}-{words.range_end.written}"
     if words.zone_written and words.zone != tz:
         written = f"{written} {words.zone_written}"
-    guesses.insert(0, _how_read(written, start, user_zone, local_now, shown_length))
+    guesses.insert(0, _how_read(written, start, user_zone, user_now, shown_length))
     if words.approximate:
         about = re.sub(r"^(?:at\s+|@\s*)", "", words.approximate, flags=re.IGNORECASE)
         guesses.insert(1, f"{about} is approximate: read as {label(clock.hour, clock.minute)}")

@@ -76,3 +76,9 @@ def test_a_deadline_is_refused_by_name(text: str, word: str) -> None:
 
 def test_a_part_of_the_day_with_no_hour_asks_for_a_time() -> None:
     assert "found no time" in _refusal("call tomorrow afternoon")
+
+
+def test_a_time_in_a_zone_already_on_the_next_day_is_tomorrow_for_the_user() -> None:
+    # 10:00 in New York is already Wed 00:00 in Tokyo: 1 AM Wednesday is tomorrow here.
+    guesses = _reading("sync 3pm JST").guesses
+    assert guesses[0] == "read 3pm JST as 3 PM Tokyo time = 1 AM your time, tomorrow (Wed, Dec 2)"
