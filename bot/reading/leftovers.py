@@ -67,7 +67,8 @@ _TIME_LIKE = re.compile(
             r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s+or\s+\d{1,2}(?::\d{2})?\s*[.!?]?\s*$",
             r"(?<![\w.:/#-])\d{1,2}/\d{1,2}\s*(?:a\.?m|p\.?m)\b",
             # a bound with a bare hour at the end: "sync before 3", "no later than 4"
-            r"\b(?:before|no\s+later\s+than)\s+\d{1,2}(?::\d{2})?\s*[.!?]?\s*$",
+            r"\b(?:before|no\s+later\s+than|after|from|until|till|til)\s+\d{1,2}(?::\d{2})?"
+            r"\s*[.!?]?\s*$|\bin\s+a\s+(?:bit|few|sec|second|moment|min|jiffy)\b",
             # a dashed month-day right before the time read: "sync 12-15 9am" ("sprint 3-4"
             # stays topic; dates are written 12/15 or Dec 15)
             r"(?<![\w.:/#-])(?:(?:0[1-9]|1[0-2])-(?:[0-2]?\d|3[01])|[1-9]-(?:0\d|1[3-9]|2\d|3[01]))"

@@ -50,8 +50,8 @@ DOTTED_DATE = re.compile(
     r"(?<![\w.:#/-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})(?![\w.])|(?![\w]))"
 )
 DAY_WORD = re.compile(
-    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
-    r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
+    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomoz|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
+    r"|(?P<today>today|2day|later\s+today)|(?P<tonight>tonight|tonite|2nite|2night)"
     r"|this\s+(?P<pod>morning|afternoon|evening|morn|aft|arvo|eve)|(?P<past>yesterday)"
     r"|(?P<vague>(?:next|nxt|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
 )

@@ -46,9 +46,9 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Read after a time ("4pm ET", "9:00 (CET)"), case-insensitively.
 AFTER_TIME = re.compile(
-    r"\s*\(?\s*(?P<zone>"
+    r"\s*[(\[]?\s*(?P<zone>"
     + "|".join(sorted((re.escape(a) for a in ABBREVIATIONS if a != "z"), key=len, reverse=True))
-    + r")\b\)?"
+    + r")\b[)\]]?"
 )
 
 # Read anywhere once a time is found, but only as written in capitals: two-letter ones
