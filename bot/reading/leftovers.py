@@ -62,6 +62,14 @@ _TIME_LIKE = re.compile(
             r"(?:oh[\s-]five|fifteen|thirty|forty[\s-]five)\b",
             r"\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+(?:after|before|later|from)\b",
             r"(?<![\w+])\+\s*\d",
+        )
+    )
+)
+
+# Rarer shapes, looked for only when a word they need is in the text (a call stays cheap).
+_TIME_LIKE_MORE = re.compile(
+    "|".join(
+        (
             # two times offered: "3 or 4pm", "3/4pm", "sync 3 or 4"
             rf"(?<![\w.:/#-])\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?\s+or\s+(?=[{TIME}])",
             r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s+or\s+\d{1,2}(?::\d{2})?\s*[.!?]?\s*$",
@@ -76,6 +84,7 @@ _TIME_LIKE = re.compile(
         )
     )
 )
+_MORE_HINTS = ("-", "/", " or ", "before", "later than", "after", "from", "til", "in a ")
 
 # Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
 _NO_TIME_ONLY = re.compile(
@@ -106,6 +115,10 @@ def leftover_time(scan: Scan, with_zones: bool = True) -> str | None:
     match = _TIME_LIKE.search(scan.masked)
     if match is not None:
         found.append(match)
+    if any(hint in scan.masked for hint in _MORE_HINTS):
+        more = _TIME_LIKE_MORE.search(scan.masked)
+        if more is not None:
+            found.append(more)
     late = _NO_TIME_ONLY.search(scan.masked) if with_zones else None
     if late is not None:
         found.append(late)
