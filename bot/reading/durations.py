@@ -21,7 +21,7 @@ _WORD_UNIT = r"(?:hours?|hrs?|minutes?|mins?|days?|weeks?|wks?)"
 
 # No capturing groups: callers wrap it in their own.
 DURATION = (
-    r"(?:(?:(?:an?|one)\s+)?hour\s+and\s+a\s+half"
+    r"(?:(?:(?:an?|one)\s+)?(?:hour|hr)\s+and\s+a\s+half"
     r"|(?:a\s+)?half(?:\s+an?|-an?)?[\s-]+hour"
     r"|(?:(?:a|three)\s+)?quarters?\s+(?:of\s+)?an?\s+hour"
     r"|(?:1/2|½)\s*(?:an?\s+)?hour"
@@ -36,6 +36,10 @@ _SPECIAL = {
     "an hour and a half": 90,
     "a hour and a half": 90,
     "one hour and a half": 90,
+    "hr and a half": 90,
+    "an hr and a half": 90,
+    "a hr and a half": 90,
+    "one hr and a half": 90,
     "half an hour": 30,
     "1/2 hour": 30,
     "1/2 an hour": 30,

@@ -30,6 +30,7 @@ class TimeWords:
     until_month: int | None = None
     relative_minutes: int | None = None
     relative_written: str | None = None
+    relative_unitless: bool = False  # "in 30": a bare number read as minutes
     dates: list[WrittenDate] = field(default_factory=list)
     times: list[WrittenTime] = field(default_factory=list)
     range_end: WrittenTime | None = None

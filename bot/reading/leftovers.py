@@ -66,9 +66,30 @@ _TIME_LIKE = re.compile(
     )
 )
 
+# Rarer shapes, looked for only when a word they need is in the text (a call stays cheap).
+_TIME_LIKE_MORE = re.compile(
+    "|".join(
+        (
+            # two times offered: "3 or 4pm", "3/4pm", "sync 3 or 4"
+            rf"(?<![\w.:/#-])\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?\s+or\s+(?=[{TIME}])",
+            r"(?<![\w.:/#-])\d{1,2}(?::\d{2})?\s+or\s+\d{1,2}(?::\d{2})?\s*[.!?]?\s*$",
+            r"(?<![\w.:/#-])\d{1,2}/\d{1,2}\s*(?:a\.?m|p\.?m)\b",
+            # a bound with a bare hour at the end: "sync before 3", "no later than 4"
+            r"\b(?:before|no\s+later\s+than|after|from|until|till|til)\s+\d{1,2}(?::\d{2})?"
+            r"\s*[.!?]?\s*$|\bin\s+a\s+(?:bit|few|sec|second|moment|min|jiffy)\b",
+            # a dashed month-day right before the time read: "sync 12-15 9am" ("sprint 3-4"
+            # stays topic; dates are written 12/15 or Dec 15)
+            r"(?<![\w.:/#-])(?:(?:0[1-9]|1[0-2])-(?:[0-2]?\d|3[01])|[1-9]-(?:0\d|1[3-9]|2\d|3[01]))"
+            rf"(?![\w:/.-])(?=\s*,?\s*(?:at\s+|@\s*)?[{TIME}])",
+        )
+    )
+)
+_MORE_HINTS = ("-", "/", " or ", "before", "later than", "after", "from", "til", "in a ")
+
 # Read only when no time was: "EOD review at 5pm" is a topic, "EOD" alone is a deadline.
 _NO_TIME_ONLY = re.compile(
     r"\bend\s+of\s+(?:the\s+)?(?:day|week|month)\b|\beod\b|\bcob\b|\blunchtime\b"
+    r"|\bclose\s+of\s+(?:business|play)\b|\beow\b"
     r"|(?<![\w.:/#$€£-])(?:[01]?\d|2[0-3])\.[0-5]\d(?![\d.%\w])"  # "15.00", not "v2.10"
 )
 
@@ -76,6 +97,13 @@ _NO_TIME_ONLY = re.compile(
 _ZONE_LIKE = re.compile(
     r"(?<![\w/])(?:PST|PDT|MST|MDT|CST|CDT|EST|EDT|UTC|GMT|BST|CEST|CET|IST|JST|AEST|AEDT"
     r"|PT|ET)(?![\w/])"
+)
+
+
+# A deadline, not a start: refused with its own sentence (docs/decisions.md says why).
+DEADLINE = re.compile(
+    r"^(?:eod|eow|cob|cop|end\s+of\s+(?:the\s+)?(?:day|week|month)|close\s+of\s+(?:business|play))$",
+    re.IGNORECASE,
 )
 
 
@@ -87,6 +115,10 @@ def leftover_time(scan: Scan, with_zones: bool = True) -> str | None:
     match = _TIME_LIKE.search(scan.masked)
     if match is not None:
         found.append(match)
+    if any(hint in scan.masked for hint in _MORE_HINTS):
+        more = _TIME_LIKE_MORE.search(scan.masked)
+        if more is not None:
+            found.append(more)
     late = _NO_TIME_ONLY.search(scan.masked) if with_zones else None
     if late is not None:
         found.append(late)

@@ -29,6 +29,8 @@ def meeting_length(words: TimeWords, default: int, guesses: list[str]) -> int:
         return default
     minutes, written, _clock = words.durations[0]
     _check_length(minutes, written)
+    if written.lower().startswith("for") and written[3:].strip().isdigit():
+        guesses.append(f"no unit after {minutes}: read as {describe(minutes)}")
     return minutes
 
 

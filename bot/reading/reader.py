@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.reading import zones
 from bot.reading.clock import label, resolve
 from bot.reading.dates import WrittenDate, day_label, day_label_year, resolve_day
-from bot.reading.leftovers import leftover_time
+from bot.reading.leftovers import DEADLINE, leftover_time
 from bot.reading.length import meeting_length, range_length, resolve_range_start
 from bot.reading.results import Reading, Refusal, Refused
 from bot.reading.scan import Scan
@@ -112,7 +112,9 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
                 f"Keep one, like `/zoom in 20 minutes quick sync`."
             )
         start = (now_utc + timedelta(minutes=words.relative_minutes)).astimezone(zone)
-        guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, local_now))
+        guesses.insert(0, _how_read(words.relative_written or "", start, user_zone, user_now))
+        if words.relative_unitless:
+            guesses.insert(1, f"no unit after {words.relative_minutes}: read as minutes")
         request = scheduled_request(topic, start, zone_name, duration, guesses)
         return Reading(request, tuple(guesses))
 
@@ -184,7 +186,7 @@ def _read(text: str, tz: str, now: datetime, default_duration: int, default_topi
         written = f"{written}-{words.range_end.written}"
     if words.zone_written and words.zone != tz:
         written = f"{written} {words.zone_written}"
-    guesses.insert(0, _how_read(written, start, user_zone, local_now, shown_length))
+    guesses.insert(0, _how_read(written, start, user_zone, user_now, shown_length))
     if words.approximate:
         about = re.sub(r"^(?:at\s+|@\s*)", "", words.approximate, flags=re.IGNORECASE)
         guesses.insert(1, f"{about} is approximate: read as {label(clock.hour, clock.minute)}")
@@ -236,6 +238,16 @@ def _how_read(
 
 def _unread(leftover: str, words: TimeWords) -> Refused:
     """The refusal for a time-like word the reading could not use."""
+    if DEADLINE.match(" ".join(leftover.split())):
+        return Refused(
+            f"I read “{leftover}” as a deadline, not a start time: it means different hours "
+            f"to different people. Write the time, like `/zoom tomorrow 5pm Demo`."
+        )
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", leftover):
+        return Refused(
+            f"“{leftover}” next to the time could be a date or a range, so I did not guess. "
+            f"Write a date like `12/15` or `Dec 15`, or a range like `9-10am`."
+        )
     used = [t.written for t in words.times] + [d.written for d in words.dates]
     if words.relative_written:
         used.append(words.relative_written)

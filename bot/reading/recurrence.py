@@ -31,8 +31,8 @@ from bot.reading.vocabulary import (
 _SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)"
 _RANGE = r"\s*(?:-|–|to|through|thru)\s*"
 DAY_LIST = rf"(?:{WEEKDAY}(?:{_RANGE}{WEEKDAY})?(?:{_SEP}{WEEKDAY}(?:{_RANGE}{WEEKDAY})?)*)"
-_OF_MONTH = r"\s+of\s+(?:the|every|each|a)\s+(?:(?P<other_month>other)\s+)?month\b"
-_OF_MONTH_PLAIN = r"\s+of\s+(?:the|every|each|a)\s+(?:other\s+)?month\b"
+_OF_MONTH = r"\s+of\s+(?:(?:the|every|each|a)\s+)?(?:(?P<other_month>other)\s+)?month\b"
+_OF_MONTH_PLAIN = r"\s+of\s+(?:(?:the|every|each|a)\s+)?(?:other\s+)?month\b"
 _DAY_NUMBER = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _ON_TAIL = (
     rf"(?:\s+on)?\s+(?:(?P<tail_days>{DAY_LIST})"
@@ -42,18 +42,27 @@ _ON_TAIL = (
 _ON_TAIL_REQUIRED = _ON_TAIL.replace(r"(?:\s+on)?\s+", r"\s+on\s+", 1)
 
 _UNITS = (
-    r"(?P<unit>days?|weekdays?|workdays?|business\s+days?|weekends?|weeks?|months?"
-    r"|years?|hours?|minutes?|quarters?)"
+    r"(?P<unit>days?|weekdays?|wkdays?|workdays?|business\s+days?|weekends?|weeks?|wks?|months?"
+    r"|years?|hours?|minutes?|quarters?|fortnights?)"
 )
+# "every morning", "everyday", "every weekday morning": the part of the day goes with it.
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 EVERY = re.compile(
-    rf"\b(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>{NUMBER})\s+)?"
-    rf"(?:{_UNITS}\b(?:{_ON_TAIL_REQUIRED})?"
+    r"\b(?P<daily>everyday|(?:every|each)\s+(?:morning|afternoon|evening|night))\b"
+    rf"|\b(?:every|each)\s+(?:(?P<other>other)\s+|(?P<n>{NUMBER})\s+"
+    r"|(?P<nth>2nd|second|3rd|third|4th|fourth)\s+(?=(?:weeks?|wks?|months?|days?)\b))?"
+    rf"(?:{_UNITS}\b{_PART}(?:{_ON_TAIL_REQUIRED})?"
     rf"|(?P<ord>{ORDINAL})\s+(?P<ord_wd>{WEEKDAY})(?:{_OF_MONTH.replace('other_month', 'om2')})?"
     rf"|(?P<days>{DAY_LIST}))"
 )
 ADVERB_ON = re.compile(
     r"\b(?P<adv>daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly)"
     + _ON_TAIL_REQUIRED
+)
+# "quarterly 1st mon", "monthly last fri": an adverb with an ordinal weekday, no "on".
+ADVERB_ORDINAL = re.compile(
+    rf"\b(?P<adv>monthly|bi-?monthly|quarterly)\s+(?:the\s+)?(?P<ord>{ORDINAL})\s+"
+    rf"(?P<wd>{WEEKDAY})(?:{_OF_MONTH_PLAIN})?"
 )
 ADVERB = re.compile(
     r"\b(?P<adv>daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly"
@@ -67,8 +76,27 @@ PLURAL_WEEKDAYS = re.compile(
     r"\b(?:on\s+)?(?P<days>(?:mon|tues|wednes|thurs|fri|satur|sun)days"
     rf"(?:{_SEP}(?:mon|tues|wednes|thurs|fri|satur|sun)days)*)\b"
 )
+# Days without "every": a span "mon-fri", "Mon–Thu", "monday to wednesday", a slashed list
+# "tue/thu", "M-F", "MWF", "T/Th", or "weekdays": people mean every week on those days.
+_SPAN = rf"{WEEKDAY}{_RANGE}{WEEKDAY}"
+_SLASHED = rf"{WEEKDAY}(?:\s*/\s*{WEEKDAY})+"
+_LETTERS = r"m\s*[-–]\s*f|m\s*/\s*w\s*/\s*f|m\s+w\s+f|mwf|t\s*/\s*th|tth|tu\s*/\s*th"
+_CHAIN = rf"{WEEKDAY}(?:\s*[-–]\s*{WEEKDAY}){{2,}}"  # "mon-wed-fri" lists, not a span
+BARE_DAYS = re.compile(
+    rf"(?<![\w/-])(?:on\s+)?(?P<days>(?:{_CHAIN}|{_SPAN}|{_SLASHED})(?:{_SEP}(?:{_SPAN}|{WEEKDAY}))*"
+    rf"|(?P<letters>{_LETTERS})(?![\w/-])|(?P<wk>on\s+(?:weekdays|workdays)\b|(?:weekdays|workdays)\b"
+    r"(?=\s*,?\s*(?:at\s+|@\s*)?\d))|(?P<wk_end>weekdays|workdays)\b)"
+)
+# Cheap looks first: most texts name no days and leave none out.
+_DAYS_WORD = re.compile(
+    r"mon|tue|wed|thu|fri|sat|sun|wens|thrus|fir|frday|weekdays|workdays|\bm\b|mwf|\bt\b|tth|tu\b"
+)
+_EXCEPT_WORD = re.compile(r"except|excluding|but not|not on|skipping")
+_TIME_BEFORE = re.compile(r"(?:\d|[ap]\.?m\.?|noon)\s*,?\s*$")
+_LETTER_DAYS = {"mf": WEEKDAYS_MON_FRI, "mwf": (0, 2, 4), "tth": (1, 3)}
 COUNT_END = re.compile(
     rf"\b(?:for\s+)?(?P<n>{NUMBER})\s+(?:times|occurrences|sessions|meetings|instances)\b"
+    r"|(?<![\w.])[x×]\s*(?P<x>\d{1,3})\b"
 )
 SPAN_END = re.compile(
     rf"\bfor\s+(?:the\s+next\s+)?(?P<n>{NUMBER}|a|an)\s+(?P<unit>days?|weeks?|months?|years?)\b"
@@ -121,17 +149,25 @@ def _monthly_day(written: str, day: int, interval: int) -> Repetition:
 
 
 def _every(written: str, match: re.Match[str]) -> Repetition:
+    if match["daily"]:
+        return Repetition(written, DAILY, 1)
     interval = 2 if match["other"] else number_of(match["n"]) if match["n"] else 1
+    if match["nth"]:
+        interval = ORDINALS[match["nth"]]
     if match["days"]:
         return Repetition(written, WEEKLY, interval, _expand_days(match["days"]))
     if match["ord"]:
         return _monthly_week(written, match["ord"], match["ord_wd"], interval)
     unit = " ".join(match["unit"].split())
+    if unit in ("wk", "wks"):
+        unit = "week"
+    if unit.startswith("fortnight"):
+        interval, unit = interval * 2, "week"
     if unit.startswith(("hour", "minute")):
         raise cannot(written, "Zoom does not repeat a meeting within a day")
     if unit.startswith("year"):
         raise cannot(written, "Zoom does not repeat meetings yearly")
-    if unit.startswith(("weekday", "workday", "business")):
+    if unit.startswith(("weekday", "wkday", "workday", "business")):
         return Repetition(written, WEEKLY, interval, WEEKDAYS_MON_FRI)
     if unit.startswith("weekend"):
         return Repetition(written, WEEKLY, interval, (5, 6))
@@ -187,6 +223,10 @@ def find_repetition(masked: str, original: str) -> list[Found]:
         found.append(Found(match.start(), match.end(), repetition))
         taken.append((match.start(), match.end()))
 
+    excepted = _EXCEPT_WORD.search(masked) is not None
+    if excepted:  # days left out, not a repeat
+        taken.extend(m.span() for m in EXCEPT.finditer(masked))
+
     for pattern in (MONTHLY_WEEK_PHRASE, MONTHLY_DAY_PHRASE):
         for match in pattern.finditer(masked):
             written = original[match.start() : match.end()].strip()
@@ -202,6 +242,11 @@ def find_repetition(masked: str, original: str) -> list[Found]:
             if match["om2"]:
                 repetition = replace(repetition, interval=repetition.interval * 2)
             add(match, repetition)
+    for match in ADVERB_ORDINAL.finditer(masked) if "ly " in masked else ():
+        if free(match.start(), match.end()):
+            written = original[match.start() : match.end()].strip()
+            interval = {"monthly": 1, "quarterly": 3}.get(match["adv"], 2)
+            add(match, _monthly_week(written, match["ord"], match["wd"], interval))
     for match in ADVERB_ON.finditer(masked):
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
@@ -210,12 +255,57 @@ def find_repetition(masked: str, original: str) -> list[Found]:
         if free(match.start(), match.end()):
             written = original[match.start() : match.end()].strip()
             add(match, Repetition(written, WEEKLY, 1, _expand_days(match["days"])))
+    for match in BARE_DAYS.finditer(masked) if _DAYS_WORD.search(masked) else ():
+        if free(match.start(), match.end()):
+            written = original[match.start() : match.end()].strip()
+            if match["letters"]:
+                letters = re.sub(r"[^a-z]", "", match["letters"]).replace("tuth", "tth")
+                days = _LETTER_DAYS[letters]
+            elif match["wk_end"] and not _TIME_BEFORE.search(masked, 0, match.start()):
+                continue  # "discuss weekdays": only "9am weekdays" is a repeat
+            elif match["wk"] or match["wk_end"]:
+                days = WEEKDAYS_MON_FRI
+            else:
+                days = _expand_days(match["days"])
+            add(match, Repetition(written, WEEKLY, 1, days, implied=True))
     if not found:
         for match in ADVERB.finditer(masked):
             written = original[match.start() : match.end()].strip()
             add(match, _adverb(written, match["adv"], None))
             break
     return found
+
+
+EXCEPT = re.compile(
+    rf"\b(?:except|excluding|but\s+not|not\s+on|skipping)\s+(?:on\s+)?(?:the\s+)?"
+    rf"(?P<days>{DAY_LIST}|weekends?)"
+)
+
+
+def apply_except(masked: str, original: str, found: list[Found]) -> tuple[int, int] | None:
+    """ "daily except fri", "every weekday but not wed": the days left out of a daily or
+    weekly repeat. Replaces found[0]'s repetition; returns the span of the phrase read."""
+    match = EXCEPT.search(masked) if _EXCEPT_WORD.search(masked) else None
+    if match is None:
+        return None
+    written = original[match.start() : match.end()].strip()
+    first = found[0].repetition
+    if len(found) > 1 or first.interval != 1 or first.kind not in (DAILY, WEEKLY):
+        raise cannot(f"{first.written} {written}", "I can leave days out only of a daily or "
+                     "weekly repeat")  # fmt: skip
+    days = first.weekdays if first.kind == WEEKLY and first.weekdays else tuple(range(7))
+    if first.kind == WEEKLY and not first.weekdays:
+        raise cannot(f"{first.written} {written}", "name the days it meets")
+    left_out = (5, 6) if match["days"].startswith("weekend") else _expand_days(match["days"])
+    kept = tuple(d for d in days if d not in left_out)
+    if not kept:
+        raise cannot(f"{first.written} {written}", "that leaves no day")
+    found[0] = replace(
+        found[0],
+        repetition=replace(first, kind=WEEKLY, weekdays=kept, implied=True,
+                           written=f"{first.written} {written}"),
+    )  # fmt: skip
+    return match.start(), match.end()
 
 
 def merge(found: list[Found]) -> Repetition:

@@ -37,6 +37,9 @@ class Repetition:
     monthly_day: int | None = None
     monthly_week: int | None = None
     monthly_weekday: int | None = None
+    # Read from days alone, without "every"/"weekly" ("mon-fri", "tue/thu", "weekdays"):
+    # the reply says a series was read.
+    implied: bool = False
 
 
 def cannot(written: str, why: str) -> Refused:
@@ -64,7 +67,7 @@ def describe(repetition: Repetition) -> str:
     if repetition.kind == WEEKLY:
         names = [WEEKDAY_NAMES[d] for d in repetition.weekdays]
         days = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{every} week on {days}" if repetition.interval > 1 else f"every {days}"
+        return f"{every} weeks on {days}" if repetition.interval > 1 else f"every {days}"
     months = "month" if repetition.interval == 1 else f"{repetition.interval} months"
     if repetition.kind == MONTHLY_DAY:
         return f"every {months} on day {repetition.monthly_day}"

@@ -63,6 +63,8 @@ def _find_range(scan: Scan, words: TimeWords, pattern: re.Pattern[str]) -> bool:
         after_date = before.endswith(DATE)
         before_date = scan.masked[match.end() :].lstrip(" ,").startswith(DATE)
         if not (has_shape or match["pre"] or after_date or before_date or match["sp2"]):
+            if match["c1"] or match["c2"]:
+                continue  # "issues 115-130": three digits without a time's signs
             span = day_span(scan.masked, match.start(), match.end())
             if span is not None:
                 _refuse_day_span(scan, span)
@@ -95,10 +97,10 @@ def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
         hour = 0 if special == "midnight" else 12
         return WrittenTime(special, hour, special="midnight" if hour == 0 else "noon")
     h, m, r = match["h" + side], match["m" + side], match["r" + side]
-    written = scan.original(
-        match.start("h" + side), match.end("r" + side if r else "m" + side if m else "h" + side)
-    )
-    return written_time(written, h, m, r)
+    compact = match.groupdict().get("c" + side)
+    last = "r" if r else "m" if m else "c" if compact else "h"
+    written = scan.original(match.start("h" + side), match.end(last + side))
+    return written_time(written, h, m or compact, r)
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")

@@ -50,18 +50,21 @@ DOTTED_DATE = re.compile(
     r"(?<![\w.:#/-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})(?![\w.])|(?![\w]))"
 )
 DAY_WORD = re.compile(
-    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
-    r"|(?P<today>today|later\s+today)|(?P<tonight>tonight|tonite)"
-    r"|this\s+(?P<pod>morning|afternoon|evening)|(?P<past>yesterday)"
-    r"|(?P<vague>(?:next|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
+    r"\b(?:(?P<dat>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tom>tomorrow|tmrw|tmr|tomoz|tomorow|tommorow|tommorrow|tomorrrow|2moro|2morrow|2mrw)"
+    r"|(?P<today>today|2day|later\s+today)|(?P<tonight>tonight|tonite|2nite|2night)"
+    r"|this\s+(?P<pod>morning|afternoon|evening|morn|aft|arvo|eve)|(?P<past>yesterday)"
+    r"|(?P<vague>(?:next|nxt|this|later\s+this)\s+(?:week|wk|month|year)|sometime|some\s+time))\b"
 )
 WEEKDAY_PHRASE = re.compile(
-    rf"(?:\b(?P<q>next|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
+    rf"(?:\b(?P<q>next|nxt|this\s+coming|coming|this|last|on)\s+)?\b(?P<wd>{WEEKDAY})"
     r"(?:\s+(?P<q2>next\s+(?:week|wk)\b|this\s+(?:week|wk)\b|after\s+next))?"
 )
-NEXT_WEEK_WEEKDAY = re.compile(rf"\bnext\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+NEXT_WEEK_WEEKDAY = re.compile(rf"\b(?:next|nxt)\s+(?:week|wk)\s+(?:on\s+)?(?P<wd>{WEEKDAY})")
+# Short forms people type: "tmrw aft 3", "this eve at 7", "tomorrow morn 9".
+PART_OF_DAY_WORDS = {"morn": "morning", "aft": "afternoon", "arvo": "afternoon",
+                     "eve": "evening", "night": "evening"}  # fmt: skip
 PART_OF_DAY = re.compile(
-    rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night)\b"
+    rf"(?:(?<=[{DATE}])\s+(?P<after>morning|afternoon|evening|night|morn|aft|arvo|eve)\b"
     r"|\bin\s+the\s+(?P<inthe>morning|afternoon|evening|night)|\bat\s+(?P<at>night))"
 )
 UNTIL = re.compile(
@@ -77,16 +80,28 @@ RELATIVE = re.compile(
     rf"\b(?:in|within)\s+(?:(?:about|around|approx\.?|approximately|roughly|~)\s*)?(?P<a>{DURATION})|(?P<b>{DURATION})\s+from\s+(?:now|today)\b"
     rf"|(?<![\w+])\+\s*(?P<c>{DURATION})|^\s*after\s+(?P<d>{DURATION})(?!\s+(?:from|after))"
 )
+# "call in 30", "in 5 quick sync": a bare number after "in", at the end (or before a
+# punctuation mark) or opening the text; read as minutes (time_words.py says which sizes).
+BARE_IN = re.compile(
+    r"\bin\s+(?P<n>\d{1,3})(?=\s*$|\s*[,.;!?](?!\d)|\s+for\s)|^\s*in\s+(?P<n2>\d{1,3})"
+    r"(?=\s+(?!(?:[smhdwy]|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|wks?"
+    r"|months?|mos?|years?|yrs?|fortnights?|decades?|centur(?:y|ies)|millenni\w*)\b)[a-z])"
+)
 # Far enough ahead for any meeting; "in 99999999999999999999 minutes" is refused.
 MAX_AHEAD_MINUTES = 5 * 366 * 24 * 60
 DURATION_FOR = re.compile(rf"\b(?:for|lasting)\s+(?:(?:about|around|~)\s*)?(?P<d>{DURATION})")
+# "sync 3pm for 30": a bare number after "for" at the end, read as minutes from 15 to 180
+# ("dinner for 4" is people).
+DURATION_FOR_NUMBER = re.compile(r"\bfor\s+(?P<n>\d{2,3})(?=\s*$|\s*[,;!?)]|\.(?!\d))")
 DURATION_BARE = re.compile(
     rf"(?<![\w:.#/-])(?P<d>{DURATION})(?:[\s-]+long\b)?(?!\s+(?:ago|before|after|later)\b)"
 )
 
-_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2}))?\s*(?P<r1>" + _MERIDIEM + r")?"
+# A side may leave the colon out before quarter hours ("9 to 930", "930-1030"): `c1`/`c2`,
+# read only with other signs of a time (time_of_day.py).
+_T1 = r"(?P<h1>\d{1,2})(?:[:.](?P<m1>\d{2})|(?P<c1>15|30|45))?\s*(?P<r1>" + _MERIDIEM + r")?"
 _T2 = (
-    r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2}))?\s*(?P<r2>" + _MERIDIEM + r")?"
+    r"(?:(?P<h2>\d{1,2})(?:[:.](?P<m2>\d{2})|(?P<c2>15|30|45))?\s*(?P<r2>" + _MERIDIEM + r")?"
     r"|(?P<sp2>noon|midday|midnight)(?![\w]))"
 )
 _PRE = r"(?:(?P<pre>(?<![\w@])(?:from|at|between)\s+|@\s*))?"

@@ -19,7 +19,7 @@ from datetime import datetime
 from bot.reading.dates import WrittenDate
 from bot.reading.durations import is_clock_length, minutes_in
 from bot.reading.found_words import TimeWords, claim
-from bot.reading.recurrence import COUNT_END, SPAN_END, find_repetition
+from bot.reading.recurrence import COUNT_END, SPAN_END, apply_except, find_repetition
 from bot.reading.results import Refused
 from bot.reading.scan import DATE, OTHER, Scan
 from bot.reading.time_of_day import (
@@ -31,12 +31,14 @@ from bot.reading.time_of_day import (
     find_word_times,
 )
 from bot.reading.time_patterns import (
+    BARE_IN,
     DASH_DATE,
     DAY_MONTH,
     DAY_WORD,
     DOTTED_DATE,
     DURATION_BARE,
     DURATION_FOR,
+    DURATION_FOR_NUMBER,
     INSTANT,
     ISO_DATE,
     MAX_AHEAD_MINUTES,
@@ -45,6 +47,7 @@ from bot.reading.time_patterns import (
     NUMERIC_DATE,
     ORDINAL_DAY,
     PART_OF_DAY,
+    PART_OF_DAY_WORDS,
     RELATIVE,
     TIME_FOLLOWS,
     UNTIL,
@@ -64,12 +67,21 @@ def _written_date_at(scan: Scan, pos: int) -> re.Match[str] | None:
     return None
 
 
+_PART_IN_REPEAT = re.compile(r"\b(?:morning|afternoon|evening|night)\b")
+
+
 def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
     words.repetitions = find_repetition(scan.masked, scan.text)
     if not words.repetitions:
         return
+    left_out = apply_except(scan.masked, scan.text, words.repetitions)
+    if left_out is not None:
+        scan.claim(*left_out)
     for found in words.repetitions:
-        scan.claim(found.start, found.end)
+        scan.claim(found.start, found.end, DATE)
+        part = _PART_IN_REPEAT.search(found.repetition.written.lower())
+        if part is not None:  # "every evening at 7" is 7 PM
+            words.part_of_day = PART_OF_DAY_WORDS.get(part[0], part[0])
     for match in scan.find(UNTIL):
         if match["eom"] or match["mon_only"]:
             words.until_month = month_of(match["eom"] or match["mon_only"])
@@ -86,7 +98,7 @@ def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
         words.end_written = scan.original(match.start(), date_match.end())
         break
     for match in scan.find(COUNT_END):
-        words.end_count = number_of(match["n"])
+        words.end_count = number_of(match["n"] or match["x"])
         words.end_written = claim(scan, match)
         break
     for match in scan.find(SPAN_END):
@@ -137,7 +149,8 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         if groups["tonight"]:
             return WrittenDate(written, "offset", offset=0, part_of_day="evening")
         if groups["pod"]:
-            return WrittenDate(written, "offset", offset=0, part_of_day=groups["pod"])
+            part = PART_OF_DAY_WORDS.get(groups["pod"], groups["pod"])
+            return WrittenDate(written, "offset", offset=0, part_of_day=part)
         if groups["past"]:
             return WrittenDate(written, "past")
         return WrittenDate(written, "vague")
@@ -155,6 +168,8 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
         return None  # "sat down", "sun" too often mean something else without a time
     if qualifier == "on":
         qualifier = None
+    if qualifier == "nxt":
+        qualifier = "next"
     if qualifier == "this coming":
         qualifier = "coming"
     q2 = " ".join((match["q2"] or "").replace("wk", "week").split())
@@ -178,7 +193,7 @@ def _find_dates(scan: Scan, words: TimeWords, user_zone: str) -> None:
                 words.part_of_day = written.part_of_day
     for match in scan.find(PART_OF_DAY):
         part = match["after"] or match["inthe"] or match["at"]
-        words.part_of_day = "evening" if part == "night" else part
+        words.part_of_day = PART_OF_DAY_WORDS.get(part, part)
         claim(scan, match, DATE)
 
 
@@ -207,6 +222,27 @@ def _find_relative(scan: Scan, words: TimeWords) -> None:
             words.dates.append(WrittenDate(written, "offset", offset=days))
 
 
+def _find_bare_in(scan: Scan, words: TimeWords) -> None:
+    """ "call in 30": minutes from 5 to 120; other sizes are refused as unclear (1-4 could
+    be minutes or hours, and a number past 120 is rarely minutes)."""
+    if words.relative_minutes is not None:
+        return
+    if "in " not in scan.masked:
+        return
+    for match in scan.find(BARE_IN):
+        number = int(match["n"] or match["n2"])
+        shown = scan.original(match.start(), match.end())
+        if not 5 <= number <= 120:
+            raise Refused(
+                f"I read “{shown}” as a start, but not whether {number} is minutes or hours. "
+                f"Say which, like `/zoom in {number} minutes quick sync` or "
+                f"`/zoom in {number} hours quick sync`."
+            )
+        words.relative_minutes, words.relative_written = number, claim(scan, match)
+        words.relative_unitless = True
+        return
+
+
 def _find_durations(scan: Scan, words: TimeWords) -> None:
     for pattern in (DURATION_FOR, DURATION_BARE):
         for match in scan.find(pattern):
@@ -217,6 +253,9 @@ def _find_durations(scan: Scan, words: TimeWords) -> None:
             if pattern is DURATION_BARE and not clock:
                 continue  # "2 days" without "for" is more likely part of the topic
             words.durations.append((minutes, claim(scan, match), clock))
+    for match in scan.find(DURATION_FOR_NUMBER) if "for " in scan.masked else ():
+        if 15 <= int(match["n"]) <= 180:
+            words.durations.append((int(match["n"]), claim(scan, match), True))
 
 
 def find_time_words(scan: Scan, user_zone: str, user_now: datetime | None = None) -> TimeWords:
@@ -230,6 +269,7 @@ def find_time_words(scan: Scan, user_zone: str, user_now: datetime | None = None
     find_zone(scan, words)
     _find_repetition(scan, words, user_zone)
     _find_relative(scan, words)
+    _find_bare_in(scan, words)
     _find_dates(scan, words, user_zone)
     find_early_times(scan, words)
     _find_durations(scan, words)

@@ -20,6 +20,8 @@ _TEXT_TRAILING = re.compile(rf"(?:[\s,;:@\-–—]+|(?<![\w']){_END_CONNECTOR})+
 
 
 _ONLY_STOPS = re.compile(r"[.!?…]+")
+# Brackets a time phrase was taken out of: "sync tomorrow at 3 (30 min)".
+_EMPTY_BRACKETS = re.compile(r"(?<!\S)(?:\(\s*\)|\[\s*\])")
 
 
 def _trim(piece: str, left_cut: bool, right_cut: bool) -> str:
@@ -50,5 +52,5 @@ def read_topic(scan: Scan) -> str:
         piece = _trim(scan.text[start:end], left_cut, right_cut)
         if piece and not (left_cut and _ONLY_STOPS.fullmatch(piece)):
             kept.append(piece)  # (a sentence's full stop after the time goes with it)
-    topic = " ".join(" ".join(kept).split())
+    topic = " ".join(_EMPTY_BRACKETS.sub(" ", " ".join(kept)).split())
     return truncate(_trim(topic, False, False))

@@ -18,12 +18,21 @@ WEEKDAYS: dict[str, int] = {
     "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
 }  # fmt: skip
+# Misspellings people type often; read as the day they spell, which every note names.
+WEEKDAY_TYPOS: dict[str, int] = {
+    "tuseday": 1, "teusday": 1, "wednsday": 2, "wensday": 2, "wendsday": 2,
+    "wedensday": 2, "wednesay": 2, "thrusday": 3, "thursay": 3,
+    "firday": 4, "frday": 4, "satruday": 5,
+}  # fmt: skip
+WEEKDAYS.update(WEEKDAY_TYPOS)
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # Full names may be plural ("mondays"); abbreviations may carry a dot ("wed.").
 WEEKDAY = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+    r"|(?:tuseday|teusday|wednsday|wensday|wendsday|wedensday|wednesay|thrusday|thursay"
+    r"|firday|frday|satruday)s?"
     r"|(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\b\.?)"
 )
 
@@ -68,7 +77,7 @@ NUMBER = (
 def weekday_of(word: str) -> int:
     """Python weekday (Monday = 0) of a weekday word such as "Tues." or "fridays"."""
     word = word.lower().rstrip(".")
-    if word.endswith("days"):
+    if word.endswith(("days", "ays")) and word[:-1] in WEEKDAYS:
         word = word[:-1]
     return WEEKDAYS[word]
 

@@ -58,8 +58,15 @@ _NUMERIC_OFFSET = re.compile(
 )
 
 
+_DATE_BETWEEN = re.compile(rf"\s*,?\s*[{DATE}]+\s*,?")
+
+
 def zone_after(scan: Scan, words: TimeWords, pos: int) -> None:
     match = zones.AFTER_TIME.match(scan.masked, pos)
+    if match is None and words.zone is None:  # "3pm tmrw pst": a date between time and zone
+        between = _DATE_BETWEEN.match(scan.masked, pos)
+        if between is not None:
+            match = zones.AFTER_TIME.match(scan.masked, between.end())
     if match is not None:
         written = claim(scan, match)
         _set_zone(words, words.zone_named(match["zone"]), written)

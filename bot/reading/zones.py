@@ -38,13 +38,17 @@ ABBREVIATIONS: dict[str, str] = {
     "sf time": "America/Los_Angeles", "chicago": "America/Chicago", "denver": "America/Denver",
     "eastern standard time": "America/New_York", "pacific standard time": "America/Los_Angeles",
     "central european time": "Europe/Paris", "utc time": "UTC", "gmt time": "UTC",
+    "sgt": "Asia/Singapore", "hkt": "Asia/Hong_Kong", "hong kong": "Asia/Hong_Kong",
+    "kst": "Asia/Seoul", "seoul": "Asia/Seoul", "awst": "Australia/Perth",
+    "perth": "Australia/Perth", "nzt": "Pacific/Auckland", "nzst": "Pacific/Auckland",
+    "nzdt": "Pacific/Auckland", "auckland": "Pacific/Auckland",
 }  # fmt: skip
 
 # Read after a time ("4pm ET", "9:00 (CET)"), case-insensitively.
 AFTER_TIME = re.compile(
-    r"\s*\(?\s*(?P<zone>"
+    r"\s*[(\[]?\s*(?P<zone>"
     + "|".join(sorted((re.escape(a) for a in ABBREVIATIONS if a != "z"), key=len, reverse=True))
-    + r")\b\)?"
+    + r")\b[)\]]?"
 )
 
 # Read anywhere once a time is found, but only as written in capitals: two-letter ones

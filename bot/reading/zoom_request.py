@@ -136,6 +136,10 @@ def recurrence_of(
         else:
             repetition = replace(repetition, monthly_day=anchor.day)
         guesses.append(f"repeats {rep.describe(repetition)}")
+    if repetition.implied:
+        guesses.append(
+            f"read “{repetition.written}” as a weekly series: repeats {rep.describe(repetition)}"
+        )
     first = days_of.first_day(repetition, start_from, is_ahead)
     if repetition.kind == rep.MONTHLY_DAY and (repetition.monthly_day or 0) >= 29:
         guesses.append(
