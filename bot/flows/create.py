@@ -2,8 +2,7 @@
 work after it: read → find the host → secure → create in Zoom → record → post in the channel
 (through the outbox) → confirm privately. A repeated delivery answers "already created".
 
-Nothing in here renders Block Kit (bot/messages.py, bot/views.py) or posts on its own
-(bot/posting.py); failures become sentences in bot/flows/answers.py.
+Block Kit is bot/render's, posting bot/posting.py's; failures become sentences in answers.py.
 """
 
 from __future__ import annotations
@@ -285,7 +284,9 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         columns["people"] = json.dumps(list(ask.people))
     if ask.invited:  # mentioned in the message, and kept through its updates
         columns["invited"] = " ".join(ask.invited)
-    await record(services, ask, meeting, host, request, columns)
+    # Its reminder's to-do goes in with it, before the post (scheduled once posted).
+    reminder = reminders.to_do(meeting, prefs.reminder if ask.reminder is None else ask.reminder)
+    await record(services, ask, meeting, host, request, columns, reminder=reminder)
     notes.extend(await registration.after_create(services, created))
     message = render_new(
         services.settings,
@@ -296,10 +297,6 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         invited=ask.invited,
         now=created.now,
         register=bool(registration.columns(request)),
-    )
-    # Its reminder's to-do, written before the post: scheduled once the post has its ts.
-    remind = await reminders.plan(
-        services, meeting, prefs.reminder if ask.reminder is None else ask.reminder
     )
     # The meeting exists: from here it is always announced (posting retries, and keeps it in
     # the outbox across restarts), or the requester gets the link privately.
@@ -349,7 +346,7 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         channel=ask.channel,
         response_url=ask.response_url,
     )
-    if remind:
+    if reminders.wanted(reminder):
         await reminders.after_post(services, meeting.id)
     if services.calls is not None and posted.ts and meeting.type == INSTANT:
         # After the post and the confirmation, never before them (bot/flows/calls.py).
@@ -377,8 +374,11 @@ async def record(
     host: Host,
     request: MeetingRequest,
     columns: dict[str, Any] | None = None,
+    *,
+    reminder: dict[str, Any] | None = None,
 ) -> None:
-    """Store the meeting with the request that made it (settles the request's key)."""
+    """Store the meeting with the request that made it (settles the request's key) and,
+    when given, its reminder's to-do."""
     row = {
         "zoom_id": meeting.id,
         "uuid": meeting.uuid,
@@ -397,4 +397,4 @@ async def record(
         "workspace": current_key(),
         **(columns or {}),
     }
-    await services.store.record_created(row, ask.key)
+    await services.store.record_created(row, ask.key, reminder=reminder)

@@ -3,31 +3,23 @@ post even while zoombot is down or restarting.
 
 One `reminders` row per meeting (bot/store): `minutes` before each start (0 = off), the
 Slack `scheduled_message_id` of the next start's reminder, its `post_at`, and `check_at`:
-when the reminders pass (`keep_up`, run at start and then every half minute) looks at it
-again. What callers may rely on:
+when the reminders pass (`keep_up`, at start and every half minute) looks at it again.
 
-- `plan(services, meeting, minutes)` writes the row (state `pending`) BEFORE the meeting's
-  message is posted; `after_post(services, meeting_id)` schedules it once the post has its
-  ts (the reminder goes in that thread). If the process dies in between, the next start's
-  pass schedules it: the row is the durable to-do. Neither ever raises: a failure is a log
-  line and never breaks the post.
-- The first reminder of a meeting is also shown in the channel (`reply_broadcast`); a
-  series' later ones only in the thread. For a series, once a reminder's time has passed
-  the pass schedules the next start's (Slack schedules at most 120 days ahead: a later one
-  waits, `time_too_far` is retried the next day; a time already passed, `time_in_past`,
-  moves on to the next start, or for a one-off meeting ends it).
-- `delete_reminders(services, meeting)` deletes the scheduled message
-  (`chat.deleteScheduledMessage`; one already posted or gone is fine) and ends the row: the
-  cancel paths call it (bot/flows/manage.py, and a Zoom `meeting.deleted`).
-- `reschedule_reminders(services, meeting)` replaces the scheduled message with one for the
-  meeting's stored (new) start: call it after a move has updated the meeting's row.
-  `meeting` is a meeting id, a stored row or a `zoom.Meeting`.
+- The row is the durable to-do, written BEFORE the meeting's message is posted: the create
+  flow writes `to_do(meeting, minutes)` with the meeting (`plan` writes it alone), and
+  `after_post(services, meeting_id)` schedules it in the post's thread once the post has
+  its ts. A process dying in between leaves it to the next start's pass. Neither raises.
+- The first reminder is also shown in the channel (`reply_broadcast`); a series' later ones
+  only in the thread, each scheduled once the one before has posted (Slack takes at most
+  120 days ahead: a later one waits; `time_in_past` moves on to the next start or ends).
+- `delete_reminders(services, meeting)` deletes the scheduled message and ends the row (the
+  cancel paths); `reschedule_reminders(services, meeting)` replaces it with one for the
+  meeting's stored (new) start. `meeting`: an id, a stored row or a `zoom.Meeting`.
 
 Each meeting's reminder is changed under its lock (this process's, then the store's), so
-the pass and a flow never schedule it twice. Callers must therefore NOT hold the meeting's
-`store.meeting_lock` (nor bot/flows/live.py's lock) when they call these: the locks are not
-reentrant. Call them after the block that updated the meeting. `services` needs only
-`.store` and `.poster` (bot/flows/live.py's LiveMeetings passes itself).
+the pass and a flow never schedule it twice; the locks are not reentrant, so callers must
+NOT hold `store.meeting_lock` (nor bot/flows/live.py's lock) when they call these.
+`services` needs only `.store` and `.poster`.
 """
 
 from __future__ import annotations
@@ -124,24 +116,38 @@ def meeting_id_of(meeting: int | str | Mapping[str, Any] | Meeting) -> int:
     return int(meeting)
 
 
-async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> bool:
-    """Write the meeting's reminder to-do before its message is posted (see the module
-    docstring). Instant meetings get none. True when there is a reminder for `after_post`
-    to schedule. Never raises."""
+def to_do(meeting: Meeting, minutes: int) -> dict[str, Any] | None:
+    """The meeting's reminder row as planned before its message is posted (the create flow
+    writes it with the meeting, `store.record_created(…, reminder=)`), or None for an
+    instant meeting."""
     if meeting.type == INSTANT:
+        return None
+    return {
+        "minutes": max(0, int(minutes)),
+        "state": ReminderState.PENDING if minutes > 0 else ReminderState.DONE,
+        "check_at": clock(),
+        "broadcast_done": 0,
+    }
+
+
+def wanted(row: Mapping[str, Any] | None) -> bool:
+    """Whether a planned row (`to_do`) has a reminder for `after_post` to schedule."""
+    return row is not None and row["state"] == ReminderState.PENDING
+
+
+async def plan(parts: HasStoreAndPoster, meeting: Meeting, minutes: int) -> bool:
+    """Write the meeting's reminder to-do (`to_do`) on its own, before its message is
+    posted (see the module docstring). True when there is a reminder for `after_post` to
+    schedule. Never raises."""
+    row = to_do(meeting, minutes)
+    if row is None:
         return False
     try:
-        await parts.store.save_reminder(
-            meeting.id,
-            minutes=max(0, int(minutes)),
-            state=ReminderState.PENDING if minutes > 0 else ReminderState.DONE,
-            check_at=clock(),
-            broadcast_done=0,
-        )
+        await parts.store.save_reminder(meeting.id, **row)
     except Exception:
         log.exception("meeting %s: reminder not planned", meeting.id)
         return False
-    return minutes > 0
+    return wanted(row)
 
 
 async def after_post(parts: HasStoreAndPoster, meeting_id: int) -> None:

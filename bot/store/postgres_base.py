@@ -143,10 +143,13 @@ class PostgresSql:
         )
 
     @staticmethod
-    def _upsert_sql(table: str, row: dict[str, Any], pk: str, *, returning: bool = False) -> str:
-        """Insert `row`, or update only the columns it names where `pk` exists already."""
+    def _upsert_sql(
+        table: str, row: dict[str, Any], pk: str, *, returning: bool = False, first: int = 1
+    ) -> str:
+        """Insert `row`, or update only the columns it names where `pk` exists already; its
+        values are the statement's parameters `$first`, `$first + 1`, …"""
         columns = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
+        marks = ", ".join(f"${i}" for i in range(first, first + len(row)))
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in row if c != pk)
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
         tail = f" RETURNING {COLUMN_LIST[table]}" if returning else ""

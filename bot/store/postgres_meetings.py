@@ -28,23 +28,37 @@ class PostgresMeetings:
         return row
 
     @guarded("record the meeting", write=True)
-    async def record_created(self, row: dict[str, Any], request_key: str) -> dict[str, Any]:
+    async def record_created(
+        self, row: dict[str, Any], request_key: str, *, reminder: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Record a meeting Zoom made and settle its request as `created`, in one
-        transaction."""
+        transaction; `reminder`: the meeting's reminder row, in the same one."""
         row = {"state": "created", "created_at": now_iso(), **row}
         stored = coerce("meetings", row)
         key_mark = f"${len(stored) + 1}"
         zoom_id_mark = f"${list(stored).index('zoom_id') + 1}"
-        # One statement (one round trip, one transaction): the upsert runs as a data-modifying
-        # WITH, which PostgreSQL always runs to completion.
+        extra: dict[str, Any] = {}
+        also = ""
+        if reminder is not None:
+            extra = coerce(
+                "reminders",
+                {**reminder, "meeting_id": row["zoom_id"], "updated_at": row["created_at"]},
+            )
+            upsert = self._upsert_sql("reminders", extra, "meeting_id", first=len(stored) + 2)
+            also = f", r AS ({upsert})"
+        # One statement (one round trip, one transaction): the upserts run as data-modifying
+        # WITHs, which PostgreSQL always runs to completion.
         await self._pool.execute(
-            f"WITH m AS ({self._upsert_sql('meetings', stored, 'zoom_id')})"  # noqa: S608
+            f"WITH m AS ({self._upsert_sql('meetings', stored, 'zoom_id')}){also}"  # noqa: S608
             f" UPDATE requests SET state = 'created', meeting_id = {zoom_id_mark}::bigint"
             f" WHERE key = {key_mark}",
             *stored.values(),
             request_key,
+            *extra.values(),
         )
         self.rows_written("meetings", stored.get("zoom_id"))
+        if reminder is not None:
+            self.rows_written("reminders", stored.get("zoom_id"))
         return row
 
     @guarded("update the meeting", write=True)

@@ -39,8 +39,11 @@ class SQLiteMeetings:
             self._upsert("meetings", row, "zoom_id")
         return row
 
-    async def record_created(self, row: Row, request_key: str) -> Row:
-        """Record a meeting Zoom made and settle its request as `created`, in one transaction."""
+    async def record_created(
+        self, row: Row, request_key: str, *, reminder: Row | None = None
+    ) -> Row:
+        """Record a meeting Zoom made and settle its request as `created`, in one transaction;
+        `reminder`: the meeting's reminder row (bot/flows/reminders.py), in the same one."""
         await asyncio.sleep(0)
         row = {"state": "created", "created_at": now_iso(), **row}
         with self._writing():
@@ -48,6 +51,12 @@ class SQLiteMeetings:
             self._update(
                 "requests", "key", request_key, {"state": "created", "meeting_id": row["zoom_id"]}
             )
+            if reminder is not None:
+                self._upsert(
+                    "reminders",
+                    {**reminder, "meeting_id": row["zoom_id"], "updated_at": row["created_at"]},
+                    "meeting_id",
+                )
         return row
 
     async def update_meeting(self, zoom_id: int, **changes: Any) -> None:

@@ -161,6 +161,14 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
         "command:K4",
     )
     await rec("k4", "request", "command:K4")
+    await rec(
+        "record created with its reminder",
+        "record_created",
+        {**meeting, "zoom_id": 81234567892},
+        "command:K5",
+        reminder={"minutes": 10, "state": "pending", "check_at": 1.5e9, "broadcast_done": 0},
+    )
+    assert (await rec("its reminder", "reminder", 81234567892))["state"] == "pending"
     await rec("by requester", "meetings_by", "U1")
     await rec("by nobody", "meetings_by", "U404")
     # posts made once in a thread; registrants (bot/flows/recordings.py, registration.py)
