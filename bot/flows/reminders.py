@@ -328,7 +328,9 @@ async def _sync_held(
         )
         return "pending: more than 120 days ahead"
     if _full.get((channel, int(post_at.timestamp())), 0.0) > now_s:
-        return await _failed(parts, meeting_id, PostFailed(FULL_CHANNEL, code=FULL), now_s)
+        # (Said once, when Slack refused: the row keeps it for each meeting.)
+        full = PostFailed(FULL_CHANNEL, code=FULL)
+        return await _failed(parts, meeting_id, full, now_s, level=logging.DEBUG)
     show = bool(stored.get("show_passcode"))
     message = reminder_message(meeting, start, minutes, show_passcode=show)
     broadcast = not row.get("broadcast_done")
@@ -367,7 +369,12 @@ async def _sync_held(
 
 
 async def _failed(
-    parts: HasStoreAndPoster, meeting_id: int, failure: PostFailed, now_s: float
+    parts: HasStoreAndPoster,
+    meeting_id: int,
+    failure: PostFailed,
+    now_s: float,
+    *,
+    level: int | None = None,
 ) -> str:
     """Slack refused to schedule: when to look again, or the end of it."""
     code = failure.code or ""
@@ -388,7 +395,8 @@ async def _failed(
         check_at=check_at,
         last_error=failure.error[:200],
     )
-    level = logging.INFO if state is ReminderState.PENDING else logging.WARNING
+    if level is None:
+        level = logging.INFO if state is ReminderState.PENDING else logging.WARNING
     log.log(level, "meeting %s: Slack refused the reminder: %s", meeting_id, failure.error)
     return f"not scheduled ({failure.error}); " + (
         "trying again later" if state is ReminderState.PENDING else "given up"
