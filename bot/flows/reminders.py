@@ -52,17 +52,11 @@ RETRY_AFTER = 300.0  # a failure that may pass (Slack down, rate limited)
 WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a minute
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
 AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
-
-
-# Slack schedules at most 30 messages in one channel within 5 minutes (`restricted_too_many`).
-# After that refusal, a reminder for the same channel and the same minute is not asked for
-# again for FULL_FOR seconds (Slack would refuse it the same way); deleting a scheduled
-# reminder in the channel frees it at once.
+# Slack schedules at most 30 messages in one channel within 5 minutes (`restricted_too_many`):
+# after that refusal, the same channel and minute is not asked again for FULL_FOR seconds
+# (deleting a scheduled reminder in the channel frees it at once).
 FULL = "restricted_too_many"
-FULL_CHANNEL = (
-    "restricted_too_many (Slack already holds 30 scheduled messages in this channel"
-    " within 5 minutes of this one)"
-)
+FULL_CHANNEL = f"{FULL} (Slack holds 30 scheduled messages in this channel within 5 minutes)"
 FULL_FOR = 300.0
 _full: dict[tuple[str, int], float] = {}  # (channel, post_at) -> refused until (clock())
 
