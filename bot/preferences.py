@@ -14,10 +14,9 @@ from bot.settings import Settings
 
 # The default durations the Home tab offers (minutes).
 DURATIONS = (15, 30, 45, 60, 90, 120)
-# Reminders before a scheduled meeting (minutes; 0 = off) the Home tab and the modal offer,
-# and the default (bot/flows/reminders.py).
+# Reminders before a scheduled meeting (minutes; 0 = off) the Home tab and the modal offer
+# (bot/flows/reminders.py); the workspace's default is ZOOMBOT_DEFAULT_REMINDER.
 REMINDERS = (0, 5, 10, 15, 30)
-DEFAULT_REMINDER = 10
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class Preferences:
     post_passcode: bool
     own: frozenset[str] = frozenset()
     # Minutes before a scheduled meeting its reminder is posted in the thread; 0 = off.
-    reminder: int = DEFAULT_REMINDER
+    reminder: int = Settings.default_reminder
 
 
 def preferences_from(settings: Settings, row: Mapping[str, Any] | None) -> Preferences:
@@ -53,5 +52,5 @@ def preferences_from(settings: Settings, row: Mapping[str, Any] | None) -> Prefe
             bool(post_passcode) if post_passcode is not None else settings.post_passcode
         ),
         own=own,
-        reminder=int(reminder) if reminder is not None else DEFAULT_REMINDER,
+        reminder=int(reminder) if reminder is not None else settings.default_reminder,
     )

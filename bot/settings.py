@@ -79,6 +79,8 @@ class Settings:
     default_host: str | None = None
     admins: frozenset[str] = frozenset()
     default_duration: int = 30
+    # Minutes before a scheduled meeting its reminder posts, for people who chose none; 0 = off.
+    default_reminder: int = 10
     post_passcode: bool = True
     waiting_room: bool = True
     join_before_host: bool = False
@@ -398,6 +400,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         default_host=text("ZOOMBOT_DEFAULT_HOST"),
         admins=admins,
         default_duration=number("ZOOMBOT_DEFAULT_DURATION", 30, 1, 1440),
+        default_reminder=number("ZOOMBOT_DEFAULT_REMINDER", 10, 0, 1440),
         post_passcode=flag("ZOOMBOT_POST_PASSCODE", True),
         waiting_room=flag("ZOOMBOT_WAITING_ROOM", True),
         join_before_host=flag("ZOOMBOT_JOIN_BEFORE_HOST", False),

@@ -19,7 +19,7 @@ when the reminders pass (`keep_up`, at start and every half minute) looks at it 
 Each meeting's reminder is changed under its lock (this process's, then the store's), so
 the pass and a flow never schedule it twice; the locks are not reentrant, so callers must
 NOT hold `store.meeting_lock` (nor bot/flows/live.py's lock) when they call these.
-`services` needs only `.store` and `.poster`.
+`services` needs only `.settings`, `.store` and `.poster`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from bot.errors import StoreUnavailable
 from bot.posting import Poster, PostFailed
 from bot.render.reminders import MIN_LEAD, next_reminder, reminder_message
+from bot.settings import Settings
 from bot.slack.failures import checked
 from bot.slack.workspaces import scope
 from bot.store import Store
@@ -71,6 +72,7 @@ class ReminderState(StrEnum):
 
 
 class HasStoreAndPoster(Protocol):
+    settings: Settings
     store: Store
     poster: Poster
 
@@ -219,13 +221,12 @@ async def delete_reminders(
 
 
 async def _preferred_minutes(parts: HasStoreAndPoster, requester: str | None) -> int:
-    from bot.preferences import DEFAULT_REMINDER
-
+    default = parts.settings.default_reminder
     if not requester:
-        return DEFAULT_REMINDER
+        return default
     prefs = await parts.store.preferences(requester)
     value = (prefs or {}).get("reminder_minutes")
-    return int(value) if value is not None else DEFAULT_REMINDER
+    return int(value) if value is not None else default
 
 
 async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:

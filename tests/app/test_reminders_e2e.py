@@ -228,3 +228,31 @@ def test_a_reminder_scheduled_then_moved_then_deleted(app, sender, fake_slack, f
     assert deleted.params["scheduled_message_id"] == first["id"]
     sender.command(f"cancel {posted.meeting_id}", ana.slack_id)
     eventually(lambda: fake_slack.scheduled_messages() == [], what="the reminder deleted")
+
+
+def test_the_workspace_default_set_by_the_admin(app_env, tmp_path, fake_slack, fake_zoom, person):
+    """ZOOMBOT_DEFAULT_REMINDER: 0 turns reminders off for whoever chose nothing; a person's
+    own Home tab choice still applies."""
+    ana, ben = person(), person()
+    env = {**app_env, "ZOOMBOT_DEFAULT_REMINDER": "0"}
+    with AppProcess(env, cwd=tmp_path) as process:
+        with SlackSender(process.url, fake_slack.signing_secret, fake=fake_slack) as sender:
+            make_meeting(sender, fake_slack, fake_zoom, ana.slack_id, "tomorrow 3pm Quiet")
+            home_action(
+                sender,
+                ben.slack_id,
+                {
+                    "type": "static_select",
+                    "action_id": "pref_reminder",
+                    "block_id": "pref_reminder_block",
+                    "selected_option": {"text": {"type": "plain_text", "text": "5"}, "value": "5"},
+                },
+            )
+            published(fake_slack, ben.slack_id)
+            posted = make_meeting(sender, fake_slack, fake_zoom, ben.slack_id, "tomorrow 4pm Ben")
+            [reminder] = scheduled(fake_slack)
+        wait_until_idle(process)
+    assert reminder["thread_ts"] == posted.ts and "Ben" in reminder["text"]
+    start = start_of(fake_zoom, posted.meeting_id)
+    assert reminder["post_at"] == int((start - timedelta(minutes=5)).timestamp())
+    assert len(fake_slack.calls_to("chat.scheduleMessage")) == 1  # none asked for Ana's

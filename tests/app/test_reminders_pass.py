@@ -5,7 +5,7 @@ one too far ahead waits, Slack's `time_in_past`, a lost channel and a full chann
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.flows import reminders
 from bot.posting import Poster
+from bot.settings import Settings
 from bot.store import SQLiteStore
 from bot.store.rows import iso, meeting_from_row, recurrence_json
 from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer
@@ -28,6 +29,7 @@ MEETING = 81234567890
 class Parts:
     store: SQLiteStore
     poster: Poster
+    settings: Settings = field(default_factory=lambda: Settings("xoxb-1", "s", "a", "c", "x"))
 
 
 @pytest.fixture
