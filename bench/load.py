@@ -199,6 +199,9 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
         env["DATABASE_URL"] = args.database_url
     if args.zoom_transport:  # the Zoom client's transport (zoom/_transport.py)
         env["ZOOM_HTTP_TRANSPORT"] = args.zoom_transport
+    for setting in args.app_env:
+        name, _, value = setting.partition("=")
+        env[name] = value
     people = []
     for i in range(args.users):
         slack_id = new_id("U")
@@ -423,6 +426,13 @@ def main(argv: list[str] | None = None) -> int:
         "--settle", type=float, default=60.0, help="seconds to wait for the last posts"
     )
     parser.add_argument("--log-level", default="INFO", help="the app's LOG_LEVEL")
+    parser.add_argument(
+        "--app-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the app's (repeatable), e.g. ZOOMBOT_DEFAULT_REMINDER=0",
+    )
     parser.add_argument("--keep-log", action="store_true", help="keep the app's log and say where")
     parser.add_argument("--dump", help="write each command's timings to this JSON-lines file")
     parser.add_argument(
