@@ -168,6 +168,7 @@ def load(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
     args.users, args.zoom_latency, args.slack_latency = 30, 0.2, 0.05
+    args.zoom_transport = None  # (load.report names it: the app's default)
     name = f"zb_bench_{secrets.token_hex(4)}"
     asyncio.run(_admin(args.postgres_url, f'CREATE DATABASE "{name}"'))
     slack, zoom = FakeSlack().start(), FakeZoom().start()
