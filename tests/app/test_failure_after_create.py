@@ -36,11 +36,11 @@ def break_record_meeting(runtime: Runtime, times: int) -> list[int]:
     calls = [0]
     real = runtime.store.record_created
 
-    async def flaky(row, request_key):
+    async def flaky(row, request_key, **options):
         calls[0] += 1
         if calls[0] <= times:
             raise RuntimeError("disk hiccup")
-        return await real(row, request_key)
+        return await real(row, request_key, **options)
 
     runtime.store.record_created = flaky  # type: ignore[method-assign]
     return calls
