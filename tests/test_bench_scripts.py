@@ -12,6 +12,20 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def ran(script: str, *args: str, printed: str) -> None:
+    """Run bench/`script` with `args`: it ends well and prints `printed`."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "bench" / script), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert printed in result.stdout, result.stdout[-2000:]
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("script", "args", "printed"),
     [
@@ -26,16 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
     ],
 )
 def test_a_bench_script_runs_and_prints_its_figures(script: str, args: list[str], printed: str):
-    result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / script), *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert printed in result.stdout, result.stdout[-2000:]
-    assert "Traceback" not in result.stderr
+    ran(script, *args, printed=printed)
 
 
 @pytest.mark.parametrize(
@@ -47,25 +52,12 @@ def test_a_bench_script_runs_and_prints_its_figures(script: str, args: list[str]
 )
 def test_the_two_instance_bench_runs_and_prints_its_counts(args: list[str], printed: str):
     import asyncio
-    import os
 
-    from bot.store.postgres import safe_url
-    from tests.store_pg.conftest import PG_URL
+    from tests.store_pg.conftest import PG_URL, no_postgres
     from tests.store_pg.test_two_instances import _admin
 
     try:
         asyncio.run(_admin("SELECT 1"))
     except Exception as error:
-        reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run these tests)")
-        pytest.skip(reason)
-    result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "instances.py"), "--postgres-url", PG_URL, *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert printed in result.stdout, result.stdout[-2000:]
+        no_postgres(error)
+    ran("instances.py", "--postgres-url", PG_URL, *args, printed=printed)

@@ -5,15 +5,13 @@ in the test's directory and a PostgreSQL database of its own (dropped after; ski
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.store.postgres import safe_url
-from tests.store_pg.conftest import PG_URL
+from tests.store_pg.conftest import PG_URL, no_postgres
 from tests.store_pg.test_two_instances import _admin, _with
 
 
@@ -26,10 +24,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     except Exception as error:
-        reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run these tests)")
-        pytest.skip(reason)
+        no_postgres(error)
     try:
         yield _with(PG_URL, database=name)
     finally:

@@ -16,7 +16,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import asyncpg
 import pytest
@@ -47,6 +47,15 @@ class Clock:
         return self.now
 
 
+def no_postgres(error: BaseException) -> NoReturn:
+    """Nothing usable answers at PG_URL: skip ("needs PostgreSQL at …"), or fail under CI,
+    which must run these tests (.ci/run looks for the reason)."""
+    reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run these tests)")
+    pytest.skip(reason)
+
+
 @contextlib.asynccontextmanager
 async def fresh_schema() -> AsyncIterator[Schema]:
     """A new schema `zb_<random>` on the test server, dropped after the block. Skips the
@@ -54,10 +63,7 @@ async def fresh_schema() -> AsyncIterator[Schema]:
     try:
         admin = await asyncpg.connect(PG_URL, timeout=5)
     except Exception as error:  # whatever it is, nothing usable answers there
-        reason = f"needs PostgreSQL at {safe_url(PG_URL)}: {type(error).__name__}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run these tests)")
-        pytest.skip(reason)
+        no_postgres(error)
     name = f"zb_{secrets.token_hex(6)}"
     await admin.execute(f'CREATE SCHEMA "{name}"')
     try:
