@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load as load_bench
+import load_figures
 
 from tests.fakes.app_process import AppProcess, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack, new_id
@@ -236,7 +237,7 @@ def load(args: argparse.Namespace) -> int:
             )
             if args.rounds > 1:
                 print(f"\nround {round_number + 1} of {args.rounds}")
-            load_bench.report(
+            load_figures.report(
                 args,
                 commands,
                 meetings,
