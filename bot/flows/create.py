@@ -285,7 +285,8 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     if ask.invited:  # mentioned in the message, and kept through its updates
         columns["invited"] = " ".join(ask.invited)
     # Its reminder's to-do goes in with it, before the post (scheduled once posted).
-    reminder = reminders.to_do(meeting, prefs.reminder if ask.reminder is None else ask.reminder)
+    minutes = prefs.reminder if ask.reminder is None else ask.reminder
+    reminder = reminders.to_do(meeting, minutes, ask.channel)
     await record(services, ask, meeting, host, request, columns, reminder=reminder)
     notes.extend(await registration.after_create(services, created))
     message = render_new(

@@ -6,7 +6,7 @@ Slack `scheduled_message_id` of the next start's reminder, its `post_at`, and `c
 when the reminders pass (`keep_up`, at start and every half minute) looks at it again.
 
 - The row is the durable to-do, written BEFORE the meeting's message is posted: the create
-  flow writes `to_do(meeting, minutes)` with the meeting (`plan` writes it alone), and
+  flow writes `to_do(meeting, minutes, channel)` with the meeting (`plan` writes it alone), and
   `after_post(services, meeting_id)` schedules it in the post's thread once the post has
   its ts. A process dying in between leaves it to the next start's pass. Neither raises.
 - The first reminder is also shown in the channel (`reply_broadcast`); a series' later ones
@@ -34,6 +34,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.errors import StoreUnavailable
+from bot.flows.reminder_budget import ChannelBudget
 from bot.posting import Poster, PostFailed
 from bot.render.reminders import MIN_LEAD, next_reminder, reminder_message
 from bot.settings import Settings
@@ -54,12 +55,11 @@ WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
 AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
 # Slack schedules at most 30 messages in one channel within 5 minutes (`restricted_too_many`):
-# after that refusal, the same channel and minute is not asked again for FULL_FOR seconds
-# (deleting a scheduled reminder in the channel frees it at once).
+# what this process scheduled, and Slack's refusals, are counted (bot/flows/reminder_budget.py)
+# so that a call Slack must refuse is not made.
 FULL = "restricted_too_many"
 FULL_CHANNEL = f"{FULL} (Slack holds 30 scheduled messages in this channel within 5 minutes)"
-FULL_FOR = 300.0
-_full: dict[tuple[str, int], float] = {}  # (channel, post_at) -> refused until (clock())
+budget = ChannelBudget()
 
 # The wall clock (epoch seconds); tests of the pass set another.
 clock: Callable[[], float] = time.time
@@ -112,18 +112,24 @@ def meeting_id_of(meeting: int | str | Mapping[str, Any] | Meeting) -> int:
     return int(meeting)
 
 
-def to_do(meeting: Meeting, minutes: int) -> dict[str, Any] | None:
+def to_do(meeting: Meeting, minutes: int, channel: str | None = None) -> dict[str, Any] | None:
     """The meeting's reminder row as planned before its message is posted (the create flow
     writes it with the meeting, `store.record_created(…, reminder=)`), or None for an
-    instant meeting."""
+    instant meeting. One that `channel` has no room for (see `budget`) is planned as ended."""
     if meeting.type == INSTANT:
         return None
-    return {
+    now = clock()
+    row = {
         "minutes": max(0, int(minutes)),
         "state": ReminderState.PENDING if minutes > 0 else ReminderState.DONE,
-        "check_at": clock(),
+        "check_at": now,
         "broadcast_done": 0,
     }
+    target = next_reminder(meeting, minutes, datetime.fromtimestamp(now, UTC)) if channel else None
+    if target and not budget.has_room(str(channel), int(target[1].timestamp()), now):
+        log.debug("meeting %s: no reminder: %s", meeting.id, FULL_CHANNEL)
+        row.update(state=ReminderState.DONE, last_error=FULL_CHANNEL)
+    return row
 
 
 def wanted(row: Mapping[str, Any] | None) -> bool:
@@ -236,8 +242,8 @@ async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:
         return False
     if float(row.get("post_at") or 0) <= clock():
         return False  # posted already: Slack no longer has it
-    for key in [key for key in _full if key[0] == channel]:
-        del _full[key]  # one fewer scheduled in the channel: Slack may take another
+    # One fewer scheduled in the channel: Slack may take another.
+    budget.freed(channel, int(float(row.get("post_at") or 0)) or None)
     try:
         await checked(
             parts.poster.slack.chat_deleteScheduledMessage(
@@ -322,8 +328,9 @@ async def _sync_held(
             check_at=(post_at - AHEAD).timestamp() + 3600,
         )
         return "pending: more than 120 days ahead"
-    if _full.get((channel, int(post_at.timestamp())), 0.0) > now_s:
-        # (Said once, when Slack refused: the row keeps it for each meeting.)
+    at = int(post_at.timestamp())
+    if not budget.take(channel, at, now_s):
+        # (Said once, when Slack refused, if it did: the row keeps it for each meeting.)
         full = PostFailed(FULL_CHANNEL, code=FULL)
         return await _failed(parts, meeting_id, full, now_s, level=logging.DEBUG)
     show = bool(stored.get("show_passcode"))
@@ -333,7 +340,7 @@ async def _sync_held(
         answer = await checked(
             parts.poster.slack.chat_scheduleMessage(
                 channel=channel,
-                post_at=int(post_at.timestamp()),
+                post_at=at,
                 text=message["text"],
                 blocks=message["blocks"],
                 thread_ts=thread,
@@ -344,17 +351,20 @@ async def _sync_held(
         )
     except PostFailed as failure:
         if failure.code == FULL:
-            for key in [key for key, until in _full.items() if until <= now_s]:
-                del _full[key]
-            _full[(channel, int(post_at.timestamp()))] = now_s + FULL_FOR
+            budget.refused(channel, at, now_s)
+        else:
+            budget.give_back(channel, at)
         return await _failed(parts, meeting_id, failure, now_s)
+    except BaseException:
+        budget.give_back(channel, at)
+        raise
     data = answer.data if isinstance(answer.data, dict) else {}
     await store.save_reminder(
         meeting_id,
         state=ReminderState.SCHEDULED,
         channel=str(data.get("channel") or channel),
         scheduled_message_id=str(data.get("scheduled_message_id") or ""),
-        post_at=float(int(post_at.timestamp())),
+        post_at=float(at),
         starts_at=iso(start),
         check_at=post_at.timestamp() + AFTER_POST_AT,
         broadcast_done=1,
