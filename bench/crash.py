@@ -287,35 +287,11 @@ def campaign(
             up.set()
         for thread in threads:
             thread.join()
-        started = time.monotonic()
-        deadline = started + settle
-        while time.monotonic() < deadline:
-            count(slack, zoom, todo, counts)
-            if counts.unanswered == 0:
-                break
-            time.sleep(0.2)
-        counts.settle_seconds = round(time.monotonic() - started, 1)
-        _wait_idle(app, deadline)
-        count(slack, zoom, todo, counts)
+        counts.settle_seconds = _settle(app, slack, zoom, todo, counts, settle)
     finally:
-        zoom.latency = slack.latency = 0.0
-        app.stop()
-        if own:
-            slack.stop()
-            zoom.stop()
+        _stop(app, slack, zoom, own)
     counts.campaign_seconds = round(time.monotonic() - began, 1)
     return counts
-
-
-def _wait_idle(app: AppProcess, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            answer = httpx.get(app.url + "/healthz", timeout=2)
-            if answer.status_code == 200 and answer.json().get("in_flight") == 0:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
 
 
 def sigterm(
@@ -365,27 +341,46 @@ def sigterm(
         count(slack, zoom, todo, counts)
         counts.finished_in_grace = counts.acknowledged - counts.unanswered
         zoom.latency = 0.0
-        restarted = time.monotonic()
         app.start(timeout=60)
-        deadline = restarted + settle
-        while time.monotonic() < deadline:
-            count(slack, zoom, todo, counts)
-            if counts.unanswered == 0:
-                break
-            time.sleep(0.2)
-        counts.settle_seconds = round(time.monotonic() - restarted, 1)
+        counts.settle_seconds = _settle(app, slack, zoom, todo, counts, settle)
         counts.settled_after_restart = (
             counts.acknowledged - counts.unanswered - counts.finished_in_grace
         )
-        _wait_idle(app, deadline)
-        count(slack, zoom, todo, counts)
     finally:
-        zoom.latency = slack.latency = 0.0
-        app.stop()
-        if own:
-            slack.stop()
-            zoom.stop()
+        _stop(app, slack, zoom, own)
     return counts
+
+
+def _settle(
+    app: AppProcess,
+    slack: FakeSlack,
+    zoom: FakeZoom,
+    todo: list[Command],
+    counts: Counts,
+    settle: float,
+) -> float:
+    """Count until every acknowledged command is answered (at most `settle` seconds), let
+    the app finish what it has in flight, count again. Returns the seconds it took until
+    all were answered (or `settle`)."""
+    started = time.monotonic()
+    deadline = started + settle
+    while time.monotonic() < deadline:
+        count(slack, zoom, todo, counts)
+        if counts.unanswered == 0:
+            break
+        time.sleep(0.2)
+    seconds = round(time.monotonic() - started, 1)
+    app.wait_until_idle(max(0.0, deadline - time.monotonic()))
+    count(slack, zoom, todo, counts)
+    return seconds
+
+
+def _stop(app: AppProcess, slack: FakeSlack, zoom: FakeZoom, own: bool) -> None:
+    zoom.latency = slack.latency = 0.0
+    app.stop()
+    if own:
+        slack.stop()
+        zoom.stop()
 
 
 def main() -> int:

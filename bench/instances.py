@@ -47,6 +47,12 @@ from tests.fakes.zoom import FakeZoom
 from tests.store_pg.test_two_instances import _with
 
 
+def _env(slack: FakeSlack, zoom: FakeZoom, database: str, **settings: str) -> dict[str, str]:
+    """An instance's environment: the fakes, the shared database, INFO logs, `settings`."""
+    workdir = Path(tempfile.mkdtemp(prefix="zoombot-instances-"))
+    return make_app_env(slack, zoom, workdir, DATABASE_URL=database, LOG_LEVEL="INFO", **settings)
+
+
 async def _admin(url: str, sql: str) -> None:
     conn = await asyncpg.connect(_with(url, database="postgres"), timeout=5)
     try:
@@ -98,15 +104,7 @@ def main() -> int:
     slack, zoom = FakeSlack().start(), FakeZoom().start()
     apps: list[AppProcess] = []
     try:
-        env = make_app_env(
-            slack,
-            zoom,
-            Path(tempfile.mkdtemp(prefix="zoombot-instances-")),
-            DATABASE_URL=database,
-            LOG_LEVEL="INFO",
-            ZOOMBOT_STORE_LEASE="2",
-            ZOOMBOT_RECONCILE_AFTER="1",
-        )
+        env = _env(slack, zoom, database, ZOOMBOT_STORE_LEASE="2", ZOOMBOT_RECONCILE_AFTER="1")
         people = []
         for i in range(10):
             slack_id, email = new_id("U"), f"inst.user{i}@example.com"
@@ -176,13 +174,7 @@ def load(args: argparse.Namespace) -> int:
     sender = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     apps: list[AppProcess] = []
     try:
-        env = make_app_env(
-            slack,
-            zoom,
-            Path(tempfile.mkdtemp(prefix="zoombot-instances-")),
-            DATABASE_URL=_with(args.postgres_url, database=name),
-            LOG_LEVEL="INFO",
-        )
+        env = _env(slack, zoom, _with(args.postgres_url, database=name))
         people = []
         for i in range(args.users):
             slack_id, email = new_id("U"), f"bench.user{i}@example.com"
@@ -221,7 +213,7 @@ def load(args: argparse.Namespace) -> int:
                 time.sleep(0.05)
             load_bench.match_posts(commands, slack, zoom)
             for app in apps:
-                load_bench.wait_until_idle(app, deadline)
+                app.wait_until_idle(max(0.0, deadline - time.monotonic()))
             time.sleep(1.5)  # PostgreSQL publishes its counts at most once a second
             statements = asyncio.run(_statements(args.postgres_url, name)) - statements_before
             app_cpu = sum(

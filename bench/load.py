@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -161,18 +160,6 @@ def match_posts(commands: list[Command], slack: FakeSlack, zoom: FakeZoom) -> No
             command.posted = at if not command.posted else min(command.posted, at)
 
 
-def wait_until_idle(app: AppProcess, deadline: float) -> None:
-    """Poll the app's /healthz until nothing is in flight (or the deadline passes)."""
-    while time.monotonic() < deadline:
-        try:
-            answer = httpx.get(app.url + "/healthz", timeout=2)
-            if answer.status_code == 200 and answer.json().get("in_flight") == 0:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.02)
-
-
 def process_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds a process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
@@ -252,7 +239,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
             # The round ends when the app is idle, not when the last post lands: the private
             # confirmations come after the posts. Its CPU then counts all of its work, and
             # the next round does not start on top of this one's tail.
-            wait_until_idle(app, deadline)
+            app.wait_until_idle(max(0.0, deadline - time.monotonic()))
             numbers = {c.n for c in commands}
             meetings = sum(
                 1

@@ -13,7 +13,6 @@ handling, as before the store's methods became coroutines. Prints figures; asser
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shutil
 import sys
@@ -26,6 +25,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.store import open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from store_calls import command_calls
 
 
 def timed(coro: Coroutine[Any, Any, Any]) -> float:
@@ -55,63 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     n = args.calls
     workdir = Path(tempfile.mkdtemp(prefix="zoombot-store-bench-"))
     store = open_store(f"sqlite:///{workdir / 'zoombot.db'}")
-    intent = {
-        "kind": "command",
-        "requester": "U0BENCH",
-        "channel": "C0BENCH",
-        "thread_ts": None,
-        "response_url": "https://hooks.slack.com/commands/T0/1/abc",
-        "host_zoom_id": "bench@example.com",
-        "host_email": "bench@example.com",
-        "host_name": "Bench User",
-        "host_found_by": "slack_email",
-        "request": json.dumps({"topic": "design review", "type": 2, "duration": 30}),
-        "create_started_at": "2026-11-29T00:00:00Z",
-        "create_owner": "bench",
-    }
-    message = {"text": "x" * 300, "blocks": [{"type": "section", "text": {"text": "y" * 900}}]}
     outbox_ids: list[int] = []
-
-    async def add_to_outbox(i: int) -> None:
-        outbox_ids.append(
-            await store.add_to_outbox(
-                {
-                    "meeting_id": 80_000_000_000 + i,
-                    "request_key": f"command:bench-{i}",
-                    "requester": "U0BENCH",
-                    "channel": "C0BENCH",
-                    "thread_ts": None,
-                    "response_url": "https://hooks.slack.com/commands/T0/1/abc",
-                    "response_url_until": time.time() + 1800,
-                    "message": message,
-                    "fallback": message,
-                    "next_attempt_at": time.time(),
-                    "expires_at": time.time() + 3600,
-                    "owner": "bench",
-                }
-            )
-        )
-
-    calls: list[tuple[str, Callable[[int], Coroutine[Any, Any, Any]]]] = [
-        ("claim_request (write)", lambda i: store.claim_request(f"command:bench-{i}")),
-        (
-            "note_create_started (write)",
-            lambda i: store.note_create_started(f"command:bench-{i}", intent),
-        ),
-        ("add_to_outbox (write)", add_to_outbox),
-        (
-            "outbox_posted (write, 3 rows)",
-            lambda i: store.outbox_posted(
-                outbox_ids[i],
-                channel="C0BENCH",
-                ts=f"{i}.000100",
-                via="chat.postMessage",
-                attempts=1,
-            ),
-        ),
-        ("meeting (read by key)", lambda i: store.meeting(80_000_000_000 + i)),
-        ("preferences (read)", lambda i: store.preferences("U0BENCH")),
-    ]
+    calls = command_calls(store, outbox_ids)
     print(f"zoombot store: {n} calls of each, database in {workdir}")
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     for name, call in calls:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import secrets
@@ -29,6 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import asyncpg
 
 from bot.store.postgres import PostgresStore, safe_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from store_calls import FIRST_MEETING, command_calls, meeting_row
 
 DEFAULT_URL = os.environ.get(
     "ZOOMBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -66,91 +69,25 @@ async def bench(url: str, n: int, width: int) -> None:
     await admin.execute(f'CREATE SCHEMA "{schema}"')
     store = await PostgresStore.open(url, owner="bench", server_settings={"search_path": schema})
     try:
-        intent = {
-            "kind": "command",
-            "requester": "U0BENCH",
-            "channel": "C0BENCH",
-            "thread_ts": None,
-            "response_url": "https://hooks.slack.com/commands/T0/1/abc",
-            "host_zoom_id": "bench@example.com",
-            "host_email": "bench@example.com",
-            "host_name": "Bench User",
-            "host_found_by": "slack_email",
-            "request": json.dumps({"topic": "design review", "type": 2, "duration": 30}),
-            "create_started_at": "2026-11-29T00:00:00Z",
-            "create_owner": "bench",
-        }
-        message = {"text": "x" * 300, "blocks": [{"type": "section", "text": {"text": "y" * 900}}]}
         outbox_ids: list[int] = []
         reminder = {"minutes": 10, "state": "pending", "check_at": time.time(), "broadcast_done": 0}
 
         async def locked_reads(i: int) -> None:
-            async with store.meeting_lock(80_000_000_000 + i):
-                await store.meeting(80_000_000_000 + i)
-                await store.reminder(80_000_000_000 + i)
+            async with store.meeting_lock(FIRST_MEETING + i):
+                await store.meeting(FIRST_MEETING + i)
+                await store.reminder(FIRST_MEETING + i)
 
-        def meeting(i: int) -> dict:
-            return {
-                "zoom_id": 80_000_000_000 + i,
-                "topic": "design review",
-                "type": 2,
-                "start_time": "2026-11-30T15:00:00Z",
-                "duration": 30,
-                "timezone": "UTC",
-                "host_email": "bench@example.com",
-                "requester": "U0BENCH",
-                "channel": "C0BENCH",
-                "request_key": f"command:bench-{i}",
-                "join_url": f"https://zoom.us/j/{80_000_000_000 + i}",
-                "passcode": "123456",
-            }
-
-        async def add_to_outbox(i: int) -> None:
-            outbox_ids.append(
-                await store.add_to_outbox(
-                    {
-                        "meeting_id": 80_000_000_000 + i,
-                        "request_key": f"command:bench-{i}",
-                        "requester": "U0BENCH",
-                        "channel": "C0BENCH",
-                        "thread_ts": None,
-                        "response_url": "https://hooks.slack.com/commands/T0/1/abc",
-                        "response_url_until": time.time() + 1800,
-                        "message": message,
-                        "fallback": message,
-                        "next_attempt_at": time.time(),
-                        "expires_at": time.time() + 3600,
-                        "owner": "bench",
-                    }
-                )
-            )
-
-        calls: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
-            ("claim_request (write)", lambda i: store.claim_request(f"command:bench-{i}")),
-            (
-                "note_create_started (write)",
-                lambda i: store.note_create_started(f"command:bench-{i}", intent),
-            ),
+        calls = command_calls(store, outbox_ids)
+        calls[2:2] = [
             (
                 "record_created (write, 2 rows)",
-                lambda i: store.record_created(meeting(i), f"command:bench-{i}"),
-            ),
-            ("add_to_outbox (write)", add_to_outbox),
-            (
-                "outbox_posted (write, 3 rows)",
-                lambda i: store.outbox_posted(
-                    outbox_ids[i],
-                    channel="C0BENCH",
-                    ts=f"{i}.000100",
-                    via="chat.postMessage",
-                    attempts=1,
-                ),
-            ),
-            ("meeting (read by key)", lambda i: store.meeting(80_000_000_000 + i)),
-            ("preferences (read)", lambda i: store.preferences("U0BENCH")),
+                lambda i: store.record_created(meeting_row(i), f"command:bench-{i}"),
+            )
+        ]
+        calls += [
             (
                 "save_reminder (write)",
-                lambda i: store.save_reminder(80_000_000_000 + i, **reminder),
+                lambda i: store.save_reminder(FIRST_MEETING + i, **reminder),
             ),
             ("meeting_lock + meeting + reminder", locked_reads),
         ]

@@ -23,13 +23,11 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
-import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
 import pytest
 
 from tests.fakes.app_process import AppProcess, make_app_env
@@ -214,20 +212,9 @@ def sender(app: AppProcess, fake_slack: FakeSlack) -> Iterator[SlackSender]:
 
 
 def wait_until_idle(app: AppProcess, timeout: float = 15.0) -> None:
-    """Poll the app's /healthz until nothing is in flight on two polls in a row."""
-    deadline = time.monotonic() + timeout
-    quiet = 0
-    while time.monotonic() < deadline:
-        try:
-            answer = httpx.get(f"{app.url}/healthz", timeout=2)
-            idle = answer.status_code == 200 and answer.json().get("in_flight") == 0
-        except httpx.HTTPError:
-            return  # the test stopped the app; nothing of it can leak
-        quiet = quiet + 1 if idle else 0
-        if quiet >= 2:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"the app still had work in flight {timeout} s after the test")
+    """Wait until nothing is in flight on two polls in a row; AssertionError otherwise."""
+    if not app.wait_until_idle(timeout, polls=2):
+        raise AssertionError(f"the app still had work in flight {timeout} s after the test")
 
 
 # -- people ------------------------------------------------------------------------------------

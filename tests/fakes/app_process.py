@@ -233,6 +233,25 @@ class AppProcess:
         except FileNotFoundError:
             return ""
 
+    def wait_until_idle(self, timeout: float = 15.0, *, polls: int = 1) -> bool:
+        """Poll GET /healthz until it says nothing is in flight on `polls` polls in a row;
+        False if that did not happen within `timeout` seconds. A stopped app is idle."""
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while time.monotonic() < deadline:
+            try:
+                answer = httpx.get(f"{self.url}/healthz", timeout=2)
+                idle = answer.status_code == 200 and answer.json().get("in_flight") == 0
+            except httpx.HTTPError:
+                if not self.running:
+                    return True
+                idle = False
+            quiet = quiet + 1 if idle else 0
+            if quiet >= polls:
+                return True
+            time.sleep(0.02)
+        return False
+
     def wait_for_log(self, text: str, timeout: float = 5.0) -> str:
         """Poll the output until `text` appears; returns the output. AssertionError otherwise."""
         deadline = time.monotonic() + timeout
