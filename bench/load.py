@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
     # (up to ~100 ms more than the app took, measured at the app's ASGI boundary).
     sender = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     sender.submit(int).result()  # started (and its imports done) before anything is timed
-    app = AppProcess(env, cwd=workdir)
+    app = AppProcess(env, cwd=workdir, app_path=args.app)
     try:
         app.start(timeout=60)
     except AppFailedToStart as e:
@@ -294,8 +294,15 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
     return figures
 
 
-def main(argv: list[str] | None = None) -> int:
+def make_parser() -> argparse.ArgumentParser:
+    """The benchmark's options (bench/compare.py takes the same)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--app",
+        default=None,
+        help="the app.py to run (default: this checkout's); another checkout's, to measure "
+        "its app under this harness",
+    )
     parser.add_argument("--commands", type=int, default=300)
     parser.add_argument(
         "--rounds",
@@ -337,7 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="do it all this many times (a fresh app each time) and sum the key figures up",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
     runs = []
     for _ in range(max(1, args.repeat)):
         figures = run(args)

@@ -37,6 +37,15 @@ def ran(script: str, *args: str, printed: str) -> None:
             ["--commands", "12", "--concurrency", "3", "--users", "3", "--rounds", "1"],
             "app CPU per command",
         ),
+        (
+            # Against itself: both sides run, and the table has both.
+            "compare.py",
+            [
+                *("--against", str(REPO / "app.py"), "--passes", "1", "--commands", "6"),
+                *("--concurrency", "3", "--users", "3", "--rounds", "1"),
+            ],
+            "app CPU per command (ms)     this",
+        ),
     ],
 )
 def test_a_bench_script_runs_and_prints_its_figures(script: str, args: list[str], printed: str):
