@@ -40,6 +40,7 @@ from bot.reading.moves import Verb, read_change, read_day, split_command, split_
 from bot.reading.results import Refusal
 from bot.render import move as view
 from bot.render import sentences
+from bot.store.protocol import OccurrenceChange
 from bot.store.rows import iso, occurrences_json
 from zoom import Meeting
 
@@ -173,14 +174,16 @@ async def _move_meeting(
     )
     if new_start != meeting.start_time:
         await services.store.change_occurrence(
-            meeting.id,
-            view.WHOLE_MEETING,
-            kind=view.ChangeKind.MOVED,
-            original_start=iso(meeting.start_time),
-            new_start=iso(new_start),
-            new_duration=new_duration,
-            changed_by=requester,
-            changed_at=iso(now),
+            OccurrenceChange(
+                meeting_id=meeting.id,
+                occurrence_id=view.WHOLE_MEETING,
+                kind=view.ChangeKind.MOVED,
+                original_start=iso(meeting.start_time),
+                new_start=iso(new_start),
+                new_duration=new_duration,
+                changed_by=requester,
+                changed_at=iso(now),
+            )
         )
     moved = dataclasses.replace(meeting, start_time=new_start, duration=new_duration)
     await refresh(services, meeting.id)
@@ -247,14 +250,16 @@ async def _move_occurrence(
     )
     await services.store.update_meeting(meeting.id, occurrences=occurrences_json(listed))
     await services.store.change_occurrence(
-        meeting.id,
-        occurrence.occurrence_id,
-        kind=view.ChangeKind.MOVED,
-        original_start=iso(original_start(occurrence)),
-        new_start=iso(new_start),
-        new_duration=new_duration,
-        changed_by=requester,
-        changed_at=iso(now),
+        OccurrenceChange(
+            meeting_id=meeting.id,
+            occurrence_id=occurrence.occurrence_id,
+            kind=view.ChangeKind.MOVED,
+            original_start=iso(original_start(occurrence)),
+            new_start=iso(new_start),
+            new_duration=new_duration,
+            changed_by=requester,
+            changed_at=iso(now),
+        )
     )
     await refresh(services, meeting.id)
     shown = dataclasses.replace(meeting, start_time=new_start, duration=new_duration)

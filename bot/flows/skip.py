@@ -32,6 +32,7 @@ from bot.reading.results import Refusal
 from bot.render import move as view
 from bot.render import sentences
 from bot.render.words import escape
+from bot.store.protocol import OccurrenceChange
 from bot.store.rows import iso, meeting_from_row, occurrences_json
 from zoom import Meeting, Occurrence, ZoomClient, ZoomError
 
@@ -86,14 +87,16 @@ async def skip(
             )
             await services.store.update_meeting(meeting_id, occurrences=occurrences_json(listed))
             await services.store.change_occurrence(
-                meeting_id,
-                occurrence.occurrence_id,
-                kind=view.ChangeKind.SKIPPED,
-                original_start=iso(first),
-                new_start=None,
-                new_duration=None,
-                changed_by=requester,
-                changed_at=iso(now),
+                OccurrenceChange(
+                    meeting_id=meeting_id,
+                    occurrence_id=occurrence.occurrence_id,
+                    kind=view.ChangeKind.SKIPPED,
+                    original_start=iso(first),
+                    new_start=None,
+                    new_duration=None,
+                    changed_by=requester,
+                    changed_at=iso(now),
+                )
             )
             await refresh(services, meeting_id)
             start = occurrence.start_time or first

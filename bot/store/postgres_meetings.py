@@ -10,6 +10,7 @@ from bot.logs import add_secrets
 from bot.store.common import now_iso
 from bot.store.postgres_base import COLUMN_LIST, coerce, guarded
 from bot.store.postgres_lock import NOT_HELD
+from bot.store.protocol import OccurrenceChange
 
 log = logging.getLogger("zoombot.store")
 
@@ -171,18 +172,7 @@ class PostgresMeetings:
         return [dict(r) for r in rows]
 
     @guarded("record the change", write=True)
-    async def change_occurrence(
-        self,
-        meeting_id: int,
-        occurrence_id: str,
-        *,
-        kind: str,
-        original_start: str | None,
-        new_start: str | None,
-        new_duration: int | None,
-        changed_by: str,
-        changed_at: str,
-    ) -> None:
+    async def change_occurrence(self, change: OccurrenceChange) -> None:
         """Record a move or a skip; a later one replaces it but keeps `original_start`."""
         await self._pool.execute(
             "INSERT INTO occurrence_changes (meeting_id, occurrence_id, kind, original_start,"
@@ -191,12 +181,12 @@ class PostgresMeetings:
             " ON CONFLICT (meeting_id, occurrence_id) DO UPDATE SET kind = excluded.kind,"
             " new_start = excluded.new_start, new_duration = excluded.new_duration,"
             " changed_by = excluded.changed_by, changed_at = excluded.changed_at",
-            int(meeting_id),
-            str(occurrence_id),
-            kind,
-            original_start,
-            new_start,
-            None if new_duration is None else int(new_duration),
-            changed_by,
-            changed_at,
+            int(change.meeting_id),
+            str(change.occurrence_id),
+            str(change.kind),
+            change.original_start,
+            change.new_start,
+            None if change.new_duration is None else int(change.new_duration),
+            change.changed_by,
+            change.changed_at,
         )

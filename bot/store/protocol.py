@@ -15,12 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 Row = dict[str, Any]
 
 # `notify`'s channel for a changed host mapping (payload: the Slack user id).
 HOST_MAPPING_CHANNEL = "zoombot_host_mapping"
+
+
+@dataclass(frozen=True)
+class OccurrenceChange:
+    """A move or a skip, as `change_occurrence` records it: of the whole meeting
+    (`occurrence_id` "") or of one occurrence of a series. Times are ISO strings."""
+
+    meeting_id: int
+    occurrence_id: str
+    kind: str  # bot/render/move.py's ChangeKind
+    original_start: str | None
+    new_start: str | None
+    new_duration: int | None
+    changed_by: str
+    changed_at: str
 
 
 class Store(Protocol):
@@ -91,18 +107,7 @@ class Store(Protocol):
         """The meeting's changes, by occurrence_id."""
         ...
 
-    async def change_occurrence(
-        self,
-        meeting_id: int,
-        occurrence_id: str,
-        *,
-        kind: str,
-        original_start: str | None,
-        new_start: str | None,
-        new_duration: int | None,
-        changed_by: str,
-        changed_at: str,
-    ) -> None:
+    async def change_occurrence(self, change: OccurrenceChange) -> None:
         """Record a move or a skip; a later one replaces it but keeps `original_start`."""
         ...
 

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from bot.store.common import now_iso
-from bot.store.protocol import Row
+from bot.store.protocol import OccurrenceChange, Row
 
 # A requester's meetings, the last asked for first (`/zoom cancel last`).
 MEETINGS_LATEST_FIRST = (
@@ -143,20 +143,10 @@ class SQLiteMeetings:
             [meeting_id],
         )
 
-    async def change_occurrence(
-        self,
-        meeting_id: int,
-        occurrence_id: str,
-        *,
-        kind: str,
-        original_start: str | None,
-        new_start: str | None,
-        new_duration: int | None,
-        changed_by: str,
-        changed_at: str,
-    ) -> None:
+    async def change_occurrence(self, change: OccurrenceChange) -> None:
         """Record a move or a skip; a later one replaces it but keeps `original_start`."""
         await asyncio.sleep(0)
-        values = [meeting_id, occurrence_id, kind, original_start, new_start, new_duration]
+        c = change
+        values = [c.meeting_id, c.occurrence_id, str(c.kind), c.original_start, c.new_start]
         with self._writing() as conn:
-            conn.execute(CHANGE_OCCURRENCE, [*values, changed_by, changed_at])
+            conn.execute(CHANGE_OCCURRENCE, [*values, c.new_duration, c.changed_by, c.changed_at])

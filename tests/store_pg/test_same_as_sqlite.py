@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.store import SQLiteStore
+from bot.store.protocol import OccurrenceChange
 from tests.store_pg.conftest import Clock
 
 NOW_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -273,21 +274,14 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
     await rec("preferences", "preferences", "U1")
     # moves and skips (issue 15): a later change keeps the first original start
     await rec("no changes", "occurrence_changes", 42)
-    change = {"changed_by": "U1", "changed_at": "2031-03-01T10:00:00+00:00"}
-    await rec(
-        "move meeting", "change_occurrence", 42, "", kind="moved",
-        original_start="2031-03-04T15:00:00+00:00", new_start="2031-03-04T16:00:00+00:00",
-        new_duration=30, **change,
-    )  # fmt: skip
-    await rec(
-        "move again", "change_occurrence", 42, "", kind="moved",
-        original_start="2031-03-04T16:00:00+00:00", new_start="2031-03-05T09:00:00+00:00",
-        new_duration=45, **change,
-    )  # fmt: skip
-    await rec(
-        "skip one", "change_occurrence", 42, "1930000000000", kind="skipped",
-        original_start="2031-03-06T09:00:00+00:00", new_start=None, new_duration=None, **change,
-    )  # fmt: skip
+    by = ("U1", "2031-03-01T10:00:00+00:00")
+    start = "2031-03-04T15:00:00+00:00", "2031-03-04T16:00:00+00:00", "2031-03-05T09:00:00+00:00"
+    moved = OccurrenceChange(42, "", "moved", start[0], start[1], 30, *by)
+    await rec("move meeting", "change_occurrence", moved)
+    moved = OccurrenceChange(42, "", "moved", start[1], start[2], 45, *by)
+    await rec("move again", "change_occurrence", moved)
+    skipped = OccurrenceChange(42, "1930000000000", "skipped", start[2], None, None, *by)
+    await rec("skip one", "change_occurrence", skipped)
     changes = await rec("changes", "occurrence_changes", 42)
     assert [c["occurrence_id"] for c in changes] == ["", "1930000000000"]
     assert changes[0]["original_start"] == "2031-03-04T15:00:00+00:00"
