@@ -378,8 +378,7 @@ async def record(
     *,
     reminder: dict[str, Any] | None = None,
 ) -> None:
-    """Store the meeting with the request that made it (settles the request's key) and,
-    when given, its reminder's to-do."""
+    """Store the meeting and, when given, its reminder's to-do (settles the request's key)."""
     row = {
         "zoom_id": meeting.id,
         "uuid": meeting.uuid,

@@ -41,7 +41,7 @@ from bot.settings import Settings
 from bot.slack.failures import checked
 from bot.slack.workspaces import scope
 from bot.store import Store
-from bot.store.rows import iso, meeting_from_row
+from bot.store.rows import iso, meeting_from_row, meeting_id_of
 from bot.times import parse_utc
 from zoom import INSTANT, Meeting
 
@@ -101,15 +101,6 @@ async def _lock(
             del _held[meeting_id]
         else:
             _held[meeting_id] = (lock, users - 1)
-
-
-def meeting_id_of(meeting: int | str | Mapping[str, Any] | Meeting) -> int:
-    """The Zoom id of a meeting given as an id, a stored row or a `zoom.Meeting`."""
-    if isinstance(meeting, Mapping):
-        return int(meeting["zoom_id"])
-    if isinstance(meeting, Meeting):
-        return int(meeting.id)
-    return int(meeting)
 
 
 def to_do(meeting: Meeting, minutes: int, channel: str | None = None) -> dict[str, Any] | None:

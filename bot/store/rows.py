@@ -80,3 +80,12 @@ def meeting_from_row(row: Mapping[str, Any]) -> Meeting:
         recurrence=recurrence,
         occurrences=occurrences,
     )
+
+
+def meeting_id_of(meeting: int | str | Mapping[str, Any] | Meeting) -> int:
+    """The Zoom id of a meeting given as an id, a stored row or a `zoom.Meeting`."""
+    if isinstance(meeting, Mapping):
+        return int(meeting["zoom_id"])
+    if isinstance(meeting, Meeting):
+        return int(meeting.id)
+    return int(meeting)
