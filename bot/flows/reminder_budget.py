@@ -1,10 +1,11 @@
 """Room for reminders in a channel: Slack schedules at most 30 messages in one channel
 within 5 minutes and refuses the rest (`restricted_too_many`).
 
-`ChannelBudget` counts the reminders this process has scheduled (or is scheduling) in each
-channel, so a call Slack must refuse is never made (`chat.scheduleMessage` is rate limited
-too), and remembers Slack's own refusals, which also count what other apps, other instances
-or an earlier run scheduled, for `REFUSED_FOR` seconds. Post times are whole epoch seconds.
+`ChannelBudget` holds a place for each meeting's reminder from the moment it is planned
+(before the meeting is posted) until it is deleted, fails or posts, so a call Slack must
+refuse is never made (`chat.scheduleMessage` is rate limited too). It also remembers Slack's
+own refusals, which count what other apps, other instances or an earlier run scheduled, for
+`REFUSED_FOR` seconds. Post times are whole epoch seconds.
 """
 
 from __future__ import annotations
@@ -17,56 +18,60 @@ REFUSED_FOR = 300.0  # seconds a refusal for a channel and post time is believed
 
 
 class ChannelBudget:
-    """Scheduled reminders per channel, and Slack's recent refusals. Not thread-safe (the
-    event loop's)."""
+    """One place per meeting's reminder, per channel, and Slack's recent refusals. Not
+    thread-safe (the event loop's)."""
 
     def __init__(self) -> None:
-        self._held: dict[str, list[int]] = {}  # channel -> post times, sorted
+        self._held: dict[str, list[tuple[int, int]]] = {}  # channel -> (post time, meeting)
+        self._places: dict[int, tuple[str, int]] = {}  # meeting -> (channel, post time)
         self._refused: dict[tuple[str, int], float] = {}  # (channel, post time) -> until
 
-    def has_room(self, channel: str, post_at: int, now: float) -> bool:
-        """Whether Slack would take one more reminder posting at `post_at` (holds nothing)."""
+    def take(self, meeting_id: int, channel: str, post_at: int, now: float) -> bool:
+        """Hold the meeting's place for a reminder in `channel` at `post_at` (a place it
+        holds already is kept; one elsewhere is given back). False, holding nothing, when
+        Slack would refuse it."""
+        if self._places.get(meeting_id) == (channel, post_at):
+            return True
+        self.give_back(meeting_id)
         if self._refused.get((channel, post_at), 0.0) > now:
             return False
-        held = self._held.get(channel)
-        if not held:
-            return True
-        del held[: bisect.bisect_right(held, now)]  # posted already: Slack holds them no more
-        near = bisect.bisect_left(held, post_at + WINDOW) - bisect.bisect_right(
-            held, post_at - WINDOW
+        held = self._held.setdefault(channel, [])
+        gone = bisect.bisect_right(held, (int(now), float("inf")))
+        for _, posted in held[:gone]:  # posted already: Slack holds them no more
+            self._places.pop(posted, None)
+        del held[:gone]
+        near = bisect.bisect_left(held, (post_at + WINDOW,)) - bisect.bisect_right(
+            held, (post_at - WINDOW, float("inf"))
         )
-        return near < LIMIT
-
-    def take(self, channel: str, post_at: int, now: float) -> bool:
-        """Hold a place for a reminder posting at `post_at`; False (nothing held) when Slack
-        would refuse it."""
-        if not self.has_room(channel, post_at, now):
+        if near >= LIMIT:
             return False
-        bisect.insort(self._held.setdefault(channel, []), post_at)
+        bisect.insort(held, (post_at, meeting_id))
+        self._places[meeting_id] = (channel, post_at)
         return True
 
-    def give_back(self, channel: str, post_at: int) -> None:
-        """The place held for `post_at` is free again (the call failed, or the reminder was
-        deleted)."""
-        held = self._held.get(channel)
-        if held:
-            i = bisect.bisect_left(held, post_at)
-            if i < len(held) and held[i] == post_at:
-                del held[i]
-            if not held:
-                del self._held[channel]
+    def give_back(self, meeting_id: int) -> None:
+        """The meeting's place is free again (its call failed, it was deleted, it ended)."""
+        place = self._places.pop(meeting_id, None)
+        if place is None:
+            return
+        channel, post_at = place
+        held = self._held.get(channel, [])
+        i = bisect.bisect_left(held, (post_at, meeting_id))
+        if i < len(held) and held[i] == (post_at, meeting_id):
+            del held[i]
+        if not held:
+            self._held.pop(channel, None)
 
-    def refused(self, channel: str, post_at: int, now: float) -> None:
+    def refused(self, meeting_id: int, channel: str, post_at: int, now: float) -> None:
         """Slack said the channel is full around `post_at`: not asked again for a while."""
-        self.give_back(channel, post_at)
+        self.give_back(meeting_id)
         for key in [key for key, until in self._refused.items() if until <= now]:
             del self._refused[key]
         self._refused[(channel, post_at)] = now + REFUSED_FOR
 
-    def freed(self, channel: str, post_at: int | None) -> None:
-        """A reminder scheduled in the channel was deleted: its place, and any place Slack
-        refused there, may be taken again."""
-        if post_at is not None:
-            self.give_back(channel, post_at)
+    def freed(self, meeting_id: int, channel: str) -> None:
+        """The meeting's scheduled reminder was deleted: its place, and any place Slack
+        refused in the channel, may be taken again."""
+        self.give_back(meeting_id)
         for key in [key for key in self._refused if key[0] == channel]:
             del self._refused[key]

@@ -54,9 +54,7 @@ RETRY_AFTER = 300.0  # a failure that may pass (Slack down, rate limited)
 WAIT_FOR_POST = 60.0  # the meeting's message is not posted yet: look again in a minute
 GIVE_UP_POST = 2 * 3600.0  # … and stop waiting for it after this long
 AFTER_POST_AT = 60.0  # look again this long after a reminder posted (a series' next one)
-# Slack schedules at most 30 messages in one channel within 5 minutes (`restricted_too_many`):
-# what this process scheduled, and Slack's refusals, are counted (bot/flows/reminder_budget.py)
-# so that a call Slack must refuse is not made.
+# Slack holds 30 scheduled messages per channel within 5 minutes: bot/flows/reminder_budget.py.
 FULL = "restricted_too_many"
 FULL_CHANNEL = f"{FULL} (Slack holds 30 scheduled messages in this channel within 5 minutes)"
 budget = ChannelBudget()
@@ -117,7 +115,7 @@ def to_do(meeting: Meeting, minutes: int, channel: str | None = None) -> dict[st
         "broadcast_done": 0,
     }
     target = next_reminder(meeting, minutes, datetime.fromtimestamp(now, UTC)) if channel else None
-    if target and not budget.has_room(str(channel), int(target[1].timestamp()), now):
+    if target and not budget.take(meeting.id, str(channel), int(target[1].timestamp()), now):
         log.debug("meeting %s: no reminder: %s", meeting.id, FULL_CHANNEL)
         row.update(state=ReminderState.DONE, last_error=FULL_CHANNEL)
     return row
@@ -234,7 +232,7 @@ async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:
     if float(row.get("post_at") or 0) <= clock():
         return False  # posted already: Slack no longer has it
     # One fewer scheduled in the channel: Slack may take another.
-    budget.freed(channel, int(float(row.get("post_at") or 0)) or None)
+    budget.freed(int(row["meeting_id"]), channel)
     try:
         await checked(
             parts.poster.slack.chat_deleteScheduledMessage(
@@ -280,6 +278,7 @@ async def _sync_held(
         or stored.get("state") == "cancelled"
     ):
         await _unschedule(parts, row)
+        budget.give_back(meeting_id)
         await store.save_reminder(meeting_id, state=ReminderState.DONE, scheduled_message_id=None)
         return "ended (off, cancelled or unknown)"
     thread = stored.get("thread_ts") or stored.get("message_ts")
@@ -289,6 +288,7 @@ async def _sync_held(
         too_long = made is not None and (now - made).total_seconds() > GIVE_UP_POST
         # Posted through a response_url (the bot is not in the channel): no thread to use.
         if stored.get("state") == "posted" or too_long:
+            budget.give_back(meeting_id)
             await store.save_reminder(meeting_id, state=ReminderState.DONE)
             return "ended: the meeting's message was never posted where I can reply"
         await store.save_reminder(meeting_id, check_at=now_s + WAIT_FOR_POST)
@@ -297,6 +297,7 @@ async def _sync_held(
     target = next_reminder(meeting, minutes, now)
     if target is None:
         await _unschedule(parts, row)
+        budget.give_back(meeting_id)
         await store.save_reminder(meeting_id, state=ReminderState.DONE, scheduled_message_id=None)
         return "ended: no start ahead to remind of"
     start, post_at = target
@@ -320,7 +321,7 @@ async def _sync_held(
         )
         return "pending: more than 120 days ahead"
     at = int(post_at.timestamp())
-    if not budget.take(channel, at, now_s):
+    if not budget.take(meeting_id, channel, at, now_s):
         # (Said once, when Slack refused, if it did: the row keeps it for each meeting.)
         full = PostFailed(FULL_CHANNEL, code=FULL)
         return await _failed(parts, meeting_id, full, now_s, level=logging.DEBUG)
@@ -342,12 +343,12 @@ async def _sync_held(
         )
     except PostFailed as failure:
         if failure.code == FULL:
-            budget.refused(channel, at, now_s)
+            budget.refused(meeting_id, channel, at, now_s)
         else:
-            budget.give_back(channel, at)
+            budget.give_back(meeting_id)
         return await _failed(parts, meeting_id, failure, now_s)
     except BaseException:
-        budget.give_back(channel, at)
+        budget.give_back(meeting_id)
         raise
     data = answer.data if isinstance(answer.data, dict) else {}
     await store.save_reminder(
