@@ -225,7 +225,9 @@ async def _preferred_minutes(parts: HasStoreAndPoster, requester: str | None) ->
 
 
 async def _unschedule(parts: HasStoreAndPoster, row: Mapping[str, Any]) -> bool:
-    """Delete the row's scheduled message if it has not posted yet. True if deleted."""
+    """Delete the row's scheduled message if it has not posted yet, and give back its place
+    in the channel (`budget`). True if deleted."""
+    budget.give_back(int(row["meeting_id"]))
     scheduled_id, channel = row.get("scheduled_message_id"), row.get("channel")
     if not scheduled_id or not channel:
         return False
@@ -278,7 +280,6 @@ async def _sync_held(
         or stored.get("state") == "cancelled"
     ):
         await _unschedule(parts, row)
-        budget.give_back(meeting_id)
         await store.save_reminder(meeting_id, state=ReminderState.DONE, scheduled_message_id=None)
         return "ended (off, cancelled or unknown)"
     thread = stored.get("thread_ts") or stored.get("message_ts")
@@ -297,7 +298,6 @@ async def _sync_held(
     target = next_reminder(meeting, minutes, now)
     if target is None:
         await _unschedule(parts, row)
-        budget.give_back(meeting_id)
         await store.save_reminder(meeting_id, state=ReminderState.DONE, scheduled_message_id=None)
         return "ended: no start ahead to remind of"
     start, post_at = target

@@ -146,7 +146,15 @@ class SQLiteMeetings:
     async def change_occurrence(self, change: OccurrenceChange) -> None:
         """Record a move or a skip; a later one replaces it but keeps `original_start`."""
         await asyncio.sleep(0)
-        c = change
-        values = [c.meeting_id, c.occurrence_id, str(c.kind), c.original_start, c.new_start]
+        values = [
+            change.meeting_id,
+            change.occurrence_id,
+            str(change.kind),
+            change.original_start,
+            change.new_start,
+            change.new_duration,
+            change.changed_by,
+            change.changed_at,
+        ]
         with self._writing() as conn:
-            conn.execute(CHANGE_OCCURRENCE, [*values, c.new_duration, c.changed_by, c.changed_at])
+            conn.execute(CHANGE_OCCURRENCE, values)
