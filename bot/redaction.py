@@ -78,7 +78,7 @@ _GUARDED_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tu
     for triggers, (pattern, replacement) in zip(
         (
             ("/s/",),  # a start URL
-            (*_KEY_WORDS, "code"),  # "password": "…", 'code': '…'
+            tuple(q + k for q in "\"'" for k in (*_KEY_WORDS, "code")),  # "password": "…"
             _KEY_WORDS,  # password=…
             _KEY_WORDS,  # pwd%3D…
             ("xox",),
@@ -88,6 +88,13 @@ _GUARDED_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = tu
         ),
         _PATTERNS,
         strict=True,
+    )
+)
+# Any of those words (in lower-case text), found in one search: most lines hold none.
+_ANY_TRIGGER = re.compile(
+    "|".join(
+        re.escape(t)
+        for t in sorted({t for ts, _, _ in _GUARDED_PATTERNS for t in ts}, key=len, reverse=True)
     )
 )
 
@@ -114,6 +121,7 @@ class Redactor:
         # than changed, so a line redacted on another thread never sees one half-updated.
         self._by_prefix: dict[str, tuple[str, ...]] = {}
         self._chars: frozenset[str] = frozenset()
+        self._shortest = 0  # the length of the shortest value learned so far
         self._runs: re.Pattern[str] | None = None
 
     def add(self, *values: str | None) -> None:
@@ -129,10 +137,11 @@ class Redactor:
                 self._learned[value] = None
                 prefix = value[: self._PREFIX]
                 self._by_prefix[prefix] = (*self._by_prefix.get(prefix, ()), value)
-                if not self._chars.issuperset(value):
+                if not self._chars.issuperset(value) or len(value) < self._shortest:
                     self._chars = self._chars.union(value)
+                    self._shortest = min(len(value), self._shortest or len(value))
                     chars = "".join(sorted(self._chars))
-                    self._runs = re.compile(f"[{re.escape(chars)}]{{{self._PREFIX},}}")
+                    self._runs = re.compile(f"[{re.escape(chars)}]{{{self._shortest},}}")
             while len(self._learned) > self.RECENT:
                 oldest = next(iter(self._learned))
                 del self._learned[oldest]
@@ -148,8 +157,9 @@ class Redactor:
 
         Why not `value in text` for each: with a value per meeting that was a few hundred
         substring searches per log line, most of the logging's cost under load. Every
-        occurrence of a learned value lies inside a run of characters that learned values
-        are made of; each position of such a run is looked up by its first characters.
+        occurrence of a learned value lies inside a run, as long as the shortest of them at
+        least, of characters that learned values are made of; each position of such a run is
+        looked up by its first characters.
         """
         runs = self._runs
         if runs is None:
@@ -174,6 +184,8 @@ class Redactor:
         for value in sorted(found, key=len, reverse=True):
             text = text.replace(value, REDACTED)
         lowered = text.lower()
+        if _ANY_TRIGGER.search(lowered) is None:
+            return text
         for triggers, pattern, replacement in _GUARDED_PATTERNS:
             # A pattern runs only on a line holding a word it cannot match without: most
             # lines hold none, and the substitutions were a good part of logging's cost.

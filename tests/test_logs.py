@@ -286,6 +286,18 @@ def test_every_learned_value_is_found_wherever_it_sits_in_a_line() -> None:
             assert value not in out, (value, line, out)
 
 
+def test_a_value_shorter_than_those_learned_before_is_found_too() -> None:
+    """Only runs as long as the shortest learned value are looked into: learning a shorter
+    one widens the search."""
+    from bot.redaction import Redactor
+
+    redactor = Redactor()
+    redactor.add("Long1234Value")
+    assert redactor.text("a Ab12 b") == "a Ab12 b"
+    redactor.add("Ab12")
+    assert redactor.text("a Ab12 b Long1234Value") == "a [redacted] b [redacted]"
+
+
 def test_learned_values_beyond_the_recent_ones_are_forgotten_and_the_rest_kept() -> None:
     from bot.redaction import Redactor
 

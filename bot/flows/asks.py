@@ -16,6 +16,7 @@ from bot.errors import Refused
 from bot.flows.services import Services
 from bot.identities import Host, SlackProfile
 from bot.posting import TRANSPORT_ERRORS
+from bot.preferences import Preferences
 from bot.render import words
 from zoom import INSTANT, MeetingRequest, MeetingSettings
 
@@ -83,10 +84,11 @@ class Ask:
 
 
 async def request_for(
-    services: Services, ask: Ask, profile: SlackProfile, now: datetime
+    services: Services, ask: Ask, profile: SlackProfile, prefs: Preferences, now: datetime
 ) -> tuple[MeetingRequest, tuple[str, ...], list[str]]:
-    """The Zoom request `ask` describes, the reader's guesses and notes for the requester.
-    Raises Refused for text that cannot be read as a meeting."""
+    """The Zoom request `ask` describes, the reader's guesses and notes for the requester
+    (`prefs`: theirs, for the default length). Raises Refused for text that cannot be read
+    as a meeting."""
     notes: list[str] = []
     what = ask.what
     if isinstance(what, ModalAsk):
@@ -95,8 +97,7 @@ async def request_for(
         names = await mention_names(services, what.message_text)
         topic = words.topic_from_message(what.message_text, names)
         topic = words.clean_text(topic) or "Zoom meeting"
-        duration = (await services.preferences(ask.requester)).duration
-        return MeetingRequest(topic=topic, type=INSTANT, duration=duration), (), notes
+        return MeetingRequest(topic=topic, type=INSTANT, duration=prefs.duration), (), notes
     from bot.reading import Refusal, read_request
 
     tz = profile.tz
@@ -112,7 +113,7 @@ async def request_for(
         text,
         tz,
         now.astimezone(UTC),
-        default_duration=(await services.preferences(ask.requester)).duration,
+        default_duration=prefs.duration,
     )
     if isinstance(result, Refusal):
         raise Refused(words.escape(result.message), "unreadable")

@@ -150,7 +150,8 @@ async def create(services: Services, ask: Ask) -> Outcome:
     ZoomError, … before Zoom made it (the guard answers); never after."""
     now = services.clock()
     profile = await services.hosts.profile(ask.requester)
-    request, guesses, notes = await request_for(services, ask, profile, now)
+    prefs = await services.preferences(ask.requester)
+    request, guesses, notes = await request_for(services, ask, profile, prefs, now)
     notes = [*ask.notes, *notes]
     starts = request.starts_at()
     if request.type != INSTANT and starts is not None and starts < now - timedelta(minutes=1):
@@ -170,7 +171,6 @@ async def create(services: Services, ask: Ask) -> Outcome:
         raise Refused(CONNECT_FIRST, "not connected")
     if host is None:
         raise Refused(sentences.NO_HOST, "no host")
-    prefs = await services.preferences(ask.requester)
     request = secured(services, request, host, profile, waiting_room=prefs.waiting_room)
     # Passcodes and start URLs show up in Slack and Zoom client debug lines as plain text:
     # tell the log redaction about them before anything can log them.
