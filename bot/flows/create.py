@@ -228,9 +228,8 @@ async def announce_after_failure(services: Services, created: Created) -> Outcom
         ask.requester,
         private.refusal_message(
             "I created the meeting, but something went wrong on zoombot's side while "
-            f"announcing it. {where} Join: {meeting.join_url}"
-            + (f" · Passcode `{words.escape(passcode)}`" if passcode else "")
-            + f" · Meeting ID {meeting.id}. Do not make it again; give an admin this "
+            f"announcing it. {where} {private.join_details(meeting.join_url, passcode)}"
+            f" · Meeting ID {meeting.id}. Do not make it again; give an admin this "
             "reference if it matters.",
             ref,
         ),
@@ -287,7 +286,6 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     # Its reminder's to-do goes in with it, before the post (scheduled once posted).
     minutes = prefs.reminder if ask.reminder is None else ask.reminder
     reminder = reminders.to_do(meeting, minutes, ask.channel)
-    await record(services, ask, meeting, host, request, columns, reminder=reminder)
     notes.extend(await registration.after_create(services, created))
     message = render_new(
         services.settings,
@@ -299,21 +297,14 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         now=created.now,
         register=bool(registration.columns(request)),
     )
-    # The meeting exists: from here it is always announced (posting retries, and keeps it in
-    # the outbox across restarts), or the requester gets the link privately.
     ref = new_reference()
-    posted = await services.poster.deliver(
+    entry = services.poster.outbox_entry(
         Delivery(
             meeting_id=meeting.id,
             requester=ask.requester,
             channel=ask.channel,
             message=message,
-            fallback=private.refusal_message(
-                "I created the meeting but could not post it in the channel. "
-                f"Join: {meeting.join_url}"
-                + (f" · Passcode `{words.escape(passcode)}`" if passcode else ""),
-                ref,
-            ),
+            fallback=private.not_posted_message(meeting.join_url, passcode, ref),
             request_key=ask.key,
             thread_ts=ask.thread_ts,
             response_url=ask.response_url,
@@ -321,6 +312,13 @@ async def announce_created(services: Services, created: Created) -> Outcome:
             response_url_until=ask.response_url_until,
         )
     )
+    # The meeting, its reminder's to-do and its message go in together: from here it is
+    # always announced (posting retries, and the outbox keeps it across restarts), or the
+    # requester gets the link privately.
+    entry["id"] = await record(
+        services, ask, meeting, host, request, columns, reminder=reminder, outbox=entry
+    )
+    posted = await services.poster.deliver_recorded(entry)
     if posted is None:
         return Outcome(OutcomeKind.CREATED_NOT_POSTED, ref=ref, meeting_id=meeting.id)
     await catch_up(services, meeting.id)
@@ -377,8 +375,10 @@ async def record(
     columns: dict[str, Any] | None = None,
     *,
     reminder: dict[str, Any] | None = None,
-) -> None:
-    """Store the meeting and, when given, its reminder's to-do (settles the request's key)."""
+    outbox: dict[str, Any] | None = None,
+) -> int | None:
+    """Store the meeting and, when given, its reminder's to-do and its outbox entry (settles
+    the request's key). Returns the entry's id."""
     row = {
         "zoom_id": meeting.id,
         "uuid": meeting.uuid,
@@ -397,4 +397,4 @@ async def record(
         "workspace": current_key(),
         **(columns or {}),
     }
-    await services.store.record_created(row, ask.key, reminder=reminder)
+    return await services.store.record_created(row, ask.key, reminder=reminder, outbox=outbox)

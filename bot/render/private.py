@@ -51,6 +51,20 @@ def refusal_message(sentence: str, reference: str | None = None) -> Message:
     return {"text": text, "blocks": [section(f":warning: {text}")]}
 
 
+def join_details(join_url: str, passcode: str | None) -> str:
+    """`Join: <url> · Passcode <code>`, for a sentence about a meeting that was made."""
+    return f"Join: {join_url}" + (f" · Passcode `{escape(passcode)}`" if passcode else "")
+
+
+def not_posted_message(join_url: str, passcode: str | None, reference: str) -> Message:
+    """The private note for a meeting that was made but could not be posted."""
+    return refusal_message(
+        "I created the meeting but could not post it in the channel. "
+        + join_details(join_url, passcode),
+        reference,
+    )
+
+
 def note_message(text: str) -> Message:
     """A short private note (app-written mrkdwn)."""
     return {"text": text, "blocks": [section(text)]}

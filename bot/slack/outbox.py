@@ -123,8 +123,20 @@ class OutboxDelivery:
 
         Without a store (unit tests of other parts) the message is posted once, no outbox.
         """
+        entry = self.outbox_entry(delivery)
+        if self.store is not None:
+            entry["id"] = await self.store.add_to_outbox(entry)
+        return await self._deliver_entry(entry)
+
+    async def deliver_recorded(self, entry: dict[str, Any]) -> Posted | None:
+        """`deliver` for an `outbox_entry` the caller wrote to the outbox itself (with the
+        meeting, `store.record_created(…, outbox=)`), `id` set to the one it was given."""
+        return await self._deliver_entry(entry)
+
+    def outbox_entry(self, delivery: Delivery) -> dict[str, Any]:
+        """The outbox row that delivers `delivery`, first attempt due now."""
         now = self.clock()
-        entry: dict[str, Any] = {
+        return {
             "meeting_id": delivery.meeting_id,
             "request_key": delivery.request_key,
             "requester": delivery.requester,
@@ -143,9 +155,6 @@ class OutboxDelivery:
             "owner": self.owner,
             "workspace": current_key(),
         }
-        if self.store is not None:
-            entry["id"] = await self.store.add_to_outbox(entry)
-        return await self._deliver_entry(entry)
 
     async def deliver_pending(self, concurrency: int = 8) -> int:
         """Deliver what earlier runs left in the outbox (each at its next attempt's time).

@@ -30,37 +30,47 @@ class PostgresMeetings:
 
     @guarded("record the meeting", write=True)
     async def record_created(
-        self, row: dict[str, Any], request_key: str, *, reminder: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+        self,
+        row: dict[str, Any],
+        request_key: str,
+        *,
+        reminder: dict[str, Any] | None = None,
+        outbox: dict[str, Any] | None = None,
+    ) -> int | None:
         """Record a meeting Zoom made and settle its request as `created`, in one
-        transaction; `reminder`: the meeting's reminder row, in the same one."""
+        transaction; `reminder`: the meeting's reminder row, and `outbox`: its message to
+        post (as `add_to_outbox`), in the same one. Returns the outbox entry's id (None
+        without one)."""
         row = {"state": "created", "created_at": now_iso(), **row}
         stored = coerce("meetings", row)
-        key_mark = f"${len(stored) + 1}"
+        args: list[Any] = [*stored.values(), request_key]
+        key_mark = f"${len(args)}"
         zoom_id_mark = f"${list(stored).index('zoom_id') + 1}"
-        extra: dict[str, Any] = {}
-        also = ""
+        # One statement (one round trip, one transaction): the writes run as data-modifying
+        # WITHs, which PostgreSQL always runs to completion.
+        parts = [
+            f"m AS ({self._upsert_sql('meetings', stored, 'zoom_id')})",
+            f"q AS (UPDATE requests SET state = 'created', meeting_id = {zoom_id_mark}"  # noqa: S608
+            f"::bigint WHERE key = {key_mark})",
+        ]
         if reminder is not None:
             extra = coerce(
                 "reminders",
                 {**reminder, "meeting_id": row["zoom_id"], "updated_at": row["created_at"]},
             )
-            upsert = self._upsert_sql("reminders", extra, "meeting_id", first=len(stored) + 2)
-            also = f", r AS ({upsert})"
-        # One statement (one round trip, one transaction): the upserts run as data-modifying
-        # WITHs, which PostgreSQL always runs to completion.
-        await self._pool.execute(
-            f"WITH m AS ({self._upsert_sql('meetings', stored, 'zoom_id')}){also}"  # noqa: S608
-            f" UPDATE requests SET state = 'created', meeting_id = {zoom_id_mark}::bigint"
-            f" WHERE key = {key_mark}",
-            *stored.values(),
-            request_key,
-            *extra.values(),
-        )
+            upsert = self._upsert_sql("reminders", extra, "meeting_id", first=len(args) + 1)
+            parts.append(f"r AS ({upsert})")
+            args.extend(extra.values())
+        if outbox is not None:
+            entry = self._outbox_values(outbox)
+            parts.append(f"o AS ({self._outbox_insert_sql(entry, first=len(args) + 1)})")
+            args.extend(entry.values())
+        final = "SELECT id FROM o" if outbox is not None else "SELECT NULL"
+        entry_id = await self._pool.fetchval(f"WITH {', '.join(parts)} {final}", *args)
         self.rows_written("meetings", stored.get("zoom_id"))
         if reminder is not None:
             self.rows_written("reminders", stored.get("zoom_id"))
-        return row
+        return int(entry_id) if entry_id is not None else None
 
     @guarded("update the meeting", write=True)
     async def update_meeting(self, zoom_id: int, **changes: Any) -> None:

@@ -26,6 +26,12 @@ class PostgresOutbox:
     async def add_to_outbox(self, row: dict[str, Any]) -> int:
         """Keep a message to post (state `pending`, no attempts yet). Returns its id. With an
         `owner`, the entry is leased to it until `lease` seconds after its next attempt."""
+        row = self._outbox_values(row)
+        entry_id = await self._pool.fetchval(self._outbox_insert_sql(row), *row.values())
+        return int(entry_id)
+
+    def _outbox_values(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A new entry's columns as they are stored (`add_to_outbox`'s defaults and lease)."""
         now = float(self._clock())
         row = {"state": "pending", "attempts": 0, "created_at": now, **row}
         for key in ("message", "fallback"):
@@ -34,13 +40,14 @@ class PostgresOutbox:
         row = coerce("outbox", row)
         if row.get("owner") is not None:
             row["lease_until"] = max(now, row.get("next_attempt_at") or now) + self.lease
+        return row
+
+    @staticmethod
+    def _outbox_insert_sql(row: dict[str, Any], first: int = 1) -> str:
+        """Insert `row` (its values: parameters `$first`, …), returning the entry's id."""
         columns = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join(f"${i}" for i in range(1, len(row) + 1))
-        entry_id = await self._pool.fetchval(
-            f"INSERT INTO outbox ({columns}) VALUES ({marks}) RETURNING id",  # noqa: S608
-            *row.values(),
-        )
-        return int(entry_id)
+        marks = ", ".join(f"${i}" for i in range(first, first + len(row)))
+        return f"INSERT INTO outbox ({columns}) VALUES ({marks}) RETURNING id"  # noqa: S608
 
     @guarded("read the outbox", write=False)
     async def outbox_entry(self, entry_id: int) -> dict[str, Any] | None:

@@ -40,10 +40,17 @@ class SQLiteMeetings:
         return row
 
     async def record_created(
-        self, row: Row, request_key: str, *, reminder: Row | None = None
-    ) -> Row:
+        self,
+        row: Row,
+        request_key: str,
+        *,
+        reminder: Row | None = None,
+        outbox: Row | None = None,
+    ) -> int | None:
         """Record a meeting Zoom made and settle its request as `created`, in one transaction;
-        `reminder`: the meeting's reminder row (bot/flows/reminders.py), in the same one."""
+        `reminder`: the meeting's reminder row (bot/flows/reminders.py), and `outbox`: its
+        message to post (as `add_to_outbox`), in the same one. Returns the outbox entry's id
+        (None without one)."""
         await asyncio.sleep(0)
         row = {"state": "created", "created_at": now_iso(), **row}
         with self._writing():
@@ -57,7 +64,7 @@ class SQLiteMeetings:
                     {**reminder, "meeting_id": row["zoom_id"], "updated_at": row["created_at"]},
                     "meeting_id",
                 )
-        return row
+            return self._insert_outbox(outbox) if outbox is not None else None
 
     async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
         await asyncio.sleep(0)

@@ -18,17 +18,21 @@ class SQLiteOutbox:
     async def add_to_outbox(self, row: Row) -> int:
         """Keep a message to post (state `pending`, no attempts yet). Returns its id."""
         await asyncio.sleep(0)
+        with self._writing():
+            return self._insert_outbox(row)
+
+    def _insert_outbox(self, row: Row) -> int:
+        """`add_to_outbox`'s statement, inside the caller's transaction."""
         row = {"state": "pending", "attempts": 0, "created_at": self._clock(), **row}
         for key in ("message", "fallback"):
             if not isinstance(row.get(key), str):
                 row[key] = json.dumps(row.get(key))
         columns = ", ".join(row)
         marks = ", ".join("?" for _ in row)
-        with self._writing() as conn:
-            cursor = conn.execute(
-                f"INSERT INTO outbox ({columns}) VALUES ({marks})",  # noqa: S608 - our names
-                list(row.values()),
-            )
+        cursor = self.db.conn.execute(
+            f"INSERT INTO outbox ({columns}) VALUES ({marks})",  # noqa: S608 - our names
+            list(row.values()),
+        )
         return int(cursor.lastrowid or 0)
 
     async def outbox_entry(self, entry_id: int) -> Row | None:

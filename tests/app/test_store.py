@@ -123,6 +123,39 @@ async def test_an_outbox_entrys_retry_state_is_kept_between_attempts(backend):  
     assert (gone["state"], gone["attempts"], gone["last_error"]) == ("failed", 3, "gave up")
 
 
+async def test_a_meeting_its_reminder_and_its_message_are_recorded_together(backend):  # noqa: F811
+    """`record_created(…, outbox=)` writes the meeting, settles its request, plans its
+    reminder and queues its message in one transaction, and returns the entry's id."""
+    store = await backend.open()
+    assert await store.claim_request("command:r1") is None
+    entry_id = await store.record_created(
+        {"zoom_id": 81, "requester": "U1", "channel": "C1", "request_key": "command:r1"},
+        "command:r1",
+        reminder={"minutes": 10, "state": "pending", "check_at": 5.0, "broadcast_done": 0},
+        outbox={
+            "meeting_id": 81,
+            "request_key": "command:r1",
+            "requester": "U1",
+            "channel": "C1",
+            "message": {"text": "hi"},
+            "owner": "me",
+        },
+    )
+    entry = await store.outbox_entry(entry_id)
+    assert (entry["meeting_id"], entry["state"], entry["message"]) == (
+        81,
+        "pending",
+        {"text": "hi"},
+    )
+    assert (await store.meeting(81))["channel"] == "C1"
+    assert (await store.reminder(81))["minutes"] == 10
+    request = await store.claim_request("command:r1")
+    assert (request["state"], request["meeting_id"]) == ("created", 81)
+    # Without an entry, nothing is queued.
+    assert await store.record_created({"zoom_id": 82}, "command:none") is None
+    assert [e["meeting_id"] for e in await store.outbox_entries()] == [81]
+
+
 async def test_the_calendar_key_is_made_once_random_and_kept(backend):  # noqa: F811
     store = await backend.open()
     key = await store.secret("calendar")
