@@ -12,18 +12,8 @@ from typing import Any
 
 import httpx
 
+from zoom import errors
 from zoom._retry import next_midnight_utc, parse_retry_after
-from zoom.errors import (
-    DailyLimitReached,
-    MeetingNotFound,
-    UserNotFound,
-    ZoomAuthError,
-    ZoomError,
-    ZoomNotFound,
-    ZoomRateLimited,
-    ZoomUnavailable,
-    ZoomValidationError,
-)
 
 # The request never left: Zoom cannot have acted, so even a create may be sent again.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -56,7 +46,7 @@ def code_of(response: httpx.Response) -> int | None:
     return code if isinstance(code, int) else None
 
 
-def transport_error(exc: Exception, *, what: str = "Zoom") -> ZoomUnavailable:
+def transport_error(exc: Exception, *, what: str = "Zoom") -> errors.ZoomUnavailable:
     """`exc` (an httpx failure) as a `ZoomUnavailable` chained to it."""
     kind = type(exc).__name__
     if isinstance(exc, NOT_SENT):
@@ -67,12 +57,12 @@ def transport_error(exc: Exception, *, what: str = "Zoom") -> ZoomUnavailable:
         message = f"The connection to {what} failed mid-answer ({kind})"
     else:
         message = f"{what}'s answer could not be read ({kind})"
-    error = ZoomUnavailable(message)
+    error = errors.ZoomUnavailable(message)
     error.__cause__ = exc
     return error
 
 
-def error_from(response: httpx.Response) -> ZoomError:
+def error_from(response: httpx.Response) -> errors.ZoomError:
     """The typed error for a non-2xx answer from the Meeting API."""
     status = response.status_code
     data = body_of(response)
@@ -87,38 +77,38 @@ def error_from(response: httpx.Response) -> ZoomError:
         match = _SCOPES.search(message)
         scopes = tuple(s.strip() for s in match.group(1).split(",") if s.strip()) if match else ()
         named = ", ".join(scopes) if scopes else "see Zoom's message"
-        return ZoomAuthError(
+        return errors.ZoomAuthError(
             f"The Zoom app lacks scopes this call needs ({named}): add them on the app's "
             f"Scopes page in the Zoom App Marketplace. Zoom said: {message}",
             missing_scopes=scopes,
             **common,
         )
     if status == 401:
-        return ZoomAuthError(
+        return errors.ZoomAuthError(
             f"Zoom refused the app's access token even after a fresh one ({message}). "
             + AUTH_CAUSES,
             **common,
         )
     if code == 1001:
-        return UserNotFound(message, **common)
+        return errors.UserNotFound(message, **common)
     if code == 3001:
-        return MeetingNotFound(message, **common)
+        return errors.MeetingNotFound(message, **common)
     if status == 404:
-        return ZoomNotFound(message, **common)
+        return errors.ZoomNotFound(message, **common)
     if status == 429:
         now = datetime.now(UTC)
         kind = response.headers.get("x-ratelimit-type", "")
         if kind.lower() == "daily-limit" or "daily" in message.lower():
-            return DailyLimitReached(
+            return errors.DailyLimitReached(
                 message, resets_at=next_midnight_utc(now), retry_after=None, **common
             )
         retry_after = parse_retry_after(response.headers.get("retry-after"), now)
-        return ZoomRateLimited(message, retry_after=retry_after, **common)
+        return errors.ZoomRateLimited(message, retry_after=retry_after, **common)
     if status >= 500:
-        return ZoomUnavailable(f"Zoom answered HTTP {status}: {message}", **common)
+        return errors.ZoomUnavailable(f"Zoom answered HTTP {status}: {message}", **common)
     if status in (400, 409, 412, 422) or code == 300:
-        errors = data.get("errors")
-        return ZoomValidationError(
-            message, errors=errors if isinstance(errors, list) else None, **common
+        details = data.get("errors")
+        return errors.ZoomValidationError(
+            message, errors=details if isinstance(details, list) else None, **common
         )
-    return ZoomError(message, **common)
+    return errors.ZoomError(message, **common)

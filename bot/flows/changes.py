@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.errors import Refused
 from bot.flows import live
+from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.manage import LAST, parse_meeting_id
 from bot.flows.services import Services
 from bot.posting import TRANSPORT_ERRORS, PostFailed
@@ -156,6 +158,40 @@ async def changeable(
     now = services.clock()
     check_open(row, meeting, now)
     return meeting, now
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A meeting message's Reschedule or Skip one… button, pressed by `requester`: the
+    meeting, and where its modal opens (`trigger_id`) and a refusal goes."""
+
+    requester: str
+    meeting_id: int
+    trigger_id: str
+    channel: str | None
+    response_url: str | None
+
+
+async def open_modal(
+    services: Services,
+    pressed: Pressed,
+    name: str,
+    doing: str,
+    failed: str,
+    modal: Callable[[Meeting, datetime], Awaitable[dict[str, Any]]],
+) -> Outcome:
+    """Open the change's modal (`modal(meeting, now)`, which may refuse) once `changeable`
+    lets the presser change the meeting (`doing`: "move this meeting"); a refusal or failure
+    is a private sentence (`failed`: what went wrong, answers.py). `name` is the outcome's."""
+
+    async def work() -> Outcome:
+        meeting, now = await changeable(services, pressed.requester, pressed.meeting_id, doing)
+        await services.poster.open_view(pressed.trigger_id, await modal(meeting, now))
+        return Outcome(OutcomeKind.MODAL_OPENED, name, meeting_id=pressed.meeting_id)
+
+    return await guarded(
+        services, pressed.requester, pressed.channel, pressed.response_url, work, failed
+    )
 
 
 def occurrence_on(occurrences: tuple[Occurrence, ...], day: date, zone: str) -> Occurrence | None:

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import datetime
 from typing import Any
 
 from bot.errors import Refused
 from bot.flows import followups
 from bot.flows.answers import Outcome, OutcomeKind, guarded
 from bot.flows.changes import (
-    changeable,
+    Pressed,
     changing,
     find_meeting,
     first_time,
     no_occurrence,
     occurrence_on,
+    open_modal,
     original_start,
     refresh,
     run_followup,
@@ -274,20 +276,13 @@ async def _move_occurrence(
     return Outcome(OutcomeKind.MOVED, "occurrence", meeting_id=meeting.id)
 
 
-async def open_reschedule(
-    services: Services,
-    requester: str,
-    meeting_id: int,
-    trigger_id: str,
-    channel: str | None,
-    response_url: str | None,
-) -> Outcome:
+async def open_reschedule(services: Services, pressed: Pressed) -> Outcome:
     """The Reschedule button: the same checks as a move, then its modal (one text field;
     for a series, one of its meetings: "dec 24 to 11am")."""
 
-    async def work() -> Outcome:
-        meeting, _ = await changeable(services, requester, meeting_id, "move this meeting")
-        await services.poster.open_view(trigger_id, view.reschedule_modal(meeting, channel))
-        return Outcome(OutcomeKind.MODAL_OPENED, "reschedule", meeting_id=meeting_id)
+    async def modal(meeting: Meeting, now: datetime) -> dict[str, Any]:
+        return view.reschedule_modal(meeting, pressed.channel)
 
-    return await guarded(services, requester, channel, response_url, work, sentences.MOVE)
+    return await open_modal(
+        services, pressed, "reschedule", "move this meeting", sentences.MOVE, modal
+    )

@@ -8,23 +8,11 @@ order are bot/flows/move.py's; a second skip of the same occurrence changes noth
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from bot.errors import Refused
-from bot.flows import followups
+from bot.flows import changes, followups
 from bot.flows.answers import Outcome, OutcomeKind, guarded
-from bot.flows.changes import (
-    changeable,
-    changing,
-    first_time,
-    last_in_channel,
-    no_occurrence,
-    occurrence_on,
-    original_start,
-    refresh,
-    run_followup,
-    tell,
-    upcoming_rows,
-)
 from bot.flows.manage import LAST, parse_meeting_id
 from bot.flows.services import Services
 from bot.reading.moves import read_day
@@ -52,11 +40,11 @@ async def skip(
     topic) on `day`, or the one `occurrence_id` names (the modal)."""
 
     async def work() -> Outcome:
-        if not await first_time(services, key):
+        if not await changes.first_time(services, key):
             return Outcome(OutcomeKind.UNCHANGED, "repeated request")
         meeting_id = await find_series(services, requester, target, channel)
         doing = "skip meetings of this series"
-        async with changing(services, requester, meeting_id, doing) as meeting:
+        async with changes.changing(services, requester, meeting_id, doing) as meeting:
             if not view.is_recurring(meeting):
                 raise Refused(
                     "That meeting is not a series: cancel it with "
@@ -71,12 +59,12 @@ async def skip(
             if occurrence is None:
                 on = read_day(day or "", zone, now)
                 shown = on if isinstance(on, date) else now.date()
-                raise Refused(no_occurrence(meeting, fresh, shown, now), "no occurrence")
-            first = original_start(occurrence) or occurrence.start_time
+                raise Refused(changes.no_occurrence(meeting, fresh, shown, now), "no occurrence")
+            first = changes.original_start(occurrence) or occurrence.start_time
             assert first is not None
             if occurrence.status == "deleted":
                 message = view.skipped_message(meeting.topic, first, already=True)
-                await tell(services, requester, message, channel, response_url)
+                await changes.tell(services, requester, message, channel, response_url)
                 return Outcome(OutcomeKind.UNCHANGED, "already skipped", meeting_id=meeting_id)
             await _delete(zoom, meeting_id, occurrence.occurrence_id)
             listed = tuple(
@@ -98,14 +86,14 @@ async def skip(
                     changed_at=iso(now),
                 )
             )
-            await refresh(services, meeting_id)
+            await changes.refresh(services, meeting_id)
             start = occurrence.start_time or first
             message = view.skipped_message(meeting.topic, start, already=False)
-            await tell(services, requester, message, channel, response_url)
+            await changes.tell(services, requester, message, channel, response_url)
             followup = followups.on_cancelled(
                 services, meeting, occurrence_id=occurrence.occurrence_id
             )
-            await run_followup(services, followup)
+            await changes.run_followup(services, followup)
             return Outcome(OutcomeKind.SKIPPED, meeting_id=meeting_id)
 
     return await guarded(services, requester, channel, response_url, work, sentences.SKIP)
@@ -138,20 +126,20 @@ def _chosen(
     on = read_day(day or "", zone, now)
     if isinstance(on, Refusal):
         raise Refused(on.message, "unreadable day")
-    return occurrence_on(occurrences, on, zone)
+    return changes.occurrence_on(occurrences, on, zone)
 
 
 async def find_series(services: Services, requester: str, target: str, channel: str | None) -> int:
     """The series `target` names: its ID, `last`, or words of its topic (the requester's
     upcoming series, in this channel first)."""
     if target.strip().lower() in LAST:
-        return await last_in_channel(services, requester, channel, series_only=True)
+        return await changes.last_in_channel(services, requester, channel, series_only=True)
     meeting_id = parse_meeting_id(target)
     if meeting_id is not None:
         return meeting_id
     words = target.lower().split()
     for where in (channel, None) if channel else (None,):
-        rows = await upcoming_rows(services, requester, where)
+        rows = await changes.upcoming_rows(services, requester, where)
         found = [
             row
             for row in rows
@@ -168,31 +156,22 @@ async def find_series(services: Services, requester: str, target: str, channel: 
     )
 
 
-async def open_skip(
-    services: Services,
-    requester: str,
-    meeting_id: int,
-    trigger_id: str,
-    channel: str | None,
-    response_url: str | None,
-) -> Outcome:
+async def open_skip(services: Services, pressed: changes.Pressed) -> Outcome:
     """The Skip one… button: the same checks as a skip, then a choice of the next
     occurrences (from the stored series, not skipped ones)."""
 
-    async def work() -> Outcome:
-        doing = "skip meetings of this series"
-        meeting, now = await changeable(services, requester, meeting_id, doing)
-        changes = view.changes_from(await services.store.occurrence_changes(meeting_id))
-        choices = _choices(meeting, changes, now)
+    async def modal(meeting: Meeting, now: datetime) -> dict[str, Any]:
+        earlier = view.changes_from(await services.store.occurrence_changes(meeting.id))
+        choices = _choices(meeting, earlier, now)
         if not choices:
             raise Refused("That series has no meeting ahead to skip.", "nothing ahead")
-        await services.poster.open_view(trigger_id, view.skip_modal(meeting, choices, channel))
-        return Outcome(OutcomeKind.MODAL_OPENED, "skip", meeting_id=meeting_id)
+        return view.skip_modal(meeting, choices, pressed.channel)
 
-    return await guarded(services, requester, channel, response_url, work, sentences.SKIP)
+    doing = "skip meetings of this series"
+    return await changes.open_modal(services, pressed, "skip", doing, sentences.SKIP, modal)
 
 
-def _choices(meeting: Meeting, changes: view.Changes, now: datetime) -> list[tuple[str, datetime]]:
+def _choices(meeting: Meeting, earlier: view.Changes, now: datetime) -> list[tuple[str, datetime]]:
     """(occurrence_id, start) of the next occurrences not skipped."""
     listed = [
         (o.occurrence_id, o.start_time)
@@ -200,10 +179,10 @@ def _choices(meeting: Meeting, changes: view.Changes, now: datetime) -> list[tup
         if o.start_time is not None
         and o.start_time >= now
         and o.status != "deleted"
-        and o.occurrence_id not in changes.skipped_ids
+        and o.occurrence_id not in earlier.skipped_ids
     ]
     if listed or meeting.occurrences:
         return sorted(listed, key=lambda pair: pair[1])[: view.SKIP_CHOICES]
-    starts = view.upcoming(meeting, changes, now, view.SKIP_CHOICES)
+    starts = view.upcoming(meeting, earlier, now, view.SKIP_CHOICES)
     # Zoom names an occurrence by its first start in epoch milliseconds.
     return [(str(int(s.timestamp() * 1000)), s) for s, gone in starts if not gone]

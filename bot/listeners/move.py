@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.flows import move, skip
+from bot.flows.changes import Pressed
 from bot.flows.manage import parse_meeting_id
 from bot.listeners import after_ack, clock, listen, logged, payload, services
 from bot.render import move as view
@@ -42,14 +43,10 @@ async def _pressed(
     user = payload.user_id(body) or ""
     channel = payload.channel_id(body)
     meeting_id = parse_meeting_id(str(action.get("value") or "")) or 0
-    outcome = opener(
-        services(context),
-        user,
-        meeting_id,
-        str(body.get("trigger_id") or ""),
-        channel,
-        body.get("response_url"),
+    pressed = Pressed(
+        user, meeting_id, str(body.get("trigger_id") or ""), channel, body.get("response_url")
     )
+    outcome = opener(services(context), pressed)
     after_ack(context, name, logged(f"action:{name}", user, channel, started, clock(), outcome))
 
 

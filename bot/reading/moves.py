@@ -146,7 +146,7 @@ def read_change(
     day ("11am") is on that day (one occurrence's), not the next. Refuses unreadable text
     and a start in the past; a change to where the meeting already is is the caller's."""
     try:
-        change = _read(text, start, duration, zone, user_zone, now, on_day)
+        change = _read(text, _Moving(start, duration, zone, user_zone, now, on_day))
     except Refused as refused:
         return Refusal(refused.message)
     except OverflowError:
@@ -159,15 +159,20 @@ def read_change(
     return change
 
 
-def _read(
-    text: str,
-    start: datetime,
-    duration: int,
-    zone: str,
-    user_zone: str,
-    now: datetime,
-    on_day: date | None,
-) -> Change:
+@dataclass(frozen=True)
+class _Moving:
+    """`read_change`'s meeting (`start`, `duration`, `zone`) and how its text is read."""
+
+    start: datetime
+    duration: int
+    zone: str
+    user_zone: str
+    now: datetime
+    on_day: date | None
+
+
+def _read(text: str, moving: _Moving) -> Change:
+    start, zone, now = moving.start, moving.zone, moving.now
     words = " ".join(text.lower().replace("’", "'").split()).strip(" .!")
     words = words.removeprefix("to ").strip()
     if not words:
@@ -196,12 +201,13 @@ def _read(
         if not 0 < minutes <= MAX_DURATION:
             raise Refused(f"A meeting can last up to 24 hours; I read “{found['d']}”.")
         return Change(None, minutes, f"now {describe(minutes)} long")
-    if on_day is not None:
+    user_zone = moving.user_zone
+    if moving.on_day is not None:
         found_words = find_time_words(Scan(words), zone, None)
         if found_words.times and not found_words.dates:
-            words = f"{on_day.isoformat()} {words}"
+            words = f"{moving.on_day.isoformat()} {words}"
             user_zone = zone  # the occurrence's day is in the meeting's zone
-    return _new_time(words, duration, zone, user_zone, now, local)
+    return _new_time(words, moving.duration, zone, user_zone, now, local)
 
 
 def _same_time(day_words: str, local: datetime, zone: str, now: datetime) -> Change:

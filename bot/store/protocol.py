@@ -89,12 +89,7 @@ class Store(Protocol):
     # meetings
     async def record_meeting(self, row: Row) -> Row: ...
     async def record_created(
-        self,
-        row: Row,
-        request_key: str,
-        *,
-        reminder: Row | None = None,
-        outbox: Row | None = None,
+        self, row: Row, request_key: str, *, reminder: Row | None = None, outbox: Row | None = None
     ) -> int | None: ...
     async def update_meeting(self, zoom_id: int, **changes: Any) -> None: ...
     async def meeting(self, zoom_id: int) -> Row | None: ...

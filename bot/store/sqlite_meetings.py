@@ -40,12 +40,7 @@ class SQLiteMeetings:
         return row
 
     async def record_created(
-        self,
-        row: Row,
-        request_key: str,
-        *,
-        reminder: Row | None = None,
-        outbox: Row | None = None,
+        self, row: Row, request_key: str, *, reminder: Row | None = None, outbox: Row | None = None
     ) -> int | None:
         """Record a meeting Zoom made and settle its request as `created`, in one transaction;
         `reminder`: the meeting's reminder row (bot/flows/reminders.py), and `outbox`: its

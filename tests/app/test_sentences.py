@@ -4,36 +4,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import zoom
 from bot.render import sentences, words
-from zoom import (
-    DailyLimitReached,
-    MeetingNotFound,
-    UserNotFound,
-    ZoomAuthError,
-    ZoomError,
-    ZoomRateLimited,
-    ZoomUnavailable,
-    ZoomValidationError,
-)
 
 NOW = datetime(2030, 3, 4, 15, 0, tzinfo=UTC)
 
 
-def say(error: ZoomError, tz: str = "America/Denver") -> str:
+def say(error: zoom.ZoomError, tz: str = "America/Denver") -> str:
     return sentences.sentence_for(error, tz=tz, now=NOW)
 
 
 def test_unknown_user_says_how_to_link():
-    assert "/zoom link" in say(UserNotFound("User does not exist", status=404, code=1001))
+    assert "/zoom link" in say(zoom.UserNotFound("User does not exist", status=404, code=1001))
 
 
 def test_not_allowed_to_host():
-    text = say(ZoomValidationError("not allowed", status=400, code=3161))
+    text = say(zoom.ZoomValidationError("not allowed", status=400, code=3161))
     assert "not allowed to host" in text
 
 
 def test_validation_names_the_field():
-    error = ZoomValidationError(
+    error = zoom.ZoomValidationError(
         "Validation Failed.",
         status=400,
         code=300,
@@ -43,7 +34,9 @@ def test_validation_names_the_field():
 
 
 def test_daily_limit_says_when_it_resets_in_the_users_zone():
-    error = DailyLimitReached("daily", status=429, resets_at=datetime(2030, 3, 5, 0, 0, tzinfo=UTC))
+    error = zoom.DailyLimitReached(
+        "daily", status=429, resets_at=datetime(2030, 3, 5, 0, 0, tzinfo=UTC)
+    )
     text = say(error, tz="America/Denver")
     assert "midnight UTC" in text and "17:00" in text and "MST" in text
     # An invalid zone falls back to UTC rather than failing.
@@ -51,27 +44,27 @@ def test_daily_limit_says_when_it_resets_in_the_users_zone():
 
 
 def test_rate_limited_auth_unavailable_and_gone():
-    assert "slow down" in say(ZoomRateLimited("busy", status=429, retry_after=5))
-    auth = say(ZoomAuthError("bad creds", status=401, code=124))
+    assert "slow down" in say(zoom.ZoomRateLimited("busy", status=429, retry_after=5))
+    auth = say(zoom.ZoomAuthError("bad creds", status=401, code=124))
     assert "credentials and scopes" in auth
-    assert say(ZoomUnavailable("down", status=503)).startswith(
+    assert say(zoom.ZoomUnavailable("down", status=503)).startswith(
         "Zoom is not answering; nothing was created"
     )
-    assert "no such meeting" in say(MeetingNotFound("gone", status=404, code=3001))
-    assert "Zoom refused" in say(ZoomError("odd", status=418))
+    assert "no such meeting" in say(zoom.MeetingNotFound("gone", status=404, code=3001))
+    assert "Zoom refused" in say(zoom.ZoomError("odd", status=418))
 
 
 def test_sentences_carry_no_secrets():
-    error = ZoomAuthError("invalid client_secret=zoom-secret-test", status=401)
+    error = zoom.ZoomAuthError("invalid client_secret=zoom-secret-test", status=401)
     assert "zoom-secret-test" not in say(error)
 
 
 CANCEL_FAILURES = [
-    ZoomUnavailable("down", status=503),
-    ZoomRateLimited("busy", status=429, retry_after=5),
-    ZoomAuthError("bad creds", status=401, code=124),
-    ZoomValidationError("Invalid field.", status=400, code=300, errors=[]),
-    ZoomError("Odd", status=400, code=9999),
+    zoom.ZoomUnavailable("down", status=503),
+    zoom.ZoomRateLimited("busy", status=429, retry_after=5),
+    zoom.ZoomAuthError("bad creds", status=401, code=124),
+    zoom.ZoomValidationError("Invalid field.", status=400, code=300, errors=[]),
+    zoom.ZoomError("Odd", status=400, code=9999),
 ]
 
 
@@ -91,7 +84,7 @@ def test_list_failures_say_the_list_failed():
 
 def test_unavailable_on_cancel_reads_as_the_reviewer_asked():
     text = sentences.sentence_for(
-        ZoomUnavailable("down", status=503), tz="UTC", now=NOW, operation=sentences.CANCEL
+        zoom.ZoomUnavailable("down", status=503), tz="UTC", now=NOW, operation=sentences.CANCEL
     )
     assert text == "Zoom is not answering; the meeting was not cancelled. Try again in a minute."
 
