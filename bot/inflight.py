@@ -14,7 +14,8 @@ Why not Bolt's own "ack first, work after" (`process_before_response=False`): Bo
 the listener in a task and waits for `ack()` by polling every 10 ms; and any hand-over from
 one task to another costs a turn of the event loop, each turn waiting behind everything else
 that is ready. Under a burst of commands those turns were the acknowledgement latency
-(BENCHMARKS.md). Here the ack is answered in the very turn that read the request.
+(BENCHMARKS.md). Here the ack is answered in the very turn that read the request, and the
+work it starts takes turns, so that the next requests are not held behind it (bot/turns.py).
 """
 
 from __future__ import annotations
@@ -26,15 +27,19 @@ from collections import Counter
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
+from bot.turns import Turns
+
 log = logging.getLogger("zoombot.inflight")
 
 
 class InFlight:
-    """A registry of in-flight asyncio tasks; `len()` is how many there are now."""
+    """A registry of in-flight asyncio tasks; `len()` is how many there are now. The tasks
+    it `start`s take turns (`turns`, bot/turns.py)."""
 
-    def __init__(self) -> None:
+    def __init__(self, turns: Turns | None = None) -> None:
         # A task may be tracked by nested calls (listener → schedule → _guarded); count them.
         self._tasks: Counter[asyncio.Task[Any]] = Counter()
+        self.turns = Turns() if turns is None else turns
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -58,6 +63,7 @@ class InFlight:
         """Run `work` in a task of its own, counted in flight from its creation (so a stop
         that begins before its first step still waits for it); its failure is logged."""
         task = asyncio.create_task(work, name=name)
+        self.turns.add(task)
         self.add(task)
         task.add_done_callback(_log_failure)
         return task

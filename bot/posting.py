@@ -38,6 +38,7 @@ from bot.slack.outbox import EVENT_TYPE, Delivery, OutboxDelivery, Posted, Retry
 
 if TYPE_CHECKING:
     from bot.store import Store
+    from bot.turns import Turns
 
 log = logging.getLogger("zoombot.posting")
 
@@ -85,6 +86,8 @@ class Poster(OutboxDelivery):
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
         # The slash command's name in what is said privately (ZOOMBOT_COMMAND).
         self.command = "/zoom"
+        # Set by the app: an answer to work after the ack waits its turn (bot/turns.py).
+        self.turns: Turns | None = None
 
     async def post_meeting(
         self,
@@ -198,6 +201,8 @@ class Poster(OutboxDelivery):
                 await answer.read()
         except RAW_TRANSPORT_ERRORS as error:
             raise slack_failure(error) from error
+        if self.turns is not None:
+            await self.turns.answered()
         if status >= 400:
             raise PostFailed(
                 f"HTTP {status}",

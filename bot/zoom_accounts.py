@@ -23,6 +23,7 @@ from bot.secretbox import BoxError, SecretBox
 from bot.settings import Settings
 from bot.slack.workspaces import current_key
 from bot.store import Store
+from bot.turns import Turns, TurnTakingTransport
 from zoom import UserTokens, ZoomClient, ZoomError, ZoomUserOAuth
 
 log = logging.getLogger("zoombot.accounts")
@@ -69,12 +70,18 @@ class ZoomAccounts:
         self._clients: dict[str, tuple[str, ZoomClient]] = {}  # user → (refresh sealed, client)
 
     @classmethod
-    def from_settings(cls, settings: Settings, store: Store) -> ZoomAccounts:
+    def from_settings(
+        cls, settings: Settings, store: Store, turns: Turns | None = None
+    ) -> ZoomAccounts:
         """Built at start when ZOOM_OAUTH_CLIENT_ID is set (the settings check made sure the
-        secret, ZOOMBOT_SECRET_KEY and ZOOMBOT_PUBLIC_URL are there too)."""
+        secret, ZOOMBOT_SECRET_KEY and ZOOMBOT_PUBLIC_URL are there too). With `turns`, work
+        after the ack waits its turn at each answer from Zoom (bot/turns.py)."""
         assert settings.zoom_oauth_client_id and settings.zoom_oauth_client_secret
         assert settings.secret_key and settings.public_url
-        http = httpx.AsyncClient(headers={"User-Agent": "zoombot"})
+        transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport()
+        if turns is not None:
+            transport = TurnTakingTransport(transport, turns)
+        http = httpx.AsyncClient(headers={"User-Agent": "zoombot"}, transport=transport)
         oauth = ZoomUserOAuth(
             http,
             settings.zoom_oauth_client_id,

@@ -58,11 +58,13 @@ class ZoomClient(RegistrationCalls):
 
     `api_url` and `oauth_url` default to Zoom's commercial cloud (Zoom for Government:
     `https://api.zoomgov.com/v2`, `https://zoomgov.com/oauth/token`). When `http` is given,
-    the caller owns it and `aclose()` leaves it open. `sleep` is how the client waits between
-    attempts. `page_size`: meetings per list page (Zoom allows up to 300). `clock_skew`:
-    how much earlier than a create's first attempt Zoom's `created_at` may be and still be
-    that create's meeting. `settle_delay`: how long a create waits, after a failure Zoom may
-    have acted on, before it looks (shortened to fit the deadline). Every call takes
+    the caller owns it and `aclose()` leaves it open; otherwise the client's own runs on
+    `wrap(default_transport())` (`wrap`: e.g. a transport that holds each answer). `sleep`
+    is how the client waits between attempts. `page_size`: meetings per list page (Zoom
+    allows up to 300). `clock_skew`: how much earlier than a create's first attempt Zoom's
+    `created_at` may be and still be that create's meeting. `settle_delay`: how long a
+    create waits, after a failure Zoom may have acted on, before it looks (shortened to fit
+    the deadline). Every call takes
     `deadline`: seconds from now the caller can wait in total (default: no limit but
     `timeout` per request). `tokens`: where access tokens come from instead of the account's
     credentials (a connected user's: `ZoomUserOAuth.client_for`).
@@ -88,6 +90,7 @@ class ZoomClient(RegistrationCalls):
         page_size: int = 300,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         tokens: TokenSource | None = None,
+        wrap: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url
@@ -103,7 +106,7 @@ class ZoomClient(RegistrationCalls):
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            transport=default_transport(),
+            transport=wrap(default_transport()) if wrap else default_transport(),
             headers={"User-Agent": "zoombot"},
         )
         self._tokens = tokens or TokenSource(

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.failures import PostFailed
 from bot.slack.installations import WorkspaceGone
 from bot.slack.workspaces import current as current_workspace
+from bot.turns import Turns
 
 SLACK_CALLS_LOGGER = "zoombot.slack"
 
@@ -29,6 +30,8 @@ class LoggedWebClient(AsyncWebClient):
     """
 
     bot_tokens: Any = None  # bot.slack.installations.BotTokens
+    # Set by the app: an answer to work after the ack waits its turn (bot/turns.py).
+    turns: Turns | None = None
 
     async def api_call(self, api_method: str, **kwargs: Any) -> Any:  # type: ignore[override]
         started = time.monotonic()
@@ -40,7 +43,10 @@ class LoggedWebClient(AsyncWebClient):
                     **(kwargs.get("headers") or {}),
                     "Authorization": f"Bearer {token}",
                 }
-            return await super().api_call(api_method, **kwargs)
+            answer = await super().api_call(api_method, **kwargs)
+            if self.turns is not None:
+                await self.turns.answered()
+            return answer
         except SlackApiError as error:
             data = getattr(error.response, "data", None)  # a text answer is no dict
             code = data.get("error") if isinstance(data, dict) else None

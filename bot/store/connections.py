@@ -10,7 +10,6 @@ The store keeps what it is given: encrypting the tokens is bot/secretbox.py's, i
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -35,12 +34,12 @@ class SQLiteConnections:
         )
 
     async def save_zoom_connection(self: Any, row: Row) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._upsert("zoom_connections", row, "slack_user_id")
 
     async def delete_zoom_connection(self: Any, slack_user_id: str) -> bool:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             cursor = conn.execute(
                 "DELETE FROM zoom_connections WHERE slack_user_id = ?", [slack_user_id]
@@ -48,7 +47,7 @@ class SQLiteConnections:
             return cursor.rowcount > 0
 
     async def save_oauth_state(self: Any, row: Row) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute(
                 "DELETE FROM oauth_states WHERE expires_at < ?", [row["expires_at"] - 3600]
@@ -56,7 +55,7 @@ class SQLiteConnections:
             self._upsert("oauth_states", row, "state")
 
     async def take_oauth_state(self: Any, state: str) -> Row | None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             row = self._one("SELECT * FROM oauth_states WHERE state = ?", [state])
             if row is not None:

@@ -11,7 +11,6 @@ Also `drop_pending_outbox(workspace)`: an uninstalled workspace's posts are not 
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from typing import Any
 
@@ -20,19 +19,19 @@ from bot.store.protocol import Row
 
 class SQLiteInstallations:
     async def slack_installation(self: Any, workspace: str) -> Row | None:
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one("SELECT * FROM slack_installations WHERE workspace = ?", [workspace])
         except sqlite3.Error as error:
             raise self._unreadable(error) from error
 
     async def save_slack_installation(self: Any, row: Row) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._upsert("slack_installations", row, "workspace")
 
     async def delete_slack_installation(self: Any, workspace: str) -> bool:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             cursor = conn.execute(
                 "DELETE FROM slack_installations WHERE workspace = ?", [workspace]
@@ -40,7 +39,7 @@ class SQLiteInstallations:
             return cursor.rowcount > 0
 
     async def save_slack_state(self: Any, state: str, expires_at: float) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute("DELETE FROM slack_oauth_states WHERE expires_at < ?", [self._clock()])
             conn.execute(
@@ -50,7 +49,7 @@ class SQLiteInstallations:
 
     async def take_slack_state(self: Any, state: str) -> bool:
         """True (once) for a state saved and not expired."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             cursor = conn.execute(
                 "DELETE FROM slack_oauth_states WHERE state = ? AND expires_at >= ?",
@@ -59,7 +58,7 @@ class SQLiteInstallations:
             return cursor.rowcount > 0
 
     async def drop_pending_outbox(self: Any, workspace: str) -> int:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             cursor = conn.execute(
                 "UPDATE outbox SET state = 'failed', last_error = 'app uninstalled'"

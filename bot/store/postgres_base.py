@@ -9,13 +9,16 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from bot.errors import StoreUnavailable
 from bot.store.postgres_columns import COLUMNS
+
+if TYPE_CHECKING:
+    from bot.turns import Turns
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -112,6 +115,8 @@ def guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]]
                 raise StoreUnavailable(sentence) from error
             if write and store.write_problem is not None:
                 store.write_problem = None
+            if store.turns is not None:  # work after the ack waits its turn (bot/turns.py)
+                await store.turns.answered(by_service=False)
             return result
 
         return call
@@ -121,6 +126,9 @@ def guarded(action: str, *, write: bool) -> Callable[[Callable[P, Awaitable[T]]]
 
 class PostgresSql:
     """The small SQL helpers every part of the store uses (on `self._pool`)."""
+
+    # Set by the app: work after the ack waits its turn after each call (bot/turns.py).
+    turns: Turns | None = None
 
     async def _one(self, table: str, where: str, *args: Any) -> dict[str, Any] | None:
         return record_dict(

@@ -271,13 +271,13 @@ class SQLiteStore(
     async def check_writable(self) -> str | None:
         """Update the `health` row in a transaction now; None if it worked, else the reason
         (and `write_problem` says the same)."""
-        await asyncio.sleep(0)
+        await self._pause()
         with contextlib.suppress(StoreUnavailable), self._writing() as conn:
             conn.execute("UPDATE health SET checked_at = ? WHERE id = 1", [self._clock()])
         return self.write_problem
 
     async def secret(self, name: str) -> bytes:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO secrets (name, value, created_at) VALUES (?, ?, ?)",
@@ -287,7 +287,7 @@ class SQLiteStore(
         return bytes(value)
 
     async def meeting_passcodes(self) -> list[str]:
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             conn = self.db.conn
             rows = conn.execute("SELECT passcode FROM meetings WHERE passcode IS NOT NULL")

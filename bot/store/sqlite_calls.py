@@ -3,7 +3,6 @@ Mixed into `SQLiteStore`."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 from bot.store.protocol import Row
@@ -12,7 +11,7 @@ from bot.store.protocol import Row
 class SQLiteCalls:
     async def slack_call(self, meeting_id: int) -> Row | None:
         """The meeting's Slack Call row, or None."""
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one("SELECT * FROM slack_calls WHERE meeting_id = ?", [meeting_id])
         except sqlite3.Error as error:
@@ -22,7 +21,7 @@ class SQLiteCalls:
         self, meeting_id: int, call_id: str, external_id: str, at: str
     ) -> None:
         """The meeting's (new) call: replaces an earlier one, `runs` + 1, not ended."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute(
                 "INSERT INTO slack_calls"
@@ -36,7 +35,7 @@ class SQLiteCalls:
 
     async def end_slack_call(self, meeting_id: int, at: str) -> Row | None:
         """The call's row the first time it is ended, else None (one UPDATE … RETURNING)."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             return self._one(
                 "UPDATE slack_calls SET ended_at = ?"

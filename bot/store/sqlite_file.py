@@ -9,9 +9,12 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.store.protocol import Row
+
+if TYPE_CHECKING:
+    from bot.turns import Turns
 
 log = logging.getLogger("zoombot.store")
 
@@ -75,14 +78,24 @@ class Checkpointer:
 
 
 class SQLiteReads:
-    """Reads as store calls: the loop takes a turn first (the store calls spread along a
-    flow are where its long pieces are cut); a failure is StoreUnavailable. Uses the
+    """Reads as store calls: the loop takes a turn first (`_pause`: the store calls spread
+    along a flow are where its long pieces are cut); a failure is StoreUnavailable. Uses the
     store's `_one`, `_all` and `_unreadable`."""
+
+    # Set by the app: work after the ack waits its turn at each store call (bot/turns.py).
+    turns: Turns | None = None
+
+    async def _pause(self) -> None:
+        """The turn of the loop every store call but the claim begins with."""
+        if self.turns is None:
+            await asyncio.sleep(0)
+        else:
+            await self.turns.take()
 
     async def _read_one(self, sql: str, args: Sequence[Any]) -> Row | None:
         """`_one` as a store read: the loop takes a turn first; a failure is
         StoreUnavailable."""
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one(sql, args)
         except sqlite3.Error as error:
@@ -90,7 +103,7 @@ class SQLiteReads:
 
     async def _read_all(self, sql: str, args: Sequence[Any]) -> list[Row]:
         """`_all` as a store read (see `_read_one`)."""
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._all(sql, args)
         except sqlite3.Error as error:

@@ -3,7 +3,6 @@ participants), mixed into `SQLiteStore`."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from bot.store.common import now_iso
@@ -33,7 +32,7 @@ class SQLiteMeetings:
 
     async def record_meeting(self, row: Row) -> Row:
         """Insert (or replace) a meeting row; `zoom_id` is the key. Sets created_at, state."""
-        await asyncio.sleep(0)
+        await self._pause()
         row = {"state": "created", "created_at": now_iso(), **row}
         with self._writing():
             self._upsert("meetings", row, "zoom_id")
@@ -46,7 +45,7 @@ class SQLiteMeetings:
         `reminder`: the meeting's reminder row (bot/flows/reminders.py), and `outbox`: its
         message to post (as `add_to_outbox`), in the same one. Returns the outbox entry's id
         (None without one)."""
-        await asyncio.sleep(0)
+        await self._pause()
         row = {"state": "created", "created_at": now_iso(), **row}
         with self._writing():
             self._upsert("meetings", row, "zoom_id")
@@ -62,7 +61,7 @@ class SQLiteMeetings:
             return self._insert_outbox(outbox) if outbox is not None else None
 
     async def update_meeting(self, zoom_id: int, **changes: Any) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._update("meetings", "zoom_id", zoom_id, changes)
 
@@ -83,7 +82,7 @@ class SQLiteMeetings:
 
     async def first_delivery(self, delivery_key: str) -> bool:
         """Record a Zoom delivery. True the first time this key is seen, False for a repeat."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO zoom_deliveries (delivery_key, received_at) VALUES (?, ?)",
@@ -94,7 +93,7 @@ class SQLiteMeetings:
     async def participant_joined(self, meeting_id: int, key: str, at: str) -> None:
         """`key` is in. A join older than a leave already recorded for `key` changes nothing
         (Zoom may deliver a leave before its join)."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             row = self._one(
                 "SELECT left_at FROM participants WHERE meeting_id = ? AND participant_key = ?",
@@ -114,7 +113,7 @@ class SQLiteMeetings:
             )
 
     async def participant_left(self, meeting_id: int, key: str, at: str) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._upsert(
                 "participants",
@@ -132,7 +131,7 @@ class SQLiteMeetings:
 
     async def forget_participants(self, meeting_id: int) -> None:
         """A new start of the meeting: nobody is in yet."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute("DELETE FROM participants WHERE meeting_id = ?", [meeting_id])
 
@@ -147,7 +146,7 @@ class SQLiteMeetings:
 
     async def change_occurrence(self, change: OccurrenceChange) -> None:
         """Record a move or a skip; a later one replaces it but keeps `original_start`."""
-        await asyncio.sleep(0)
+        await self._pause()
         values = [
             change.meeting_id,
             change.occurrence_id,

@@ -3,7 +3,6 @@ over by the next run (mixed into `SQLiteStore`)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from bot.store.common import outbox_row
@@ -17,7 +16,7 @@ class SQLiteOutbox:
 
     async def add_to_outbox(self, row: Row) -> int:
         """Keep a message to post (state `pending`, no attempts yet). Returns its id."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             return self._insert_outbox(row)
 
@@ -55,7 +54,7 @@ class SQLiteOutbox:
 
     async def outbox_entries(self, *, meeting_id: int | None = None) -> list[Row]:
         """Every outbox entry (of one meeting, if given), oldest first."""
-        await asyncio.sleep(0)
+        await self._pause()
         if meeting_id is None:
             rows = await self._read_all("SELECT * FROM outbox ORDER BY id", [])
         else:
@@ -68,7 +67,7 @@ class SQLiteOutbox:
         self, entry_id: int, *, attempts: int, next_attempt_at: float, error: str
     ) -> None:
         """Keep an attempt that failed: how many so far, when the next is due, the error."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._update(
                 "outbox",
@@ -81,7 +80,7 @@ class SQLiteOutbox:
         self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
     ) -> None:
         """Mark the entry posted and its meeting and request with it, in one transaction."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute(
                 "UPDATE outbox SET state = 'posted', posted_channel = ?, posted_ts = ?, via = ?,"
@@ -107,7 +106,7 @@ class SQLiteOutbox:
 
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
         """Give up on the entry: it will not be tried again. Its request says `not_posted`."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute(
                 "UPDATE outbox SET state = 'failed', last_error = ?, attempts = ? WHERE id = ?",
@@ -128,7 +127,7 @@ class SQLiteOutbox:
         One database is served by one process at a time (the file's process lock): entries
         owned by `owner` are being delivered by this process already and are not returned.
         """
-        await asyncio.sleep(0)
+        await self._pause()
         where = "state = 'pending' AND (owner IS NULL OR owner != ?)"
         with self._writing() as conn:
             rows = self._all(f"SELECT * FROM outbox WHERE {where} ORDER BY id", [owner])  # noqa: S608

@@ -3,7 +3,6 @@ preferences (mixed into `SQLiteStore`)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -22,7 +21,7 @@ class SQLitePeople:
         )
 
     async def set_host_mapping(self, slack_user_id: str, zoom_email: str, set_by: str) -> Row:
-        await asyncio.sleep(0)
+        await self._pause()
         row = {
             "slack_user_id": slack_user_id,
             "zoom_email": zoom_email,
@@ -46,7 +45,7 @@ class SQLitePeople:
         return json.loads(row["profile"])
 
     async def cache_slack_user(self, user_id: str, user: Row) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         row = {"id": user_id, "profile": json.dumps(user), "fetched_at": self._clock()}
         with self._writing():
             self._upsert("slack_users", row, "id")
@@ -62,7 +61,7 @@ class SQLitePeople:
         return True, (json.loads(raw) if raw else None)
 
     async def cache_zoom_user(self, email: str, user: Row | None) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         row = {
             "email": email.lower(),
             "user": json.dumps(user) if user is not None else None,
@@ -72,7 +71,7 @@ class SQLitePeople:
             self._upsert("zoom_users", row, "email")
 
     async def forget_zoom_user(self, email: str) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             conn.execute("DELETE FROM zoom_users WHERE email = ?", [email.lower()])
 
@@ -86,7 +85,7 @@ class SQLitePeople:
 
     async def set_preferences(self, slack_user_id: str, **changes: Any) -> Row:
         """Save some of duration (minutes), waiting_room, post_passcode (bools as 0/1)."""
-        await asyncio.sleep(0)
+        await self._pause()
         row = {"slack_user_id": slack_user_id, **changes, "updated_at": now_iso()}
         with self._writing():
             self._upsert("preferences", row, "slack_user_id")

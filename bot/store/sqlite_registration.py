@@ -4,7 +4,6 @@ Mixed into `SQLiteStore`."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from typing import Any
 
@@ -15,7 +14,7 @@ from bot.store.protocol import Row
 class SQLiteRegistration:
     async def thread_post(self, post_key: str) -> Row | None:
         """The post recorded under `post_key`, or None."""
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one("SELECT * FROM thread_posts WHERE post_key = ?", [post_key])
         except sqlite3.Error as error:
@@ -23,7 +22,7 @@ class SQLiteRegistration:
 
     async def record_thread_post(self, post_key: str, meeting_id: int, ts: str | None) -> bool:
         """Record a post; True if `post_key` was new."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO thread_posts (post_key, meeting_id, ts, posted_at)"
@@ -33,7 +32,7 @@ class SQLiteRegistration:
         return cursor.rowcount == 1
 
     async def registrant(self, meeting_id: int, slack_user_id: str) -> Row | None:
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one(
                 "SELECT * FROM registrants WHERE meeting_id = ? AND slack_user_id = ?",
@@ -43,7 +42,7 @@ class SQLiteRegistration:
             raise self._unreadable(error) from error
 
     async def registrant_by_id(self, meeting_id: int, registrant_id: str) -> Row | None:
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one(
                 "SELECT * FROM registrants WHERE meeting_id = ? AND registrant_id = ?",
@@ -54,7 +53,7 @@ class SQLiteRegistration:
 
     async def save_registrant(self, meeting_id: int, slack_user_id: str, **changes: Any) -> Row:
         """Insert or update the Slack user's registration."""
-        await asyncio.sleep(0)
+        await self._pause()
         now = now_iso()
         with self._writing() as conn:
             conn.execute(

@@ -3,7 +3,6 @@ path) and the create intents a later start settles. Mixed into `SQLiteStore`."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 from bot.store.protocol import Row
@@ -69,7 +68,7 @@ class SQLiteRequests:
         """Requests claimed before `before` (epoch seconds: this process's start) still
         `claimed` with no create started: acknowledged by an earlier run that stopped before
         Zoom was asked, so nothing was made. Oldest first."""
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._all(
                 "SELECT * FROM requests WHERE state = 'claimed' AND create_started_at IS NULL"
@@ -80,12 +79,12 @@ class SQLiteRequests:
             raise self._unreadable(error) from error
 
     async def settle_request(self, key: str, *, state: str, meeting_id: int | None = None) -> None:
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._update("requests", "key", key, {"state": state, "meeting_id": meeting_id})
 
     async def request(self, key: str) -> Row | None:
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._one("SELECT * FROM requests WHERE key = ?", [key])
         except sqlite3.Error as error:
@@ -94,7 +93,7 @@ class SQLiteRequests:
     async def note_create_started(self, key: str, intent: Row) -> None:
         """Record, on the claimed request `key`, what a later start needs to find the meeting
         Zoom may make and to tell the person (the v4 columns). Call right before Zoom is."""
-        await asyncio.sleep(0)
+        await self._pause()
         with self._writing():
             self._update("requests", "key", key, intent)
 
@@ -103,7 +102,7 @@ class SQLiteRequests:
         through: requests still `claimed` with no meeting (Zoom may or may not have made
         it), and requests `created` whose meeting never reached the outbox (the run stopped
         between the two). Oldest first."""
-        await asyncio.sleep(0)
+        await self._pause()
         try:
             return self._all(UNSETTLED_CREATES, [owner])
         except sqlite3.Error as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from bot.errors import StoreUnavailable
 from bot.flows.live import LiveMeetings
 from bot.flows.services import Services
 from bot.hosts import HostFinder
+from bot.inflight import InFlight
 from bot.listeners import register_all
 from bot.metrics import Metrics, MetricsLogHandler
 from bot.posting import LoggedWebClient, Poster
@@ -30,6 +32,7 @@ from bot.settings import Settings
 from bot.slack.failures import retry_handlers
 from bot.slack.oauth import build_oauth
 from bot.store import Store, backend_of
+from bot.turns import Turns, TurnTakingTransport
 from bot.web.background import BackgroundJobs, Operations
 from bot.web.bolt import bolt_app, plain_client, without_env
 from bot.web.tweaks import SlackAuthorization, import_every_module, settle_garbage_collector
@@ -182,6 +185,9 @@ class Runtime(BackgroundJobs, Operations):
 
 def build_runtime(settings: Settings, store: Store) -> Runtime:
     """Build the clients, the flow and the Bolt app on an open `store` (no network yet)."""
+    # Work after the ack takes turns at its store calls and at Zoom's and Slack's answers.
+    turns = Turns()
+    store.turns = turns
     # The account app; None when only people's own connected Zoom accounts are set up.
     zoom = (
         ZoomClient(
@@ -191,6 +197,7 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
             api_url=settings.zoom_api_url,
             oauth_url=settings.zoom_oauth_url,
             timeout=settings.zoom_timeout,
+            wrap=functools.partial(TurnTakingTransport, turns=turns),
         )
         if settings.account_app
         else None
@@ -209,13 +216,15 @@ def build_runtime(settings: Settings, store: Store) -> Runtime:
         session=slack_session,
         retry_handlers=retry_handlers(),  # what is re-sent blindly: bot/slack/failures.py
     )
+    slack.turns = turns
     directory = ZoomDirectory(zoom) if zoom is not None else None
     hosts = HostFinder(store, slack, zoom, settings, directory=directory)
     poster = Poster(slack, slack_session, store=store, response_url_timeout=settings.slack_timeout)
     poster.command = settings.command
-    services = Services(settings, store, hosts, zoom, poster)
+    poster.turns = turns
+    services = Services(settings, store, hosts, zoom, poster, inflight=InFlight(turns))
     if settings.connect_mode:
-        services.accounts = ZoomAccounts.from_settings(settings, store)
+        services.accounts = ZoomAccounts.from_settings(settings, store, turns)
     oauth = None
     authorization: SlackAuthorization | None = None
     if settings.several_workspaces:

@@ -1,0 +1,101 @@
+"""Work after the ack takes turns, so that the requests Slack is waiting on come first.
+
+Under a burst the event loop is saturated, and each of its iterations runs every piece of
+work that became ready. With a hundred creates in flight a new request waits behind all of
+them twice: once to be read from its socket, once to be handled (100–200 ms each at 300
+commands; BENCHMARKS.md). So the work after the ack (the tasks `InFlight.start` runs) passes
+through `take()` wherever its long pieces are cut: the store's calls, and every answer from
+Zoom or Slack (the clients' hooks). At most `per_iteration` pieces go on per iteration of
+the loop, in the order they asked, those of work that has not yet had an answer from Zoom or
+Slack first (a new create reaches Zoom early, where its wait overlaps the rest). Everything
+else (a request's own handling, start-up, the outbox drain) never waits: for it `take()` is
+one plain turn of the loop, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import weakref
+from typing import Any
+
+import httpx
+
+# Pieces of work after the ack let through per iteration of the event loop.
+PER_ITERATION = 8
+
+
+class Turns:
+    """The queue of pieces of work after the ack (see the module docstring)."""
+
+    def __init__(self, per_iteration: int = PER_ITERATION) -> None:
+        self.per_iteration = per_iteration
+        self._taking: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._answered: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._new: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._rest: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._releasing = False
+
+    def __len__(self) -> int:
+        """Pieces waiting for their turn now."""
+        return len(self._new) + len(self._rest)
+
+    def add(self, task: asyncio.Task[Any]) -> None:
+        """`task` is work after the ack: its calls to `take` wait their turn."""
+        self._taking.add(task)
+
+    async def take(self) -> None:
+        """One turn of the loop (a store call's): work after the ack waits its turn."""
+        task = asyncio.current_task()
+        if task is None or task not in self._taking:
+            await asyncio.sleep(0)
+        else:
+            await self._queue(task)
+
+    async def answered(self, *, by_service: bool = True) -> None:
+        """An answer came (Zoom's or Slack's; `by_service=False`: the database's): work after
+        the ack waits its turn before it reads it, anything else goes on at once."""
+        task = asyncio.current_task()
+        if task is not None and task in self._taking:
+            if by_service:
+                self._answered.add(task)
+            await self._queue(task)
+
+    async def _queue(self, task: asyncio.Task[Any]) -> None:
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[None] = loop.create_future()
+        (self._rest if task in self._answered else self._new).append(turn)
+        if not self._releasing:
+            self._releasing = True
+            loop.call_soon(self._release, loop)
+        await turn
+
+    def _release(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Once per iteration while pieces wait: let the next `per_iteration` go on."""
+        released = 0
+        while released < self.per_iteration and (self._new or self._rest):
+            turn = (self._new or self._rest).popleft()
+            if not turn.done():  # its task may have been cancelled meanwhile
+                turn.set_result(None)
+                released += 1
+        if self._new or self._rest:
+            loop.call_soon(self._release, loop)
+        else:
+            self._releasing = False
+
+
+class TurnTakingTransport(httpx.AsyncBaseTransport):
+    """An httpx transport whose answers wait their turn (`Turns.answered`) before the caller
+    reads them; everything else is `inner`'s."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, turns: Turns) -> None:
+        self._inner = inner
+        self._turns = turns
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        await self._turns.answered()
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

@@ -1,0 +1,132 @@
+"""Work after the ack takes turns (bot/turns.py): at most `per_iteration` of its pieces go on
+per iteration of the event loop, new work before work Zoom or Slack has answered, and
+nothing else ever waits behind it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.inflight import InFlight
+from bot.settings import load_settings
+from bot.store import open_store
+from bot.turns import Turns
+from bot.web.runtime import Runtime, build_runtime
+
+
+class Iterations:
+    """Counts the event loop's iterations (a callback that schedules itself again)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._stopped = False
+
+    def start(self) -> None:
+        asyncio.get_running_loop().call_soon(self._tick)
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def _tick(self) -> None:
+        if not self._stopped:
+            self.count += 1
+            asyncio.get_running_loop().call_soon(self._tick)
+
+
+async def test_at_most_per_iteration_pieces_go_on_per_iteration_in_order() -> None:
+    turns = Turns(per_iteration=3)
+    inflight = InFlight(turns)
+    loop_turns = Iterations()
+    went_on: list[tuple[int, int]] = []  # (task number, iteration)
+
+    async def piece(n: int) -> None:
+        await turns.take()
+        went_on.append((n, loop_turns.count))
+
+    loop_turns.start()
+    await asyncio.gather(*(inflight.start(piece(n), name=f"listener:{n}") for n in range(10)))
+    loop_turns.stop()
+    assert [n for n, _ in went_on] == list(range(10))  # in the order they asked
+    per_iteration: dict[int, int] = {}
+    for _, iteration in went_on:
+        per_iteration[iteration] = per_iteration.get(iteration, 0) + 1
+    assert max(per_iteration.values()) == 3 and len(per_iteration) == 4
+
+
+async def test_new_work_goes_before_work_that_zoom_or_slack_answered() -> None:
+    turns = Turns(per_iteration=1)
+    inflight = InFlight(turns)
+    order: list[str] = []
+
+    async def answered_piece() -> None:
+        await turns.answered()  # Zoom just answered it
+        order.append("answered")
+
+    async def new_piece() -> None:
+        await turns.take()
+        order.append("new")
+
+    # All three ask in the same iteration, the answered one first.
+    tasks = [inflight.start(answered_piece(), name="listener:a")]
+    tasks += [inflight.start(new_piece(), name=f"listener:n{n}") for n in range(2)]
+    await asyncio.gather(*tasks)
+    assert order == ["new", "new", "answered"]
+
+
+async def test_nothing_else_waits_behind_queued_work() -> None:
+    turns = Turns(per_iteration=1)
+    inflight = InFlight(turns)
+    loop_turns = Iterations()
+
+    async def busy() -> None:
+        for _ in range(50):
+            await turns.take()
+
+    loop_turns.start()
+    background = [inflight.start(busy(), name=f"listener:{n}") for n in range(20)]
+    await asyncio.sleep(0.001)
+    before = loop_turns.count
+    await turns.take()  # a request's own store call: one plain turn of the loop
+    await turns.answered()  # an answer to a request: no turn at all
+    assert loop_turns.count - before <= 2
+    assert len(turns) > 0  # while a thousand pieces were still queued
+    for task in background:
+        task.cancel()
+    await asyncio.gather(*background, return_exceptions=True)
+    loop_turns.stop()
+
+
+async def test_a_cancelled_waiter_does_not_use_a_turn() -> None:
+    turns = Turns(per_iteration=1)
+    inflight = InFlight(turns)
+    done: list[int] = []
+
+    async def piece(n: int) -> None:
+        await turns.take()
+        done.append(n)
+
+    first = inflight.start(piece(0), name="listener:0")
+    second = inflight.start(piece(1), name="listener:1")
+    await asyncio.sleep(0)
+    first.cancel()
+    await asyncio.gather(first, second, return_exceptions=True)
+    assert done == [1] and len(turns) == 0
+
+
+@pytest.fixture
+async def runtime(app_env) -> AsyncIterator[Runtime]:
+    settings = load_settings(app_env)
+    runtime = build_runtime(settings, open_store(settings.database_url))
+    try:
+        yield runtime
+    finally:
+        await runtime.aclose()
+
+
+async def test_the_app_gives_its_store_and_clients_the_turns_of_its_work(runtime) -> None:
+    turns = runtime.services.inflight.turns
+    assert runtime.store.turns is turns
+    assert runtime.slack.turns is turns
+    assert runtime.services.poster.turns is turns
