@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,3 +30,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield _with(PG_URL, database=name)
     finally:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def runtime(app_env) -> AsyncIterator[Any]:
+    """The app's runtime built in process (`build_runtime`) on `app_env`'s settings, against
+    the fake Slack and Zoom; closed after the test."""
+    from bot.settings import load_settings
+    from bot.store import open_store
+    from bot.web.runtime import build_runtime
+
+    settings = load_settings(app_env)
+    built = build_runtime(settings, open_store(settings.database_url))
+    try:
+        yield built
+    finally:
+        await built.aclose()

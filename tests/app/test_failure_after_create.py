@@ -7,27 +7,11 @@ injected into the store right after the create."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.flows.asks import Ask, TextAsk
 from bot.flows.create import schedule
-from bot.settings import load_settings
-from bot.store import open_store
-from bot.web.runtime import Runtime, build_runtime
+from bot.web.runtime import Runtime
 from tests.app.support import creates, texts
 from tests.fakes.slack import DEFAULT_CHANNEL
-
-
-@pytest.fixture
-async def runtime(app_env) -> AsyncIterator[Runtime]:
-    settings = load_settings(app_env)
-    runtime = build_runtime(settings, open_store(settings.database_url))
-    try:
-        yield runtime
-    finally:
-        await runtime.aclose()
 
 
 def break_record_meeting(runtime: Runtime, times: int) -> list[int]:

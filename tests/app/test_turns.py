@@ -5,15 +5,9 @@ nothing else ever waits behind it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.inflight import InFlight
-from bot.settings import load_settings
-from bot.store import open_store
 from bot.turns import Turns
-from bot.web.runtime import Runtime, build_runtime
 
 
 class Iterations:
@@ -113,16 +107,6 @@ async def test_a_cancelled_waiter_does_not_use_a_turn() -> None:
     first.cancel()
     await asyncio.gather(first, second, return_exceptions=True)
     assert done == [1] and len(turns) == 0
-
-
-@pytest.fixture
-async def runtime(app_env) -> AsyncIterator[Runtime]:
-    settings = load_settings(app_env)
-    runtime = build_runtime(settings, open_store(settings.database_url))
-    try:
-        yield runtime
-    finally:
-        await runtime.aclose()
 
 
 async def test_the_app_gives_its_store_and_clients_the_turns_of_its_work(runtime) -> None:
