@@ -4,12 +4,13 @@ Under a burst the event loop is saturated, and each of its iterations runs every
 work that became ready. With a hundred creates in flight a new request waits behind all of
 them twice: once to be read from its socket, once to be handled (100–200 ms each at 300
 commands; BENCHMARKS.md). So the work after the ack (the tasks `InFlight.start` runs) passes
-through `take()` wherever its long pieces are cut: the store's calls, and every answer from
-Zoom or Slack (the clients' hooks). At most `per_iteration` pieces go on per iteration of
-the loop, in the order they asked, those of work that has not yet had an answer from Zoom or
-Slack first (a new create reaches Zoom early, where its wait overlaps the rest). Everything
+through `take()` wherever its long pieces are cut (the store's calls) and `answered()` after
+every answer from Zoom, Slack or PostgreSQL (the clients' and the store's hooks). At most
+`per_iteration` pieces go on per iteration of the loop, in the order they asked, those of
+work that has not yet had an answer from Zoom or Slack first (a new create reaches Zoom
+early, where its wait overlaps the rest). Everything
 else (a request's own handling, start-up, the outbox drain) never waits: for it `take()` is
-one plain turn of the loop, as before.
+one plain turn of the loop, as before, and `answered()` nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class Turns:
         self._rest: collections.deque[asyncio.Future[None]] = collections.deque()
         self._releasing = False
 
-    def __len__(self) -> int:
+    @property
+    def waiting(self) -> int:
         """Pieces waiting for their turn now."""
         return len(self._new) + len(self._rest)
 

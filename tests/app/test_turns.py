@@ -85,7 +85,7 @@ async def test_nothing_else_waits_behind_queued_work() -> None:
     await turns.take()  # a request's own store call: one plain turn of the loop
     await turns.answered()  # an answer to a request: no turn at all
     assert loop_turns.count - before <= 2
-    assert len(turns) > 0  # while a thousand pieces were still queued
+    assert turns.waiting > 0  # while a thousand pieces were still queued
     for task in background:
         task.cancel()
     await asyncio.gather(*background, return_exceptions=True)
@@ -106,7 +106,7 @@ async def test_a_cancelled_waiter_does_not_use_a_turn() -> None:
     await asyncio.sleep(0)
     first.cancel()
     await asyncio.gather(first, second, return_exceptions=True)
-    assert done == [1] and len(turns) == 0
+    assert done == [1] and turns.waiting == 0
 
 
 async def test_the_app_gives_its_store_and_clients_the_turns_of_its_work(runtime) -> None:
