@@ -80,12 +80,16 @@ async def test_nothing_else_waits_behind_queued_work() -> None:
 
     loop_turns.start()
     background = [inflight.start(busy(), name=f"listener:{n}") for n in range(20)]
-    await asyncio.sleep(0.001)
+    for _ in range(100):  # until every background task waits in the queue
+        if turns.waiting == len(background):
+            break
+        await asyncio.sleep(0)
+    assert turns.waiting == len(background)
     before = loop_turns.count
     await turns.take()  # a request's own store call: one plain turn of the loop
     await turns.answered()  # an answer to a request: no turn at all
     assert loop_turns.count - before <= 2
-    assert turns.waiting > 0  # while a thousand pieces were still queued
+    assert turns.waiting > 0  # while the background's pieces were still queued
     for task in background:
         task.cancel()
     await asyncio.gather(*background, return_exceptions=True)
