@@ -104,6 +104,9 @@ def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
+# What each early pattern cannot match without (a call runs only those that can).
+_DIGIT_H = re.compile(r"\dh")
+_PAST_TO_WORD = re.compile(r"\s(?:past|after|to|till?|before|of)\s")
 _LENGTH_BEFORE = re.compile(r"(?:for|lasting|about|around|in|within|~)\s*$")
 
 
@@ -121,7 +124,8 @@ def _add_time(scan: Scan, words: TimeWords, match: re.Match[str], time: WrittenT
 def find_early_times(scan: Scan, words: TimeWords) -> None:
     """Times that look like lengths or numbers and must be read before lengths are:
     "15h30", "9h30-11h00", "at 1030", "half past 3", "20 minutes to 2pm"."""
-    for match in scan.find(H_RANGE):
+    digit_h = _DIGIT_H.search(scan.masked) is not None
+    for match in scan.find(H_RANGE) if digit_h else ():
         if not (int(match["h1"]) <= 23 and int(match["h2"]) <= 23):
             continue
         claim(scan, match, TIME)
@@ -139,9 +143,10 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         )
         zone_after(scan, words, match.end())
         return
-    if _FOUR_DIGITS.search(scan.masked) and _find_hhmm_range(scan, words):
+    four_digits = _FOUR_DIGITS.search(scan.masked) is not None
+    if four_digits and _find_hhmm_range(scan, words):
         return
-    for match in scan.find(H_TIME):
+    for match in scan.find(H_TIME) if digit_h else ():
         hour, minute = int(match["h"]), int(match["m"] or 0)
         before = scan.masked[: match.start()]
         if hour > 23 or minute > 59 or _LENGTH_BEFORE.search(before):
@@ -149,7 +154,7 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         after_date = before.rstrip(" ,").endswith(DATE)
         if match["at"] or after_date or hour >= 10 or (match["m"] and hour >= 7):
             _add_time(scan, words, match, _twenty_four(scan, match, match["h"], match["m"]))
-    for match in scan.find(HHMM_TIME):
+    for match in scan.find(HHMM_TIME) if four_digits else ():
         key = "h" if match["h"] else "h2" if match["h2"] else "h3"
         h, m = match[key], match["m" + key[1:]]
         written = scan.original(match.start(key), match.end())
@@ -161,11 +166,11 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
                 continue  # "tomorrow 100 people"
             written = scan.original(match.start("h"), match.end())
             _add_time(scan, words, match, written_time(written, match["h"], match["m"], None))
-    for match in scan.find(PAST_TO):
+    for match in scan.find(PAST_TO) if _PAST_TO_WORD.search(scan.masked) else ():
         time = _past_to(scan, match)
         if time is not None:
             _add_time(scan, words, match, time)
-    for match in scan.find(HALF_HOUR):
+    for match in scan.find(HALF_HOUR) if "half" in scan.masked else ():
         hour = int(match["h"]) if match["h"].isdigit() else HOUR_WORDS[match["h"]]
         if 1 <= hour <= 12:
             written = scan.original(
@@ -287,10 +292,17 @@ def _patterns_for(masked: str) -> list[re.Pattern[str]]:
     patterns.append(MERIDIEM_TIME)
     if _THREE_DIGITS.search(masked):
         patterns.append(COMPACT_MERIDIEM_TIME)
-    patterns.append(COLON_TIME)
+    if ":" in masked:
+        patterns.append(COLON_TIME)
     if "noon" in masked or "mid" in masked:
         patterns.append(NOON)
-    patterns += (AT_TIME, OCLOCK, DOT_TIME, BARE_AFTER_DATE)
+    if "at" in masked or "@" in masked or "around" in masked:
+        patterns.append(AT_TIME)
+    if "clock" in masked:
+        patterns.append(OCLOCK)
+    if "." in masked:
+        patterns.append(DOT_TIME)
+    patterns.append(BARE_AFTER_DATE)  # after a date claimed while these run
     return patterns
 
 

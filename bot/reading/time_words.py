@@ -68,6 +68,11 @@ def _written_date_at(scan: Scan, pos: int) -> re.Match[str] | None:
 
 
 _PART_IN_REPEAT = re.compile(r"\b(?:morning|afternoon|evening|night)\b")
+# What the date patterns cannot match without (a call runs only those that can).
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_MONTH_START = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_ORDINAL_SUFFIX = re.compile(r"\d(?:st|nd|rd|th)")
+_RELATIVE_WORDS = ("in", "from", "+", "after")
 
 
 def _find_repetition(scan: Scan, words: TimeWords, user_zone: str) -> None:
@@ -180,9 +185,30 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
     return WrittenDate(written, "weekday", weekday=weekday_of(word), qualifier=qualifier)
 
 
+def _date_patterns_for(masked: str) -> list[re.Pattern[str]]:
+    """The date patterns worth running on `masked`, in their order: each only when what it
+    cannot match without is there."""
+    four_digits = _FOUR_DIGITS.search(masked) is not None
+    month = _MONTH_START.search(masked) is not None
+    patterns = [ISO_DATE] if four_digits else []
+    if four_digits and "-" in masked:
+        patterns.append(DASH_DATE)
+    if "." in masked:
+        patterns.append(DOTTED_DATE)
+    if "/" in masked:
+        patterns.append(NUMERIC_DATE)
+    if month:
+        patterns += (MONTH_DAY, DAY_MONTH)
+    if _ORDINAL_SUFFIX.search(masked):
+        patterns.append(ORDINAL_DAY)
+    if "next" in masked or "nxt" in masked:
+        patterns.append(NEXT_WEEK_WEEKDAY)
+    patterns += (WEEKDAY_PHRASE, DAY_WORD)
+    return patterns
+
+
 def _find_dates(scan: Scan, words: TimeWords, user_zone: str) -> None:
-    for pattern in (ISO_DATE, DASH_DATE, DOTTED_DATE, NUMERIC_DATE, MONTH_DAY, DAY_MONTH,
-                    ORDINAL_DAY, NEXT_WEEK_WEEKDAY, WEEKDAY_PHRASE, DAY_WORD):  # fmt: skip
+    for pattern in _date_patterns_for(scan.masked):
         for match in scan.find(pattern):
             written = _date_from(match, scan, user_zone)
             if written is None:
@@ -198,6 +224,8 @@ def _find_dates(scan: Scan, words: TimeWords, user_zone: str) -> None:
 
 
 def _find_relative(scan: Scan, words: TimeWords) -> None:
+    if not any(word in scan.masked for word in _RELATIVE_WORDS):
+        return
     for match in scan.find(RELATIVE):
         phrase = match["a"] or match["b"] or match["c"] or match["d"]
         minutes = minutes_in(phrase)

@@ -25,9 +25,13 @@ _EMPTY_BRACKETS = re.compile(r"(?<!\S)(?:\(\s*\)|\[\s*\])")
 
 
 def _trim(piece: str, left_cut: bool, right_cut: bool) -> str:
+    leading = _LEADING if left_cut else _TEXT_LEADING
+    trailing = _TRAILING if right_cut else _TEXT_TRAILING
     for _ in range(2):  # "at, on" needs both patterns more than once
-        piece = (_LEADING if left_cut else _TEXT_LEADING).sub("", piece)
-        piece = (_TRAILING if right_cut else _TEXT_TRAILING).sub("", piece)
+        trimmed = trailing.sub("", leading.sub("", piece))
+        if trimmed == piece:
+            break
+        piece = trimmed
     return piece.strip()
 
 
