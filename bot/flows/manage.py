@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import Refused
 from bot.flows import live
@@ -26,6 +29,34 @@ LAST = ("last", "latest", "the last one", "my last meeting")
 NOT_YOURS = "Only the person who created this meeting or its host can cancel it."
 
 
+@dataclass(frozen=True)
+class Command:
+    """A `/zoom list|cancel|link|whoami` (or the Cancel button): who asked, the words after
+    the subcommand, and where to answer them."""
+
+    requester: str
+    text: str = ""
+    response_url: str | None = None
+    channel: str | None = None
+
+    async def tell(self, services: Services, message: dict[str, Any]) -> None:
+        """Answer the requester privately."""
+        await services.poster.tell(
+            self.requester, message, channel=self.channel, response_url=self.response_url
+        )
+
+    async def guarded(
+        self,
+        services: Services,
+        work: Callable[[], Awaitable[Outcome]],
+        operation: str = sentences.CREATE,
+    ) -> Outcome:
+        """`work` inside the one guard: a failure is a private sentence to the requester."""
+        return await guarded(
+            services, self.requester, self.channel, self.response_url, work, operation
+        )
+
+
 def parse_meeting_id(text: str) -> int | None:
     """`812 3456 7890`, `812-3456-7890` or `81234567890` → 81234567890; else None."""
     digits = re.sub(r"[\s\-]", "", text.strip())
@@ -45,11 +76,11 @@ def parse_link(text: str) -> tuple[str | None, str | None]:
     return target, (plain[0] if plain else None)
 
 
-async def list_meetings(
-    services: Services, requester: str, response_url: str | None, channel: str | None = None
-) -> Outcome:
+async def list_meetings(services: Services, command: Command) -> Outcome:
     """Tell the requester their upcoming meetings (from Zoom, or the store without an
     account of their own)."""
+
+    requester = command.requester
 
     async def work() -> Outcome:
         connected = await services.connected_host(requester)
@@ -58,40 +89,28 @@ async def list_meetings(
             zoom = await services.zoom_for(connected.found_by, requester)
             user = ZoomUser(id="me", email=connected.email)
         elif user is None:
-            return await _list_from_store(services, requester, response_url, channel)
+            return await _list_from_store(services, command)
         else:
             zoom = await services.zoom_for(None, requester)
         meetings = await zoom.list_upcoming_meetings(user.id)
-        await services.poster.tell(
-            requester,
-            private.meetings_list_message(meetings, host_email=user.email),
-            channel=channel,
-            response_url=response_url,
-        )
+        await command.tell(services, private.meetings_list_message(meetings, host_email=user.email))
         return Outcome(OutcomeKind.LISTED, extra={"count": len(meetings)})
 
-    return await guarded(services, requester, channel, response_url, work, sentences.LIST)
+    return await command.guarded(services, work, sentences.LIST)
 
 
-async def _list_from_store(
-    services: Services, requester: str, response_url: str | None, channel: str | None
-) -> Outcome:
+async def _list_from_store(services: Services, command: Command) -> Outcome:
     """Someone without a Zoom account of their own: the default host holds their meetings,
     among everyone else's, so list the ones they made here (upcoming, not cancelled), from
     the store."""
-    rows = home.upcoming(await services.meetings_of(requester), services.clock())
+    rows = home.upcoming(await services.meetings_of(command.requester), services.clock())
     host_email = services.settings.default_host or next(
         (str(r["host_email"]) for r in rows if r.get("host_email")), None
     )
     if host_email is None:
         raise Refused(sentences.NO_HOST, "no host")
     meetings = [meeting_from_row(row) for row in rows]
-    await services.poster.tell(
-        requester,
-        private.meetings_list_message(meetings, host_email=host_email),
-        channel=channel,
-        response_url=response_url,
-    )
+    await command.tell(services, private.meetings_list_message(meetings, host_email=host_email))
     return Outcome(OutcomeKind.LISTED, extra={"count": len(meetings), "from": "store"})
 
 
@@ -109,15 +128,10 @@ async def _last_meeting(services: Services, requester: str) -> int:
     return int(last["zoom_id"])
 
 
-async def cancel(
-    services: Services,
-    requester: str,
-    text: str,
-    response_url: str | None,
-    channel: str | None = None,
-) -> Outcome:
-    """Cancel a meeting the requester made or hosts (`text`: its ID, or `last`), update its
-    channel message and tell them."""
+async def cancel(services: Services, command: Command) -> Outcome:
+    """Cancel a meeting the requester made or hosts (`command.text`: its ID, or `last`),
+    update its channel message and tell them."""
+    requester, text = command.requester, command.text
 
     async def work() -> Outcome:
         meeting_id = parse_meeting_id(text)
@@ -187,61 +201,45 @@ async def cancel(
             await _cancelled_followup(services, meeting_id)
             if services.calls is not None:
                 await services.calls.cancelled(meeting_id)  # its Slack Call, if one is going
-        await services.poster.tell(
-            requester,
-            private.cancelled_message(meeting_id, topic, already_gone=gone),
-            channel=channel,
-            response_url=response_url,
+        await command.tell(
+            services, private.cancelled_message(meeting_id, topic, already_gone=gone)
         )
         kind = OutcomeKind.ALREADY_DELETED if gone else OutcomeKind.CANCELLED
         return Outcome(kind, meeting_id=meeting_id)
 
-    return await guarded(services, requester, channel, response_url, work, sentences.CANCEL)
+    return await command.guarded(services, work, sentences.CANCEL)
 
 
-async def link(
-    services: Services,
-    requester: str,
-    text: str,
-    response_url: str | None,
-    channel: str | None = None,
-) -> Outcome:
+async def link(services: Services, command: Command) -> Outcome:
     """`/zoom link [@someone] email`: point someone's meetings at a Zoom user."""
 
     async def work() -> Outcome:
-        target, email = parse_link(text)
+        target, email = parse_link(command.text)
         if email is None:
             raise Refused(
                 "Type `/zoom link you@company.com`, or (admins) "
                 "`/zoom link @someone them@company.com`.",
                 "no email",
             )
+        requester = command.requester
         result = await services.hosts.link(requester, target or requester, email)
         if not result.linked:
             raise Refused(result.sentence, "link refused")
-        await services.poster.tell(
-            requester,
-            private.note_message(result.sentence),
-            channel=channel,
-            response_url=response_url,
-        )
+        await command.tell(services, private.note_message(result.sentence))
         return Outcome(OutcomeKind.LINKED)
 
-    return await guarded(services, requester, channel, response_url, work)
+    return await command.guarded(services, work)
 
 
-async def whoami(
-    services: Services, requester: str, response_url: str | None, channel: str | None = None
-) -> Outcome:
+async def whoami(services: Services, command: Command) -> Outcome:
     """Tell the requester which Zoom user hosts their meetings, and how it was found."""
+    requester = command.requester
 
     async def work() -> Outcome:
         connected = await services.connected_host(requester)
         if connected is not None:
             message = private.whoami_message(email=connected.email, found_by=connected.found_by)
-            await services.poster.tell(
-                requester, message, channel=channel, response_url=response_url
-            )
+            await command.tell(services, message)
             return Outcome(OutcomeKind.WHOAMI, str(connected.found_by))
         own = await services.hosts.own_zoom_user(requester)
         found_by = own.found_by
@@ -258,10 +256,10 @@ async def whoami(
             set_by=mapping.get("set_by") if mapping else None,
             set_at=mapping.get("set_at") if mapping else None,
         )
-        await services.poster.tell(requester, message, channel=channel, response_url=response_url)
+        await command.tell(services, message)
         return Outcome(OutcomeKind.WHOAMI, str(found_by or "none"))
 
-    return await guarded(services, requester, channel, response_url, work)
+    return await command.guarded(services, work)
 
 
 async def _cancelled_followup(services: Services, meeting_id: int) -> None:

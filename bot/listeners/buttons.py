@@ -28,13 +28,10 @@ async def cancel_pressed(
     async def work() -> None:
         # The requester-or-host check, the Zoom delete, the message update and the private
         # answer are all the flow's (the same as `/zoom cancel ID`).
-        outcome = await manage.cancel(
-            pressed.flows,
-            pressed.user,
-            str(action.get("value") or ""),
-            body.get("response_url"),
-            channel,
+        command = manage.Command(
+            pressed.user, str(action.get("value") or ""), body.get("response_url"), channel
         )
+        outcome = await manage.cancel(pressed.flows, command)
         if from_home:
             from bot.listeners.home import publish_home
 

@@ -18,6 +18,13 @@ from bot.render import private
 
 CREATING = "Creating your Zoom meeting…"
 MOVE_WORDS = ("move", "reschedule", "push", "delay", "postpone", "skip")  # bot/flows/move.py
+# The subcommands that manage what exists (bot/flows/manage.py).
+MANAGE = {
+    "list": manage.list_meetings,
+    "cancel": manage.cancel,
+    "link": manage.link,
+    "whoami": manage.whoami,
+}
 
 
 def subcommand(text: str) -> tuple[str | None, str]:
@@ -95,7 +102,7 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
             logged(f"command:{sub}", user, channel, started, clock(), outcome),
         )
         return
-    if sub in {"list", "cancel", "link", "whoami", "connect", "disconnect", "join", "me"} or (
+    if sub in {*MANAGE, "connect", "disconnect", "join", "me"} or (
         sub is None and text.lower() in {"", "now"} and await join.uses_personal_room(flows, user)
     ):
         await ack()
@@ -104,18 +111,12 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         elif sub in {"me", None}:
             sub = sub or "now"
             outcome = join.post_personal_room(flows, user, channel, response_url)
-        elif sub == "list":
-            outcome = manage.list_meetings(flows, user, response_url, channel)
-        elif sub == "cancel":
-            outcome = manage.cancel(flows, user, rest, response_url, channel)
-        elif sub == "link":
-            outcome = manage.link(flows, user, rest, response_url, channel)
+        elif sub in MANAGE:
+            outcome = MANAGE[sub](flows, manage.Command(user, rest, response_url, channel))
         elif sub == "connect":
             outcome = connect.connect(flows, user, response_url, channel)
-        elif sub == "disconnect":
-            outcome = connect.disconnect(flows, user, response_url, channel)
         else:
-            outcome = manage.whoami(flows, user, response_url, channel)
+            outcome = connect.disconnect(flows, user, response_url, channel)
         after_ack(
             context,
             "zoom_command",
