@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.errors import Refused
@@ -130,6 +130,32 @@ async def move(
     return await guarded(services, requester, channel, response_url, work, sentences.MOVE)
 
 
+async def _read_move(
+    services: Services,
+    requester: str,
+    text: str,
+    start: datetime,
+    duration: int,
+    zone: str,
+    now: datetime,
+    on_day: date | None = None,
+) -> tuple[datetime, int, str]:
+    """The new start and length `text` asks for (what it leaves out stays) and how it was
+    read ("pushed 30 minutes"); raises Refused when it cannot be read."""
+    change = read_change(
+        text,
+        start=start,
+        duration=duration,
+        zone=zone,
+        user_zone=await services.requester_zone(requester, fallback=zone),
+        now=now,
+        on_day=on_day,
+    )
+    if isinstance(change, Refusal):
+        raise Refused(change.message, "unreadable change")
+    return change.start or start, change.duration or duration, change.how
+
+
 async def _move_meeting(
     services: Services,
     requester: str,
@@ -149,18 +175,9 @@ async def _move_meeting(
     now = services.clock()
     zone = meeting.timezone or "UTC"
     duration = meeting.duration or 30
-    change = read_change(
-        text,
-        start=meeting.start_time,
-        duration=duration,
-        zone=zone,
-        user_zone=await services.requester_zone(requester, fallback=zone),
-        now=now,
+    new_start, new_duration, how = await _read_move(
+        services, requester, text, meeting.start_time, duration, zone, now
     )
-    if isinstance(change, Refusal):
-        raise Refused(change.message, "unreadable change")
-    new_start = change.start or meeting.start_time
-    new_duration = change.duration or duration
     if new_start == meeting.start_time and new_duration == duration:
         await tell(services, requester, view.unchanged_message(meeting), channel, response_url)
         return Outcome(OutcomeKind.UNCHANGED, "same time", meeting_id=meeting.id)
@@ -192,7 +209,7 @@ async def _move_meeting(
     if new_start == meeting.start_time:
         answer = view.length_message(moved)
     else:
-        answer = view.moved_message(moved, meeting.start_time, change.how)
+        answer = view.moved_message(moved, meeting.start_time, how)
     await tell(services, requester, answer, channel, response_url)
     await run_followup(services, followups.on_moved(services, moved, meeting.start_time))
     return Outcome(OutcomeKind.MOVED, meeting_id=meeting.id)
@@ -223,19 +240,9 @@ async def _move_occurrence(
     if occurrence is None or occurrence.start_time is None:
         raise Refused(no_occurrence(meeting, fresh, day, now), "no occurrence that day")
     duration = occurrence.duration or meeting.duration or 30
-    change = read_change(
-        text,
-        start=occurrence.start_time,
-        duration=duration,
-        zone=zone,
-        user_zone=await services.requester_zone(requester, fallback=zone),
-        now=now,
-        on_day=day,
+    new_start, new_duration, how = await _read_move(
+        services, requester, text, occurrence.start_time, duration, zone, now, on_day=day
     )
-    if isinstance(change, Refusal):
-        raise Refused(change.message, "unreadable change")
-    new_start = change.start or occurrence.start_time
-    new_duration = change.duration or duration
     if new_start == occurrence.start_time and new_duration == duration:
         shown = dataclasses.replace(meeting, start_time=new_start, duration=new_duration)
         await tell(services, requester, view.unchanged_message(shown), channel, response_url)
@@ -265,7 +272,7 @@ async def _move_occurrence(
     )
     await refresh(services, meeting.id)
     shown = dataclasses.replace(meeting, start_time=new_start, duration=new_duration)
-    answer = view.moved_message(shown, occurrence.start_time, change.how, occurrence=True)
+    answer = view.moved_message(shown, occurrence.start_time, how, occurrence=True)
     await tell(services, requester, answer, channel, response_url)
     await run_followup(
         services,

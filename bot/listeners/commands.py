@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -125,21 +126,6 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         return
 
     await ack(text=CREATING)
-    if people.has_mentions(text):
-        # Named people: their local times, and a question first if outside their hours.
-        words, invited = people.split_mentions(text)
-        ask = Ask(
-            requester=user,
-            key=f"command:{body.get('trigger_id') or started}",
-            kind="command",
-            channel=channel,
-            what=TextAsk(words),
-            response_url=response_url,
-            invited=people.invited_of(user, invited),
-        )
-        work = await people.take(flows, ask)
-        after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
-        return
     ask = Ask(
         requester=user,
         key=f"command:{body.get('trigger_id') or started}",
@@ -148,8 +134,14 @@ async def zoom_command(ack: Any, body: dict[str, Any], context: AsyncBoltContext
         what=TextAsk(text),
         response_url=response_url,
     )
-    # Recorded before Bolt answers Slack: an acknowledged command is never lost.
-    work = await create.take(flows, ask)
+    if people.has_mentions(text):
+        # Named people: their local times, and a question first if outside their hours.
+        words, invited = people.split_mentions(text)
+        ask = replace(ask, what=TextAsk(words), invited=people.invited_of(user, invited))
+        work = await people.take(flows, ask)
+    else:
+        # Recorded before Bolt answers Slack: an acknowledged command is never lost.
+        work = await create.take(flows, ask)
     after_ack(context, "zoom_command", logged("command", user, channel, started, clock(), work))
 
 
