@@ -154,6 +154,26 @@ class Connections:
         self._all.discard(conn)
         self._open -= 1
 
+    async def fill(self) -> int:
+        """Open connections up to `max_size` now, side by side, so that a burst does not
+        open them (and wait for them) on its way. Returns how many opened; one that fails
+        is not retried (its place stays free for `acquire`)."""
+        wanted = 0 if self._closing else self._max - self._open
+        if wanted <= 0:
+            return 0
+        self._open += wanted
+        results = await asyncio.gather(
+            *(self._connect() for _ in range(wanted)), return_exceptions=True
+        )
+        opened = 0
+        for result in results:
+            if isinstance(result, BaseException):
+                self._pass_on(None)
+            else:
+                self._pass_on(result)
+                opened += 1
+        return opened
+
     # -- one statement ---------------------------------------------------------------------
 
     async def execute(self, query: str, *args: Any) -> str:

@@ -4,6 +4,7 @@ and the secrets generated once for every instance (`secret`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets as _secrets
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ log = logging.getLogger("zoombot.store")
 
 
 class PostgresUpkeep:
-    """`migrate`, `check_writable` and `secret`."""
+    """`migrate`, `warm`, `check_writable` and `secret`."""
 
     # -- the one place that applies the schema ---------------------------------------------
 
@@ -56,6 +57,15 @@ class PostgresUpkeep:
                 )
             finally:
                 await conn.execute(f"SELECT pg_advisory_unlock({key})")
+
+    async def warm(self) -> None:
+        """Open the connections a burst would open on its way: the store's pool and the
+        acknowledgements' (their locks' pool stays lazy)."""
+        if self._ack_pool is self._pool:
+            opened = [await self._pool.fill()]
+        else:
+            opened = await asyncio.gather(self._pool.fill(), self._ack_pool.fill())
+        log.info("store: %d database connections opened ahead", sum(opened))
 
     # -- health and secrets ----------------------------------------------------------------
 

@@ -47,6 +47,11 @@ class Store(Protocol):
         """Write one row now; None if that worked, else the reason (also `write_problem`)."""
         ...
 
+    async def warm(self) -> None:
+        """Open now what the first burst would otherwise open on its way (PostgreSQL: the
+        pools' connections; SQLite: nothing)."""
+        ...
+
     async def secret(self, name: str) -> bytes:
         """A random 32-byte key named `name`, made the first time it is asked for and kept."""
         ...

@@ -268,6 +268,9 @@ class SQLiteStore(
 
     # -- the store's own health and keys ----------------------------------------------------
 
+    async def warm(self) -> None:
+        """Nothing to open ahead: the file is open."""
+
     async def check_writable(self) -> str | None:
         """Update the `health` row in a transaction now; None if it worked, else the reason
         (and `write_problem` says the same)."""

@@ -123,6 +123,7 @@ class Runtime(BackgroundJobs, Operations):
         if directory is not None:
             self.directory_task = asyncio.create_task(directory.run(), name="zoom-directory")
         self.slack_identity = asyncio.create_task(self.prime_slack_authorization())
+        store_warm = asyncio.create_task(self.services.store.warm(), name="store-warm")
         try:
             await self.services.hosts.listen_for_changes()
         except StoreUnavailable as problem:
@@ -136,6 +137,7 @@ class Runtime(BackgroundJobs, Operations):
                 await asyncio.shield(self.slack_identity)
                 if directory is not None:
                     await directory.first_read()
+                await asyncio.shield(store_warm)
         settle_garbage_collector()
         self.ready = True
         log.info("zoombot is ready")

@@ -180,3 +180,29 @@ async def test_the_pool_holds_at_most_its_size_and_serves_waiters_in_turn(pg_sch
         assert await pool.fetchval("SELECT 7") == 7
     finally:
         await pool.close()
+
+
+async def test_a_filled_pool_opens_nothing_more_for_a_burst(pg_schema, monkeypatch):
+    args = {"dsn": pg_schema.url, "server_settings": pg_schema.settings}
+    pool = await Connections.open(args, min_size=1, max_size=4)
+    try:
+        assert await pool.fill() == 3
+        assert await pool.fill() == 0  # full already
+        opened = []
+        real_connect = pool._connect
+
+        async def counted() -> object:
+            opened.append(1)
+            return await real_connect()
+
+        monkeypatch.setattr(pool, "_connect", counted)
+        burst = [pool.fetchval("SELECT $1::int FROM pg_sleep(0.05)", n) for n in range(4)]
+        assert await asyncio.gather(*burst) == [0, 1, 2, 3]
+        assert opened == []
+        busy = [await pool.acquire() for _ in range(4)]
+        with pytest.raises(TimeoutError):
+            await pool.acquire(timeout=0.05)  # never more than its size
+        for conn in busy:
+            await pool.release(conn)
+    finally:
+        await pool.close()

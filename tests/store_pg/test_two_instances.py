@@ -95,6 +95,23 @@ def test_both_instances_say_postgresql_in_healthz(two_apps):
         assert answer["ok"] is True and answer["store"] == "postgresql"
 
 
+def test_each_instance_opens_its_database_connections_before_the_first_burst(two_apps, pg_database):
+    """Ready means the pools are open (PostgresStore.warm): 20 for the store's calls and 10
+    for the acknowledgements' claims, per instance; a burst opens none on its way."""
+
+    async def connections() -> int:
+        conn = await asyncpg.connect(pg_database)
+        try:
+            return await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name LIKE 'zoombot %'"
+            )
+        finally:
+            await conn.close()
+
+    eventually(lambda: asyncio.run(connections()) >= 2 * (20 + 10), what="60 connections open")
+
+
 def test_a_slack_retry_on_the_other_instance_makes_one_meeting(
     two_apps, fake_slack, fake_zoom, person
 ):
