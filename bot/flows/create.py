@@ -321,7 +321,8 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     posted = await services.poster.deliver_recorded(entry)
     if posted is None:
         return Outcome(OutcomeKind.CREATED_NOT_POSTED, ref=ref, meeting_id=meeting.id)
-    await catch_up(services, meeting.id)
+    if posted.live_status:
+        await catch_up(services, meeting.id)
     if ask.thread_ts and posted.via == "response_url":
         # Slack's response_url cannot reply in a thread: say where it went.
         notes.append(
@@ -354,16 +355,12 @@ async def announce_created(services: Services, created: Created) -> Outcome:
 
 
 async def catch_up(services: Services, meeting_id: int) -> None:
-    """A Zoom event that arrived before the post was stored (an instant meeting started at
-    once) found no message to update: show it now."""
-    row = await services.store.meeting(meeting_id)
-    if row and row.get("status"):
-        try:
-            await live.refresh_message(
-                services.store, services.poster, services.settings, meeting_id
-            )
-        except PostFailed as failure:
-            log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
+    """A Zoom event that came before the post was recorded (an instant meeting started at
+    once; `Posted.live_status` says so) found no message to update: show it now."""
+    try:
+        await live.refresh_message(services.store, services.poster, services.settings, meeting_id)
+    except PostFailed as failure:
+        log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
 
 
 async def record(

@@ -37,6 +37,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,6 +105,9 @@ class Posted:
     channel: str | None
     ts: str | None
     via: str  # "chat.postMessage" or "response_url"
+    # The meeting's live status when it was recorded posted: a Zoom event came first, and
+    # the message just posted does not show it yet (Store.outbox_posted).
+    live_status: str | None = None
 
 
 class OutboxDelivery:
@@ -243,13 +247,15 @@ class OutboxDelivery:
                 continue
             attempts += 1
             if self.store is not None and "id" in entry:
-                await self.store.outbox_posted(
+                status = await self.store.outbox_posted(
                     entry["id"],
                     channel=posted.channel,
                     ts=posted.ts,
                     via=posted.via,
                     attempts=attempts,
                 )
+                if status:
+                    posted = dataclasses.replace(posted, live_status=status)
             if attempts > 1:
                 log.info("meeting %s posted after %d attempts", entry["meeting_id"], attempts)
             return posted

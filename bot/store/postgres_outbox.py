@@ -98,26 +98,30 @@ class PostgresOutbox:
     @guarded("record the post", write=True)
     async def outbox_posted(
         self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
-    ) -> None:
-        """Mark the entry posted and its meeting and request with it, in one statement."""
-        meeting_id = await self._pool.fetchval(
+    ) -> str | None:
+        """Mark the entry posted and its meeting and request with it, in one statement;
+        returns the meeting's live status (Store.outbox_posted)."""
+        row = await self._pool.fetchrow(
             "WITH o AS (UPDATE outbox SET state = 'posted', posted_channel = $2,"
             " posted_ts = $3, via = $4, attempts = $5, lease_until = NULL WHERE id = $1"
             " RETURNING meeting_id, request_key),"
             " m AS (UPDATE meetings SET state = 'posted', message_ts = $3,"
             " channel = COALESCE($2, meetings.channel)"
-            " FROM o WHERE meetings.zoom_id = o.meeting_id),"
+            " FROM o WHERE meetings.zoom_id = o.meeting_id RETURNING meetings.status),"
             " r AS (UPDATE requests SET state = 'posted', meeting_id = o.meeting_id FROM o"
             " WHERE o.request_key IS NOT NULL AND o.request_key <> ''"
             " AND requests.key = o.request_key)"
-            " SELECT meeting_id FROM o",
+            " SELECT o.meeting_id, (SELECT status FROM m) AS status FROM o",
             int(entry_id),
             channel,
             ts,
             via,
             int(attempts),
         )
-        self.rows_written("meetings", meeting_id)
+        if row is None:
+            return None
+        self.rows_written("meetings", row["meeting_id"])
+        return row["status"]
 
     @guarded("record the failure", write=True)
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:

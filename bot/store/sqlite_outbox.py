@@ -78,8 +78,9 @@ class SQLiteOutbox:
 
     async def outbox_posted(
         self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
-    ) -> None:
-        """Mark the entry posted and its meeting and request with it, in one transaction."""
+    ) -> str | None:
+        """Mark the entry posted and its meeting and request with it, in one transaction;
+        returns the meeting's live status (Store.outbox_posted)."""
         await self._pause()
         with self._writing() as conn:
             conn.execute(
@@ -91,18 +92,19 @@ class SQLiteOutbox:
                 "SELECT meeting_id, request_key FROM outbox WHERE id = ?", [entry_id]
             ).fetchone()
             if row is None:
-                return
+                return None
             meeting_id, request_key = row
-            conn.execute(
+            status = conn.execute(
                 "UPDATE meetings SET state = 'posted', message_ts = ?,"
-                " channel = COALESCE(?, channel) WHERE zoom_id = ?",
+                " channel = COALESCE(?, channel) WHERE zoom_id = ? RETURNING status",
                 [ts, channel, meeting_id],
-            )
+            ).fetchone()
             if request_key:
                 conn.execute(
                     "UPDATE requests SET state = 'posted', meeting_id = ? WHERE key = ?",
                     [meeting_id, request_key],
                 )
+        return status[0] if status else None
 
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
         """Give up on the entry: it will not be tried again. Its request says `not_posted`."""

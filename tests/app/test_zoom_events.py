@@ -18,6 +18,7 @@ from tests.app.live_support import (
 )
 from tests.app.support import eventually
 from tests.fakes.app_process import AppProcess
+from tests.fakes.slack import DEFAULT_CHANNEL, SlackAnswer
 from zoom.webhooks import url_validation_response
 
 
@@ -164,6 +165,30 @@ def test_the_string_id_of_a_webhook_matches_the_numeric_rest_id(
     assert isinstance(body["payload"]["object"]["id"], str)
     fake_zoom.send_event(events_url, body)
     wait_update(fake_slack, posted, "*Live*")
+
+
+def test_a_start_that_comes_before_the_post_is_shown_once_posted(
+    sender, fake_slack, fake_zoom, person, events_url
+):
+    """Zoom says an instant meeting started while its message is still on its way to the
+    channel: nothing can be updated yet, so the post's own record brings it (the status
+    `outbox_posted` returns), and the message shows it live."""
+    ana = person()
+    fake_slack.script("chat.postMessage", SlackAnswer(delay=1.5))
+    before = set(fake_zoom.meetings)
+    sender.command("now Standup", ana.slack_id)
+    meeting_id = eventually(lambda: next(iter(set(fake_zoom.meetings) - before), None))
+    assert fake_slack.channel_messages(DEFAULT_CHANNEL) == []  # still being posted
+    answer = fake_zoom.send_event(events_url, fake_zoom.start_meeting(meeting_id))
+    assert answer.status_code == 200
+    eventually(
+        lambda: any(
+            str(meeting_id) in json.dumps(c.params) and "*Live* since" in json.dumps(c.params)
+            for c in fake_slack.calls_to("chat.update")
+        ),
+        timeout=10,
+        what="the posted message updated to live",
+    )
 
 
 def test_zoom_is_answered_before_slack_is_updated(

@@ -235,7 +235,7 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
     # (test_shared.py). Once the leases lapse the two agree again.
     clock.now += 10_000
     await rec("by another later", "take_pending_outbox", "later")
-    await rec(
+    quiet = await rec(
         "posted",
         "outbox_posted",
         first,
@@ -244,6 +244,22 @@ async def scenario(call: Call, clock: Clock) -> list[tuple[str, Any]]:
         via="chat.postMessage",
         attempts=2,
     )
+    assert quiet is None  # no Zoom event came before it
+    # A Zoom event that came before the post: its status comes back with the post's record.
+    await rec("started before posting", "update_meeting", 81234567892, status="started")
+    third = await rec(
+        "add third", "add_to_outbox", {**entry, "meeting_id": 81234567892, "request_key": ""}
+    )
+    live = await rec(
+        "posted after a start",
+        "outbox_posted",
+        third,
+        channel="C1",
+        ts="1.000200",
+        via="chat.postMessage",
+        attempts=1,
+    )
+    assert live == "started"
     await rec("posted entry", "outbox_entry", first)
     await rec("posted meeting", "meeting", 81234567891)
     await rec("posted request", "request", "command:K4")
