@@ -72,14 +72,23 @@ class Command:
 
 
 async def fire(
-    commands: list[Command], events_url: str | list[str], secret: str, concurrency: int, users: int
+    commands: list[Command],
+    events_url: str | list[str],
+    secret: str,
+    concurrency: int,
+    users: int,
+    rate: float = 0.0,
 ) -> None:
     """Each of `concurrency` workers sends its user's commands one after another; given
-    several apps' URLs, command N goes to app N modulo their number (round-robin)."""
+    several apps' URLs, command N goes to app N modulo their number (round-robin).
+
+    With a `rate` (commands per second) the sender is open-loop instead: command i leaves
+    at i / rate seconds whether or not the earlier ones were acknowledged, so two apps are
+    sent the same burst at the same pace however fast each acknowledges."""
     urls = [events_url] if isinstance(events_url, str) else list(events_url)
     # aiohttp rather than httpx: httpcore's pool scans its connections on every request,
     # which would put the load generator's own overhead into the app's ack latency.
-    connector = aiohttp.TCPConnector(limit=concurrency)
+    connector = aiohttp.TCPConnector(limit=0 if rate else concurrency)
     async with aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=30)
     ) as http:
@@ -108,11 +117,24 @@ async def fire(
             for command in commands[k::concurrency]:
                 await send(command)
 
-        await asyncio.gather(*(worker(k) for k in range(min(concurrency, len(commands)))))
+        async def at(when: float, command: Command) -> None:
+            await asyncio.sleep(max(0.0, when - time.monotonic()))
+            await send(command)
+
+        if rate:
+            start = time.monotonic()
+            await asyncio.gather(*(at(start + i / rate, c) for i, c in enumerate(commands)))
+        else:
+            await asyncio.gather(*(worker(k) for k in range(min(concurrency, len(commands)))))
 
 
 def fire_and_time(
-    commands: list[Command], events_url: str | list[str], secret: str, concurrency: int, users: int
+    commands: list[Command],
+    events_url: str | list[str],
+    secret: str,
+    concurrency: int,
+    users: int,
+    rate: float = 0.0,
 ) -> tuple[list[Command], float]:
     """`fire` in the sender process: the commands with their timings, and the CPU it used.
 
@@ -124,7 +146,7 @@ def fire_and_time(
     gc.collect()
     gc.disable()
     try:
-        asyncio.run(fire(commands, events_url, secret, concurrency, users))
+        asyncio.run(fire(commands, events_url, secret, concurrency, users, rate))
     finally:
         gc.enable()
     return commands, time.process_time() - cpu_start
@@ -227,6 +249,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
                 slack.signing_secret,
                 args.concurrency,
                 args.users,
+                args.rate,
             )
             commands, sender_cpu = future.result()
             deadline = time.monotonic() + args.settle
@@ -313,6 +336,13 @@ def make_parser() -> argparse.ArgumentParser:
         "start), later ones warm",
     )
     parser.add_argument("--concurrency", type=int, default=30)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="send open-loop at this many commands per second (default: closed loop, each of "
+        "--concurrency senders waits for its ack before its next command)",
+    )
     parser.add_argument(
         "--database-url", default=None, help="the app's DATABASE_URL (default: a new SQLite file)"
     )

@@ -50,7 +50,13 @@ def report(
 
     cpu = os.cpu_count()
     print(
-        f"zoombot load: {args.commands} commands, {args.concurrency} at a time, {args.users} users;"
+        f"zoombot load: {args.commands} commands, "
+        + (
+            f"{args.rate:g} a second open-loop"
+            if getattr(args, "rate", 0)
+            else f"{args.concurrency} at a time"
+        )
+        + f", {args.users} users;"
         f" Zoom latency {args.zoom_latency * 1000:.0f} ms, Slack latency "
         f"{args.slack_latency * 1000:.0f} ms; Zoom transport {args.zoom_transport or 'aiohttp'}"
     )

@@ -38,13 +38,18 @@ def ran(script: str, *args: str, printed: str) -> None:
             "app CPU per command",
         ),
         (
+            "load.py",
+            ["--commands", "12", "--rate", "40", "--users", "3", "--rounds", "1"],
+            "12 commands, 40 a second open-loop",
+        ),
+        (
             # Against itself: both sides run, and the table has both.
             "compare.py",
             [
                 *("--against", str(REPO / "app.py"), "--passes", "1", "--commands", "6"),
                 *("--concurrency", "3", "--users", "3", "--rounds", "1"),
             ],
-            "app CPU per command (ms)     this",
+            "paired",
         ),
     ],
 )
