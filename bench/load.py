@@ -31,6 +31,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -128,15 +129,9 @@ async def fire(
             await asyncio.gather(*(worker(k) for k in range(min(concurrency, len(commands)))))
 
 
-def fire_and_time(
-    commands: list[Command],
-    events_url: str | list[str],
-    secret: str,
-    concurrency: int,
-    users: int,
-    rate: float = 0.0,
-) -> tuple[list[Command], float]:
-    """`fire` in the sender process: the commands with their timings, and the CPU it used.
+def fire_and_time(commands: list[Command], *how: Any) -> tuple[list[Command], float]:
+    """`fire(commands, *how)` in the sender process: the commands with their timings, and
+    the CPU it used.
 
     The sender's garbage collector is off during the round: a collection stopped its event
     loop for tens of milliseconds at the start of a round, and the commands in flight then
@@ -146,7 +141,7 @@ def fire_and_time(
     gc.collect()
     gc.disable()
     try:
-        asyncio.run(fire(commands, events_url, secret, concurrency, users, rate))
+        asyncio.run(fire(commands, *how))
     finally:
         gc.enable()
     return commands, time.process_time() - cpu_start
