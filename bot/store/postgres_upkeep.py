@@ -60,11 +60,16 @@ class PostgresUpkeep:
 
     async def warm(self) -> None:
         """Open the connections a burst would open on its way: the store's pool and the
-        acknowledgements' (their locks' pool stays lazy)."""
-        if self._ack_pool is self._pool:
-            opened = [await self._pool.fill()]
-        else:
-            opened = await asyncio.gather(self._pool.fill(), self._ack_pool.fill())
+        acknowledgements' (their locks' pool stays lazy). Never raises: what does not open
+        now opens when first needed."""
+        try:
+            if self._ack_pool is self._pool:
+                opened = [await self._pool.fill()]
+            else:
+                opened = await asyncio.gather(self._pool.fill(), self._ack_pool.fill())
+        except Exception as error:  # e.g. the store closing during start
+            log.warning("store: connections not opened ahead: %s", type(error).__name__)
+            return
         log.info("store: %d database connections opened ahead", sum(opened))
 
     # -- health and secrets ----------------------------------------------------------------

@@ -98,13 +98,13 @@ class SQLiteOutbox:
                 "UPDATE meetings SET state = 'posted', message_ts = ?,"
                 " channel = COALESCE(?, channel) WHERE zoom_id = ? RETURNING status",
                 [ts, channel, meeting_id],
-            ).fetchone()
+            ).fetchall()  # all: the statement is done before the commit
             if request_key:
                 conn.execute(
                     "UPDATE requests SET state = 'posted', meeting_id = ? WHERE key = ?",
                     [meeting_id, request_key],
                 )
-        return status[0] if status else None
+        return status[0][0] if status else None
 
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
         """Give up on the entry: it will not be tried again. Its request says `not_posted`."""
