@@ -170,15 +170,24 @@ def test_the_string_id_of_a_webhook_matches_the_numeric_rest_id(
 def test_a_start_that_comes_before_the_post_is_shown_once_posted(
     sender, fake_slack, fake_zoom, person, events_url
 ):
-    """Zoom says an instant meeting started while its message is still on its way to the
+    """Zoom says a meeting started (its host early) while its message is still on its way to the
     channel: nothing can be updated yet, so the post's own record brings it (the status
     `outbox_posted` returns), and the message shows it live."""
     ana = person()
     fake_slack.script("chat.postMessage", SlackAnswer(delay=1.5))
     before = set(fake_zoom.meetings)
-    sender.command("now Standup", ana.slack_id)
+    # Scheduled: an instant meeting's Slack Call would refresh the message after the post anyway.
+    sender.command("tomorrow 3pm Standup", ana.slack_id)
     meeting_id = eventually(lambda: next(iter(set(fake_zoom.meetings) - before), None))
-    assert fake_slack.channel_messages(DEFAULT_CHANNEL) == []  # still being posted
+    # The post has left (so the meeting is recorded: its outbox entry went in with it) and
+    # is not in the channel yet.
+    eventually(
+        lambda: any(
+            str(meeting_id) in json.dumps(c.params) for c in fake_slack.calls_to("chat.postMessage")
+        ),
+        what="the post on its way",
+    )
+    assert fake_slack.channel_messages(DEFAULT_CHANNEL) == []
     answer = fake_zoom.send_event(events_url, fake_zoom.start_meeting(meeting_id))
     assert answer.status_code == 200
     eventually(
