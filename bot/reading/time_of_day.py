@@ -21,6 +21,7 @@ from bot.reading.time_patterns import (
     COLON_TIME,
     COMPACT_MERIDIEM_TIME,
     DOT_TIME,
+    FOUR_DIGITS,
     H_RANGE,
     H_TIME,
     HALF_HOUR,
@@ -37,6 +38,7 @@ from bot.reading.time_patterns import (
     PAST_TO,
     RANGE,
     THREE_DIGIT_TIME,
+    THREE_DIGITS,
     WORD_TIME,
     WORD_TIME_END,
 )
@@ -103,7 +105,6 @@ def _range_side(scan: Scan, match: re.Match[str], side: str) -> WrittenTime:
     return written_time(written, h, m or compact, r)
 
 
-_FOUR_DIGITS = re.compile(r"\d{4}")
 # What each early pattern cannot match without (a call runs only those that can).
 _DIGIT_H = re.compile(r"\dh")
 _PAST_TO_WORD = re.compile(r"\s(?:past|after|to|till?|before|of)\s")
@@ -143,7 +144,7 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         )
         zone_after(scan, words, match.end())
         return
-    four_digits = _FOUR_DIGITS.search(scan.masked) is not None
+    four_digits = FOUR_DIGITS.search(scan.masked) is not None
     if four_digits and _find_hhmm_range(scan, words):
         return
     for match in scan.find(H_TIME) if digit_h else ():
@@ -159,7 +160,7 @@ def find_early_times(scan: Scan, words: TimeWords) -> None:
         h, m = match[key], match["m" + key[1:]]
         written = scan.original(match.start(key), match.end())
         _add_time(scan, words, match, WrittenTime(written, int(h), int(m), twenty_four=True))
-    if _THREE_DIGITS.search(scan.masked):
+    if THREE_DIGITS.search(scan.masked):
         for match in scan.find(THREE_DIGIT_TIME):
             after_date = not scan.masked[match.start() : match.start("h")].strip(" ,")
             if after_date and WORD_TIME_END.match(scan.masked, match.end()) is None:
@@ -278,7 +279,6 @@ def find_hour_before_part_of_day(scan: Scan, words: TimeWords) -> None:
 
 
 _ABOUT_WORDS = ("about", "approx", "roughly", "circa", "~")
-_THREE_DIGITS = re.compile(r"\d{3}")
 
 
 def _patterns_for(masked: str) -> list[re.Pattern[str]]:
@@ -290,7 +290,7 @@ def _patterns_for(masked: str) -> list[re.Pattern[str]]:
     if any(word in masked for word in _ABOUT_WORDS):
         patterns.append(ABOUT_TIME)
     patterns.append(MERIDIEM_TIME)
-    if _THREE_DIGITS.search(masked):
+    if THREE_DIGITS.search(masked):
         patterns.append(COMPACT_MERIDIEM_TIME)
     if ":" in masked:
         patterns.append(COLON_TIME)

@@ -130,6 +130,10 @@ H_RANGE = re.compile(
     r"(?:(?<![\w@])(?:from|between)\s+)?(?<![\w:.#/-])(?P<h1>\d{1,2})h(?P<m1>\d{2})?"
     r"\s*(?:-|–|—|to|until|till)\s*(?P<h2>\d{1,2})h(?P<m2>\d{2})?(?![\w:])"
 )
+# Digits in a row: what the 24-hour, compact and numeric date patterns cannot match without
+# (the finders run those only when a quick search finds them).
+THREE_DIGITS = re.compile(r"\d{3}")
+FOUR_DIGITS = re.compile(r"\d{4}")
 # "at 1030", "1730h", "tomorrow 0900": four digits as a 24-hour time.
 HHMM_TIME = re.compile(
     rf"(?:{_AT}|(?<=[{DATE}])\s*,?\s*)(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*(?:h|hrs|hours))?(?![\w:])"

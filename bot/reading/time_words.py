@@ -39,6 +39,7 @@ from bot.reading.time_patterns import (
     DURATION_BARE,
     DURATION_FOR,
     DURATION_FOR_NUMBER,
+    FOUR_DIGITS,
     INSTANT,
     ISO_DATE,
     MAX_AHEAD_MINUTES,
@@ -68,8 +69,8 @@ def _written_date_at(scan: Scan, pos: int) -> re.Match[str] | None:
 
 
 _PART_IN_REPEAT = re.compile(r"\b(?:morning|afternoon|evening|night)\b")
-# What the date patterns cannot match without (a call runs only those that can).
-_FOUR_DIGITS = re.compile(r"\d{4}")
+# What the date patterns cannot match without besides FOUR_DIGITS (a call runs only those
+# that can).
 _MONTH_START = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _ORDINAL_SUFFIX = re.compile(r"\d(?:st|nd|rd|th)")
 _RELATIVE_WORDS = ("in", "from", "+", "after")
@@ -188,7 +189,7 @@ def _date_from(match: re.Match[str], scan: Scan, user_zone: str) -> WrittenDate 
 def _date_patterns_for(masked: str) -> list[re.Pattern[str]]:
     """The date patterns worth running on `masked`, in their order: each only when what it
     cannot match without is there."""
-    four_digits = _FOUR_DIGITS.search(masked) is not None
+    four_digits = FOUR_DIGITS.search(masked) is not None
     month = _MONTH_START.search(masked) is not None
     patterns = [ISO_DATE] if four_digits else []
     if four_digits and "-" in masked:
