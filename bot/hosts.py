@@ -18,15 +18,12 @@ minute, not an hour.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.caching import Memo, SingleFlight
 from bot.directory import ZoomDirectory
 from bot.identities import FoundBy, Host, LinkResult, SlackProfile, ZoomIdentity
 from bot.render import words
@@ -36,73 +33,12 @@ from bot.store import Store
 from bot.store.protocol import HOST_MAPPING_CHANNEL
 from zoom import UserNotFound, ZoomClient, ZoomUser
 
-T = TypeVar("T")
-
 PROFILE_MAX_AGE = 3600.0
 ZOOM_USER_MAX_AGE = 3600.0
 # "Not a Zoom user" is remembered briefly: someone who just got an account should not wait.
 NO_ZOOM_USER_MAX_AGE = 300.0
 
 EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
-
-
-class SingleFlight:
-    """At most one call in flight per key; concurrent callers share its result.
-
-    The call runs in a task of its own, so a caller that is cancelled (a timeout of its
-    own) cancels only its wait: the call goes on for the other callers, and its outcome,
-    value or exception, is theirs. Nobody waiting: the exception is still marked retrieved.
-    """
-
-    def __init__(self) -> None:
-        self._inflight: dict[str, asyncio.Task[Any]] = {}
-
-    async def do(self, key: str, fn: Callable[[], Awaitable[T]]) -> T:
-        task = self._inflight.get(key)
-        if task is None:
-
-            async def call() -> T:
-                return await fn()
-
-            task = asyncio.ensure_future(call())
-            self._inflight[key] = task
-            task.add_done_callback(lambda done: self._forget(key, done))
-        return await asyncio.shield(task)
-
-    def _forget(self, key: str, task: asyncio.Task[Any]) -> None:
-        if self._inflight.get(key) is task:
-            del self._inflight[key]
-        if not task.cancelled():
-            task.exception()  # retrieved: no "exception was never retrieved" warning
-
-
-class Memo:
-    """A bounded in-memory map whose entries expire; the oldest go first when it is full.
-
-    Why: the store is one SQLite connection on one thread, and every read is a hop to that
-    thread and back. Under a burst of commands those hops, not SQLite, were the queue.
-    """
-
-    def __init__(self, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-        self._size = size
-        self._clock = clock
-
-    def get(self, key: str) -> tuple[bool, Any]:
-        """(hit, value): a hit while the entry's time to live has not run out."""
-        entry = self._entries.get(key)
-        if entry is None or self._clock() >= entry[0]:
-            return False, None
-        return True, entry[1]
-
-    def put(self, key: str, value: Any, ttl: float) -> None:
-        self._entries.pop(key, None)
-        self._entries[key] = (self._clock() + ttl, value)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
-
-    def forget(self, key: str) -> None:
-        self._entries.pop(key, None)
 
 
 # A value read back from the store is held in memory this long: the store row's own age is
@@ -128,6 +64,7 @@ class HostFinder:
         self.directory = directory
         self._flights = SingleFlight()
         self._memo = Memo()
+        self._mapping_generation = 0  # one more at each host mapping change heard
         # Profiles read from Slack within `settings.guest_check_age` seconds, by user id.
         self._fresh = Memo()
 
@@ -135,19 +72,16 @@ class HostFinder:
         """Forget a memoised host mapping when any instance changes it (the store's
         `notify`); forget them all when notifications may have been missed."""
 
-        def changed(user_id: str | None) -> None:
-            if user_id:
-                self._memo.forget(f"map:{user_id}")
-            else:
-                self._memo = Memo()
-
-        await self.store.listen(HOST_MAPPING_CHANNEL, changed)
+        await self.store.listen(HOST_MAPPING_CHANNEL, self._mapping_changed)
 
     async def cached_profile(self, user_id: str) -> SlackProfile | None:
         """The cached profile if there is a fresh one; never calls Slack."""
         hit, profile = self._memo.get(f"slack:{user_id}")
         if hit:
             return profile
+        return await self._flights.do(f"stored:{user_id}", lambda: self._stored_profile(user_id))
+
+    async def _stored_profile(self, user_id: str) -> SlackProfile | None:
         cached = await self.store.cached_slack_user(user_id, PROFILE_MAX_AGE)
         if cached is None:
             return None
@@ -203,21 +137,13 @@ class HostFinder:
             hit, known = self._memo.get(f"zoom:{email}")
             if hit:
                 return known
-            hit, user = await self.store.cached_zoom_user(email, ZOOM_USER_MAX_AGE)
-            if hit and user is not None:
-                known = ZoomUser.from_json(user)
-                self._memo.put(f"zoom:{email}", known, FROM_STORE_TTL)
+            # One look in the store and the directory per email at a time: the commands of a
+            # burst from one person share it.
+            found, known = await self._flights.do(
+                f"known:{email}", lambda: self._known_zoom_user(email)
+            )
+            if found:
                 return known
-            if hit:
-                hit_none, _ = await self.store.cached_zoom_user(email, NO_ZOOM_USER_MAX_AGE)
-                if hit_none:
-                    return None
-            if self.directory is not None:
-                listed = await self.directory.find(email)
-                if listed is not None:
-                    # Not stored: the directory is read again at every start anyway.
-                    self._memo.put(f"zoom:{email}", listed, FROM_STORE_TTL)
-                    return listed
 
         async def fetch() -> ZoomUser | None:
             try:
@@ -231,6 +157,26 @@ class HostFinder:
             return user
 
         return await self._flights.do(f"zoom:{email}", fetch)
+
+    async def _known_zoom_user(self, email: str) -> tuple[bool, ZoomUser | None]:
+        """What the store's cache, else the directory, knows of `email`: (found, user). Found
+        with user None: Zoom said lately that there is no such user."""
+        hit, user = await self.store.cached_zoom_user(email, ZOOM_USER_MAX_AGE)
+        if hit and user is not None:
+            known = ZoomUser.from_json(user)
+            self._memo.put(f"zoom:{email}", known, FROM_STORE_TTL)
+            return True, known
+        if hit:
+            hit_none, _ = await self.store.cached_zoom_user(email, NO_ZOOM_USER_MAX_AGE)
+            if hit_none:
+                return True, None
+        if self.directory is not None:
+            listed = await self.directory.find(email)
+            if listed is not None:
+                # Not stored: the directory is read again at every start anyway.
+                self._memo.put(f"zoom:{email}", listed, FROM_STORE_TTL)
+                return True, listed
+        return False, None
 
     async def forget_zoom_user(self, email: str) -> None:
         """Forget what is known of this Zoom user (memory, store and directory): Zoom said
@@ -247,11 +193,10 @@ class HostFinder:
         app."""
         if self.zoom is None:
             return ZoomIdentity()
-        # Mappings change only through `link` in this process, which forgets the memo.
+        # A change (`link`, here or on another instance) forgets the memo.
         hit, mapping = self._memo.get(f"map:{user_id}")
         if not hit:
-            mapping = await self.store.host_mapping(user_id)
-            self._memo.put(f"map:{user_id}", mapping, PROFILE_MAX_AGE)
+            mapping = await self._read_mapping(user_id)
         if mapping is not None:
             user = await self.zoom_user(mapping["zoom_email"])
             if user is None:
@@ -263,6 +208,28 @@ class HostFinder:
             if user is not None and user.is_active:
                 return ZoomIdentity(user, FoundBy.SLACK_EMAIL)
         return ZoomIdentity()
+
+    async def _read_mapping(self, user_id: str) -> dict[str, Any] | None:
+        """The user's mapping from the store, one read at a time per user (the commands of a
+        burst share it), kept in the memo unless a change was heard meanwhile. A read that
+        began before a change is not shared with callers who come after it."""
+        generation = self._mapping_generation
+
+        async def read() -> dict[str, Any] | None:
+            mapping = await self.store.host_mapping(user_id)
+            if generation == self._mapping_generation:
+                self._memo.put(f"map:{user_id}", mapping, PROFILE_MAX_AGE)
+            return mapping
+
+        return await self._flights.do(f"map:{user_id}:{generation}", read)
+
+    def _mapping_changed(self, user_id: str | None) -> None:
+        """Forget `user_id`'s memoised mapping (None: everyone's)."""
+        self._mapping_generation += 1
+        if user_id:
+            self._memo.forget(f"map:{user_id}")
+        else:
+            self._memo = Memo()
 
     async def find_host(self, user_id: str) -> Host | None:
         """Who hosts this user's meetings, in the documented order; None if nobody can."""
@@ -321,7 +288,7 @@ class HostFinder:
                 "so it can't host. Check the spelling, or ask your Zoom admin to add it.",
             )
         await self.store.set_host_mapping(target, email, requester)
-        self._memo.forget(f"map:{target}")
+        self._mapping_changed(target)
         who = "Your" if target == requester else f"<@{target}>'s"
         return LinkResult(True, f"Done: {who} meetings will be hosted by {words.escape(email)}.")
 

@@ -34,9 +34,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.caching import Memo
 from bot.errors import StoreUnavailable
 from bot.flows import live
-from bot.hosts import Memo
 from bot.posting import Poster, PostFailed
 from bot.render import calls as render
 from bot.settings import Settings

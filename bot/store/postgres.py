@@ -56,6 +56,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import asyncpg
 
+from bot.caching import SingleFlight
 from bot.errors import StoreUnavailable
 from bot.logs import add_secrets
 from bot.store.common import Callbacks
@@ -142,9 +143,11 @@ class PostgresStore(
         self._holds: dict[int, list[Any]] = {}  # meeting id -> its locks' kept rows
         # Preferences read on every command, kept here once this instance listens for their
         # changes (`PREFERENCES_CHANNEL`); `_prefs_generation` moves on each invalidation,
-        # so a read that overlapped one is not kept.
+        # so a read that overlapped one is not kept; one read at a time per user and
+        # generation (`_prefs_reads`): a burst of one person's commands shares it.
         self._prefs: dict[str, dict[str, Any] | None] | None = None
         self._prefs_generation = 0
+        self._prefs_reads = SingleFlight()
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r}, owner={self.owner!r})"

@@ -120,12 +120,18 @@ class PostgresPeople:
             row = kept[slack_user_id]
             return dict(row) if row is not None else None
         generation = self._prefs_generation
-        row = await self._read_preferences(slack_user_id)
-        if kept is not None and generation == self._prefs_generation:
-            if len(kept) >= PREFERENCES_KEPT:
-                kept.clear()
-            kept[slack_user_id] = dict(row) if row is not None else None
-        return row
+
+        async def read() -> dict[str, Any] | None:
+            row = await self._read_preferences(slack_user_id)
+            kept = self._prefs
+            if kept is not None and generation == self._prefs_generation:
+                if len(kept) >= PREFERENCES_KEPT:
+                    kept.clear()
+                kept[slack_user_id] = dict(row) if row is not None else None
+            return row
+
+        row = await self._prefs_reads.do(f"{slack_user_id}:{generation}", read)
+        return dict(row) if row is not None else None  # each caller's own copy
 
     @guarded("read the preferences", write=False)
     async def _read_preferences(self, slack_user_id: str) -> dict[str, Any] | None:

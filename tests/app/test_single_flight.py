@@ -1,4 +1,4 @@
-"""SingleFlight (bot/hosts.py): callers share one call, and one caller's cancellation is
+"""SingleFlight (bot/caching.py): callers share one call, and one caller's cancellation is
 its own."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.hosts import SingleFlight
+from bot.caching import SingleFlight
 
 
 async def test_a_cancelled_first_caller_does_not_cancel_the_others() -> None:

@@ -328,6 +328,37 @@ async def test_preferences_kept_by_an_instance_follow_a_change_made_by_another(o
     await eventually(lambda: _duration(a, "U1", 15), what="the first instance hearing it back")
 
 
+async def test_a_burst_of_one_persons_preference_reads_is_one_query(open_pg):
+    store = await open_pg(owner="a")
+    await store.set_preferences("U1", duration=30)
+    read = store._read_preferences
+    queries = 0
+    gate = asyncio.Event()
+
+    async def counted(user: str):  # type: ignore[no-untyped-def]
+        nonlocal queries
+        queries += 1
+        row = await read(user)
+        if queries == 1:
+            await gate.wait()  # the first answer is slow: the burst piles up behind it
+        return row
+
+    store._read_preferences = counted
+    burst = [asyncio.create_task(store.preferences("U1")) for _ in range(20)]
+    await asyncio.sleep(0.05)
+    # A change heard while that read is under way: later callers do not get its answer.
+    await store.set_preferences("U1", duration=45)
+    after = asyncio.create_task(store.preferences("U1"))
+    await asyncio.sleep(0.05)
+    gate.set()
+    rows = await asyncio.gather(*burst)
+    assert [row["duration"] for row in rows] == [30] * 20
+    assert (await after)["duration"] == 45
+    assert queries == 2
+    rows[0]["duration"] = 99  # each caller has its own copy
+    assert rows[1]["duration"] == 30
+
+
 async def _duration(store, user: str, expected: int) -> bool:  # type: ignore[no-untyped-def]
     row = await store.preferences(user)
     return row is not None and row["duration"] == expected

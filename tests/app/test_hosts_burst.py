@@ -1,0 +1,68 @@
+"""A burst of commands from one person reads what is known of them once (bot/hosts.py): one
+store read of their host mapping, Slack profile and Zoom user, one `users.info`, one Zoom
+look-up, however many commands are in flight; and a mapping changed during a read is not
+overwritten by that read's older answer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+CACHE_READS = ("host_mapping", "cached_slack_user", "cached_zoom_user")
+
+
+def count_reads(store: Any, counts: Counter[str], *, slow: float = 0.02) -> None:
+    """Count `store`'s cache reads (and make each take `slow` seconds, so a burst overlaps)."""
+    for name in CACHE_READS:
+        original = getattr(store, name)
+
+        async def read(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
+            counts[_name] += 1
+            await asyncio.sleep(slow)
+            return await _original(*args, **kw)
+
+        setattr(store, name, read)
+
+
+async def test_twenty_commands_from_one_person_read_the_store_once(
+    runtime, person, fake_slack, fake_zoom
+) -> None:
+    ana = person()
+    hosts = runtime.services.hosts
+    counts: Counter[str] = Counter()
+    count_reads(hosts.store, counts)
+    found = await asyncio.gather(*(hosts.find_host(ana.slack_id) for _ in range(20)))
+    assert {host.user_id for host in found} == {ana.zoom_id}
+    assert counts == Counter({name: 1 for name in CACHE_READS})
+    users_info = [
+        c for c in fake_slack.calls_to("users.info") if c.params.get("user") == ana.slack_id
+    ]
+    assert len(users_info) == 1
+    assert len(fake_zoom.requests_to("/users/{userId}", "GET")) == 1
+
+
+async def test_a_mapping_changed_during_a_read_is_not_overwritten_by_it(runtime, person) -> None:
+    ana, team = person(), person()
+    hosts = runtime.services.hosts
+    store = hosts.store
+    read = store.host_mapping
+    answered = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def slow_read(user_id: str) -> Any:
+        row = await read(user_id)  # the mapping as it was: none
+        answered.set()
+        await go_on.wait()
+        return row
+
+    store.host_mapping = slow_read
+    before = asyncio.create_task(hosts.find_host(ana.slack_id))
+    await answered.wait()
+    store.host_mapping = read
+    await store.set_host_mapping(ana.slack_id, team.email, "UADMIN")  # an admin's change
+    hosts._mapping_changed(ana.slack_id)  # heard, as the store's notification would say
+    go_on.set()
+    assert (await before).user_id == ana.zoom_id  # asked before the change: the old answer
+    after = await hosts.find_host(ana.slack_id)
+    assert after.user_id == team.zoom_id
