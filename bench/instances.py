@@ -206,12 +206,7 @@ def load(args: argparse.Namespace) -> int:
                 args.users,
             ).result()
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                load_bench.match_posts(commands, slack, zoom)
-                if all(c.posted for c in commands if c.in_time):
-                    break
-                time.sleep(0.05)
-            load_bench.match_posts(commands, slack, zoom)
+            load_bench.PostMatcher(commands, slack, zoom).wait(deadline)
             for app in apps:
                 app.wait_until_idle(max(0.0, deadline - time.monotonic()))
             time.sleep(1.5)  # PostgreSQL publishes its counts at most once a second
