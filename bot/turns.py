@@ -24,6 +24,8 @@ import httpx
 
 # Pieces of work after the ack let through per iteration of the event loop.
 PER_ITERATION = 8
+# The longest a piece of work whose message is out waits behind the others (seconds).
+DELIVERED_WAIT = 0.5
 
 
 class Turns:
@@ -33,14 +35,17 @@ class Turns:
         self.per_iteration = per_iteration
         self._taking: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._answered: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._delivered: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._new: collections.deque[asyncio.Future[None]] = collections.deque()
         self._rest: collections.deque[asyncio.Future[None]] = collections.deque()
+        # (when it began to wait, turn) of work whose message is out
+        self._last: collections.deque[tuple[float, asyncio.Future[None]]] = collections.deque()
         self._releasing = False
 
     @property
     def waiting(self) -> int:
         """Pieces waiting for their turn now."""
-        return len(self._new) + len(self._rest)
+        return len(self._new) + len(self._rest) + len(self._last)
 
     def add(self, task: asyncio.Task[Any]) -> None:
         """`task` is work after the ack: its calls to `take` wait their turn."""
@@ -63,10 +68,21 @@ class Turns:
                 self._answered.add(task)
             await self._queue(task)
 
+    def delivered(self) -> None:
+        """What the current work's requester waits for is out (its message is posted): the
+        rest of it (recording that, the private confirmation) waits behind the work whose
+        message is not out yet, at most DELIVERED_WAIT seconds per piece."""
+        task = asyncio.current_task()
+        if task is not None and task in self._taking:
+            self._delivered.add(task)
+
     async def _queue(self, task: asyncio.Task[Any]) -> None:
         loop = asyncio.get_running_loop()
         turn: asyncio.Future[None] = loop.create_future()
-        (self._rest if task in self._answered else self._new).append(turn)
+        if task in self._delivered:
+            self._last.append((loop.time(), turn))
+        else:
+            (self._rest if task in self._answered else self._new).append(turn)
         if not self._releasing:
             self._releasing = True
             loop.call_soon(self._release, loop)
@@ -75,12 +91,16 @@ class Turns:
     def _release(self, loop: asyncio.AbstractEventLoop) -> None:
         """Once per iteration while pieces wait: let the next `per_iteration` go on."""
         released = 0
-        while released < self.per_iteration and (self._new or self._rest):
-            turn = (self._new or self._rest).popleft()
+        overdue = loop.time() - DELIVERED_WAIT
+        while released < self.per_iteration and self.waiting:
+            if self._last and (self._last[0][0] < overdue or not (self._new or self._rest)):
+                turn = self._last.popleft()[1]
+            else:
+                turn = (self._new or self._rest).popleft()
             if not turn.done():  # its task may have been cancelled meanwhile
                 turn.set_result(None)
                 released += 1
-        if self._new or self._rest:
+        if self.waiting:
             loop.call_soon(self._release, loop)
         else:
             self._releasing = False

@@ -50,6 +50,7 @@ from bot.slack.workspaces import current_key, scope
 
 if TYPE_CHECKING:
     from bot.store import Store
+    from bot.turns import Turns
 
 log = logging.getLogger("zoombot.posting")
 
@@ -119,6 +120,7 @@ class OutboxDelivery:
     retry: RetryPolicy
     clock: Callable[[], float]
     owner: str
+    turns: Turns | None
 
     async def deliver(self, delivery: Delivery) -> Posted | None:
         """Post a created meeting, retrying as the module docstring says. Returns where it
@@ -220,6 +222,8 @@ class OutboxDelivery:
                         response_url=response_url,
                         metadata=self._metadata(entry),
                     )
+                    if self.turns is not None:
+                        self.turns.delivered()  # the rest of this work goes last
             except PostFailed as failure:
                 attempts += 1
                 maybe += 1 if posting and failure.uncertain else 0

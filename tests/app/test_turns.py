@@ -1,6 +1,6 @@
 """Work after the ack takes turns (bot/turns.py): at most `per_iteration` of its pieces go on
-per iteration of the event loop, new work before work Zoom or Slack has answered, and
-nothing else ever waits behind it."""
+per iteration of the event loop, new work before work Zoom or Slack has answered, work whose
+message is out last (for a while), and nothing else ever waits behind it."""
 
 from __future__ import annotations
 
@@ -67,6 +67,49 @@ async def test_new_work_goes_before_work_that_zoom_or_slack_answered() -> None:
     tasks += [inflight.start(new_piece(), name=f"listener:n{n}") for n in range(2)]
     await asyncio.gather(*tasks)
     assert order == ["new", "new", "answered"]
+
+
+async def test_work_whose_message_is_out_goes_last_but_not_for_ever(monkeypatch) -> None:
+    turns = Turns(per_iteration=1)
+    inflight = InFlight(turns)
+    order: list[str] = []
+
+    async def delivered_piece() -> None:
+        turns.delivered()  # its message was just posted
+        await turns.take()  # recording that, then the private confirmation
+        order.append("delivered")
+
+    async def answered_piece() -> None:
+        await turns.answered()
+        order.append("answered")
+
+    async def new_piece() -> None:
+        await turns.take()
+        order.append("new")
+
+    tasks = [inflight.start(delivered_piece(), name="listener:d")]
+    tasks += [inflight.start(answered_piece(), name="listener:a")]
+    tasks += [inflight.start(new_piece(), name="listener:n")]
+    await asyncio.gather(*tasks)
+    assert order == ["new", "answered", "delivered"]
+
+    # Behind a queue that never empties, it still goes on after DELIVERED_WAIT.
+    monkeypatch.setattr("bot.turns.DELIVERED_WAIT", 0.05)
+    order.clear()
+
+    async def busy() -> None:
+        while True:
+            await turns.take()
+
+    background = [inflight.start(busy(), name=f"listener:b{n}") for n in range(3)]
+    await asyncio.sleep(0)
+    waited = asyncio.get_running_loop().time()
+    await inflight.start(delivered_piece(), name="listener:d2")
+    waited = asyncio.get_running_loop().time() - waited
+    assert order == ["delivered"] and 0.05 <= waited < 1.0
+    for task in background:
+        task.cancel()
+    await asyncio.gather(*background, return_exceptions=True)
 
 
 async def test_nothing_else_waits_behind_queued_work() -> None:
