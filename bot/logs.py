@@ -29,6 +29,8 @@ from typing import Any
 from bot.redaction import RedactingFilter, Redactor
 
 REQUESTS_LOGGER = "zoombot.requests"
+BOLT_LOGGER = "zoombot.bolt"  # Bolt's own lines (bot/web/bolt.py)
+SLACK_SDK_LOGGER = "slack_sdk.web.async_base_client"  # the Web API client's
 
 # No 0/O, 1/I/L, so a reference can be read aloud or copied from a screenshot.
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -141,6 +143,12 @@ def configure_logging(level: str, fmt: str, secrets: Iterable[str] = ()) -> None
     # httpx says "HTTP Request: POST <url>" at INFO for every Zoom call: the Zoom client's own
     # line already says it without the host's email in the path, so only httpx's warnings stay.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # slack_sdk's Web API client and Bolt build their DEBUG lines (a call's whole parameters
+    # and answer, a message's blocks included) whenever their logger's own level is unset
+    # (`logger.level <= DEBUG`, not `isEnabledFor`), only for logging to drop them: with the
+    # root's level of their own they build them only when DEBUG is on.
+    for name in (SLACK_SDK_LOGGER, BOLT_LOGGER):
+        logging.getLogger(name).setLevel(root.level)
 
 
 def add_secrets(*values: str | None) -> None:

@@ -322,3 +322,24 @@ def test_oauth_codes_and_verifiers_are_redacted_but_zoom_error_numbers_kept():
     for secret in ("gC0PMe3TSbaF", "eA-KKVj9Ops", "v3r1f13r"):
         assert secret not in out
     assert "code=None" in out and '"code": 124' in out
+
+
+class _CountedRepr(str):
+    """A parameter value that counts how often it is formatted for a log line."""
+
+    reprs = 0
+
+    def __repr__(self) -> str:
+        type(self).reprs += 1
+        return str.__repr__(self)
+
+
+@pytest.mark.parametrize(("level", "formatted"), [("INFO", False), ("DEBUG", True)])
+async def test_slack_sdk_builds_its_debug_lines_only_at_debug(fake_slack, level, formatted) -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    configure_logging(level, "text")
+    _CountedRepr.reprs = 0
+    client = AsyncWebClient(token=fake_slack.bot_token, base_url=f"{fake_slack.url}/api/")
+    await client.api_call("auth.test", params={"note": _CountedRepr("a long message")})
+    assert (_CountedRepr.reprs > 0) is formatted

@@ -15,6 +15,7 @@ from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import BOLT_LOGGER
 from bot.secretbox import SecretBox
 from bot.settings import Settings
 from bot.slack.installations import BotTokens, StoreInstallations, StoreStates
@@ -50,7 +51,7 @@ def build_oauth(settings: Settings, store: Store, client: AsyncWebClient) -> Sla
     code exchange and token rotation)."""
     assert settings.slack_client_id and settings.slack_client_secret
     assert settings.secret_key and settings.public_url
-    logger = logging.getLogger("zoombot.bolt")
+    logger = logging.getLogger(BOLT_LOGGER)
     installations = StoreInstallations(store, SecretBox(settings.secret_key))
     oauth_settings = AsyncOAuthSettings(
         client_id=settings.slack_client_id,

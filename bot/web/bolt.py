@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 
+from bot.logs import BOLT_LOGGER
 from bot.posting import LoggedWebClient
 from bot.settings import Settings
 from bot.slack.failures import retry_handlers
@@ -66,7 +67,7 @@ def bolt_app(
         # `after_ack` (bot/listeners), which runs it in a task of its own counted in flight;
         # Bolt answers Slack as soon as the listener returns.
         process_before_response=True,
-        logger=logging.getLogger("zoombot.bolt"),
+        logger=logging.getLogger(BOLT_LOGGER),
     )
     if oauth is not None:
         app.use(TrackWorkspace())
