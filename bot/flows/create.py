@@ -7,6 +7,7 @@ Block Kit is bot/render's, posting bot/posting.py's; failures become sentences i
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import json
@@ -149,8 +150,11 @@ async def create(services: Services, ask: Ask) -> Outcome:
     """Read, check, secure and create the meeting in Zoom, then announce it. Raises Refused,
     ZoomError, … before Zoom made it (the guard answers); never after."""
     now = services.clock()
-    profile = await services.hosts.profile(ask.requester)
-    prefs = await services.preferences(ask.requester)
+    # Side by side: a person's first command asks Slack who they are and the store for their
+    # preferences, neither waiting for the other.
+    profile, prefs = await asyncio.gather(
+        services.hosts.profile(ask.requester), services.preferences(ask.requester)
+    )
     request, guesses, notes = await request_for(services, ask, profile, prefs, now)
     notes = [*ask.notes, *notes]
     starts = request.starts_at()
