@@ -18,6 +18,8 @@ minute, not an hour.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from typing import Any
 
@@ -37,6 +39,8 @@ PROFILE_MAX_AGE = 3600.0
 ZOOM_USER_MAX_AGE = 3600.0
 # "Not a Zoom user" is remembered briefly: someone who just got an account should not wait.
 NO_ZOOM_USER_MAX_AGE = 300.0
+
+log = logging.getLogger("zoombot.hosts")
 
 EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
 
@@ -65,6 +69,7 @@ class HostFinder:
         self._flights = SingleFlight()
         self._memo = Memo()
         self._mapping_generation = 0  # one more at each host mapping change heard
+        self._writes: set[asyncio.Task[None]] = set()  # profiles being cached in the store
         # Profiles read from Slack within `settings.guest_check_age` seconds, by user id.
         self._fresh = Memo()
 
@@ -104,17 +109,32 @@ class HostFinder:
             # Any failure, whatever Slack's answer looked like, raises PostFailed.
             response = await checked(self.slack.users_info(user=user_id))
             user = response.get("user") or {}
-            return await self.remember_profile(user_id, user)
+            profile = self._keep_profile(user_id, user)
+            # The store's copy serves later starts and other instances: the commands waiting
+            # for this profile do not wait for it too, nor fail with it.
+            write = asyncio.create_task(self.store.cache_slack_user(user_id, user))
+            self._writes.add(write)
+            write.add_done_callback(self._written)
+            return profile
 
         return await self._flights.do(f"slack:{user_id}", fetch)
+
+    def _written(self, write: asyncio.Task[None]) -> None:
+        self._writes.discard(write)
+        if not write.cancelled() and (error := write.exception()) is not None:
+            log.warning("a Slack profile was not cached in the store: %s", error)
 
     async def remember_profile(self, user_id: str, user: dict[str, Any]) -> SlackProfile:
         """Keep `user` (a users.info `user`, or a `user_change` event's) as the profile: in
         memory for an hour, in the store, and as fresh for the guest check."""
+        profile = self._keep_profile(user_id, user)
+        await self.store.cache_slack_user(user_id, user)
+        return profile
+
+    def _keep_profile(self, user_id: str, user: dict[str, Any]) -> SlackProfile:
         profile = SlackProfile.from_slack(user)
         self._memo.put(f"slack:{user_id}", profile, PROFILE_MAX_AGE)
         self._fresh.put(user_id, profile, self.settings.guest_check_age)
-        await self.store.cache_slack_user(user_id, user)
         return profile
 
     async def fresh_profile(self, user_id: str) -> SlackProfile:

@@ -66,3 +66,24 @@ async def test_a_mapping_changed_during_a_read_is_not_overwritten_by_it(runtime,
     assert (await before).user_id == ana.zoom_id  # asked before the change: the old answer
     after = await hosts.find_host(ana.slack_id)
     assert after.user_id == team.zoom_id
+
+
+async def test_a_profile_the_store_cannot_keep_still_serves_the_command(
+    runtime, person, caplog
+) -> None:
+    from bot.errors import StoreUnavailable
+
+    ana = person()
+    hosts = runtime.services.hosts
+
+    async def cannot_write(*_: Any) -> None:
+        raise StoreUnavailable("the disk is full")
+
+    hosts.store.cache_slack_user = cannot_write
+    host = await hosts.find_host(ana.slack_id)
+    assert host is not None and host.user_id == ana.zoom_id
+    for _ in range(100):  # the store's copy is written after the callers have the profile
+        if "not cached in the store" in caplog.text:
+            break
+        await asyncio.sleep(0.01)
+    assert "not cached in the store" in caplog.text
