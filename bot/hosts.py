@@ -6,9 +6,10 @@ the agenda); else None, and the caller refuses with `sentences.NO_HOST`.
 
 Slack profiles and Zoom users are cached in the store for an hour (so a restart starts warm),
 with the same entries held in memory in front of it and an in-process single-flight: a burst
-of commands from one user makes one `users.info` call and no store reads at all. A Zoom user
-in neither is looked for in the Zoom directory (bot/directory.py: the account's active
-users, read at start and hourly) before Zoom is asked about them alone.
+of commands from one user makes one `users.info` call and one read of each store row. A Zoom
+user not in memory is looked for in the Zoom directory (bot/directory.py: the account's
+active users, read at start and hourly), then in the store, before Zoom is asked about them
+alone.
 
 Whether the requester is a guest is decided on a fresher profile (`fresh_profile`: read from
 Slack at most ZOOMBOT_GUEST_CHECK_AGE seconds ago, 60 by default), and a `user_change` event
@@ -179,8 +180,16 @@ class HostFinder:
         return await self._flights.do(f"zoom:{email}", fetch)
 
     async def _known_zoom_user(self, email: str) -> tuple[bool, ZoomUser | None]:
-        """What the store's cache, else the directory, knows of `email`: (found, user). Found
-        with user None: Zoom said lately that there is no such user."""
+        """What the directory, else the store's cache, knows of `email`: (found, user). Found
+        with user None: Zoom said lately that there is no such user. The directory first: it
+        is in memory and as fresh (read within the hour), so a burst of first commands makes
+        no store read for the account's users."""
+        if self.directory is not None:
+            listed = await self.directory.find(email)
+            if listed is not None:
+                # Not stored: the directory is read again at every start anyway.
+                self._memo.put(f"zoom:{email}", listed, FROM_STORE_TTL)
+                return True, listed
         hit, user = await self.store.cached_zoom_user(email, ZOOM_USER_MAX_AGE)
         if hit and user is not None:
             known = ZoomUser.from_json(user)
@@ -190,12 +199,6 @@ class HostFinder:
             hit_none, _ = await self.store.cached_zoom_user(email, NO_ZOOM_USER_MAX_AGE)
             if hit_none:
                 return True, None
-        if self.directory is not None:
-            listed = await self.directory.find(email)
-            if listed is not None:
-                # Not stored: the directory is read again at every start anyway.
-                self._memo.put(f"zoom:{email}", listed, FROM_STORE_TTL)
-                return True, listed
         return False, None
 
     async def forget_zoom_user(self, email: str) -> None:
