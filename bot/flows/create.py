@@ -150,8 +150,7 @@ async def create(services: Services, ask: Ask) -> Outcome:
     """Read, check, secure and create the meeting in Zoom, then announce it. Raises Refused,
     ZoomError, … before Zoom made it (the guard answers); never after."""
     now = services.clock()
-    # Side by side: a person's first command asks Slack who they are and the store for their
-    # preferences, neither waiting for the other.
+    # Side by side: a person's first command asks Slack and the store, neither waiting.
     profile, prefs = await asyncio.gather(
         services.hosts.profile(ask.requester), services.preferences(ask.requester)
     )
