@@ -49,8 +49,8 @@ class SingleFlight:
 class Memo:
     """A bounded in-memory map whose entries expire; the oldest go first when it is full.
 
-    Why: the store is one SQLite connection on one thread, and every read is a hop to that
-    thread and back. Under a burst of commands those hops, not SQLite, were the queue.
+    Why: under a burst of commands, reading the same rows again for every command (a turn
+    of the loop on SQLite, a round trip on PostgreSQL) was the queue, not the reads.
     """
 
     def __init__(self, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:

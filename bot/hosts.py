@@ -158,7 +158,7 @@ class HostFinder:
             hit, known = self._memo.get(f"zoom:{email}")
             if hit:
                 return known
-            # One look in the store and the directory per email at a time: the commands of a
+            # One look in the directory and the store per email at a time: the commands of a
             # burst from one person share it.
             found, known = await self._flights.do(
                 f"known:{email}", lambda: self._known_zoom_user(email)

@@ -8,9 +8,10 @@ through `take()` wherever its long pieces are cut (the store's calls) and `answe
 every answer from Zoom, Slack or PostgreSQL (the clients' and the store's hooks). At most
 `per_iteration` pieces go on per iteration of the loop, in the order they asked, those of
 work that has not yet had an answer from Zoom or Slack first (a new create reaches Zoom
-early, where its wait overlaps the rest). Everything
-else (a request's own handling, start-up, the outbox drain) never waits: for it `take()` is
-one plain turn of the loop, as before, and `answered()` nothing.
+early, where its wait overlaps the rest), those of work whose message is already posted
+(`delivered`) last, for at most DELIVERED_WAIT seconds. Everything else (a request's own
+handling, start-up, the outbox drain) never waits: for it `take()` is one plain turn of the
+loop, as before, and `answered()` nothing.
 """
 
 from __future__ import annotations
