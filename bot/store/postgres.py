@@ -93,6 +93,12 @@ log = logging.getLogger("zoombot.store")
 
 
 LEASE_SECONDS = 60.0
+# Connections per instance: the store's calls, the acknowledgements' claims, the meeting locks.
+# More store connections than cores only queue statements in the database's run queue, where
+# the claims an acknowledgement waits for queue behind them (BENCHMARKS.md).
+STORE_CONNECTIONS = 8
+ACK_CONNECTIONS = 10
+LOCK_CONNECTIONS = 4
 
 
 class PostgresStore(
@@ -161,9 +167,9 @@ class PostgresStore(
         lease: float = LEASE_SECONDS,
         clock: Callable[[], float] = time.time,
         min_size: int = 1,
-        max_size: int = 20,
-        lock_connections: int = 4,
-        ack_connections: int = 10,
+        max_size: int = STORE_CONNECTIONS,
+        lock_connections: int = LOCK_CONNECTIONS,
+        ack_connections: int = ACK_CONNECTIONS,
         server_settings: dict[str, str] | None = None,
         connect_timeout: float = 10.0,
         command_timeout: float = 10.0,

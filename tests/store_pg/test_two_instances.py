@@ -96,8 +96,12 @@ def test_both_instances_say_postgresql_in_healthz(two_apps):
 
 
 def test_each_instance_opens_its_database_connections_before_the_first_burst(two_apps, pg_database):
-    """Ready means the pools are open (PostgresStore.warm): 20 for the store's calls and 10
-    for the acknowledgements' claims, per instance; a burst opens none on its way."""
+    """Ready means the pools are open (PostgresStore.warm): STORE_CONNECTIONS for the store's
+    calls and ACK_CONNECTIONS for the acknowledgements' claims, per instance; a burst opens
+    none on its way."""
+    from bot.store.postgres import ACK_CONNECTIONS, STORE_CONNECTIONS
+
+    wanted = 2 * (STORE_CONNECTIONS + ACK_CONNECTIONS)
 
     async def connections() -> int:
         conn = await asyncpg.connect(pg_database)
@@ -109,7 +113,7 @@ def test_each_instance_opens_its_database_connections_before_the_first_burst(two
         finally:
             await conn.close()
 
-    eventually(lambda: asyncio.run(connections()) >= 2 * (20 + 10), what="60 connections open")
+    eventually(lambda: asyncio.run(connections()) >= wanted, what=f"{wanted} connections open")
 
 
 def test_a_slack_retry_on_the_other_instance_makes_one_meeting(
