@@ -19,7 +19,6 @@ minute, not an hour.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Any
@@ -28,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.caching import Memo, SingleFlight
 from bot.directory import ZoomDirectory
+from bot.errors import StoreUnavailable
 from bot.identities import FoundBy, Host, LinkResult, SlackProfile, ZoomIdentity
 from bot.render import words
 from bot.settings import Settings
@@ -70,7 +70,6 @@ class HostFinder:
         self._flights = SingleFlight()
         self._memo = Memo()
         self._mapping_generation = 0  # one more at each host mapping change heard
-        self._writes: set[asyncio.Task[None]] = set()  # profiles being cached in the store
         # Profiles read from Slack within `settings.guest_check_age` seconds, by user id.
         self._fresh = Memo()
 
@@ -110,32 +109,21 @@ class HostFinder:
             # Any failure, whatever Slack's answer looked like, raises PostFailed.
             response = await checked(self.slack.users_info(user=user_id))
             user = response.get("user") or {}
-            profile = self._keep_profile(user_id, user)
-            # The store's copy serves later starts and other instances: the commands waiting
-            # for this profile do not wait for it too, nor fail with it.
-            write = asyncio.create_task(self.store.cache_slack_user(user_id, user))
-            self._writes.add(write)
-            write.add_done_callback(self._written)
-            return profile
+            return await self.remember_profile(user_id, user)
 
         return await self._flights.do(f"slack:{user_id}", fetch)
 
-    def _written(self, write: asyncio.Task[None]) -> None:
-        self._writes.discard(write)
-        if not write.cancelled() and (error := write.exception()) is not None:
-            log.warning("a Slack profile was not cached in the store: %s", error)
-
     async def remember_profile(self, user_id: str, user: dict[str, Any]) -> SlackProfile:
         """Keep `user` (a users.info `user`, or a `user_change` event's) as the profile: in
-        memory for an hour, in the store, and as fresh for the guest check."""
-        profile = self._keep_profile(user_id, user)
-        await self.store.cache_slack_user(user_id, user)
-        return profile
-
-    def _keep_profile(self, user_id: str, user: dict[str, Any]) -> SlackProfile:
+        memory for an hour, in the store, and as fresh for the guest check. The store's copy
+        only serves later starts and other instances: failing to write it is a warning."""
         profile = SlackProfile.from_slack(user)
         self._memo.put(f"slack:{user_id}", profile, PROFILE_MAX_AGE)
         self._fresh.put(user_id, profile, self.settings.guest_check_age)
+        try:
+            await self.store.cache_slack_user(user_id, user)
+        except StoreUnavailable as error:
+            log.warning("a Slack profile was not cached in the store: %s", error)
         return profile
 
     async def fresh_profile(self, user_id: str) -> SlackProfile:
