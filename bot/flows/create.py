@@ -150,10 +150,18 @@ async def create(services: Services, ask: Ask) -> Outcome:
     """Read, check, secure and create the meeting in Zoom, then announce it. Raises Refused,
     ZoomError, … before Zoom made it (the guard answers); never after."""
     now = services.clock()
-    # Side by side: a person's first command asks Slack and the store, neither waiting.
-    profile, prefs = await asyncio.gather(
-        services.hosts.profile(ask.requester), services.preferences(ask.requester)
+    # Side by side: a person's first command asks Slack and the store, neither waiting. A
+    # failure to find the host is raised where it was before, after the checks of the text.
+    profile, prefs, host = await asyncio.gather(
+        services.hosts.profile(ask.requester),
+        services.preferences(ask.requester),
+        services.host_for(ask.requester),
+        return_exceptions=True,
     )
+    if isinstance(profile, BaseException):
+        raise profile
+    if isinstance(prefs, BaseException):
+        raise prefs
     request, guesses, notes = await request_for(services, ask, profile, prefs, now)
     notes = [*ask.notes, *notes]
     starts = request.starts_at()
@@ -165,11 +173,8 @@ async def create(services: Services, ask: Ask) -> Outcome:
         )
     if not ask.channel:
         raise Refused("Pick a channel to post the meeting in.", "no channel")
-    # Their own connected Zoom first, then the account's user by mapping or email, then the
-    # default host.
-    host = await services.connected_host(ask.requester) or await services.hosts.find_host(
-        ask.requester
-    )
+    if isinstance(host, BaseException):
+        raise host
     if host is None and services.zoom is None:
         raise Refused(CONNECT_FIRST, "not connected")
     if host is None:

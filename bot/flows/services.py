@@ -80,6 +80,11 @@ class Services:
             return None
         return Host("me", connection.zoom_email, connection.zoom_name, FoundBy.CONNECTED)
 
+    async def host_for(self, requester: str) -> Host | None:
+        """Who hosts the requester's new meetings: their own connected Zoom first, then the
+        account's user by mapping or email, then the default host; None if nobody can."""
+        return await self.connected_host(requester) or await self.hosts.find_host(requester)
+
     async def zoom_for(self, found_by: str | None, requester: str) -> ZoomClient:
         """The client to reach a host found `found_by`: the requester's own connected
         account, else the account app. Raises Refused when that connection is gone."""

@@ -9,6 +9,8 @@ import asyncio
 from collections import Counter
 from typing import Any
 
+from tests.fakes.slack import DEFAULT_CHANNEL
+
 CACHE_READS = ("host_mapping", "cached_slack_user", "cached_zoom_user")
 
 
@@ -83,3 +85,70 @@ async def test_a_profile_the_store_cannot_keep_still_serves_the_command(
     host = await hosts.find_host(ana.slack_id)
     assert host is not None and host.user_id == ana.zoom_id
     assert "not cached in the store" in caplog.text
+
+
+def ask_for(user: str, response_url: str, text: str, channel: str | None = DEFAULT_CHANNEL) -> Any:
+    from bot.flows.asks import Ask, TextAsk
+
+    return Ask(
+        requester=user,
+        key=f"command:{user}:{text}",
+        kind="command",
+        channel=channel,
+        what=TextAsk(text),
+        response_url=response_url,
+    )
+
+
+async def test_a_command_looks_up_its_host_beside_the_preferences(
+    runtime, person, fake_slack, fake_zoom
+) -> None:
+    """A person's first command reads their preferences and their host mapping side by side:
+    the preferences' read waits here until the mapping's has begun, which never happens if
+    the host is looked up after it (the wait then times out and the command fails)."""
+    from bot.flows.create import schedule
+
+    ana = person()
+    store = runtime.services.store
+    mapping_read = asyncio.Event()
+    read_mapping, read_preferences = store.host_mapping, store.preferences
+
+    async def host_mapping(user_id: str) -> Any:
+        mapping_read.set()
+        return await read_mapping(user_id)
+
+    async def preferences(user_id: str) -> Any:
+        await asyncio.wait_for(mapping_read.wait(), timeout=5)
+        return await read_preferences(user_id)
+
+    store.host_mapping, store.preferences = host_mapping, preferences
+    outcome = await schedule(
+        runtime.services, ask_for(ana.slack_id, fake_slack.new_response_url(), "now Standup")
+    )
+    assert outcome.outcome == "posted"
+    [meeting] = fake_zoom.meetings.values()
+    assert meeting["host_id"] == ana.zoom_id
+
+
+async def test_what_the_request_lacks_is_said_before_a_host_that_cannot_be_found(
+    runtime, person, fake_slack, fake_zoom
+) -> None:
+    """The host is looked up early, but what is wrong with the request is still what the
+    person hears first: a failing host look-up is raised only after the request's checks."""
+    from bot.errors import StoreUnavailable
+    from bot.flows.create import schedule
+
+    ana = person()
+
+    async def unreadable(user_id: str) -> Any:
+        raise StoreUnavailable("The database could not read the host mapping.")
+
+    runtime.services.store.host_mapping = unreadable
+    url = fake_slack.new_response_url()
+    outcome = await schedule(
+        runtime.services, ask_for(ana.slack_id, url, "now Retro", channel=None)
+    )
+    assert outcome.outcome == "refused:no channel"
+    [note] = fake_slack.responses(url)
+    assert "Pick a channel" in note["text"]
+    assert not fake_zoom.meetings
