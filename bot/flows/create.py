@@ -24,7 +24,7 @@ from bot.flows.asks import Ask, request_for, secured
 from bot.flows.services import CONNECT_FIRST, STORE_ERRORS, Services
 from bot.identities import Host
 from bot.logs import add_secrets, new_reference
-from bot.posting import Delivery, PostFailed
+from bot.posting import Delivery
 from bot.preferences import Preferences
 from bot.render import private, sentences, words
 from bot.render.meeting import render_new
@@ -329,8 +329,8 @@ async def announce_created(services: Services, created: Created) -> Outcome:
     posted = await services.poster.deliver_recorded(entry)
     if posted is None:
         return Outcome(OutcomeKind.CREATED_NOT_POSTED, ref=ref, meeting_id=meeting.id)
-    if posted.live_status:
-        await catch_up(services, meeting.id)
+    if posted.live_status:  # a Zoom event came first and found no message to update
+        await live.catch_up(services.store, services.poster, services.settings, meeting.id)
     if ask.thread_ts and posted.via == "response_url":
         # Slack's response_url cannot reply in a thread: say where it went.
         notes.append(
@@ -360,15 +360,6 @@ async def announce_created(services: Services, created: Created) -> Outcome:
         # After the post and the confirmation, never before them (bot/flows/calls.py).
         await services.calls.after_post(meeting.id)
     return Outcome(OutcomeKind.POSTED, meeting_id=meeting.id, extra={"via": posted.via})
-
-
-async def catch_up(services: Services, meeting_id: int) -> None:
-    """A Zoom event that came before the post was recorded (an instant meeting started at
-    once; `Posted.live_status` says so) found no message to update: show it now."""
-    try:
-        await live.refresh_message(services.store, services.poster, services.settings, meeting_id)
-    except PostFailed as failure:
-        log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
 
 
 async def record(

@@ -84,6 +84,16 @@ async def refresh_message(
         return await _refresh_held(store, poster, settings, meeting_id)
 
 
+async def catch_up(store: Store, poster: Poster, settings: Settings, meeting_id: int) -> None:
+    """Show a Zoom event that came before the meeting's post was recorded (an instant meeting
+    started at once; `Posted.live_status` says so) and found no message to update. A refusal
+    from Slack is logged: the post itself is out."""
+    try:
+        await refresh_message(store, poster, settings, meeting_id)
+    except PostFailed as failure:
+        log.warning("meeting %s message not updated: %s", meeting_id, failure.error)
+
+
 @contextlib.asynccontextmanager
 async def held(store: Store, meeting_id: int) -> AsyncIterator[None]:
     """Hold the meeting's locks (this process's, then the store's) for the block."""
