@@ -194,6 +194,7 @@ def load(args: argparse.Namespace) -> int:
                 )
                 for i in range(args.commands)
             ]
+            speed_ms = load_figures.speed_probe_ms()
             statements_before = asyncio.run(_statements(args.postgres_url, name))
             cpu_before = [load_bench.process_cpu_seconds(a.pid) for a in apps]
             harness_before = time.process_time()
@@ -232,6 +233,7 @@ def load(args: argparse.Namespace) -> int:
                 max(a.ready_seconds or float("nan") for a in apps),
                 time.process_time() - harness_before + sender_cpu,
                 app_cpu,
+                speed_ms,
             )
             # Each statement the store sends outside a transaction is a transaction of its
             # own: with none inside one on the command path, this is its round trips.

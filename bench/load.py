@@ -37,7 +37,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from load_figures import report, summarize
+from load_figures import report, speed_probe_ms, summarize
 
 from tests.fakes.app_process import AppFailedToStart, AppProcess, make_app_env
 from tests.fakes.slack import DEFAULT_CHANNEL, FakeSlack, new_id
@@ -278,6 +278,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
                 )
                 for i in range(args.commands)
             ]
+            speed_ms = speed_probe_ms()
             cpu_start = time.process_time()
             app_cpu_start = process_cpu_seconds(app.pid)
             future = sender.submit(
@@ -310,6 +311,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
                     app.peak_rss_kib() / 1024,
                     time.process_time() - cpu_start + sender_cpu,
                     process_cpu_seconds(app.pid) - app_cpu_start,
+                    speed_ms,
                 )
             )
     finally:
@@ -319,7 +321,9 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
         slack.stop()
 
     figures = []
-    for round_number, (commands, meetings, rss_mib, harness_cpu, app_cpu) in enumerate(results):
+    for round_number, (commands, meetings, rss_mib, harness_cpu, app_cpu, speed_ms) in enumerate(
+        results
+    ):
         if args.rounds > 1:
             caches = "cold: first commands of these users" if round_number == 0 else "warm"
             print(f"\nround {round_number + 1} of {args.rounds} ({caches})")
@@ -331,6 +335,7 @@ def run(args: argparse.Namespace) -> list[dict[str, float]] | None:
             app.ready_seconds or float("nan"),
             harness_cpu,
             app_cpu,
+            speed_ms,
         )
         figures.append(figure)
     if args.dump:

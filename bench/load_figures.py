@@ -1,6 +1,6 @@
 """What one round of the load benchmark (bench/load.py, bench/instances.py) measured: its
-figures printed next to the goals, and `--repeat`'s summary over runs. Pure: it reads the
-timed commands (`load.Command`) it is given."""
+figures printed next to the goals, and `--repeat`'s summary over runs. Pure but for
+`speed_probe_ms`: it reads the timed commands (`load.Command`) it is given."""
 
 from __future__ import annotations
 
@@ -8,7 +8,24 @@ import argparse
 import os
 import platform
 import statistics
+import time
 from typing import Any
+
+
+def speed_probe_ms() -> float:
+    """How long a fixed pure-Python loop takes on this machine now (ms, best of five).
+
+    The machines these figures come from change speed by a third within minutes (the same
+    commit took 2.9 and 5.4 ms of CPU per command an hour apart): each round prints this
+    beside its figures, so that two runs can be told apart from two phases of the machine."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(100_000):
+            total += i * i % 7
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -28,8 +45,10 @@ def report(
     ready_s: float,
     harness_cpu_s: float,
     app_cpu_s: float,
+    speed_ms: float = float("nan"),
 ) -> dict[str, float]:
-    """Print one round's figures next to the goals; return the ones `--repeat` sums up."""
+    """Print one round's figures next to the goals; return the ones `--repeat` sums up.
+    `speed_ms` is `speed_probe_ms()` taken just before the round."""
     acked = [c for c in commands if c.in_time]
     posted = [c for c in commands if c.posted]
     ack_ms = [c.ack_s * 1000 for c in commands if c.status == 200]
@@ -79,6 +98,7 @@ def report(
         # The fakes and the load run in this process, on the same cores as the app.
         ("harness CPU (fakes + load)", f"{harness_cpu_s:.1f} s", ""),
         ("app CPU per command", f"{app_cpu_s / max(len(commands), 1) * 1000:.1f} ms", ""),
+        ("machine speed probe", f"{speed_ms:.1f} ms", ""),
     ]
     width = max(len(name) for name, _, _ in rows)
     for name, value, goal in rows:
@@ -102,6 +122,7 @@ def report(
         "all commands sent within (ms)": sending_ms,
         "app peak RSS (MiB)": rss_mib,
         "app CPU per command (ms)": app_cpu_s / max(len(commands), 1) * 1000,
+        "machine speed probe (ms)": speed_ms,
     }
 
 
