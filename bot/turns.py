@@ -6,18 +6,22 @@ them twice: once to be read from its socket, once to be handled (100–200 ms ea
 commands; BENCHMARKS.md). So the work after the ack (the tasks `InFlight.start` runs) passes
 through `take()` wherever its long pieces are cut (the store's calls) and `answered()` after
 every answer from Zoom, Slack or PostgreSQL (the clients' and the store's hooks). At most
-`per_iteration` pieces go on per iteration of the loop, in the order they asked, those of
-work that has not yet had an answer from Zoom or Slack first (a new create reaches Zoom
-early, where its wait overlaps the rest), those of work whose message is already posted
-(`delivered`) last, for at most DELIVERED_WAIT seconds. Everything else (a request's own
-handling, start-up, the outbox drain) never waits: for it `take()` is one plain turn of the
-loop, as before, and `answered()` nothing.
+`per_iteration` pieces go on per iteration of the loop: those of work that has not yet had
+an answer from Zoom or Slack first (a new create reaches Zoom early, where its wait overlaps
+the rest), those of work whose message is already posted (`delivered`) last, for at most
+DELIVERED_WAIT seconds; within each, the oldest work first (the order `add` saw it, that is
+the order its requests came), so that a burst's first requests are answered first rather
+than all of them together at its end. Everything else (a request's own handling, start-up,
+the outbox drain) never waits: for it `take()` is one plain turn of the loop, as before,
+and `answered()` nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import heapq
+import itertools
 import weakref
 from typing import Any
 
@@ -34,11 +38,18 @@ class Turns:
 
     def __init__(self, per_iteration: int = PER_ITERATION) -> None:
         self.per_iteration = per_iteration
-        self._taking: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        # The tasks that take turns, each with its place in line: the order it was added in
+        # (the order its request came).
+        self._taking: weakref.WeakKeyDictionary[asyncio.Task[Any], int] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._births = itertools.count()
+        self._pieces = itertools.count()
         self._answered: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._delivered: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
-        self._new: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._rest: collections.deque[asyncio.Future[None]] = collections.deque()
+        # (birth, piece, turn): the oldest work first, and its pieces in the order they asked
+        self._new: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._rest: list[tuple[int, int, asyncio.Future[None]]] = []
         # (when it began to wait, turn) of work whose message is out
         self._last: collections.deque[tuple[float, asyncio.Future[None]]] = collections.deque()
         self._releasing = False
@@ -50,7 +61,7 @@ class Turns:
 
     def add(self, task: asyncio.Task[Any]) -> None:
         """`task` is work after the ack: its calls to `take` wait their turn."""
-        self._taking.add(task)
+        self._taking[task] = next(self._births)
 
     async def take(self) -> None:
         """One turn of the loop (a store call's): work after the ack waits its turn."""
@@ -83,7 +94,8 @@ class Turns:
         if task in self._delivered:
             self._last.append((loop.time(), turn))
         else:
-            (self._rest if task in self._answered else self._new).append(turn)
+            line = self._rest if task in self._answered else self._new
+            heapq.heappush(line, (self._taking[task], next(self._pieces), turn))
         if not self._releasing:
             self._releasing = True
             loop.call_soon(self._release, loop)
@@ -97,7 +109,7 @@ class Turns:
             if self._last and (self._last[0][0] < overdue or not (self._new or self._rest)):
                 turn = self._last.popleft()[1]
             else:
-                turn = (self._new or self._rest).popleft()
+                turn = heapq.heappop(self._new or self._rest)[2]
             if not turn.done():  # its task may have been cancelled meanwhile
                 turn.set_result(None)
                 released += 1

@@ -1,6 +1,7 @@
 """Work after the ack takes turns (bot/turns.py): at most `per_iteration` of its pieces go on
-per iteration of the event loop, new work before work Zoom or Slack has answered, work whose
-message is out last (for a while), and nothing else ever waits behind it."""
+per iteration of the event loop, new work before work Zoom or Slack has answered, the oldest
+work first within each, work whose message is out last (for a while), and nothing else ever
+waits behind it."""
 
 from __future__ import annotations
 
@@ -67,6 +68,28 @@ async def test_new_work_goes_before_work_that_zoom_or_slack_answered() -> None:
     tasks += [inflight.start(new_piece(), name=f"listener:n{n}") for n in range(2)]
     await asyncio.gather(*tasks)
     assert order == ["new", "new", "answered"]
+
+
+async def test_the_oldest_work_goes_first_whatever_order_its_pieces_ask_in() -> None:
+    """Work started first (its request came first) goes on first, even when a later one's
+    piece asked before it: a burst's first requests finish first instead of all together."""
+    turns = Turns(per_iteration=1)
+    inflight = InFlight(turns)
+    order: list[str] = []
+    started = [(f"{kind}{n}", kind == "answered") for kind in ("new", "answered") for n in range(3)]
+    go = {name: asyncio.Event() for name, _ in started}
+
+    async def piece(name: str, answered: bool) -> None:
+        await go[name].wait()
+        await (turns.answered() if answered else turns.take())
+        order.append(name)
+
+    tasks = [inflight.start(piece(name, answered), name=name) for name, answered in started]
+    await asyncio.sleep(0)  # every task now waits for its `go`
+    for name, _ in reversed(started):  # the youngest ask first, all in one iteration
+        go[name].set()
+    await asyncio.gather(*tasks)
+    assert order == ["new0", "new1", "new2", "answered0", "answered1", "answered2"]
 
 
 async def test_work_whose_message_is_out_goes_last_but_not_for_ever(monkeypatch) -> None:
