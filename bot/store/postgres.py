@@ -67,6 +67,7 @@ from bot.store.postgres_base import (
     PostgresSql,
     safe_url,
 )
+from bot.store.postgres_batch import Coalesced
 from bot.store.postgres_calls import PostgresCalls
 from bot.store.postgres_listen import PostgresListening
 from bot.store.postgres_lock import PostgresMeetingLock
@@ -154,6 +155,8 @@ class PostgresStore(
         self._prefs: dict[str, dict[str, Any] | None] | None = None
         self._prefs_generation = 0
         self._prefs_reads = SingleFlight()
+        # Posts marked sent while another such mark is in flight go as one statement.
+        self._posted = Coalesced(self._outbox_posted_many)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r}, owner={self.owner!r})"

@@ -4,6 +4,7 @@ them (mixed into `PostgresStore`)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from bot.logs import add_secrets
@@ -99,29 +100,48 @@ class PostgresOutbox:
     async def outbox_posted(
         self, entry_id: int, *, channel: str | None, ts: str | None, via: str, attempts: int
     ) -> str | None:
-        """Mark the entry posted and its meeting and request with it, in one statement;
-        returns the meeting's live status (Store.outbox_posted)."""
-        row = await self._pool.fetchrow(
-            "WITH o AS (UPDATE outbox SET state = 'posted', posted_channel = $2,"
-            " posted_ts = $3, via = $4, attempts = $5, lease_until = NULL WHERE id = $1"
-            " RETURNING meeting_id, request_key),"
-            " m AS (UPDATE meetings SET state = 'posted', message_ts = $3,"
-            " channel = COALESCE($2, meetings.channel)"
-            " FROM o WHERE meetings.zoom_id = o.meeting_id RETURNING meetings.status),"
+        """Mark the entry posted and its meeting and request with it, in one statement
+        (shared with the other entries marked meanwhile: `Coalesced`); returns the meeting's
+        live status (Store.outbox_posted)."""
+        found = await self._posted((int(entry_id), channel, ts, via, int(attempts)))
+        if found is None:
+            return None
+        meeting_id, status = found
+        self.rows_written("meetings", meeting_id)
+        return status
+
+    async def _outbox_posted_many(
+        self, posts: Sequence[tuple[int, str | None, str | None, str, int]]
+    ) -> list[tuple[int, str | None] | None]:
+        """`outbox_posted` for every (entry id, channel, ts, via, attempts) in `posts`; for
+        each, (its meeting, the meeting's status) or None if there is no such entry."""
+        ids, channels, stamps, vias, attempts = (
+            list(column) for column in zip(*posts, strict=True)
+        )
+        rows = await self._pool.fetch(
+            "WITH v AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],"
+            " $5::bigint[]) AS v(id, channel, ts, via, attempts)),"
+            " o AS (UPDATE outbox SET state = 'posted', posted_channel = v.channel,"
+            " posted_ts = v.ts, via = v.via, attempts = v.attempts, lease_until = NULL"
+            " FROM v WHERE outbox.id = v.id"
+            " RETURNING outbox.id, outbox.meeting_id, outbox.request_key, v.channel, v.ts),"
+            " m AS (UPDATE meetings SET state = 'posted', message_ts = o.ts,"
+            " channel = COALESCE(o.channel, meetings.channel)"
+            " FROM o WHERE meetings.zoom_id = o.meeting_id"
+            " RETURNING meetings.zoom_id, meetings.status),"
             " r AS (UPDATE requests SET state = 'posted', meeting_id = o.meeting_id FROM o"
             " WHERE o.request_key IS NOT NULL AND o.request_key <> ''"
             " AND requests.key = o.request_key)"
-            " SELECT o.meeting_id, (SELECT status FROM m) AS status FROM o",
-            int(entry_id),
-            channel,
-            ts,
-            via,
-            int(attempts),
+            " SELECT o.id, o.meeting_id, m.status FROM o"
+            " LEFT JOIN m ON m.zoom_id = o.meeting_id",
+            ids,
+            channels,
+            stamps,
+            vias,
+            attempts,
         )
-        if row is None:
-            return None
-        self.rows_written("meetings", row["meeting_id"])
-        return row["status"]
+        found = {row["id"]: (row["meeting_id"], row["status"]) for row in rows}
+        return [found.get(entry_id) for entry_id in ids]
 
     @guarded("record the failure", write=True)
     async def outbox_failed(self, entry_id: int, *, error: str, attempts: int) -> None:
