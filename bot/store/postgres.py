@@ -155,8 +155,10 @@ class PostgresStore(
         self._prefs: dict[str, dict[str, Any] | None] | None = None
         self._prefs_generation = 0
         self._prefs_reads = SingleFlight()
-        # Posts marked sent while another such mark is in flight go as one statement.
+        # Posts marked sent, creates noted, while another such statement is in flight go
+        # as one statement.
         self._posted = Coalesced(self._outbox_posted_many)
+        self._creates_started = Coalesced(self._note_creates_started)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.url!r}, owner={self.owner!r})"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,6 +24,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _TYPES = {table: dict(columns) for table, columns in COLUMNS.items()}
+# Each column's PostgreSQL array type, for statements over many rows (`unnest`).
+_ARRAY_TYPES = {str: "text[]", int: "bigint[]", float: "float8[]"}
 COLUMN_LIST = {table: ", ".join(f'"{c}"' for c, _ in columns) for table, columns in COLUMNS.items()}
 
 # Connections that took a session-level advisory lock (`migrate`): asyncpg's full reset
@@ -148,6 +150,27 @@ class PostgresSql:
             f'UPDATE {table} SET {sets} WHERE "{pk}" = $1',  # noqa: S608 - our names
             key,
             *changes.values(),
+        )
+
+    async def _update_many(
+        self, table: str, pk: str, rows: Sequence[tuple[Any, dict[str, Any]]]
+    ) -> None:
+        """`_update` for every (key, changes) in `rows`, which all change the same columns,
+        in one statement."""
+        columns = list(rows[0][1])
+        if not columns:
+            return
+        names = [pk, *columns]
+        coerced = [coerce(table, {pk: key, **changes}) for key, changes in rows]
+        arrays = ", ".join(
+            f"${i}::{_ARRAY_TYPES[_TYPES[table][name]]}" for i, name in enumerate(names, start=1)
+        )
+        sets = ", ".join(f'"{c}" = v."{c}"' for c in columns)
+        quoted = ", ".join(f'"{name}"' for name in names)
+        await self._pool.execute(
+            f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({quoted})"  # noqa: S608
+            f' WHERE {table}."{pk}" = v."{pk}"',
+            *([row[name] for row in coerced] for name in names),
         )
 
     @staticmethod

@@ -3,6 +3,7 @@ the ones a start-up settles (mixed into `PostgresStore`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.store.postgres_base import (
@@ -77,8 +78,21 @@ class PostgresRequests:
     @guarded("record the create", write=True)
     async def note_create_started(self, key: str, intent: dict[str, Any]) -> None:
         """Record, on the claimed request `key`, what a later start needs to find the meeting
-        Zoom may make and to tell the person (the v4 columns). Call right before Zoom is."""
-        await self._update("requests", "key", key, intent)
+        Zoom may make and to tell the person (the v4 columns). Call right before Zoom is.
+        Shared with the creates noted meanwhile (`Coalesced`): one statement for them all."""
+        await self._creates_started((key, intent))
+
+    async def _note_creates_started(
+        self, notes: Sequence[tuple[str, dict[str, Any]]]
+    ) -> list[None]:
+        """`note_create_started` for every (key, intent) in `notes`: a statement for each set
+        of columns (one: every create writes the same)."""
+        alike: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
+        for key, intent in notes:
+            alike.setdefault(tuple(intent), []).append((key, intent))
+        for rows in alike.values():
+            await self._update_many("requests", "key", rows)
+        return [None] * len(notes)
 
     @guarded("read the unsettled creates", write=True)
     async def unsettled_creates(self, owner: str) -> list[dict[str, Any]]:

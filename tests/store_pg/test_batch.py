@@ -113,3 +113,34 @@ async def test_posts_marked_at_once_are_one_statement_and_each_gets_its_meeting(
         row = await store.meeting(meeting)
         assert (row["state"], row["message_ts"]) == ("posted", f"1.{i}")
     assert all(e["state"] == "posted" for e in await store.outbox_entries(meeting_id=meetings[3]))
+
+
+async def test_creates_noted_at_once_are_one_statement_and_each_row_gets_its_own(open_pg):
+    store = await open_pg()
+    keys = [f"command:T{i}" for i in range(10)]
+    for key in keys:
+        assert await store.claim_request(key) is None
+    statements: list[str] = []
+    execute = store._pool.execute
+
+    async def counted(query: str, *args):
+        statements.append(query)
+        return await execute(query, *args)
+
+    store._pool.execute = counted
+
+    def intent(i: int) -> dict:
+        return {
+            "requester": f"U{i}",
+            "channel": "C1",
+            "thread_ts": None if i % 2 else f"{i}.5",
+            "host_email": f"host{i}@example.com",
+            "create_started_at": f"2026-12-01T20:0{i}:00+00:00",
+        }
+
+    await asyncio.gather(*(store.note_create_started(key, intent(i)) for i, key in enumerate(keys)))
+    assert 1 < len(statements) < len(keys)  # the first alone, the others together
+    for i, key in enumerate(keys):
+        row = await store.request(key)
+        assert {name: row[name] for name in intent(i)} == intent(i)
+        assert row["state"] == "claimed"  # nothing else changed
