@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 # Pieces of work after the ack let through per iteration of the event loop.
-PER_ITERATION = 8
+PER_ITERATION = 4
 # The longest a piece of work whose message is out waits behind the others (seconds).
 DELIVERED_WAIT = 0.5
 
