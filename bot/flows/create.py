@@ -151,7 +151,7 @@ async def create(services: Services, ask: Ask) -> Outcome:
     ZoomError, … before Zoom made it (the guard answers); never after."""
     now = services.clock()
     # Side by side: a person's first command asks Slack and the store, neither waiting. A
-    # failure to find the host is raised where it was before, after the checks of the text.
+    # failure to find the host is raised where it was before, after the request's own checks.
     profile, prefs, host = await asyncio.gather(
         services.hosts.profile(ask.requester),
         services.preferences(ask.requester),
