@@ -95,8 +95,7 @@ def import_every_module(package: str = "bot", skip: tuple[str, ...] = ()) -> int
 
 # Allocations (less deallocations) between two collections of the youngest generation: at
 # CPython's 700, a burst of creates in flight promoted its live objects to the older
-# generations, collected again and again (60–80 ms of collections per 300 commands; about
-# 25 ms at this threshold, in pauses of about 5 ms).
+# generations, collected again and again (figures: docs/decisions.md, "fifth session").
 YOUNG_OBJECTS = 10_000
 
 

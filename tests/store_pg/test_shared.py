@@ -333,6 +333,7 @@ async def test_a_burst_of_one_persons_preference_reads_is_one_query(open_pg):
     await store.set_preferences("U1", duration=30)
     read = store._read_preferences
     queries = 0
+    answered = asyncio.Event()
     gate = asyncio.Event()
 
     async def counted(user: str):  # type: ignore[no-untyped-def]
@@ -340,20 +341,20 @@ async def test_a_burst_of_one_persons_preference_reads_is_one_query(open_pg):
         queries += 1
         row = await read(user)
         if queries == 1:
+            answered.set()
             await gate.wait()  # the first answer is slow: the burst piles up behind it
         return row
 
     store._read_preferences = counted
     burst = [asyncio.create_task(store.preferences("U1")) for _ in range(20)]
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(answered.wait(), 5)  # every caller of the burst is waiting on it
     # A change heard while that read is under way: later callers do not get its answer.
     await store.set_preferences("U1", duration=45)
-    after = asyncio.create_task(store.preferences("U1"))
-    await asyncio.sleep(0.05)
+    after = await asyncio.wait_for(store.preferences("U1"), 5)  # the first read still held
     gate.set()
     rows = await asyncio.gather(*burst)
     assert [row["duration"] for row in rows] == [30] * 20
-    assert (await after)["duration"] == 45
+    assert after["duration"] == 45
     assert queries == 2
     rows[0]["duration"] = 99  # each caller has its own copy
     assert rows[1]["duration"] == 30
